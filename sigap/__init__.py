@@ -1,0 +1,1 @@
+"""Sigap: early warning and response for a Tim Terpadu Penanganan Konflik Sosial."""

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.roles import Role
+
+
+class User(AbstractUser):
+    """A person with an account: staff of an organisation, or a trusted reporter in a kelurahan."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.TRUSTED_REPORTER)
+    organisation = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    # The user's own area: a trusted reporter's kelurahan, a mediator's kecamatan. Organisations add theirs.
+    area = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("position"), max_length=120, blank=True, help_text="e.g. Bhabinkamtibmas Bugul Lor")
+
+    def area_codes(self) -> list[str]:
+        """Region codes this user is responsible for: the own area plus the organisation's areas."""
+        codes = [self.area.code] if self.area_id and self.area else []
+        if self.organisation_id:
+            codes += list(self.organisation.areas.values_list("code", flat=True))  # type: ignore[union-attr]
+        return sorted(set(codes))
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)

@@ -1,0 +1,32 @@
+"""The JSON API under /api/v1/: one NinjaAPI that mounts each app's router."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from sigap.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Sigap API",
+    version="1",
+    description="Early warning and response for a Tim Terpadu Penanganan Konflik Sosial. "
+    "Errors are JSON with a human-readable `detail` in Bahasa Indonesia and English.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/", regions_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "Data tidak valid / invalid input", "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -1,0 +1,109 @@
+"""`sigap serve`: the web server (granian, WSGI) and the background worker, started and stopped together."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+def _granian() -> list[str]:
+    beside = Path(sys.executable).with_name("granian")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("granian")
+    if found is None:
+        raise CommandError("granian is not installed in this environment (pip install granian)")
+    return [found]
+
+
+class Command(BaseCommand):
+    help = "Serve Sigap over HTTP together with the background worker; Ctrl-C stops both cleanly."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("SIGAP_WEB_WORKERS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="serve HTTP only (workers run elsewhere)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Blocking threads per process = 2: more threads only queue up on SQLite's single writer (stack.md §5).
+        web_cmd = [
+            *_granian(),
+            "--interface",
+            "wsgi",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["web_workers"]),
+            "--blocking-threads",
+            "2",
+            "--workers-kill-timeout",
+            "10",
+            "--no-access-log",
+            "sigap.wsgi:application",
+        ]
+        worker_cmd = [
+            sys.executable,
+            "-m",
+            "sigap",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.5",
+            "--no-startup-delay",
+            "--no-reload",
+        ]
+        children = {"web": subprocess.Popen(web_cmd)}  # noqa: S603 - fixed argument list
+        if not options["no_worker"]:
+            children["worker"] = subprocess.Popen(worker_cmd)  # noqa: S603
+        self.stdout.write(f"Sigap: http://{options['host']}:{options['port']}/  (Ctrl-C stops web and worker)")
+        exit_code = self._supervise(children)
+        if exit_code:
+            raise CommandError(f"a child process stopped unexpectedly (exit code {exit_code})")
+
+    def _supervise(self, children: dict[str, subprocess.Popen[bytes]]) -> int:
+        stopping = False
+
+        def request_stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        failed = 0
+        while not stopping:
+            for name, proc in children.items():
+                code = proc.poll()
+                if code is not None:
+                    self.stderr.write(f"{name} exited with code {code}; stopping the others")
+                    failed, stopping = code or 1, True
+                    break
+            time.sleep(0.2)
+        self._stop_all(children)
+        return failed
+
+    def _stop_all(self, children: dict[str, subprocess.Popen[bytes]]) -> None:
+        for proc in children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for name, proc in children.items():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.stderr.write(f"{name} did not stop in time; killing it")
+                proc.kill()
+                proc.wait()
+        self.stdout.write("Sigap stopped.")

@@ -1,0 +1,415 @@
+"""A seeded, realistic month around the 9 December 2020 Pilkada in Kota Pasuruan.
+
+Only inputs are generated (organisations, people, accounts, reports, and an analyst's decisions on them);
+everything else that Sigap derives is left to the features themselves: a report with a pin is placed by
+the gazetteer, incidents move through the same service functions a person uses.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from shapely.geometry import Point, shape
+
+from sigap.accounts.models import User
+from sigap.core.roles import Role
+from sigap.demo import scenario
+from sigap.directory.choices import OrganisationKind, PersonRole, SubTeam, TeamPosition
+from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
+from sigap.intake.choices import Channel
+from sigap.intake.models import Report
+from sigap.intake.services import report_receive
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.models import Incident
+from sigap.triage.services import incident_attach_report, incident_open, incident_transition
+
+WIB = ZoneInfo("Asia/Jakarta")
+CITY = "35.75"
+# The moment the demo pretends it is: the end of the month it covers.
+DEMO_NOW = datetime.combine(scenario.END, time(17, 0), tzinfo=WIB)
+
+
+@dataclass
+class Persona:
+    username: str
+    role: Role
+    name: str
+    password: str
+    title: str
+
+
+@dataclass
+class SeedResult:
+    personas: list[Persona] = field(default_factory=list)
+    reports: int = 0
+    incidents: int = 0
+    created: bool = True
+
+
+def demo_present() -> bool:
+    return User.objects.filter(username="analis").exists()
+
+
+def _orgs(city: Region, kecamatan: list[Region]) -> dict[str, Organisation]:
+    def org(key: str, name: str, short: str, kind: OrganisationKind, areas: list[Region]) -> None:
+        o, _ = Organisation.objects.get_or_create(name=name, defaults={"short_name": short, "kind": kind})
+        o.areas.set(areas)
+        made[key] = o
+
+    made: dict[str, Organisation] = {}
+    org("pemkot", "Pemerintah Kota Pasuruan", "Pemkot", OrganisationKind.PEMDA, [city])
+    org(
+        "kesbangpol",
+        "Badan Kesatuan Bangsa dan Politik Kota Pasuruan",
+        "Bakesbangpol",
+        OrganisationKind.KESBANGPOL,
+        [city],
+    )
+    org("polres", "Polres Pasuruan Kota", "Polres", OrganisationKind.POLRI, [city])
+    org("kodim", "Kodim 0819/Pasuruan", "Kodim 0819", OrganisationKind.TNI, [city])
+    org("kejari", "Kejaksaan Negeri Kota Pasuruan", "Kejari", OrganisationKind.KEJAKSAAN, [city])
+    org("dprd", "DPRD Kota Pasuruan", "DPRD", OrganisationKind.DPRD, [city])
+    org("satpolpp", "Satuan Polisi Pamong Praja Kota Pasuruan", "Satpol PP", OrganisationKind.OPD, [city])
+    org("dinsos", "Dinas Sosial Kota Pasuruan", "Dinsos", OrganisationKind.OPD, [city])
+    org(
+        "kominfo",
+        "Dinas Komunikasi dan Informatika Kota Pasuruan",
+        "Diskominfo",
+        OrganisationKind.OPD,
+        [city],
+    )
+    org("kpu", "KPU Kota Pasuruan", "KPU", OrganisationKind.PENYELENGGARA_PEMILU, [city])
+    org("bawaslu", "Bawaslu Kota Pasuruan", "Bawaslu", OrganisationKind.PENYELENGGARA_PEMILU, [city])
+    org("fkub", "Forum Kerukunan Umat Beragama Kota Pasuruan", "FKUB", OrganisationKind.FKUB, [city])
+    org("fkdm", "Forum Kewaspadaan Dini Masyarakat Kota Pasuruan", "FKDM", OrganisationKind.FKDM, [city])
+    for kec in kecamatan:
+        org(f"kec-{kec.code}", f"Kecamatan {kec.name}", f"Kec. {kec.name}", OrganisationKind.KECAMATAN, [kec])
+        org(f"polsek-{kec.code}", f"Polsek {kec.name}", f"Polsek {kec.name}", OrganisationKind.POLRI, [kec])
+    return made
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(scenario.GIVEN_NAMES)} {rng.choice(scenario.FAMILY_NAMES)}"
+
+
+def _people(rng: random.Random, kelurahan: list[Region], orgs: dict[str, Organisation]) -> None:
+    for kel in kelurahan:
+        polsek = orgs[f"polsek-{kel.parent.code}"]  # type: ignore[union-attr]
+        Person.objects.create(
+            name=f"Aipda {_name(rng)}",
+            role=PersonRole.BHABINKAMTIBMAS,
+            title=f"Bhabinkamtibmas {kel.name}",
+            organisation=polsek,
+            region=kel,
+            phone=f"0812{rng.randrange(10**7, 10**8)}",
+        )
+        Person.objects.create(
+            name=f"Serda {_name(rng)}",
+            role=PersonRole.BABINSA,
+            title=f"Babinsa {kel.name}",
+            organisation=orgs["kodim"],
+            region=kel,
+            phone=f"0813{rng.randrange(10**7, 10**8)}",
+        )
+        role = rng.choice([PersonRole.TOKOH_AGAMA, PersonRole.TOKOH_MASYARAKAT, PersonRole.KETUA_RT_RW])
+        Person.objects.create(
+            name=_name(rng),
+            role=role,
+            title=f"{role.label} {kel.name}",
+            region=kel,
+            phone=f"0857{rng.randrange(10**7, 10**8)}",
+        )
+
+
+def _team(city: Region, orgs: dict[str, Organisation]) -> None:
+    decree = TeamDecree.objects.create(
+        region=city,
+        number="188/DEMO/423.011/2020",
+        year=2020,
+        issued_on=date(2020, 11, 20),
+        title="Tim Terpadu Penanganan Konflik Sosial Kota Pasuruan Tahun 2020 (contoh demo)",
+    )
+    seats = [
+        ("pemkot", "Wali Kota Pasuruan", SubTeam.PENGARAH, TeamPosition.KETUA),
+        ("polres", "Kapolres Pasuruan Kota", SubTeam.PENGARAH, TeamPosition.WAKIL_KETUA),
+        ("kodim", "Dandim 0819/Pasuruan", SubTeam.PENGARAH, TeamPosition.WAKIL_KETUA),
+        ("kejari", "Kepala Kejaksaan Negeri", SubTeam.PENGARAH, TeamPosition.ANGGOTA),
+        ("dprd", "Ketua DPRD", SubTeam.PENGARAH, TeamPosition.ANGGOTA),
+        ("kesbangpol", "Kepala Bakesbangpol", SubTeam.SEKRETARIAT, TeamPosition.SEKRETARIS),
+        ("kesbangpol", "Kabid Kewaspadaan Nasional", SubTeam.PENCEGAHAN, TeamPosition.KOORDINATOR),
+        ("fkdm", "Ketua FKDM", SubTeam.PENCEGAHAN, TeamPosition.ANGGOTA),
+        ("polres", "Kasat Samapta Polres", SubTeam.PENGHENTIAN, TeamPosition.KOORDINATOR),
+        ("satpolpp", "Kepala Satpol PP", SubTeam.PENGHENTIAN, TeamPosition.ANGGOTA),
+        ("dinsos", "Kepala Dinas Sosial", SubTeam.PEMULIHAN, TeamPosition.KOORDINATOR),
+        ("fkub", "Ketua FKUB", SubTeam.PEMULIHAN, TeamPosition.ANGGOTA),
+    ]
+    for key, seat, sub_team, position in seats:
+        TeamMembership.objects.create(
+            decree=decree, organisation=orgs[key], seat_title=seat, sub_team=sub_team, position=position
+        )
+    for org in orgs.values():
+        if org.kind == OrganisationKind.KECAMATAN:
+            TeamMembership.objects.create(
+                decree=decree,
+                organisation=org,
+                seat_title=f"Camat {org.name[10:]}",
+                sub_team=SubTeam.PENCEGAHAN,
+            )
+
+
+def _user(
+    username: str,
+    role: Role,
+    name: str,
+    title: str,
+    *,
+    organisation: Organisation | None = None,
+    area: Region | None = None,
+) -> Persona:
+    password = f"{secrets.token_urlsafe(9)}"
+    first, _, last = name.partition(" ")
+    user = User(
+        username=username,
+        role=role,
+        first_name=first,
+        last_name=last,
+        title=title,
+        organisation=organisation,
+        area=area,
+        is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    user.set_password(password)
+    user.save()
+    return Persona(username, role, name, password, title)
+
+
+def _personas(rng: random.Random, orgs: dict[str, Organisation], kelurahan: dict[str, Region]) -> list[Persona]:
+    return [
+        _user("admin", Role.ADMIN, "Admin Sigap", "Administrator sistem", organisation=orgs["kesbangpol"]),
+        _user("analis", Role.ANALYST, _name(rng), "Analis Bakesbangpol", organisation=orgs["kesbangpol"]),
+        _user(
+            "polres",
+            Role.RESPONDER,
+            _name(rng),
+            "Kasat Intelkam Polres Pasuruan Kota",
+            organisation=orgs["polres"],
+        ),
+        _user("mediator", Role.MEDIATOR, _name(rng), "Ketua FKUB", organisation=orgs["fkub"]),
+        _user(
+            "pimpinan",
+            Role.LEADERSHIP,
+            "Pjs. Wali Kota",
+            "Pjs. Wali Kota Pasuruan",
+            organisation=orgs["pemkot"],
+        ),
+        _user(
+            "pelapor",
+            Role.TRUSTED_REPORTER,
+            _name(rng),
+            "Bhabinkamtibmas Bugul Lor",
+            organisation=orgs[f"polsek-{kelurahan['Bugul Lor'].parent.code}"],  # type: ignore[union-attr]
+            area=kelurahan["Bugul Lor"],
+        ),
+    ]
+
+
+def _trusted_reporters(rng: random.Random, kelurahan: list[Region]) -> list[User]:
+    """One extra trusted reporter (a tokoh) in every fourth kelurahan, so trusted reports come from many people."""
+    users = []
+    for i, kel in enumerate(kelurahan[::4]):
+        _user(f"tokoh{i + 1:02d}", Role.TRUSTED_REPORTER, _name(rng), f"Tokoh masyarakat {kel.name}", area=kel)
+        users.append(User.objects.get(username=f"tokoh{i + 1:02d}"))
+    return users
+
+
+def _point_in(region: Region, rng: random.Random) -> tuple[float, float]:
+    geom = shape(region.boundary)
+    min_lng, min_lat, max_lng, max_lat = geom.bounds
+    while True:
+        lng, lat = rng.uniform(min_lng, max_lng), rng.uniform(min_lat, max_lat)
+        if geom.contains(Point(lng, lat)):
+            return round(lat, 6), round(lng, 6)
+
+
+def _text(rng: random.Random, category: Category, kel: Region) -> str:
+    paslon = rng.choice(["01", "02"])
+    return rng.choice(scenario.TEMPLATES[category]).format(
+        kel=kel.name,
+        rw=f"{rng.randint(1, 12):02d}",
+        n=rng.choice([5, 10, 15, 20, 30, 50, 80]),
+        paslon=paslon,
+        lawan="02" if paslon == "01" else "01",
+        tempat=rng.choice(scenario.PLACES),
+    )
+
+
+def _moment(rng: random.Random, day: date) -> datetime:
+    return datetime.combine(day, time(rng.randint(6, 23), rng.randint(0, 59)), tzinfo=WIB)
+
+
+@dataclass
+class _Submitted:
+    report: Report
+    category: Category
+    truth_hoax: bool
+    thread: scenario.Thread | None = None
+
+
+def _submit(
+    rng: random.Random,
+    day: date,
+    category: Category,
+    kel: Region,
+    reporters: list[User],
+    thread: scenario.Thread | None = None,
+) -> _Submitted:
+    occurred = _moment(rng, day)
+    received = occurred + timedelta(minutes=rng.randint(5, 300))
+    text = _text(rng, category, kel)
+    channel = rng.choices([Channel.WEB, Channel.TRUSTED, Channel.SMS, Channel.API], [5, 3, 2, 1])[0]
+    region: Region | None = kel
+    lat = lng = None
+    submitted_by = None
+    if channel == Channel.TRUSTED:
+        nearby = [u for u in reporters if u.area and u.area.parent_id == kel.parent_id] or reporters
+        submitted_by = rng.choice(nearby)
+    elif rng.random() < 0.6:  # a pin on the map: the gazetteer places it
+        region = None
+        lat, lng = _point_in(kel, rng)
+    report = report_receive(
+        channel=channel,
+        description=text,
+        occurred_at=occurred,
+        received_at=received,
+        region=region,
+        latitude=lat,
+        longitude=lng,
+        submitted_by=submitted_by,
+        location_text=f"Kel. {kel.name}" if region and not submitted_by else "",
+    )
+    truth_hoax = category in (Category.RUMOR, Category.HOAKS_UJARAN_KEBENCIAN) and rng.random() < 0.35
+    return _Submitted(report, category, truth_hoax, thread)
+
+
+def _reports(
+    rng: random.Random, kelurahan: list[Region], weights: list[float], reporters: list[User]
+) -> list[_Submitted]:
+    submitted: list[_Submitted] = []
+    by_name = {k.name: k for k in kelurahan}
+    day = scenario.START
+    while day <= scenario.END:
+        phase = scenario.election_phase(day)
+        mix = scenario.PHASE_WEIGHTS[phase]
+        count = _poisson(rng, scenario.PHASE_RATE[phase])
+        for _ in range(count):
+            category = rng.choices(list(mix), list(mix.values()))[0]
+            kel = rng.choices(kelurahan, weights)[0]
+            submitted.append(_submit(rng, day, category, kel, reporters))
+        for thread in scenario.THREADS:
+            offset = (day - thread.start).days
+            if 0 <= offset < thread.days:  # escalation: more reports each day the thread runs
+                for _ in range(1 + offset // 2):
+                    submitted.append(_submit(rng, day, thread.category, by_name[thread.kelurahan], reporters, thread))
+        day += timedelta(days=1)
+    return submitted
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    # Knuth's method; the means here are small.
+    limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def _triage_like_an_analyst(rng: random.Random, analyst: User, items: list[_Submitted]) -> None:
+    """The analyst works through reports received before the last day; newer ones wait in the queue."""
+    thread_incidents: dict[str, Incident] = {}
+    cutoff = DEMO_NOW - timedelta(hours=20)
+    for item in sorted(items, key=lambda s: s.report.received_at):
+        report = item.report
+        if report.received_at > cutoff or report.region is None:
+            continue
+        seen = report.received_at + timedelta(minutes=rng.randint(20, 240))
+        thread = item.thread
+        if thread and thread.kelurahan in thread_incidents:
+            incident_attach_report(incident=thread_incidents[thread.kelurahan], report=report, actor=analyst, at=seen)
+            continue
+        urgency = scenario.URGENCY_BY_CATEGORY.get(item.category, Urgency.MEDIUM)
+        if "senjata" in report.description or "dihakimi" in report.description:
+            urgency = Urgency.CRITICAL
+        title = thread.title if thread else f"{item.category.label} di {report.region.name}"
+        incident = incident_open(
+            report=report, actor=analyst, title=title, category=item.category, urgency=urgency, at=seen
+        )
+        if thread:
+            thread_incidents[thread.kelurahan] = incident
+        decided = seen + timedelta(hours=rng.uniform(1, 30))
+        if decided > DEMO_NOW:
+            continue
+        if item.truth_hoax:
+            incident_transition(
+                incident=incident,
+                to=IncidentStatus.HOAX,
+                actor=analyst,
+                at=decided,
+                note="Dicek ke Bhabinkamtibmas dan Diskominfo: tidak benar.",
+            )
+            continue
+        incident_transition(
+            incident=incident,
+            to=IncidentStatus.VERIFIED,
+            actor=analyst,
+            at=decided,
+            note="Dikonfirmasi petugas di lapangan.",
+        )
+        _maybe_resolve(rng, analyst, incident, decided, thread)
+
+
+def _maybe_resolve(
+    rng: random.Random, analyst: User, incident: Incident, verified: datetime, thread: scenario.Thread | None
+) -> None:
+    if thread is not None:
+        if thread.resolved_after_days is None:
+            return
+        resolved = datetime.combine(thread.start + timedelta(days=thread.resolved_after_days), time(15, 0), WIB)
+    else:
+        resolved = verified + timedelta(days=rng.expovariate(1 / 4))
+    if resolved <= DEMO_NOW:
+        incident_transition(
+            incident=incident,
+            to=IncidentStatus.RESOLVED,
+            actor=analyst,
+            at=resolved,
+            note="Selesai melalui musyawarah dan pendampingan petugas.",
+        )
+
+
+def seed_demo(*, seed: int = 2020) -> SeedResult:
+    """Create the demo once; a second call finds it and changes nothing."""
+    if demo_present():
+        return SeedResult(created=False)
+    rng = random.Random(seed)
+    city = Region.objects.get(code=CITY)
+    kecamatan = list(Region.objects.filter(parent=city, level=Level.KECAMATAN))
+    kelurahan = list(Region.objects.under(CITY).filter(level=Level.DESA_KELURAHAN).select_related("parent"))
+    with transaction.atomic():
+        orgs = _orgs(city, kecamatan)
+        _people(rng, kelurahan, orgs)
+        _team(city, orgs)
+        personas = _personas(rng, orgs, {k.name: k for k in kelurahan})
+        reporters = [User.objects.get(username="pelapor"), *_trusted_reporters(rng, kelurahan)]
+        weights = [float(k.area_km2 or 1.0) + 1.0 for k in kelurahan]
+        items = _reports(rng, kelurahan, weights, reporters)
+        _triage_like_an_analyst(rng, User.objects.get(username="analis"), items)
+    return SeedResult(personas=personas, reports=len(items), incidents=Incident.objects.count())

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ["name", "short_name", "kind", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name", "short_name"]
+    filter_horizontal = ["areas"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin[Person]):
+    list_display = ["name", "role", "title", "organisation", "region"]
+    list_filter = ["role"]
+    search_fields = ["name", "title"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["region"]
+
+
+class TeamMembershipInline(admin.TabularInline[TeamMembership, TeamDecree]):
+    model = TeamMembership
+    extra = 1
+    raw_id_fields = ["organisation", "person"]
+
+
+@admin.register(TeamDecree)
+class TeamDecreeAdmin(admin.ModelAdmin[TeamDecree]):
+    list_display = ["number", "year", "issued_on", "active"]
+    inlines = [TeamMembershipInline]

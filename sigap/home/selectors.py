@@ -1,0 +1,141 @@
+"""What each role does next: the data behind the landing page of every persona."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from sigap.accounts.models import User
+from sigap.core.roles import Role, role_of
+from sigap.intake.models import Report
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.models import Incident, IncidentQuerySet
+
+# Categories where a settlement through a forum (musyawarah, mediation) is the usual next step.
+MEDIATION_CATEGORIES = [
+    Category.IDENTITAS,
+    Category.SUMBER_DAYA,
+    Category.BATAS_WILAYAH,
+    Category.BENTROK_PENDUKUNG,
+    Category.SENGKETA_HASIL,
+]
+
+
+@dataclass
+class Home:
+    role: Role
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _queue(incidents: IncidentQuerySet, limit: int = 10) -> list[Incident]:
+    return list(incidents.select_related("region", "region__parent").order_by("-urgency", "created_at")[:limit])
+
+
+def _analyst(user: User) -> dict[str, Any]:
+    incidents = Incident.objects.visible_to(user)
+    waiting = incidents.filter(status=IncidentStatus.NEW)
+    return {
+        "waiting_count": waiting.count(),
+        "waiting": _queue(waiting),
+        "untriaged_reports": Report.objects.visible_to(user).filter(incident=None).count(),
+        "verified_open": incidents.filter(status=IncidentStatus.VERIFIED).count(),
+    }
+
+
+def _responder(user: User) -> dict[str, Any]:
+    open_incidents = Incident.objects.visible_to(user).filter(status=IncidentStatus.VERIFIED)
+    return {
+        "areas": list(Region.objects.filter(code__in=user.area_codes())),
+        "open_count": open_incidents.count(),
+        "open": _queue(open_incidents),
+    }
+
+
+def _mediator(user: User) -> dict[str, Any]:
+    disputes = Incident.objects.visible_to(user).filter(
+        status=IncidentStatus.VERIFIED, category__in=MEDIATION_CATEGORIES
+    )
+    return {
+        "areas": list(Region.objects.filter(code__in=user.area_codes())),
+        "dispute_count": disputes.count(),
+        "disputes": _queue(disputes),
+    }
+
+
+def _leadership(user: User) -> dict[str, Any]:
+    open_q = Q(incidents__status__in=[IncidentStatus.NEW, IncidentStatus.VERIFIED])
+    kecamatan = (
+        Region.objects.filter(level=Level.KECAMATAN, code__startswith=f"{_deployment_code()}.")
+        .annotate(
+            open_count=Count(
+                "children__incidents",
+                filter=Q(children__incidents__status__in=[IncidentStatus.NEW, IncidentStatus.VERIFIED]),
+            ),
+            grave_count=Count(
+                "children__incidents",
+                filter=Q(
+                    children__incidents__status__in=[IncidentStatus.NEW, IncidentStatus.VERIFIED],
+                    children__incidents__urgency__gte=Urgency.HIGH,
+                ),
+            ),
+            resolved_count=Count("children__incidents", filter=Q(children__incidents__status=IncidentStatus.RESOLVED)),
+        )
+        .order_by("code")
+    )
+    hot = (
+        Region.objects.filter(level=Level.DESA_KELURAHAN, code__startswith=f"{_deployment_code()}.")
+        .annotate(open_count=Count("incidents", filter=open_q))
+        .filter(open_count__gt=0)
+        .select_related("parent")
+        .order_by("-open_count", "code")[:8]
+    )
+    by_category = Incident.objects.visible_to(user).open().values("category").annotate(n=Count("id")).order_by("-n")
+    labels = dict(Category.choices)
+    return {
+        "kecamatan": list(kecamatan),
+        "hot": list(hot),
+        "by_category": [{"label": labels.get(row["category"], row["category"]), "n": row["n"]} for row in by_category],
+    }
+
+
+def _trusted_reporter(user: User) -> dict[str, Any]:
+    reports = Report.objects.visible_to(user).select_related("incident", "region")
+    return {"area": user.area, "reports": list(reports[:20]), "report_count": reports.count()}
+
+
+def _admin(user: User) -> dict[str, Any]:
+    users_by_role = dict(User.objects.values_list("role").annotate(n=Count("id")).order_by("role"))
+    return {
+        "regions_by_level": dict(Region.objects.values_list("level").annotate(n=Count("id")).order_by("level")),
+        "users_by_role": [(Role(r).label, n) for r, n in users_by_role.items()],
+        "report_count": Report.objects.count(),
+        "incident_count": Incident.objects.count(),
+    }
+
+
+def _deployment_code() -> str:
+    from django.conf import settings
+
+    return str(settings.SIGAP_DEPLOYMENT_REGION)
+
+
+_BUILDERS = {
+    Role.ADMIN: _admin,
+    Role.ANALYST: _analyst,
+    Role.RESPONDER: _responder,
+    Role.MEDIATOR: _mediator,
+    Role.LEADERSHIP: _leadership,
+    Role.TRUSTED_REPORTER: _trusted_reporter,
+}
+
+
+def home_for(user: User) -> Home:
+    role = role_of(user)
+    if role is None:
+        raise PermissionError("home_for needs a signed-in user")
+    return Home(role=role, template=f"home/role_{role.value}.html", context=_BUILDERS[role](user))

@@ -1,0 +1,92 @@
+"""Reads on the gazetteer: a coordinate to its region, a name to a region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+from shapely import prepared
+from shapely.geometry import Point, shape
+
+from sigap.regions.choices import Level
+from sigap.regions.models import Region, RegionAlias, RegionQuerySet
+from sigap.regions.names import name_key
+
+# Prepared polygons keyed by (region id, boundary source, bbox): rebuilt when a region's boundary changes.
+_PREPARED: dict[tuple[int, str, float | None, float | None], Any] = {}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    region: Region
+    score: float  # 100 = exact after folding; lower = fuzzy
+    matched: str  # the name or alias that matched
+
+
+def _prepared_geometry(region: Region) -> Any:
+    key = (region.pk, region.boundary_source, region.min_lat, region.max_lng)
+    geom = _PREPARED.get(key)
+    if geom is None:
+        geom = prepared.prep(shape(region.boundary))
+        _PREPARED[key] = geom
+    return geom
+
+
+def region_at_point(
+    *, lat: float, lng: float, level: Level = Level.DESA_KELURAHAN, within: str | None = None
+) -> Region | None:
+    """The region of `level` that contains the point, or None (outside every shipped boundary)."""
+    candidates = Region.objects.filter(level=level).with_boundary().containing_point_bbox(lat, lng)
+    if within:
+        candidates = candidates.under(within)
+    point = Point(lng, lat)
+    for region in candidates.order_by("code"):
+        if _prepared_geometry(region).covers(point):
+            return region
+    return None
+
+
+def _scoped(queryset: RegionQuerySet, within: str | None, level: Level | None) -> RegionQuerySet:
+    if within:
+        queryset = queryset.under(within)
+    if level:
+        queryset = queryset.filter(level=level)
+    return queryset
+
+
+def regions_by_name(
+    text: str,
+    *,
+    within: str | None = None,
+    level: Level | None = None,
+    limit: int = 5,
+    min_score: float = 80.0,
+) -> list[NameMatch]:
+    """Regions whose name or alias matches `text`, best first. Tolerates case, spaces, prefixes, typos."""
+    key = name_key(text)
+    if not key:
+        return []
+    regions = _scoped(Region.objects.all(), within, level)
+    exact = [NameMatch(r, 100.0, r.name) for r in regions.filter(name_key=key)]
+    alias_qs = RegionAlias.objects.filter(name_key=key, region__in=regions).select_related("region")
+    exact += [NameMatch(a.region, 100.0, a.name) for a in alias_qs if a.region not in [m.region for m in exact]]
+    if exact:
+        return exact[:limit]
+    choices: dict[str, tuple[Region, str]] = {}
+    for region in regions.only("id", "code", "name", "level", "kind", "name_key", "parent_id"):
+        choices.setdefault(region.name_key, (region, region.name))
+    for alias in RegionAlias.objects.filter(region__in=regions).select_related("region"):
+        choices.setdefault(alias.name_key, (alias.region, alias.name))
+    best: dict[int, NameMatch] = {}
+    for candidate_key, score, _ in process.extract(
+        key, list(choices), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=min_score
+    ):
+        region, matched = choices[candidate_key]
+        if region.pk not in best or best[region.pk].score < score:
+            best[region.pk] = NameMatch(region, float(score), matched)
+    return sorted(best.values(), key=lambda m: (-m.score, m.region.code))[:limit]
+
+
+def region_get(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()

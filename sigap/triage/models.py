@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.models import TimeStampedModel
+from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
+from sigap.triage.choices import Category, ConflictSource, IncidentStatus, Urgency
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def visible_to(self, user: Any) -> IncidentQuerySet:
+        """Citywide roles see all; responders and mediators their areas; trusted reporters their own."""
+        role = role_of(user)
+        if role is None:
+            return self.none()
+        if role in CITYWIDE_ROLES:
+            return self.all()
+        if role == Role.TRUSTED_REPORTER:
+            return self.filter(reports__submitted_by=user).distinct()
+        return self.filter(under_codes("region", user.area_codes()))
+
+    def open(self) -> IncidentQuerySet:
+        return self.filter(status__in=[IncidentStatus.NEW, IncidentStatus.VERIFIED])
+
+
+class Incident(TimeStampedModel):
+    """A real-world event: one or more reports merged, triaged and verified."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, default=Category.LAINNYA)
+    conflict_source = models.CharField(_("conflict source"), max_length=32, choices=ConflictSource.choices, blank=True)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.MEDIUM)
+    status = models.CharField(
+        _("status"), max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.NEW, db_index=True
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    people_estimate = models.PositiveIntegerField(_("people involved (estimate)"), null=True, blank=True)
+    injured = models.PositiveIntegerField(_("injured"), default=0)
+    killed = models.PositiveIntegerField(_("killed"), default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["status", "urgency"]), models.Index(fields=["region", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IncidentEvent(models.Model):
+    """One line of an incident's timeline; written by the service that made the change."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    verb = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from sigap.api import api
+
+urlpatterns = [
+    path("", include("sigap.core.urls")),
+    path("", include("sigap.home.urls")),
+    path("masuk/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
