@@ -1,0 +1,79 @@
+"""Who sees what: every role against every kind of object, as one table."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from sigap.directory.choices import PersonRole, SubTeam
+from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
+from sigap.intake.choices import Channel
+from sigap.intake.models import Report
+from sigap.intake.services import report_receive
+from sigap.triage.models import Incident
+from sigap.triage.services import incident_open
+
+ROLES = ["admin", "analyst", "leadership", "responder", "mediator", "trusted_reporter", "anonymous"]
+OBJECTS = [
+    "incident_panggungrejo",
+    "incident_gadingrejo",
+    "report_own",
+    "report_other",
+    "person",
+    "organisation",
+    "team_seat",
+]
+# Responder and mediator cover Kecamatan Panggungrejo; the trusted reporter sent report_own from Bugul Lor.
+EXPECTED = {
+    "admin": set(OBJECTS),
+    "analyst": set(OBJECTS),
+    "leadership": set(OBJECTS),
+    "responder": {"incident_panggungrejo", "report_own", "person", "organisation", "team_seat"},
+    "mediator": {"incident_panggungrejo", "report_own", "person", "organisation", "team_seat"},
+    "trusted_reporter": {"incident_panggungrejo", "report_own", "organisation", "team_seat"},
+    "anonymous": set(),
+}
+MODEL = {"incident": Incident, "report": Report, "person": Person, "organisation": Organisation, "team": TeamMembership}
+
+
+@pytest.fixture
+def world(personas, organisations, region):
+    own = report_receive(
+        channel=Channel.TRUSTED,
+        description="Spanduk SARA di RW 03",
+        region=region("35.75.04.1010"),
+        submitted_by=personas["trusted_reporter"],
+    )
+    other = report_receive(channel=Channel.WEB, description="Amplop di RW 01", region=region("35.75.01.1001"))
+    analyst = personas["analyst"]
+    decree = TeamDecree.objects.create(
+        region=region("35.75"), number="1/2020", title="Tim", year=2020, issued_on=date(2020, 11, 20)
+    )
+    return {
+        "incident_panggungrejo": incident_open(report=own, actor=analyst, title="SARA"),
+        "incident_gadingrejo": incident_open(report=other, actor=analyst, title="Amplop"),
+        "report_own": own,
+        "report_other": other,
+        "person": Person.objects.create(
+            name="Ustadz A", role=PersonRole.TOKOH_AGAMA, region=region("35.75.04.1010"), phone="081234567890"
+        ),
+        "organisation": organisations["fkub"],
+        "team_seat": TeamMembership.objects.create(
+            decree=decree,
+            organisation=organisations["kesbangpol"],
+            seat_title="Kepala Bakesbangpol",
+            sub_team=SubTeam.SEKRETARIAT,
+        ),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_visibility_matrix(role, world, personas):
+    user = AnonymousUser() if role == "anonymous" else personas[role]
+    seen = set()
+    for name, obj in world.items():
+        model = MODEL[name.split("_")[0]]
+        if model.objects.visible_to(user).filter(pk=obj.pk).exists():
+            seen.add(name)
+    assert seen == EXPECTED[role]

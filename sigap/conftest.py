@@ -1,0 +1,81 @@
+"""Shared fixtures: Kota Pasuruan loaded once per test session, and one persona per role."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from sigap.accounts.models import User
+from sigap.core.roles import Role
+from sigap.directory.choices import OrganisationKind
+from sigap.directory.models import Organisation
+from sigap.regions.models import Region
+
+# Playwright's sync API runs an event loop in the main thread (stack.md §4); harmless elsewhere.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CITY = "35.75"
+BUGUL_LOR = "35.75.04.1010"
+PANGGUNGREJO = "35.75.04"
+GADINGREJO_KEC = "35.75.01"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The test database starts with Kota Pasuruan in the gazetteer (tests roll back on top of it)."""
+    with django_db_blocker.unblock():
+        call_command("regions", "load", CITY, "--no-progress", verbosity=0)
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def region(db: None) -> Any:
+    def get(code: str) -> Region:
+        return Region.objects.get(code=code)
+
+    return get
+
+
+@pytest.fixture
+def organisations(db: None, region: Any) -> dict[str, Organisation]:
+    city, panggungrejo, gadingrejo = region(CITY), region(PANGGUNGREJO), region(GADINGREJO_KEC)
+    made = {
+        "kesbangpol": Organisation.objects.create(name="Bakesbangpol", kind=OrganisationKind.KESBANGPOL),
+        "polsek_panggungrejo": Organisation.objects.create(name="Polsek Panggungrejo", kind=OrganisationKind.POLRI),
+        "polsek_gadingrejo": Organisation.objects.create(name="Polsek Gadingrejo", kind=OrganisationKind.POLRI),
+        "fkub": Organisation.objects.create(name="FKUB", kind=OrganisationKind.FKUB),
+    }
+    made["kesbangpol"].areas.set([city])
+    made["polsek_panggungrejo"].areas.set([panggungrejo])
+    made["polsek_gadingrejo"].areas.set([gadingrejo])
+    made["fkub"].areas.set([panggungrejo])
+    return made
+
+
+@pytest.fixture
+def personas(db: None, organisations: dict[str, Organisation], region: Any) -> dict[str, User]:
+    """One account per role; the responder and mediator cover Kecamatan Panggungrejo only."""
+
+    def user(username: str, role: Role, **extra: Any) -> User:
+        made = User(username=username, role=role, first_name=username.title(), **extra)
+        made.set_password("correct horse battery staple")
+        made.save()
+        return made
+
+    return {
+        "admin": user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
+        "analyst": user("analyst", Role.ANALYST, organisation=organisations["kesbangpol"]),
+        "responder": user("responder", Role.RESPONDER, organisation=organisations["polsek_panggungrejo"]),
+        "mediator": user("mediator", Role.MEDIATOR, organisation=organisations["fkub"]),
+        "leadership": user("leadership", Role.LEADERSHIP),
+        "trusted_reporter": user("trusted_reporter", Role.TRUSTED_REPORTER, area=region(BUGUL_LOR)),
+    }

@@ -1,0 +1,47 @@
+"""The settings module as a deployment meets it: safe defaults, and SQLite configured on purpose."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def _django_setup(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _django_setup({"DJANGO_SETTINGS_MODULE": "sigap.settings"})
+    assert result.returncode != 0
+    assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
+
+
+def test_defaults_are_safe_for_production():
+    result = _django_setup({"DJANGO_SETTINGS_MODULE": "sigap.settings", "SECRET_KEY": "k" * 50})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+    assert settings.SESSION_COOKIE_SECURE is True
+    assert settings.CSRF_COOKIE_SECURE is True
+    assert settings.SECURE_HSTS_SECONDS >= 31536000
+    assert settings.X_FRAME_OPTIONS == "DENY"
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas only apply to the embedded database")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL: a committed report survives a power cut
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20000
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"

@@ -1,0 +1,81 @@
+import pytest
+from django.db.models import Count
+
+from sigap.accounts.models import User
+from sigap.core.roles import Role
+from sigap.demo.generator import seed_demo
+from sigap.directory.models import Organisation, TeamMembership
+from sigap.intake.models import Report
+from sigap.regions.selectors import region_at_point
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+
+
+@pytest.mark.django_db
+def test_the_demo_month_is_realistic_and_seeded_once():
+    result = seed_demo(seed=7)
+    assert result.created
+    assert {p.role for p in result.personas} == set(Role)
+    assert User.objects.filter(role=Role.TRUSTED_REPORTER).count() > 3
+    assert Organisation.objects.filter(name="Polres Pasuruan Kota").exists()
+    assert TeamMembership.objects.filter(sub_team="penghentian").exists()
+
+    reports = Report.objects.all()
+    assert reports.count() == result.reports > 150
+    assert reports.values("region").distinct().count() >= 25  # spread across the city
+    received = reports.order_by("received_at")
+    assert received.first().received_at.date().isoformat() >= "2020-11-19"
+    assert received.last().received_at.date().isoformat() <= "2020-12-21"
+    statuses = dict(Incident.objects.values_list("status").annotate(n=Count("id")))
+    for status in (IncidentStatus.NEW, IncidentStatus.VERIFIED, IncidentStatus.RESOLVED, IncidentStatus.HOAX):
+        assert statuses.get(status, 0) > 0, status
+    assert Incident.objects.values("category").distinct().count() >= 8
+    # Escalating threads: some incidents merge many reports.
+    assert Incident.objects.annotate(n=Count("reports")).filter(n__gte=5).count() >= 2
+
+    again = seed_demo(seed=7)
+    assert not again.created
+    assert Report.objects.count() == result.reports
+
+
+@pytest.mark.django_db
+def test_pinned_demo_reports_are_placed_by_the_gazetteer_not_by_the_generator():
+    seed_demo(seed=11)
+    pinned = Report.objects.exclude(latitude=None)
+    assert pinned.count() > 30
+    for report in pinned[:60]:
+        assert report.region == region_at_point(lat=report.latitude, lng=report.longitude)
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_month():
+    seed_demo(seed=3)
+    first = list(Report.objects.order_by("received_at", "description").values_list("description", "received_at"))
+    Report.objects.all().delete()
+    Incident.objects.all().delete()
+    User.objects.all().delete()
+    TeamMembership.objects.all().delete()
+    from sigap.directory.models import Person, TeamDecree
+
+    Person.objects.all().delete()
+    TeamDecree.objects.all().delete()
+    seed_demo(seed=3)
+    second = list(Report.objects.order_by("received_at", "description").values_list("description", "received_at"))
+    assert first == second
+
+
+@pytest.mark.django_db
+def test_demo_setup_runs_twice_without_duplicating_and_prints_the_accounts(capsys):
+    from django.core.management import call_command
+
+    call_command("demo", "setup", "--seed", "5")
+    first = capsys.readouterr().out
+    assert "Demo month seeded" in first
+    for username in ("admin", "analis", "polres", "mediator", "pimpinan", "pelapor"):
+        assert f"  {username} " in first
+    reports = Report.objects.count()
+    call_command("demo", "setup", "--seed", "5")
+    second = capsys.readouterr().out
+    assert "Demo data already present; nothing added." in second
+    assert Report.objects.count() == reports
+    assert "analis" in second  # the accounts are printed again

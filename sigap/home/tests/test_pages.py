@@ -1,0 +1,87 @@
+import pytest
+from django.urls import reverse
+
+from sigap.intake.choices import Channel
+from sigap.intake.services import report_receive
+from sigap.triage.choices import Category, IncidentStatus
+from sigap.triage.services import incident_open, incident_transition
+
+# What each persona's landing page says it should do next (Bahasa Indonesia, the default).
+HEADINGS = {
+    "admin": "Ringkasan sistem",
+    "analyst": "Antrean verifikasi",
+    "responder": "Kejadian untuk ditangani",
+    "mediator": "Sengketa untuk diselesaikan",
+    "leadership": "Situasi sekilas",
+    "trusted_reporter": "Laporan saya",
+}
+
+
+@pytest.fixture
+def some_incidents(personas, region):
+    analyst = personas["analyst"]
+    in_area = report_receive(
+        channel=Channel.TRUSTED,
+        description="Bentrok kecil di RW 02",
+        region=region("35.75.04.1010"),
+        submitted_by=personas["trusted_reporter"],
+    )
+    elsewhere = report_receive(channel=Channel.WEB, description="Sengketa lahan", region=region("35.75.01.1001"))
+    near = incident_open(report=in_area, actor=analyst, title="Bentrok RW 02", category=Category.BENTROK_PENDUKUNG)
+    far = incident_open(report=elsewhere, actor=analyst, title="Lahan Karangketug", category=Category.SUMBER_DAYA)
+    incident_transition(incident=near, to=IncidentStatus.VERIFIED, actor=analyst)
+    incident_transition(incident=far, to=IncidentStatus.VERIFIED, actor=analyst)
+    return near, far
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", sorted(HEADINGS))
+def test_each_persona_signs_in_and_lands_on_its_next_step(client, personas, some_incidents, role):
+    response = client.post(
+        reverse("login"), {"username": role, "password": "correct horse battery staple"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home:home")
+    page = response.content.decode()
+    assert f"<h1>{HEADINGS[role]}</h1>" in page
+    assert "Berikutnya:" in page
+
+
+@pytest.mark.django_db
+def test_the_responder_sees_only_its_area(client, personas, some_incidents):
+    client.force_login(personas["responder"])
+    page = client.get(reverse("home:home")).content.decode()
+    assert "Bentrok RW 02" in page
+    assert "Lahan Karangketug" not in page
+
+
+@pytest.mark.django_db
+def test_the_trusted_reporter_sees_its_receipts(client, personas, some_incidents):
+    client.force_login(personas["trusted_reporter"])
+    page = client.get(reverse("home:home")).content.decode()
+    near, _ = some_incidents
+    assert near.reports.get().receipt in page
+    assert "Terverifikasi, sedang ditangani" in page
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_says_what_to_do(client, personas):
+    page = client.post(reverse("login"), {"username": "analyst", "password": "nope"}).content.decode()
+    assert "Nama pengguna atau kata sandi salah" in page
+
+
+@pytest.mark.django_db
+def test_bahasa_is_the_default_and_english_is_one_click_away(client, personas):
+    landing = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in landing and "Masuk" in landing
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get("/").content.decode()
+    assert 'lang="en"' in english and "Sign in" in english
+    client.force_login(personas["analyst"])
+    assert "<h1>Verification queue</h1>" in client.get(reverse("home:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_pages_need_a_sign_in(client):
+    response = client.get(reverse("home:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

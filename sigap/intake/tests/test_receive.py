@@ -1,0 +1,53 @@
+import re
+
+import pytest
+from shapely.geometry import shape
+
+from sigap.intake.choices import Channel, PublicStatus
+from sigap.intake.receipts import ALPHABET, receipt_new, receipt_normalise
+from sigap.intake.services import report_receive
+from sigap.regions.models import Region
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.services import incident_open, incident_transition
+
+
+def test_receipts_are_long_random_and_readable():
+    codes = {receipt_new() for _ in range(2000)}
+    assert len(codes) == 2000
+    for code in list(codes)[:50]:
+        assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+        assert not set(code.replace("-", "")) - set(ALPHABET)
+    assert not {"0", "1", "I", "L", "O"} & set(ALPHABET)
+
+
+def test_receipts_are_accepted_as_people_type_them():
+    assert receipt_normalise(" 7kq4 m2xd-9htr ") == "7KQ4-M2XD-9HTR"
+
+
+@pytest.mark.django_db
+def test_a_report_with_a_pin_is_placed_in_its_kelurahan():
+    tapaan = Region.objects.get(code="35.75.03.1003")  # official name: Tapa'an
+    inside = shape(tapaan.boundary).representative_point()
+    report = report_receive(
+        channel=Channel.API, description="Perkelahian antar pemuda", latitude=inside.y, longitude=inside.x
+    )
+    assert report.region == tapaan
+    assert report.public_status == PublicStatus.RECEIVED
+
+
+@pytest.mark.django_db
+def test_an_empty_report_is_refused():
+    with pytest.raises(ValueError, match="description"):
+        report_receive(channel=Channel.WEB, description="   \n")
+
+
+@pytest.mark.django_db
+def test_the_public_status_follows_the_incident(personas):
+    report = report_receive(
+        channel=Channel.WEB, description="Pembagian amplop", region=Region.objects.get(name="Kepel")
+    )
+    incident = incident_open(report=report, actor=personas["analyst"], title="Politik uang")
+    assert report.public_status == PublicStatus.IN_REVIEW
+    incident_transition(incident=incident, to=IncidentStatus.HOAX, actor=personas["analyst"])
+    report.refresh_from_db()
+    assert report.public_status == PublicStatus.CLOSED
