@@ -45,3 +45,20 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] == 20000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_every_variable_the_code_reads_is_documented_in_env_example():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    documented = set(re.findall(r"^([A-Z_]+)=", (root / ".env.example").read_text(), flags=re.M))
+    read = set()
+    for path in (root / "sigap").rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        source = path.read_text()
+        read |= set(re.findall(r'env_(?:str|bool|int|list|secret)\("([A-Z_]+)"', source))
+        read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
+    read -= {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    assert read - documented == set()
