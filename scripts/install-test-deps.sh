@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs, installed only when missing: PostgreSQL (server binaries).
+# Debian packages the test suite needs, installed only when missing: PostgreSQL (server binaries) and Chromium
+# (driven by Playwright; never `playwright install`, which downloads a browser and fails without the internet).
 set -euo pipefail
 
 need=()
 ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "==> installing Debian packages: ${need[*]}"

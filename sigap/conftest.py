@@ -32,6 +32,12 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collected_static() -> None:
+    """Pages use the manifest storage of production, which needs `collectstatic` (as `make run` does)."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -79,3 +85,40 @@ def personas(db: None, organisations: dict[str, Organisation], region: Any) -> d
         "leadership": user("leadership", Role.LEADERSHIP),
         "trusted_reporter": user("trusted_reporter", Role.TRUSTED_REPORTER, area=region(BUGUL_LOR)),
     }
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling home, which this machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright hook: Debian's Chromium, headless."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
+
+
+@pytest.fixture
+def gazetteer(transactional_db: None) -> None:
+    """For tests that commit (live server, browser): transactional tests empty the tables afterwards."""
+    if not Region.objects.filter(code=CITY).exists():
+        call_command("regions", "load", CITY, "--no-progress", verbosity=0)
+
+
+@pytest.fixture
+def artifacts() -> Any:
+    """Where browser tests keep their screenshots (test-artifacts/ in the checkout, ignored by git)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,6 +1,7 @@
 """`sigap serve` (what `make run` ends with): web and worker start together and stop together on Ctrl-C."""
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -57,7 +58,13 @@ def test_web_and_worker_start_and_stop_together(tmp_path):
                 time.sleep(0.3)
         assert health == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-            assert "Sigap" in response.read().decode()
+            page = response.read().decode()
+        assert "Sigap" in page
+        stylesheet = re.search(r'href="(/static/sigap/sigap\.[0-9a-f]+\.css)"', page)
+        assert stylesheet, "the page links the hashed (manifest) stylesheet"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{stylesheet.group(1)}", timeout=5) as response:
+            assert response.headers["Content-Type"].startswith("text/css")
+            assert "max-age" in response.headers["Cache-Control"]
         children = _children(server.pid)
         assert any("granian" in c for c in children), children
         assert any("db_worker" in c for c in children), children

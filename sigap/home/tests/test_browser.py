@@ -1,0 +1,72 @@
+"""A real browser: every persona signs in, lands on its next step, and switches language. Screenshots are kept."""
+
+import pytest
+from django.db import connection
+
+from sigap.demo.generator import seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+HEADINGS = {
+    "admin": "Ringkasan sistem",
+    "analis": "Antrean verifikasi",
+    "polres": "Kejadian untuk ditangani",
+    "mediator": "Sengketa untuk diselesaikan",
+    "pimpinan": "Situasi sekilas",
+    "pelapor": "Laporan saya",
+}
+
+
+@pytest.fixture
+def demo(gazetteer, settings):
+    # The live server speaks plain HTTP, so cookies may not demand HTTPS here.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    # The live server serves /static/ through the finders, which know no hashed manifest names; production
+    # (granian + WhiteNoise + manifest) is exercised in core/tests/test_serve.py.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return {p.username: p.password for p in seed_demo(seed=2020).personas}
+
+
+def _sign_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Masuk").first.click()
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_every_persona_lands_on_its_next_step(page, live_server, demo, artifacts, width):
+    page.set_viewport_size(PHONE if width == "phone" else DESKTOP)
+    for username, heading in HEADINGS.items():
+        _sign_in(page, live_server, username, demo[username])
+        page.get_by_role("heading", level=1, name=heading).wait_for(timeout=5000)
+        assert "Berikutnya:" in page.locator("main").inner_text()
+        # The stylesheet is applied (the header is a white bar, not bare text).
+        assert page.locator("header.top").evaluate("e => getComputedStyle(e).display") == "flex"
+        page.screenshot(path=str(artifacts / f"home-{username}-{width}-{connection.vendor}.png"), full_page=True)
+        page.get_by_role("button", name="Keluar").click()
+        page.get_by_role("link", name="Masuk").first.wait_for()
+
+
+def test_english_is_one_click_away_and_stays(page, live_server, demo, artifacts):
+    _sign_in(page, live_server, "analis", demo["analis"])
+    page.get_by_role("button", name="EN").click()
+    page.get_by_role("heading", level=1, name="Verification queue").wait_for(timeout=5000)
+    page.reload()
+    assert page.get_by_role("heading", level=1).inner_text() == "Verification queue"
+    page.screenshot(path=str(artifacts / f"home-analis-english-{connection.vendor}.png"), full_page=True)
+    page.get_by_role("button", name="ID").click()
+    page.get_by_role("heading", level=1, name="Antrean verifikasi").wait_for(timeout=5000)
+
+
+def test_a_wrong_password_is_said_plainly(page, live_server, demo):
+    _sign_in(page, live_server, "analis", "salah-sekali")
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=5000)
+    assert "Nama pengguna atau kata sandi salah" in alert.inner_text()
