@@ -6,12 +6,19 @@ bash scripts/bootstrap.sh run
 
 export SIGAP_DATA_DIR=${SIGAP_DATA_DIR:-$PWD/var}
 mkdir -p "$SIGAP_DATA_DIR"
-# A local secret, made once and kept beside the database; production sets SECRET_KEY itself.
+# Local secrets, made once and kept beside the database (back them up with it); production sets its own.
 if [ -z "${SECRET_KEY:-}" ] && [ -z "${SECRET_KEY_FILE:-}" ]; then
   if [ ! -s "$SIGAP_DATA_DIR/secret_key" ]; then
     (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))' > "$SIGAP_DATA_DIR/secret_key")
   fi
   export SECRET_KEY_FILE="$SIGAP_DATA_DIR/secret_key"
+fi
+if [ -z "${SIGAP_FIELD_KEYS:-}" ] && [ -z "${SIGAP_FIELD_KEYS_FILE:-}" ]; then
+  if [ ! -s "$SIGAP_DATA_DIR/field_keys" ]; then
+    (umask 077; .venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' \
+      > "$SIGAP_DATA_DIR/field_keys")
+  fi
+  export SIGAP_FIELD_KEYS_FILE="$SIGAP_DATA_DIR/field_keys"
 fi
 # The demo is served over plain HTTP on this machine only, so cookies cannot require HTTPS here.
 export SIGAP_HTTPS=${SIGAP_HTTPS:-false}

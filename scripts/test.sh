@@ -10,7 +10,9 @@ bash scripts/install-test-deps.sh
 SIGAP_DATA_DIR=$(mktemp -d /tmp/sigap-test.XXXXXX)
 export SIGAP_DATA_DIR
 export SECRET_KEY="test-only-$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
-unset DATABASE_URL DEBUG SECRET_KEY_FILE
+SIGAP_FIELD_KEYS=$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')
+export SIGAP_FIELD_KEYS
+unset DATABASE_URL DEBUG SECRET_KEY_FILE SIGAP_FIELD_KEYS_FILE
 source scripts/pg.sh
 cleanup() { pg_stop; rm -rf "$SIGAP_DATA_DIR"; }
 trap cleanup EXIT

@@ -1,9 +1,11 @@
 """The JSON API under /api/v1/: one NinjaAPI that mounts each app's router."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from sigap.intake.api import router as intake_router
 from sigap.regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -16,6 +18,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", regions_router)
+api.add_router("/", intake_router)
 
 
 @api.exception_handler(ValidationError)
@@ -29,4 +32,12 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+    detail = str(exc)
+    if exc.status_code == 400 and detail == "Cannot parse request body":
+        detail = "Isi permintaan bukan JSON yang sah / the request body is not valid JSON"
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return api.create_response(request, {"detail": "Permintaan terlalu besar / request body too large"}, status=413)

@@ -25,6 +25,17 @@ if not _secret:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off; see .env.example.")
     _secret = "insecure-development-key-only-for-debug"  # noqa: S105
 SECRET_KEY = _secret
+
+# Keys that encrypt reporter names and contacts at rest (Fernet; comma-separated, newest first, for rotation).
+_field_keys = env_secret("SIGAP_FIELD_KEYS")
+if not _field_keys:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SIGAP_FIELD_KEYS (or SIGAP_FIELD_KEYS_FILE) must be set when DEBUG is off. Make one with: "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+    _field_keys = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC1kYXQ="  # DEBUG only; never protects real data
+SIGAP_FIELD_KEYS = [key.strip() for key in _field_keys.split(",") if key.strip()]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -183,6 +194,20 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sigap <sigap@localhost>")
+
+# Uploads: photos are checked and re-encoded (metadata stripped) before they are kept.
+SIGAP_PHOTO_MAX_BYTES = env_int("SIGAP_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+SIGAP_PHOTO_MAX_COUNT = env_int("SIGAP_PHOTO_MAX_COUNT", 4)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # non-file request bodies (JSON, form fields)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Rate limits for anonymous intake (web form, API without a partner token), per client address.
+# The cache is per process, so with N web processes the effective limit is up to N times this.
+SIGAP_ANON_REPORTS_PER_HOUR = env_int("SIGAP_ANON_REPORTS_PER_HOUR", 20)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sigap"}}
+
+# Verification: the clock an incident shows in the analysts' queue.
+SIGAP_VERIFY_TARGET_HOURS = env_int("SIGAP_VERIFY_TARGET_HOURS", 24)
 
 # The deployment: which kabupaten/kota this instance serves (Kemendagri code).
 SIGAP_DEPLOYMENT_REGION = env_str("SIGAP_DEPLOYMENT_REGION", "35.75")

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.grading import Reliability
 from sigap.core.roles import Role
 
 
@@ -17,6 +18,10 @@ class User(AbstractUser):
     # The user's own area: a trusted reporter's kelurahan, a mediator's kecamatan. Organisations add theirs.
     area = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("position"), max_length=120, blank=True, help_text="e.g. Bhabinkamtibmas Bugul Lor")
+    # How far the team trusts this person's reports; copied onto each report a trusted reporter sends.
+    source_reliability = models.CharField(
+        _("source reliability"), max_length=1, choices=Reliability.choices, default=Reliability.B
+    )
 
     def area_codes(self) -> list[str]:
         """Region codes this user is responsible for: the own area plus the organisation's areas."""

@@ -17,18 +17,19 @@ from django.db import transaction
 from shapely.geometry import Point, shape
 
 from sigap.accounts.models import User
+from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role
 from sigap.demo import scenario
 from sigap.directory.choices import OrganisationKind, PersonRole, SubTeam, TeamPosition
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
 from sigap.intake.choices import Channel
 from sigap.intake.models import Report
-from sigap.intake.services import report_receive
+from sigap.intake.services import ReportDraft, report_receive
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
-from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.models import Incident
-from sigap.triage.services import incident_attach_report, incident_open, incident_transition
+from sigap.triage.services import incident_transition, incident_verify
 
 WIB = ZoneInfo("Asia/Jakarta")
 CITY = "35.75"
@@ -278,6 +279,9 @@ def _submit(
     region: Region | None = kel
     lat = lng = None
     submitted_by = None
+    name = contact = ""
+    if channel == Channel.SMS or (channel == Channel.WEB and rng.random() < 0.3):
+        name, contact = _name(rng), f"08{rng.randrange(10**9, 10**10)}"  # sealed at rest by report_receive
     if channel == Channel.TRUSTED:
         nearby = [u for u in reporters if u.area and u.area.parent_id == kel.parent_id] or reporters
         submitted_by = rng.choice(nearby)
@@ -285,16 +289,21 @@ def _submit(
         region = None
         lat, lng = _point_in(kel, rng)
     report = report_receive(
-        channel=channel,
-        description=text,
-        occurred_at=occurred,
-        received_at=received,
-        region=region,
-        latitude=lat,
-        longitude=lng,
-        submitted_by=submitted_by,
-        location_text=f"Kel. {kel.name}" if region and not submitted_by else "",
-    )
+        ReportDraft(
+            channel=channel,
+            description=text,
+            occurred_at=occurred,
+            received_at=received,
+            region=region,
+            latitude=lat,
+            longitude=lng,
+            submitted_by=submitted_by,
+            location_text=f"Kel. {kel.name}" if region and not submitted_by else "",
+            reporter_name=name,
+            reporter_contact=contact,
+            anonymous=not contact,
+        )
+    )[0]
     truth_hoax = category in (Category.RUMOR, Category.HOAKS_UJARAN_KEBENCIAN) and rng.random() < 0.35
     return _Submitted(report, category, truth_hoax, thread)
 
@@ -332,47 +341,41 @@ def _poisson(rng: random.Random, mean: float) -> int:
         k += 1
 
 
-def _triage_like_an_analyst(rng: random.Random, analyst: User, items: list[_Submitted]) -> None:
-    """The analyst works through reports received before the last day; newer ones wait in the queue."""
-    thread_incidents: dict[str, Incident] = {}
+def _decide_like_an_analyst(rng: random.Random, analyst: User, items: list[_Submitted]) -> None:
+    """Triage (placing, merging) was done by Sigap as each report arrived; the analyst now decides on the
+    incidents whose first report came before the last day, and marks problems resolved as they end."""
+    by_report = {item.report.pk: item for item in items}
     cutoff = DEMO_NOW - timedelta(hours=20)
-    for item in sorted(items, key=lambda s: s.report.received_at):
-        report = item.report
-        if report.received_at > cutoff or report.region is None:
+    incidents = Incident.objects.filter(status=IncidentStatus.NEW).prefetch_related("reports").order_by("created_at")
+    for incident in incidents:
+        reports = sorted(incident.reports.all(), key=lambda r: r.received_at)
+        if not reports or reports[0].received_at > cutoff:
             continue
-        seen = report.received_at + timedelta(minutes=rng.randint(20, 240))
-        thread = item.thread
-        if thread and thread.kelurahan in thread_incidents:
-            incident_attach_report(incident=thread_incidents[thread.kelurahan], report=report, actor=analyst, at=seen)
-            continue
-        urgency = scenario.URGENCY_BY_CATEGORY.get(item.category, Urgency.MEDIUM)
-        if "senjata" in report.description or "dihakimi" in report.description:
-            urgency = Urgency.CRITICAL
-        title = thread.title if thread else f"{item.category.label} di {report.region.name}"
-        incident = incident_open(
-            report=report, actor=analyst, title=title, category=item.category, urgency=urgency, at=seen
-        )
-        if thread:
-            thread_incidents[thread.kelurahan] = incident
-        decided = seen + timedelta(hours=rng.uniform(1, 30))
+        known = [by_report[r.pk] for r in reports if r.pk in by_report]
+        decided = reports[0].received_at + timedelta(hours=rng.uniform(1, 30))
         if decided > DEMO_NOW:
             continue
-        if item.truth_hoax:
-            incident_transition(
+        if known and all(item.truth_hoax for item in known):
+            incident_verify(
                 incident=incident,
-                to=IncidentStatus.HOAX,
+                decision=IncidentStatus.HOAX,
                 actor=analyst,
                 at=decided,
+                reliability=Reliability.F,
+                credibility=Credibility.IMPROBABLE,
                 note="Dicek ke Bhabinkamtibmas dan Diskominfo: tidak benar.",
             )
             continue
-        incident_transition(
+        incident_verify(
             incident=incident,
-            to=IncidentStatus.VERIFIED,
+            decision=IncidentStatus.VERIFIED,
             actor=analyst,
             at=decided,
-            note="Dikonfirmasi petugas di lapangan.",
+            reliability=Reliability(reports[0].source_reliability) if len(reports) == 1 else Reliability.B,
+            credibility=Credibility.CONFIRMED if len(reports) > 1 else Credibility.PROBABLY_TRUE,
+            corroboration="Dikonfirmasi petugas di lapangan.",
         )
+        thread = next((item.thread for item in known if item.thread), None)
         _maybe_resolve(rng, analyst, incident, decided, thread)
 
 
@@ -411,5 +414,5 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         reporters = [User.objects.get(username="pelapor"), *_trusted_reporters(rng, kelurahan)]
         weights = [float(k.area_km2 or 1.0) + 1.0 for k in kelurahan]
         items = _reports(rng, kelurahan, weights, reporters)
-        _triage_like_an_analyst(rng, User.objects.get(username="analis"), items)
+        _decide_like_an_analyst(rng, User.objects.get(username="analis"), items)
     return SeedResult(personas=personas, reports=len(items), incidents=Incident.objects.count())

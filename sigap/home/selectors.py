@@ -33,7 +33,8 @@ class Home:
 
 
 def _queue(incidents: IncidentQuerySet, limit: int = 10) -> list[Incident]:
-    return list(incidents.select_related("region", "region__parent").order_by("-urgency", "created_at")[:limit])
+    ordered = incidents.select_related("region", "region__parent").order_by("-urgency", "verification_due_at", "pk")
+    return list(ordered[:limit])
 
 
 def _analyst(user: User) -> dict[str, Any]:
@@ -41,7 +42,7 @@ def _analyst(user: User) -> dict[str, Any]:
     waiting = incidents.filter(status=IncidentStatus.NEW)
     return {
         "waiting_count": waiting.count(),
-        "waiting": _queue(waiting),
+        "waiting": _queue(waiting, limit=50),
         "untriaged_reports": Report.objects.visible_to(user).filter(incident=None).count(),
         "verified_open": incidents.filter(status=IncidentStatus.VERIFIED).count(),
     }

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from sigap.home.selectors import home_for
 from sigap.regions.choices import Level
@@ -24,4 +25,4 @@ def landing(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     page = home_for(request.user)  # type: ignore[arg-type]
-    return render(request, page.template, {"role": page.role, **page.context})
+    return render(request, page.template, {"role": page.role, "now": timezone.now(), **page.context})

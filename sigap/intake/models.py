@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.crypto import unseal
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
-from sigap.intake.choices import Channel, PublicStatus
+from sigap.intake.choices import Channel, CrowdSize, MessageDirection, PublicStatus, Reliability
 
 
 class ReportQuerySet(models.QuerySet["Report"]):
@@ -39,7 +40,25 @@ class Report(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
-    raw = models.JSONField(default=dict, blank=True, help_text="The payload as received")
+    raw = models.JSONField(default=dict, blank=True, help_text="The payload as received (identity fields removed)")
+    groups_involved = models.CharField(_("groups involved"), max_length=300, blank=True)
+    crowd_size = models.CharField(_("how many people"), max_length=12, choices=CrowdSize.choices, blank=True)
+    weapons_seen = models.BooleanField(_("weapons seen"), default=False)
+    mass_mobilisation = models.BooleanField(_("people being mobilised"), default=False)
+    online_provocation = models.BooleanField(_("provocation online"), default=False)
+    # Identity: sealed (encrypted) at rest; read only through intake.services.report_identity_reveal().
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    reporter_name_sealed = models.TextField(blank=True)
+    reporter_contact_sealed = models.TextField(blank=True)
+    contact_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    source_reliability = models.CharField(
+        _("source reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    partner = models.ForeignKey(
+        "intake.ApiPartner", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    triage = models.JSONField(default=dict, blank=True, help_text="Automatic suggestions with reasons")
     # Incident is defined by the triage app, which merges reports; referenced by name to keep imports one-way.
     incident = models.ForeignKey(
         "triage.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
@@ -49,16 +68,85 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="report_unique_idempotency_key_per_partner",
+            ),
+            # NULL partners are distinct in SQL, so anonymous keys (already scoped to the caller) need their own.
+            models.UniqueConstraint(
+                fields=["idempotency_key"],
+                condition=models.Q(partner__isnull=True) & ~models.Q(idempotency_key=""),
+                name="report_unique_anonymous_idempotency_key",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.receipt
 
     @property
+    def has_identity(self) -> bool:
+        return bool(self.reporter_name_sealed or self.reporter_contact_sealed)
+
+    def _identity(self) -> tuple[str, str]:
+        """Plaintext name and contact. Private: callers go through report_identity_reveal (audited)."""
+        return unseal(self.reporter_name_sealed), unseal(self.reporter_contact_sealed)
+
+    @property
     def public_status(self) -> PublicStatus:
         if self.incident is None:
             return PublicStatus.RECEIVED
-        return {
+        shown: dict[str, PublicStatus] = {
             "new": PublicStatus.IN_REVIEW,
             "verified": PublicStatus.VERIFIED,
             "resolved": PublicStatus.RESOLVED,
-        }.get(self.incident.status, PublicStatus.CLOSED)
+        }
+        return shown.get(self.incident.status, PublicStatus.CLOSED)
+
+
+class Attachment(models.Model):
+    """A photo sent with a report: type and size checked, re-encoded without EXIF or other metadata."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.file.name)
+
+
+class ReporterMessage(models.Model):
+    """The conversation between a reporter (through the receipt) and the team. Never staff notes."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    at = models.DateTimeField(auto_now_add=True)
+    direction = models.CharField(max_length=12, choices=MessageDirection.choices)
+    body = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report.receipt} {self.direction} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiPartner(models.Model):
+    """A partner system that posts reports with a token (a stored SHA-256 of it, never the token)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    organisation = models.ForeignKey("directory.Organisation", null=True, blank=True, on_delete=models.SET_NULL)
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default=Reliability.C)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

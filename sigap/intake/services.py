@@ -1,53 +1,198 @@
+"""Report writes: receive from any channel, reveal a reporter's identity (audited), exchange messages."""
+
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from sigap.intake.choices import Channel
-from sigap.intake.models import Report
+from sigap.core.crypto import contact_digest, seal
+from sigap.core.grading import Reliability
+from sigap.core.roles import Role, role_of
+from sigap.core.services import audit_record
+from sigap.intake.choices import Channel, MessageDirection
+from sigap.intake.models import ApiPartner, Attachment, Report, ReporterMessage
+from sigap.intake.photos import CleanPhoto
 from sigap.intake.receipts import receipt_new
 from sigap.regions.models import Region
 from sigap.regions.selectors import region_at_point
 
+# Rooms above intake (triage) register here to act on every new report inside the same transaction, so that
+# a 201 means the report and its triage are both on disk. Imports stay one-way: intake never imports triage.
+ReportHook = Callable[[Report], None]
+_received_hooks: list[ReportHook] = []
 
-def report_receive(
-    *,
-    channel: Channel,
-    description: str,
-    region: Region | None = None,
-    location_text: str = "",
-    latitude: float | None = None,
-    longitude: float | None = None,
-    occurred_at: datetime | None = None,
-    submitted_by: Any | None = None,
-    raw: dict[str, Any] | None = None,
-    received_at: datetime | None = None,
-) -> Report:
-    """Store one report as received. A report with coordinates but no region is placed by its point."""
-    description = description.strip()
+IDENTITY_ROLES = {Role.ADMIN, Role.ANALYST}  # who may see a reporter's name and contact
+IDENTITY_FIELDS = ("reporter_name", "reporter_contact", "name", "contact", "phone", "email", "from", "sender")
+
+
+def on_report_received(hook: ReportHook) -> None:
+    if hook not in _received_hooks:
+        _received_hooks.append(hook)
+
+
+class IdentityAccessDenied(PermissionError):
+    pass
+
+
+@dataclass
+class ReportDraft:
+    """Everything a channel may know about a report; only `description` is required."""
+
+    channel: Channel
+    description: str
+    region: Region | None = None
+    location_text: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    occurred_at: datetime | None = None
+    groups_involved: str = ""
+    crowd_size: str = ""
+    weapons_seen: bool = False
+    mass_mobilisation: bool = False
+    online_provocation: bool = False
+    reporter_name: str = ""
+    reporter_contact: str = ""
+    anonymous: bool = True
+    submitted_by: Any | None = None
+    partner: ApiPartner | None = None
+    idempotency_key: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+    photos: list[CleanPhoto] = field(default_factory=list)
+    received_at: datetime | None = None
+
+
+def _without_identity(raw: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("[sealed]" if k.lower() in IDENTITY_FIELDS and v else v) for k, v in raw.items()}
+
+
+def _reliability(draft: ReportDraft) -> Reliability:
+    if draft.partner is not None:
+        return Reliability(draft.partner.reliability)
+    if draft.submitted_by is not None and role_of(draft.submitted_by) is not None:
+        return Reliability(draft.submitted_by.source_reliability)
+    return Reliability.F  # an unknown member of the public: reliability cannot be judged yet
+
+
+def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
+    """Store one report as received and run the triage hooks. Returns (report, created).
+
+    A retried request with the same partner and Idempotency-Key returns the first report, created=False.
+    """
+    description = draft.description.strip()
     if not description:
         raise ValueError("A report needs a description")
-    if region is None and latitude is not None and longitude is not None:
-        region = region_at_point(lat=latitude, lng=longitude)
+    if draft.idempotency_key:
+        existing = _replayed(draft)
+        if existing:
+            return existing, False
+    region = draft.region
+    if region is None and draft.latitude is not None and draft.longitude is not None:
+        region = region_at_point(lat=draft.latitude, lng=draft.longitude)
+    keep_identity = not draft.anonymous
     for _attempt in range(3):  # a receipt collision is astronomically rare; retry rather than fail
         try:
             with transaction.atomic():
-                return Report.objects.create(
+                report = Report.objects.create(
                     receipt=receipt_new(),
-                    channel=channel,
+                    channel=draft.channel,
                     description=description,
                     region=region,
-                    location_text=location_text,
-                    latitude=latitude,
-                    longitude=longitude,
-                    occurred_at=occurred_at,
-                    received_at=received_at or timezone.now(),
-                    submitted_by=submitted_by,
-                    raw=raw or {},
+                    location_text=draft.location_text.strip()[:300],
+                    latitude=draft.latitude,
+                    longitude=draft.longitude,
+                    occurred_at=draft.occurred_at,
+                    received_at=draft.received_at or timezone.now(),
+                    submitted_by=draft.submitted_by,
+                    raw=_without_identity(draft.raw),
+                    groups_involved=draft.groups_involved.strip()[:300],
+                    crowd_size=draft.crowd_size,
+                    weapons_seen=draft.weapons_seen,
+                    mass_mobilisation=draft.mass_mobilisation,
+                    online_provocation=draft.online_provocation,
+                    anonymous=not keep_identity,
+                    reporter_name_sealed=seal(draft.reporter_name.strip()) if keep_identity else "",
+                    reporter_contact_sealed=seal(draft.reporter_contact.strip()) if keep_identity else "",
+                    contact_digest=contact_digest(draft.reporter_contact) if keep_identity else "",
+                    source_reliability=_reliability(draft),
+                    partner=draft.partner,
+                    idempotency_key=draft.idempotency_key,
                 )
+                for photo in draft.photos:
+                    _attach(report, photo)
+                for hook in _received_hooks:
+                    hook(report)
+                return report, True
         except IntegrityError:
+            existing = _replayed(draft) if draft.idempotency_key else None
+            if existing:  # a concurrent retry won the race: answer with its report
+                return existing, False
             continue
-    raise RuntimeError("Could not allocate a unique receipt code")
+    raise RuntimeError("Could not store the report (receipt allocation failed three times)")
+
+
+def _replayed(draft: ReportDraft) -> Report | None:
+    return Report.objects.filter(partner=draft.partner, idempotency_key=draft.idempotency_key).first()
+
+
+def _attach(report: Report, photo: CleanPhoto) -> Attachment:
+    attachment = Attachment(
+        report=report,
+        content_type=photo.content_type,
+        size=len(photo.content),
+        sha256=photo.sha256,
+        width=photo.width,
+        height=photo.height,
+    )
+    # A random file name: the reporter's own file name may carry a name or a place.
+    attachment.file.save(f"{uuid.uuid4().hex}.{photo.extension}", ContentFile(photo.content), save=False)
+    attachment.save()
+    return attachment
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    contact: str
+
+
+def report_identity_reveal(*, report: Report, user: Any, reason: str) -> Identity:
+    """The reporter's name and contact, for roles that need them; every reveal is written to the audit log."""
+    if role_of(user) not in IDENTITY_ROLES:
+        audit_record(actor=user, action="report.identity_denied", target=report, details={"reason": reason})
+        raise IdentityAccessDenied("This role may not see reporters' identities")
+    if not reason.strip():
+        raise ValueError("A reason is required to reveal a reporter's identity")
+    name, contact = report._identity()
+    audit_record(actor=user, action="report.identity_revealed", target=report, details={"reason": reason.strip()})
+    return Identity(name=name, contact=contact)
+
+
+def reporter_message_post(
+    *, report: Report, body: str, direction: MessageDirection, author: Any | None = None
+) -> ReporterMessage:
+    body = body.strip()
+    if not body:
+        raise ValueError("An empty message is not sent")
+    message = ReporterMessage.objects.create(
+        report=report,
+        body=body[:4000],
+        direction=direction,
+        author=author if direction == MessageDirection.TO_REPORTER else None,
+    )
+    audit_record(actor=author, action=f"report.message_{direction}", target=report)
+    return message
+
+
+def receipts_for_contact(contact: str) -> list[Report]:
+    """Reports left with this contact (found by keyed digest; no contact is decrypted to search)."""
+    digest = contact_digest(contact)
+    if not digest:
+        return []
+    return list(Report.objects.filter(contact_digest=digest).order_by("-received_at")[:20])

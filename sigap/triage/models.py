@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
 from sigap.triage.choices import Category, ConflictSource, IncidentStatus, Urgency
@@ -47,6 +48,19 @@ class Incident(TimeStampedModel):
     killed = models.PositiveIntegerField(_("killed"), default=0)
     verified_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Verification (Admiralty grading) and its clock.
+    verification_due_at = models.DateTimeField(_("verify by"), null=True, blank=True, db_index=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_reliability = models.CharField(
+        _("source reliability"), max_length=1, choices=Reliability.choices, blank=True
+    )
+    info_credibility = models.PositiveSmallIntegerField(
+        _("information credibility"), choices=Credibility.choices, null=True, blank=True
+    )
+    corroboration = models.TextField(_("corroborating sources"), blank=True)
+    triage = models.JSONField(default=dict, blank=True, help_text="Automatic suggestions with reasons")
 
     objects = IncidentQuerySet.as_manager()
 

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
 from sigap.intake.models import Report
 from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.merge import merge_candidate
 from sigap.triage.models import Incident, IncidentEvent
+from sigap.triage.placement import place_from_text
+from sigap.triage.rules import suggest_category, suggest_urgency
 from sigap.triage.states import check_transition
+
+VERIFY_DECISIONS = {IncidentStatus.VERIFIED, IncidentStatus.NOT_CONFLICT, IncidentStatus.HOAX, IncidentStatus.DUPLICATE}
+
+
+def _is_user(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 def _event(
@@ -42,8 +53,8 @@ def _event(
     )
 
 
-def _is_user(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
+def _due(at: datetime) -> datetime:
+    return at + timedelta(hours=settings.SIGAP_VERIFY_TARGET_HOURS)
 
 
 @transaction.atomic
@@ -56,44 +67,44 @@ def incident_open(
     urgency: Urgency = Urgency.MEDIUM,
     people_estimate: int | None = None,
     at: datetime | None = None,
+    triage: dict[str, Any] | None = None,
 ) -> Incident:
     """Open a new incident from a report (the report's place and time carry over)."""
     at = at or timezone.now()
     incident = Incident.objects.create(
-        title=title,
+        title=title[:200],
         summary=report.description,
         region=report.region,
         category=category,
         urgency=urgency,
         occurred_at=report.occurred_at or report.received_at,
         people_estimate=people_estimate,
+        verification_due_at=_due(report.received_at),
+        triage=triage or {},
     )
     report.incident = incident
     report.save(update_fields=["incident"])
-    _event(
-        incident,
-        at=at,
-        actor=actor,
-        verb="opened",
-        to_status=IncidentStatus.NEW,
-        note=f"report {report.receipt}",
-    )
+    _event(incident, at=at, actor=actor, verb="opened", to_status=IncidentStatus.NEW, note=f"laporan {report.receipt}")
     return incident
 
 
 @transaction.atomic
 def incident_attach_report(
-    *, incident: Incident, report: Report, actor: Any | None, at: datetime | None = None
+    *, incident: Incident, report: Report, actor: Any | None, at: datetime | None = None, note: str = ""
 ) -> None:
-    """Merge one more report into an incident (same event, another source)."""
+    """Merge one more report into an incident (same event, another source); urgency only goes up."""
     report.incident = incident
     report.save(update_fields=["incident"])
+    suggested = report.triage.get("urgency", {}).get("value")
+    if isinstance(suggested, int) and suggested > incident.urgency:
+        incident.urgency = suggested
+        incident.save(update_fields=["urgency", "updated_at"])
     _event(
         incident,
         at=at or timezone.now(),
         actor=actor,
         verb="report_attached",
-        note=f"report {report.receipt}",
+        note=f"laporan {report.receipt}" + (f": {note}" if note else ""),
     )
 
 
@@ -113,3 +124,139 @@ def incident_transition(
     incident.save(update_fields=["status", "verified_at", "closed_at", "updated_at"])
     _event(incident, at=at, actor=actor, verb="status_changed", from_status=current, to_status=to, note=note)
     return incident
+
+
+@transaction.atomic
+def incident_verify(
+    *,
+    incident: Incident,
+    decision: IncidentStatus,
+    actor: Any,
+    reliability: Reliability,
+    credibility: Credibility,
+    corroboration: str = "",
+    note: str = "",
+    at: datetime | None = None,
+) -> Incident:
+    """An analyst's decision on a new incident, graded A-F / 1-6, with the sources that corroborate it."""
+    if decision not in VERIFY_DECISIONS:
+        raise ValueError(f"{decision} is not a verification decision")
+    incident = incident_transition(incident=incident, to=decision, actor=actor, note=note, at=at)
+    incident.source_reliability = reliability
+    incident.info_credibility = credibility
+    incident.corroboration = corroboration.strip()
+    incident.verified_by = actor if _is_user(actor) else None
+    incident.save(
+        update_fields=["source_reliability", "info_credibility", "corroboration", "verified_by", "updated_at"]
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_update_triage(
+    *,
+    incident: Incident,
+    actor: Any,
+    reason: str,
+    category: Category | None = None,
+    urgency: Urgency | None = None,
+    region: Any | None = None,
+) -> Incident:
+    """An analyst overrides the automatic place, category or urgency; the reason is kept on the timeline."""
+    changes = []
+    for name, value in (("category", category), ("urgency", urgency), ("region", region)):
+        if value is not None and getattr(incident, name) != value:
+            changes.append(f"{name}: {getattr(incident, name)} \u2192 {value}")
+            setattr(incident, name, value)
+    if not changes:
+        return incident
+    incident.save()
+    if region is not None:
+        incident.reports.filter(region=None).update(region=region)
+    _event(incident, at=timezone.now(), actor=actor, verb="triage_changed", note="; ".join(changes) + f" ({reason})")
+    return incident
+
+
+@transaction.atomic
+def incident_merge(*, source: Incident, target: Incident, actor: Any) -> Incident:
+    """Two incidents are one event: the source's reports move to the target; the source becomes a duplicate."""
+    if source.pk == target.pk:
+        raise ValueError("An incident cannot be merged into itself")
+    moved = list(source.reports.values_list("receipt", flat=True))
+    source.reports.update(incident=target)
+    incident_transition(incident=source, to=IncidentStatus.DUPLICATE, actor=actor, note=f"digabung ke #{target.pk}")
+    if source.urgency > target.urgency:
+        target.urgency = source.urgency
+        target.save(update_fields=["urgency", "updated_at"])
+    _event(target, at=timezone.now(), actor=actor, verb="merged", note=f"dari #{source.pk}: {', '.join(moved)}")
+    return target
+
+
+@transaction.atomic
+def report_split(*, report: Report, actor: Any) -> Incident:
+    """A report was merged wrongly: it leaves its incident and opens its own."""
+    old = report.incident
+    if old is None:
+        raise ValueError("The report is not in an incident")
+    if old.reports.count() < 2:
+        raise ValueError("The only report of an incident cannot be split off")
+    new = incident_open(
+        report=report,
+        actor=actor,
+        title=f"{old.title} (dipisah)",
+        category=Category(old.category),
+        urgency=Urgency(old.urgency),
+        triage=report.triage,
+    )
+    _event(old, at=timezone.now(), actor=actor, verb="report_split", note=f"laporan {report.receipt} \u2192 #{new.pk}")
+    return new
+
+
+def report_triage(report: Report) -> None:
+    """Runs on every new report (registered with intake): place, categorise, grade urgency, merge or open."""
+    suggestions: dict[str, Any] = {}
+    if report.region is not None:
+        how = "titik koordinat" if report.latitude is not None else "dipilih pelapor"
+        suggestions["place"] = {"code": report.region.code, "confidence": 1.0, "reasons": [how]}
+    else:
+        place = place_from_text(f"{report.location_text} {report.description}", within=settings.SIGAP_DEPLOYMENT_REGION)
+        if place is not None:
+            report.region = place.region
+            suggestions["place"] = {
+                "code": place.region.code,
+                "confidence": place.confidence,
+                "reasons": [place.reason],
+            }
+    category = suggest_category(report.description)
+    urgency = suggest_urgency(
+        report.description,
+        weapons_seen=report.weapons_seen,
+        mass_mobilisation=report.mass_mobilisation,
+        crowd_size=report.crowd_size,
+        online_provocation=report.online_provocation,
+    )
+    suggestions["category"] = {"value": category.value, "confidence": category.confidence, "reasons": category.reasons}
+    suggestions["urgency"] = {"value": urgency.value, "confidence": urgency.confidence, "reasons": urgency.reasons}
+    report.triage = suggestions
+    report.save(update_fields=["region", "triage"])
+    if report.region is None:
+        return  # no place: it waits in the analysts' queue of unplaced reports
+    match = merge_candidate(report, str(category.value))
+    if match is not None:
+        suggestions["merge"] = {"incident": match.incident.pk, "reasons": [match.reason]}
+        report.save(update_fields=["triage"])
+        incident_attach_report(
+            incident=match.incident, report=report, actor=None, note=match.reason, at=report.received_at
+        )
+        return
+    with translation.override("id"):  # titles are records of the team, kept in Bahasa Indonesia
+        title = f"{Category(str(category.value)).label} di {report.region.name}"
+    incident_open(
+        report=report,
+        actor=None,
+        title=str(title),
+        category=Category(str(category.value)),
+        urgency=Urgency(int(urgency.value)),
+        triage=suggestions,
+        at=report.received_at,
+    )

@@ -9,7 +9,7 @@ from sigap.directory.choices import PersonRole, SubTeam
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
 from sigap.intake.choices import Channel
 from sigap.intake.models import Report
-from sigap.intake.services import report_receive
+from sigap.intake.services import ReportDraft, report_receive
 from sigap.triage.models import Incident
 from sigap.triage.services import incident_open
 
@@ -39,12 +39,16 @@ MODEL = {"incident": Incident, "report": Report, "person": Person, "organisation
 @pytest.fixture
 def world(personas, organisations, region):
     own = report_receive(
-        channel=Channel.TRUSTED,
-        description="Spanduk SARA di RW 03",
-        region=region("35.75.04.1010"),
-        submitted_by=personas["trusted_reporter"],
-    )
-    other = report_receive(channel=Channel.WEB, description="Amplop di RW 01", region=region("35.75.01.1001"))
+        ReportDraft(
+            channel=Channel.TRUSTED,
+            description="Spanduk SARA di RW 03",
+            region=region("35.75.04.1010"),
+            submitted_by=personas["trusted_reporter"],
+        )
+    )[0]
+    other = report_receive(
+        ReportDraft(channel=Channel.WEB, description="Amplop di RW 01", region=region("35.75.01.1001"))
+    )[0]
     analyst = personas["analyst"]
     decree = TeamDecree.objects.create(
         region=region("35.75"), number="1/2020", title="Tim", year=2020, issued_on=date(2020, 11, 20)

@@ -11,7 +11,8 @@ from django.db import connection
 
 def _django_setup(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG"}}
+    hidden = {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "SIGAP_FIELD_KEYS", "SIGAP_FIELD_KEYS_FILE"}
+    base = {k: v for k, v in os.environ.items() if k not in hidden}
     return subprocess.run(
         [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True, timeout=60, check=False
     )
@@ -23,8 +24,20 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY (or SECRET_KEY_FILE) must be set" in result.stderr
 
 
-def test_defaults_are_safe_for_production():
+def test_production_refuses_to_start_without_field_keys():
     result = _django_setup({"DJANGO_SETTINGS_MODULE": "sigap.settings", "SECRET_KEY": "k" * 50})
+    assert result.returncode != 0
+    assert "SIGAP_FIELD_KEYS (or SIGAP_FIELD_KEYS_FILE) must be set" in result.stderr
+
+
+def test_defaults_are_safe_for_production():
+    result = _django_setup(
+        {
+            "DJANGO_SETTINGS_MODULE": "sigap.settings",
+            "SECRET_KEY": "k" * 50,
+            "SIGAP_FIELD_KEYS": os.environ["SIGAP_FIELD_KEYS"],
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
     assert settings.SESSION_COOKIE_SECURE is True

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from sigap.intake.choices import Channel
-from sigap.intake.services import report_receive
+from sigap.intake.services import ReportDraft, report_receive
 from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.services import incident_open, incident_transition
 
@@ -21,12 +21,16 @@ HEADINGS = {
 def some_incidents(personas, region):
     analyst = personas["analyst"]
     in_area = report_receive(
-        channel=Channel.TRUSTED,
-        description="Bentrok kecil di RW 02",
-        region=region("35.75.04.1010"),
-        submitted_by=personas["trusted_reporter"],
-    )
-    elsewhere = report_receive(channel=Channel.WEB, description="Sengketa lahan", region=region("35.75.01.1001"))
+        ReportDraft(
+            channel=Channel.TRUSTED,
+            description="Bentrok kecil di RW 02",
+            region=region("35.75.04.1010"),
+            submitted_by=personas["trusted_reporter"],
+        )
+    )[0]
+    elsewhere = report_receive(
+        ReportDraft(channel=Channel.WEB, description="Sengketa lahan", region=region("35.75.01.1001"))
+    )[0]
     near = incident_open(report=in_area, actor=analyst, title="Bentrok RW 02", category=Category.BENTROK_PENDUKUNG)
     far = incident_open(report=elsewhere, actor=analyst, title="Lahan Karangketug", category=Category.SUMBER_DAYA)
     incident_transition(incident=near, to=IncidentStatus.VERIFIED, actor=analyst)

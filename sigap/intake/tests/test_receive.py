@@ -5,7 +5,7 @@ from shapely.geometry import shape
 
 from sigap.intake.choices import Channel, PublicStatus
 from sigap.intake.receipts import ALPHABET, receipt_new, receipt_normalise
-from sigap.intake.services import report_receive
+from sigap.intake.services import ReportDraft, report_receive
 from sigap.regions.models import Region
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.services import incident_open, incident_transition
@@ -29,8 +29,8 @@ def test_a_report_with_a_pin_is_placed_in_its_kelurahan():
     tapaan = Region.objects.get(code="35.75.03.1003")  # official name: Tapa'an
     inside = shape(tapaan.boundary).representative_point()
     report = report_receive(
-        channel=Channel.API, description="Perkelahian antar pemuda", latitude=inside.y, longitude=inside.x
-    )
+        ReportDraft(channel=Channel.API, description="Perkelahian antar pemuda", latitude=inside.y, longitude=inside.x)
+    )[0]
     assert report.region == tapaan
     assert report.public_status == PublicStatus.RECEIVED
 
@@ -38,14 +38,14 @@ def test_a_report_with_a_pin_is_placed_in_its_kelurahan():
 @pytest.mark.django_db
 def test_an_empty_report_is_refused():
     with pytest.raises(ValueError, match="description"):
-        report_receive(channel=Channel.WEB, description="   \n")
+        report_receive(ReportDraft(channel=Channel.WEB, description="   \n"))[0]
 
 
 @pytest.mark.django_db
 def test_the_public_status_follows_the_incident(personas):
     report = report_receive(
-        channel=Channel.WEB, description="Pembagian amplop", region=Region.objects.get(name="Kepel")
-    )
+        ReportDraft(channel=Channel.WEB, description="Pembagian amplop", region=Region.objects.get(name="Kepel"))
+    )[0]
     incident = incident_open(report=report, actor=personas["analyst"], title="Politik uang")
     assert report.public_status == PublicStatus.IN_REVIEW
     incident_transition(incident=incident, to=IncidentStatus.HOAX, actor=personas["analyst"])

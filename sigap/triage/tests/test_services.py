@@ -4,7 +4,7 @@ import pytest
 
 from sigap.core.models import AuditLog
 from sigap.intake.choices import Channel
-from sigap.intake.services import report_receive
+from sigap.intake.services import ReportDraft, report_receive
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.services import incident_attach_report, incident_open, incident_transition
 from sigap.triage.states import TransitionError
@@ -14,11 +14,11 @@ from sigap.triage.states import TransitionError
 def test_an_incident_goes_from_report_to_resolved_with_its_timeline(personas, region):
     analyst = personas["analyst"]
     first = report_receive(
-        channel=Channel.WEB, description="Adu mulut pendukung di pasar", region=region("35.75.04.1010")
-    )
+        ReportDraft(channel=Channel.WEB, description="Adu mulut pendukung di pasar", region=region("35.75.04.1010"))
+    )[0]
     second = report_receive(
-        channel=Channel.SMS, description="Keributan di pasar Bugul Lor", region=region("35.75.04.1010")
-    )
+        ReportDraft(channel=Channel.SMS, description="Keributan di pasar Bugul Lor", region=region("35.75.04.1010"))
+    )[0]
     day = datetime(2020, 12, 9, 1, 0, tzinfo=UTC)
     incident = incident_open(
         at=day,
@@ -52,7 +52,9 @@ def test_an_incident_goes_from_report_to_resolved_with_its_timeline(personas, re
 
 @pytest.mark.django_db
 def test_a_forbidden_transition_changes_nothing(personas, region):
-    report = report_receive(channel=Channel.WEB, description="Isu penculikan anak", region=region("35.75.01.1001"))
+    report = report_receive(
+        ReportDraft(channel=Channel.WEB, description="Isu penculikan anak", region=region("35.75.01.1001"))
+    )[0]
     incident = incident_open(report=report, actor=personas["analyst"], title="Isu")
     with pytest.raises(TransitionError):
         incident_transition(incident=incident, to=IncidentStatus.RESOLVED, actor=personas["analyst"])

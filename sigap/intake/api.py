@@ -1,0 +1,175 @@
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django_ratelimit.core import is_ratelimited
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from sigap.core.net import client_ip
+from sigap.intake.choices import Channel, CrowdSize, PublicStatus
+from sigap.intake.models import ApiPartner, Report
+from sigap.intake.receipts import receipt_normalise
+from sigap.intake.services import ReportDraft, report_receive
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+
+router = Router(tags=["reports"])
+
+
+class ReportIn(Schema):
+    description: str = Field(..., min_length=1, max_length=5000, description="What happened (required)")
+    region_code: str | None = Field(
+        None, max_length=16, examples=["35.75.04.1010"], description="Kemendagri code of the desa/kelurahan, if known"
+    )
+    latitude: float | None = Field(None, ge=-90, le=90)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    occurred_at: datetime | None = Field(None, description="ISO 8601; without a zone it is read as WIB")
+    location_text: str | None = Field(None, max_length=300)
+    groups_involved: str | None = Field(None, max_length=300)
+    crowd_size: CrowdSize | None = None
+    weapons_seen: bool = False
+    mass_mobilisation: bool = False
+    online_provocation: bool = False
+    reporter_name: str | None = Field(None, max_length=120)
+    reporter_contact: str | None = Field(None, max_length=120)
+
+
+class ReportCreated(Schema):
+    id: int
+    receipt: str
+    status: PublicStatus
+    region_code: str | None
+    received_at: datetime
+
+
+class Error(Schema):
+    detail: str
+
+
+class MessageOut(Schema):
+    at: datetime
+    direction: str = Field(description="'in' from the reporter, 'out' from the team")
+    body: str
+
+
+class ReceiptOut(Schema):
+    receipt: str
+    status: PublicStatus
+    status_label: str
+    received_at: datetime
+    kelurahan: str | None
+    messages: list[MessageOut]
+
+
+def _partner(request: HttpRequest) -> ApiPartner | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HttpError(401, "Token tidak sah / invalid token: use 'Authorization: Bearer <token>'")
+    digest = hashlib.sha256(token.strip().encode()).hexdigest()
+    partner = ApiPartner.objects.filter(token_sha256=digest, active=True).first()
+    if partner is None:
+        raise HttpError(401, "Token tidak dikenal atau tidak aktif / unknown or inactive token")
+    return partner
+
+
+def _ip_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request)
+
+
+@router.post(
+    "/reports",
+    response={201: ReportCreated, 200: ReportCreated, 400: Error, 401: Error, 413: Error, 422: Error, 429: Error},
+    summary="Send a report",
+    description="Anonymous calls are accepted and rate limited; a partner token (`Authorization: Bearer ...`) "
+    "raises the source's standing. Send an `Idempotency-Key` header to make retries safe: the same key "
+    "returns the first report (200) instead of creating another.",
+)
+def report_create(request: HttpRequest, payload: ReportIn, response: HttpResponse) -> Any:
+    partner = _partner(request)
+    if partner is None and is_ratelimited(
+        request, group="report-api", key=_ip_key, rate=f"{settings.SIGAP_ANON_REPORTS_PER_HOUR}/h", increment=True
+    ):
+        raise HttpError(429, "Terlalu banyak laporan dari alamat ini / too many reports from this address; retry later")
+    if not payload.description.strip():
+        raise HttpError(422, "Uraian laporan kosong / the description is empty")
+    region = None
+    if payload.region_code:
+        region = Region.objects.filter(code=payload.region_code.strip()).defer("boundary").first()
+        if region is None or region.level != Level.DESA_KELURAHAN:
+            raise HttpError(
+                422,
+                f"Kode wilayah {payload.region_code!r} bukan desa/kelurahan yang dikenal / unknown desa/kelurahan code",
+            )
+    if (payload.latitude is None) != (payload.longitude is None):
+        raise HttpError(422, "Latitude dan longitude harus lengkap / give both latitude and longitude")
+    occurred_at = payload.occurred_at
+    if occurred_at is not None and timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    key = request.headers.get("Idempotency-Key", "").strip()[:150]
+    if key and partner is None:
+        # Anonymous keys are scoped to the caller's address, so one client can never see another's receipt.
+        key = "anon:" + hashlib.sha256(f"{client_ip(request)}\0{key}".encode()).hexdigest()
+    contact = (payload.reporter_contact or "").strip()
+    draft = ReportDraft(
+        channel=Channel.API,
+        description=payload.description,
+        region=region,
+        location_text=payload.location_text or "",
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        occurred_at=occurred_at,
+        groups_involved=payload.groups_involved or "",
+        crowd_size=payload.crowd_size or "",
+        weapons_seen=payload.weapons_seen,
+        mass_mobilisation=payload.mass_mobilisation,
+        online_provocation=payload.online_provocation,
+        reporter_name=payload.reporter_name or "",
+        reporter_contact=contact,
+        anonymous=not (contact or payload.reporter_name),
+        partner=partner,
+        idempotency_key=key,
+        raw=payload.model_dump(mode="json"),
+    )
+    report, created = report_receive(draft)
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return (201 if created else 200), _created(report)
+
+
+def _created(report: Report) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "receipt": report.receipt,
+        "status": report.public_status,
+        "region_code": report.region.code if report.region else None,
+        "received_at": report.received_at,
+    }
+
+
+@router.get(
+    "/receipts/{receipt}",
+    response={200: ReceiptOut, 404: Error, 429: Error},
+    summary="Public status of a report, by its receipt code",
+)
+def receipt_detail(request: HttpRequest, receipt: str) -> Any:
+    if is_ratelimited(request, group="receipt-api", key=_ip_key, rate="60/h", increment=True):
+        raise HttpError(429, "Terlalu banyak permintaan / too many requests; retry later")
+    report = Report.objects.select_related("incident", "region").filter(receipt=receipt_normalise(receipt)).first()
+    if report is None:
+        raise HttpError(404, "Kode laporan tidak dikenal / unknown receipt")
+    status = report.public_status
+    return 200, {
+        "receipt": report.receipt,
+        "status": status,
+        "status_label": str(status.label),
+        "received_at": report.received_at,
+        "kelurahan": report.region.name if report.region else None,
+        "messages": [{"at": m.at, "direction": m.direction, "body": m.body} for m in report.messages.all()],
+    }

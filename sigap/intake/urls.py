@@ -1,0 +1,13 @@
+from django.urls import path
+
+from sigap.intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("lapor/", views.report_new, name="report_new"),
+    path("lapor/terkirim/", views.report_done, name="report_done"),
+    path("lapor/terpercaya/", views.trusted_report_new, name="trusted_report_new"),
+    path("laporan/cek/", views.receipt_check, name="receipt_check"),
+    path("laporan/status/", views.receipt_status, name="receipt_status"),
+    path("laporan/kirim-ulang/", views.receipt_resend, name="receipt_resend"),
+]

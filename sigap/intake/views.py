@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from sigap.core.crypto import contact_digest
+from sigap.core.net import client_ip
+from sigap.core.roles import Role, role_of
+from sigap.intake.choices import Channel, MessageDirection
+from sigap.intake.forms import MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
+from sigap.intake.models import Report
+from sigap.intake.services import ReportDraft, report_receive, reporter_message_post
+from sigap.intake.tasks import receipts_resend
+
+SESSION_RECEIPTS = "sigap_receipts"  # receipts this browser may see; kept out of URLs and access logs
+
+
+def _ip_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request)
+
+
+def _limited(request: HttpRequest, group: str, per_hour: int) -> bool:
+    return bool(is_ratelimited(request, group=group, key=_ip_key, rate=f"{per_hour}/h", increment=True))
+
+
+def _remember_receipt(request: HttpRequest, receipt: str) -> None:
+    known = [r for r in request.session.get(SESSION_RECEIPTS, []) if r != receipt]
+    request.session[SESSION_RECEIPTS] = [receipt, *known][:10]
+
+
+def _draft(form: ReportForm, channel: Channel, **extra: Any) -> ReportDraft:
+    data = form.cleaned_data
+    raw = {k: v for k, v in form.data.items() if k not in {"csrfmiddlewaretoken", "website"}}
+    return ReportDraft(
+        channel=channel,
+        description=data["description"],
+        region=data.get("kelurahan"),
+        location_text=data.get("location_text", ""),
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        occurred_at=data.get("occurred_at"),
+        groups_involved=data.get("groups_involved", ""),
+        crowd_size=data.get("crowd_size", ""),
+        weapons_seen=data.get("weapons_seen", False),
+        mass_mobilisation=data.get("mass_mobilisation", False),
+        online_provocation=data.get("online_provocation", False),
+        photos=data.get("photos") or [],
+        raw=raw,
+        **extra,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    """The public form: no login, anonymous by default, a receipt at the end."""
+    form = PublicReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if _limited(request, "report-web", settings.SIGAP_ANON_REPORTS_PER_HOUR):
+            messages.error(
+                request,
+                _(
+                    "Too many reports from this connection. Please wait an hour, or call the "
+                    "Bakesbangpol office if it is urgent."
+                ),
+            )
+            return render(request, "intake/report_form.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            draft = _draft(
+                form,
+                Channel.WEB,
+                reporter_name=data["reporter_name"],
+                reporter_contact=data["reporter_contact"],
+                anonymous=data["anonymous"],
+            )
+            report, _created = report_receive(draft)
+            _remember_receipt(request, report.receipt)
+            request.session["sigap_new_receipt"] = report.receipt
+            return redirect("intake:report_done")
+    return render(request, "intake/report_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def report_done(request: HttpRequest) -> HttpResponse:
+    receipt = request.session.pop("sigap_new_receipt", None)
+    if receipt is None:
+        return redirect("intake:receipt_check")
+    return render(request, "intake/report_done.html", {"receipt": receipt})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trusted_report_new(request: HttpRequest) -> HttpResponse:
+    """Trusted reporters (tokoh, RT/RW, Babinsa, Bhabinkamtibmas): their area filled in, their standing kept."""
+    if role_of(request.user) not in {Role.TRUSTED_REPORTER, Role.ADMIN, Role.ANALYST}:
+        raise PermissionDenied
+    area = getattr(request.user, "area", None)
+    form = ReportForm(request.POST or None, request.FILES or None, initial={"kelurahan": area})
+    if request.method == "POST" and form.is_valid():
+        report, _created = report_receive(_draft(form, Channel.TRUSTED, submitted_by=request.user, anonymous=True))
+        messages.success(request, _("Report sent. Receipt: %(receipt)s") % {"receipt": report.receipt})
+        return redirect("home:home")
+    return render(request, "intake/trusted_form.html", {"form": form, "area": area}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_check(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST":
+        if _limited(request, "receipt-check", 30):
+            messages.error(request, _("Too many attempts from this connection. Please wait an hour."))
+            return render(request, "intake/receipt_check.html", {"form": form}, status=429)
+        if form.is_valid():
+            receipt = form.cleaned_data["receipt"]
+            if Report.objects.filter(receipt=receipt).exists():
+                _remember_receipt(request, receipt)
+                return redirect("intake:receipt_status")
+            form.add_error("receipt", _("No report has this receipt code. Check the letters and try again."))
+    return render(request, "intake/receipt_check.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_status(request: HttpRequest) -> HttpResponse:
+    """What the reporter may see: status and the conversation. Never staff notes, never identities."""
+    receipts = request.session.get(SESSION_RECEIPTS, [])
+    if not receipts:
+        return redirect("intake:receipt_check")
+    wanted = request.POST.get("receipt") or request.GET.get("r") or receipts[0]
+    if wanted not in receipts:
+        wanted = receipts[0]
+    report = Report.objects.select_related("incident", "region").get(receipt=wanted)
+    form = MessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reporter_message_post(report=report, body=form.cleaned_data["body"], direction=MessageDirection.FROM_REPORTER)
+        messages.success(request, _("Message sent to the team."))
+        return redirect(f"{request.path}?r={report.receipt}")
+    return render(
+        request,
+        "intake/receipt_status.html",
+        {
+            "report": report,
+            "form": form,
+            "receipts": receipts,
+            "conversation": report.messages.all(),
+            "status": report.public_status,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def receipt_resend(request: HttpRequest) -> HttpResponse:
+    """A lost receipt: sent again to the contact left with the report. The answer never says whether it exists."""
+    form = ResendForm(request.POST or None)
+    if request.method == "POST":
+        if _limited(request, "receipt-resend", 5):
+            messages.error(request, _("Too many attempts from this connection. Please wait an hour."))
+            return render(request, "intake/receipt_resend.html", {"form": form}, status=429)
+        if form.is_valid():
+            digest = contact_digest(form.cleaned_data["contact"])
+            if Report.objects.filter(contact_digest=digest).exists():
+                receipts_resend.enqueue(digest)
+            messages.success(
+                request, _("If this contact was given with a report, its receipt codes are on their way to it.")
+            )
+            return redirect("intake:receipt_check")
+    return render(request, "intake/receipt_resend.html", {"form": form}, status=400 if form.errors else 200)

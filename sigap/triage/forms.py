@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.grading import Credibility, Reliability
+from sigap.intake.forms import KelurahanChoiceField, kelurahan_queryset
+from sigap.regions.models import Region
+from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.services import VERIFY_DECISIONS
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[(s.value, s.label) for s in IncidentStatus if s in VERIFY_DECISIONS]
+    )
+    reliability = forms.ChoiceField(label=_("Source reliability"), choices=Reliability.choices)
+    credibility = forms.TypedChoiceField(label=_("Information credibility"), choices=Credibility.choices, coerce=int)
+    corroboration = forms.CharField(
+        label=_("Corroborating sources"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Who or what confirms it: officers on site, other reports, media."),
+    )
+    note = forms.CharField(
+        label=_("Note for the team"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TriageForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    urgency = forms.TypedChoiceField(label=_("Urgency"), choices=Urgency.choices, coerce=int)
+    region = KelurahanChoiceField(label=_("Kelurahan"), queryset=Region.objects.none())
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        error_messages={"required": _("Say why you change the automatic triage.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(label=_("Merge into incident number"), min_value=1)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the reporter's identity?"),
+        max_length=300,
+        error_messages={"required": _("A reason is required; it is kept in the audit log.")},
+    )

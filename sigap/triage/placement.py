@@ -1,0 +1,78 @@
+"""Placing a report by its text: kelurahan names, their spelling variants and landmarks within the deployment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from sigap.regions.choices import Level
+from sigap.regions.models import Region, RegionAlias
+from sigap.regions.names import fold
+
+_WORD = re.compile(r"[a-z0-9]+")
+_VILLAGE_WORDS = {"kel", "kelurahan", "desa", "ds"}
+
+
+@dataclass(frozen=True)
+class PlaceSuggestion:
+    region: Region
+    confidence: float
+    reason: str
+
+
+def _gazetteer(within: str) -> dict[str, tuple[Region, str]]:
+    """Name key -> (region, how it is written), for every kelurahan/desa and its aliases under `within`."""
+    regions = Region.objects.under(within).filter(level=Level.DESA_KELURAHAN).select_related("parent")
+    entries: dict[str, tuple[Region, str]] = {r.name_key: (r, r.name) for r in regions}
+    for alias in RegionAlias.objects.filter(region__in=regions).select_related("region", "region__parent"):
+        entries.setdefault(alias.name_key, (alias.region, alias.name))
+    return entries
+
+
+def place_from_text(text: str, *, within: str) -> PlaceSuggestion | None:
+    """The kelurahan named in `text`, the longest name first; one typo allowed in long names."""
+    words = _WORD.findall(fold(text))
+    if not words:
+        return None
+    entries = _gazetteer(within)
+    kecamatan_keys = set(Region.objects.under(within).filter(level=Level.KECAMATAN).values_list("name_key", flat=True))
+    found: list[PlaceSuggestion] = []
+    for size in (4, 3, 2, 1):
+        for start in range(len(words) - size + 1):
+            key = "".join(words[start : start + size])
+            hit = entries.get(key)
+            if hit:
+                region, written = hit
+                after_village_word = start > 0 and words[start - 1] in _VILLAGE_WORDS
+                # "Gadingrejo" is both a kelurahan and a kecamatan: less sure unless written "Kel. Gadingrejo".
+                sure = 0.95 if (after_village_word or key not in kecamatan_keys) else 0.7
+                found.append(PlaceSuggestion(region, sure, f"nama wilayah disebut: \u201c{written}\u201d"))
+        if found:
+            break
+    if not found:
+        found = _fuzzy(words, entries)
+    if not found:
+        return None
+    return max(found, key=lambda s: (s.confidence, len(s.region.name)))
+
+
+def _fuzzy(words: list[str], entries: dict[str, tuple[Region, str]]) -> list[PlaceSuggestion]:
+    found = []
+    for size in (2, 1):
+        for start in range(len(words) - size + 1):
+            key = "".join(words[start : start + size])
+            if len(key) < 7:
+                continue
+            for candidate, (region, written) in entries.items():
+                score = fuzz.ratio(key, candidate)
+                if score >= 88:
+                    found.append(
+                        PlaceSuggestion(
+                            region,
+                            round(0.5 + (score - 88) / 40, 2),
+                            f"mirip nama wilayah \u201c{written}\u201d ({score:.0f}%)",
+                        )
+                    )
+    return found

@@ -1,0 +1,209 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sigap.core.grading import Credibility, Reliability
+from sigap.core.roles import Role, role_of
+from sigap.intake.choices import MessageDirection
+from sigap.intake.forms import MessageForm
+from sigap.intake.models import Attachment, Report
+from sigap.intake.services import (
+    IDENTITY_ROLES,
+    IdentityAccessDenied,
+    report_identity_reveal,
+    reporter_message_post,
+)
+from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.forms import MergeForm, RevealForm, TriageForm, VerifyForm
+from sigap.triage.models import Incident
+from sigap.triage.services import incident_merge, incident_update_triage, incident_verify, report_split
+from sigap.triage.states import TransitionError
+
+ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
+
+
+def _incident_for(request: HttpRequest, pk: int) -> Incident:
+    return get_object_or_404(Incident.objects.visible_to(request.user).select_related("region__parent"), pk=pk)
+
+
+def _require_analyst(request: HttpRequest) -> None:
+    if role_of(request.user) not in ANALYST_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = _incident_for(request, pk)
+    is_analyst = role_of(request.user) in ANALYST_ROLES
+    reports = incident.reports.select_related("region", "submitted_by").prefetch_related("attachments", "messages")
+    context: dict[str, Any] = {
+        "incident": incident,
+        "reports": reports,
+        "events": incident.events.select_related("actor"),
+        "is_analyst": is_analyst,
+        "can_reveal": role_of(request.user) in IDENTITY_ROLES,
+        "now": timezone.now(),
+        "revealed": request.session.pop("sigap_revealed", None),
+    }
+    if is_analyst:
+        context |= {
+            "verify_form": VerifyForm(
+                initial={"reliability": _best_reliability(reports), "credibility": Credibility.POSSIBLY_TRUE}
+            ),
+            "triage_form": TriageForm(
+                initial={"category": incident.category, "urgency": incident.urgency, "region": incident.region}
+            ),
+            "merge_form": MergeForm(),
+            "reveal_form": RevealForm(),
+            "message_form": MessageForm(),
+        }
+    return render(request, "triage/incident_detail.html", context)
+
+
+def _best_reliability(reports: Any) -> str:
+    grades = sorted(r.source_reliability for r in reports)
+    return grades[0] if grades else Reliability.F
+
+
+@login_required
+@require_POST
+def incident_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_analyst(request)
+    incident = _incident_for(request, pk)
+    form = VerifyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The decision was not saved: %(errors)s") % {"errors": _errors(form)})
+        return redirect("triage:incident_detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        incident_verify(
+            incident=incident,
+            decision=IncidentStatus(data["decision"]),
+            actor=request.user,
+            reliability=Reliability(data["reliability"]),
+            credibility=Credibility(data["credibility"]),
+            corroboration=data["corroboration"],
+            note=data["note"],
+        )
+    except TransitionError:
+        messages.error(request, _("This incident was already decided; reopen it first."))
+        return redirect("triage:incident_detail", pk=pk)
+    messages.success(request, _("Decision saved."))
+    return redirect("home:home")
+
+
+@login_required
+@require_POST
+def incident_retriage(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_analyst(request)
+    incident = _incident_for(request, pk)
+    form = TriageForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        incident_update_triage(
+            incident=incident,
+            actor=request.user,
+            reason=data["reason"],
+            category=Category(data["category"]),
+            urgency=Urgency(data["urgency"]),
+            region=data["region"],
+        )
+        messages.success(request, _("Triage updated."))
+    else:
+        messages.error(request, _("Triage not changed: %(errors)s") % {"errors": _errors(form)})
+    return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def incident_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_analyst(request)
+    source = _incident_for(request, pk)
+    form = MergeForm(request.POST)
+    target = None
+    if form.is_valid():
+        target = Incident.objects.visible_to(request.user).filter(pk=form.cleaned_data["target"]).first()
+    if target is None or target.pk == source.pk:
+        messages.error(request, _("Choose another existing incident number to merge into."))
+        return redirect("triage:incident_detail", pk=pk)
+    try:
+        incident_merge(source=source, target=target, actor=request.user)
+    except TransitionError:
+        messages.error(request, _("A closed incident cannot be merged; reopen it first."))
+        return redirect("triage:incident_detail", pk=pk)
+    messages.success(request, _("Merged into incident #%(n)d.") % {"n": target.pk})
+    return redirect("triage:incident_detail", pk=target.pk)
+
+
+@login_required
+@require_POST
+def report_split_out(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    _require_analyst(request)
+    incident = _incident_for(request, pk)
+    report = get_object_or_404(incident.reports, pk=report_pk)
+    try:
+        new = report_split(report=report, actor=request.user)
+    except ValueError:
+        messages.error(request, _("The only report of an incident cannot be split off."))
+        return redirect("triage:incident_detail", pk=pk)
+    messages.success(request, _("The report now has its own incident #%(n)d.") % {"n": new.pk})
+    return redirect("triage:incident_detail", pk=new.pk)
+
+
+@login_required
+@require_POST
+def report_reveal(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    incident = _incident_for(request, pk)
+    report = get_object_or_404(incident.reports, pk=report_pk)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("A reason is required; it is kept in the audit log."))
+        return redirect("triage:incident_detail", pk=pk)
+    try:
+        identity = report_identity_reveal(report=report, user=request.user, reason=form.cleaned_data["reason"])
+    except IdentityAccessDenied:
+        raise PermissionDenied from None  # the refusal itself is in the audit log
+    # Shown once on the next page; never stored in plain text.
+    request.session["sigap_revealed"] = {"report": report.pk, "name": identity.name, "contact": identity.contact}
+    return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_reply(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    _require_analyst(request)
+    incident = _incident_for(request, pk)
+    report = get_object_or_404(incident.reports, pk=report_pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        reporter_message_post(
+            report=report, body=form.cleaned_data["body"], direction=MessageDirection.TO_REPORTER, author=request.user
+        )
+        messages.success(request, _("Message sent; the reporter sees it with the receipt."))
+    else:
+        messages.error(request, _("The message is empty."))
+    return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
+    if not Report.objects.visible_to(request.user).filter(pk=attachment.report_id).exists():
+        raise Http404
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _errors(form: Any) -> str:
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
