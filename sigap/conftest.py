@@ -122,3 +122,32 @@ def artifacts() -> Any:
     folder = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[list[Any]]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); Django's SMTP backend sends to it. Yields the received mails."""
+    import socket
+    from email import message_from_bytes
+
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd API)
+            received.append(message_from_bytes(envelope.original_content))
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield received
+    finally:
+        controller.stop()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from sigap.core.net import client_ip
@@ -140,7 +140,7 @@ def report_create(request: HttpRequest, payload: ReportIn, response: HttpRespons
     report, created = report_receive(draft)
     if not created:
         response["Idempotent-Replayed"] = "true"
-    return (201 if created else 200), _created(report)
+    return Status(201 if created else 200, _created(report))
 
 
 def _created(report: Report) -> dict[str, Any]:
@@ -165,11 +165,14 @@ def receipt_detail(request: HttpRequest, receipt: str) -> Any:
     if report is None:
         raise HttpError(404, "Kode laporan tidak dikenal / unknown receipt")
     status = report.public_status
-    return 200, {
-        "receipt": report.receipt,
-        "status": status,
-        "status_label": str(status.label),
-        "received_at": report.received_at,
-        "kelurahan": report.region.name if report.region else None,
-        "messages": [{"at": m.at, "direction": m.direction, "body": m.body} for m in report.messages.all()],
-    }
+    return Status(
+        200,
+        {
+            "receipt": report.receipt,
+            "status": status,
+            "status_label": str(status.label),
+            "received_at": report.received_at,
+            "kelurahan": report.region.name if report.region else None,
+            "messages": [{"at": m.at, "direction": m.direction, "body": m.body} for m in report.messages.all()],
+        },
+    )

@@ -11,7 +11,6 @@ from sigap.intake.choices import Channel
 from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.triage.models import Incident
-from sigap.triage.services import incident_open
 
 ROLES = ["admin", "analyst", "leadership", "responder", "mediator", "trusted_reporter", "anonymous"]
 OBJECTS = [
@@ -49,13 +48,12 @@ def world(personas, organisations, region):
     other = report_receive(
         ReportDraft(channel=Channel.WEB, description="Amplop di RW 01", region=region("35.75.01.1001"))
     )[0]
-    analyst = personas["analyst"]
     decree = TeamDecree.objects.create(
         region=region("35.75"), number="1/2020", title="Tim", year=2020, issued_on=date(2020, 11, 20)
     )
     return {
-        "incident_panggungrejo": incident_open(report=own, actor=analyst, title="SARA"),
-        "incident_gadingrejo": incident_open(report=other, actor=analyst, title="Amplop"),
+        "incident_panggungrejo": own.incident,  # opened by triage as the reports arrived
+        "incident_gadingrejo": other.incident,
         "report_own": own,
         "report_other": other,
         "person": Person.objects.create(

@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from sigap.intake.choices import Channel
 from sigap.intake.services import ReportDraft, report_receive
-from sigap.triage.choices import Category, IncidentStatus
-from sigap.triage.services import incident_open, incident_transition
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.services import incident_transition
 
 # What each persona's landing page says it should do next (Bahasa Indonesia, the default).
 HEADINGS = {
@@ -31,8 +31,10 @@ def some_incidents(personas, region):
     elsewhere = report_receive(
         ReportDraft(channel=Channel.WEB, description="Sengketa lahan", region=region("35.75.01.1001"))
     )[0]
-    near = incident_open(report=in_area, actor=analyst, title="Bentrok RW 02", category=Category.BENTROK_PENDUKUNG)
-    far = incident_open(report=elsewhere, actor=analyst, title="Lahan Karangketug", category=Category.SUMBER_DAYA)
+    near, far = in_area.incident, elsewhere.incident  # opened by triage as the reports arrived
+    near.title, far.title = "Bentrok RW 02", "Lahan Karangketug"
+    near.save()
+    far.save()
     incident_transition(incident=near, to=IncidentStatus.VERIFIED, actor=analyst)
     incident_transition(incident=far, to=IncidentStatus.VERIFIED, actor=analyst)
     return near, far

@@ -8,7 +8,7 @@ from sigap.intake.receipts import ALPHABET, receipt_new, receipt_normalise
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.regions.models import Region
 from sigap.triage.choices import IncidentStatus
-from sigap.triage.services import incident_open, incident_transition
+from sigap.triage.services import incident_transition
 
 
 def test_receipts_are_long_random_and_readable():
@@ -32,7 +32,8 @@ def test_a_report_with_a_pin_is_placed_in_its_kelurahan():
         ReportDraft(channel=Channel.API, description="Perkelahian antar pemuda", latitude=inside.y, longitude=inside.x)
     )[0]
     assert report.region == tapaan
-    assert report.public_status == PublicStatus.RECEIVED
+    assert report.incident is not None  # triage opened an incident in the same transaction
+    assert report.public_status == PublicStatus.IN_REVIEW
 
 
 @pytest.mark.django_db
@@ -46,8 +47,14 @@ def test_the_public_status_follows_the_incident(personas):
     report = report_receive(
         ReportDraft(channel=Channel.WEB, description="Pembagian amplop", region=Region.objects.get(name="Kepel"))
     )[0]
-    incident = incident_open(report=report, actor=personas["analyst"], title="Politik uang")
     assert report.public_status == PublicStatus.IN_REVIEW
-    incident_transition(incident=incident, to=IncidentStatus.HOAX, actor=personas["analyst"])
+    incident_transition(incident=report.incident, to=IncidentStatus.HOAX, actor=personas["analyst"])
     report.refresh_from_db()
     assert report.public_status == PublicStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_a_report_nobody_can_place_waits_as_received():
+    report = report_receive(ReportDraft(channel=Channel.SMS, description="Ada keributan di dekat rumah saya"))[0]
+    assert report.region is None and report.incident is None
+    assert report.public_status == PublicStatus.RECEIVED

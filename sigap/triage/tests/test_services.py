@@ -2,62 +2,146 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import AuditLog
 from sigap.intake.choices import Channel
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.triage.choices import Category, IncidentStatus, Urgency
-from sigap.triage.services import incident_attach_report, incident_open, incident_transition
+from sigap.triage.models import Incident
+from sigap.triage.services import (
+    incident_merge,
+    incident_transition,
+    incident_update_triage,
+    incident_verify,
+    report_split,
+)
 from sigap.triage.states import TransitionError
+
+DAY = datetime(2020, 12, 9, 1, 0, tzinfo=UTC)
+
+
+def receive(text, *, region=None, at=DAY, **extra):
+    return report_receive(
+        ReportDraft(channel=Channel.WEB, description=text, region=region, received_at=at, occurred_at=at, **extra)
+    )[0]
 
 
 @pytest.mark.django_db
-def test_an_incident_goes_from_report_to_resolved_with_its_timeline(personas, region):
-    analyst = personas["analyst"]
-    first = report_receive(
-        ReportDraft(channel=Channel.WEB, description="Adu mulut pendukung di pasar", region=region("35.75.04.1010"))
-    )[0]
-    second = report_receive(
-        ReportDraft(channel=Channel.SMS, description="Keributan di pasar Bugul Lor", region=region("35.75.04.1010"))
-    )[0]
-    day = datetime(2020, 12, 9, 1, 0, tzinfo=UTC)
-    incident = incident_open(
-        at=day,
-        report=first,
-        actor=analyst,
-        title="Adu mulut di pasar",
-        category=Category.BENTROK_PENDUKUNG,
-        urgency=Urgency.HIGH,
+def test_reports_of_one_event_merge_into_one_incident(region):
+    bugul_lor = region("35.75.04.1010")
+    first = receive("Adu mulut pendukung paslon 01 dan 02 di pasar, saling dorong", region=bugul_lor)
+    second = receive(
+        "Pendukung paslon 02 dan 01 saling dorong di pasar Bugul Lor", region=bugul_lor, at=DAY + timedelta(hours=3)
     )
-    incident_attach_report(incident=incident, report=second, actor=analyst, at=day + timedelta(minutes=30))
-    verified_at = datetime(2020, 12, 9, 3, 0, tzinfo=UTC)
-    incident_transition(incident=incident, to=IncidentStatus.VERIFIED, actor=analyst, at=verified_at)
-    incident = incident_transition(incident=incident, to=IncidentStatus.RESOLVED, actor=analyst, note="Musyawarah")
+    assert first.incident is not None
+    assert second.incident == first.incident
+    incident = first.incident
+    assert incident.category == Category.BENTROK_PENDUKUNG
+    assert "kemiripan teks" in second.triage["merge"]["reasons"][0]
+    timeline = list(incident.events.values_list("verb", "actor"))
+    assert timeline == [("opened", None), ("report_attached", None)]
+    assert incident.verification_due_at == first.received_at + timedelta(hours=24)
 
-    assert incident.status == IncidentStatus.RESOLVED
-    assert incident.verified_at == verified_at
-    assert incident.closed_at is not None
-    assert incident.region.code == "35.75.04.1010"
-    assert set(incident.reports.values_list("receipt", flat=True)) == {first.receipt, second.receipt}
-    timeline = list(incident.events.values_list("verb", "from_status", "to_status"))
-    assert timeline == [
-        ("opened", "", "new"),
-        ("report_attached", "", ""),
-        ("status_changed", "new", "verified"),
-        ("status_changed", "verified", "resolved"),
-    ]
-    assert (
-        AuditLog.objects.filter(object_type="triage.incident", object_id=str(incident.pk), actor=analyst).count() == 4
+
+@pytest.mark.django_db
+def test_other_events_stay_apart(region):
+    bugul_lor, karangketug = region("35.75.04.1010"), region("35.75.01.1001")
+    base = receive("Adu mulut pendukung paslon di pasar, saling dorong", region=bugul_lor)
+    elsewhere = receive("Adu mulut pendukung paslon di pasar, saling dorong", region=karangketug)
+    later = receive("Adu mulut pendukung paslon di pasar, saling dorong", region=bugul_lor, at=DAY + timedelta(days=3))
+    unrelated = receive(
+        "Spanduk SARA menyerang agama calon dipasang di RW 05", region=bugul_lor, at=DAY + timedelta(hours=1)
     )
+    incidents = {base.incident_id, elsewhere.incident_id, later.incident_id, unrelated.incident_id}
+    assert len(incidents) == 4
+
+
+@pytest.mark.django_db
+def test_a_graver_report_raises_the_incident_urgency(region):
+    kepel = region("35.75.03.1002")
+    first = receive("Ketegangan antar pendukung paslon di lapangan Kepel", region=kepel)
+    assert first.incident.urgency < Urgency.CRITICAL
+    receive(
+        "Ketegangan antar pendukung paslon di lapangan Kepel, ada yang membawa celurit, massa 80 orang",
+        region=kepel,
+        at=DAY + timedelta(hours=1),
+    )
+    first.incident.refresh_from_db()
+    assert first.incident.urgency == Urgency.CRITICAL
+
+
+@pytest.mark.django_db
+def test_verification_records_the_grading_timeline_and_audit(personas, region):
+    analyst = personas["analyst"]
+    report = receive("Pembagian amplop berisi uang atas nama paslon 01 di RW 03", region=region("35.75.02.1001"))
+    incident = incident_verify(
+        incident=report.incident,
+        decision=IncidentStatus.VERIFIED,
+        actor=analyst,
+        reliability=Reliability.B,
+        credibility=Credibility.PROBABLY_TRUE,
+        corroboration="Bhabinkamtibmas Pohjentrek melihat langsung",
+    )
+    assert incident.status == IncidentStatus.VERIFIED
+    assert (incident.source_reliability, incident.info_credibility) == ("B", 2)
+    assert incident.verified_by == analyst and incident.verified_at is not None
+    assert incident.events.last().to_status == IncidentStatus.VERIFIED
+    assert AuditLog.objects.filter(
+        object_type="triage.incident", object_id=str(incident.pk), actor=analyst, action="incident.status_changed"
+    ).exists()
+    with pytest.raises(ValueError, match="not a verification decision"):
+        incident_verify(
+            incident=incident,
+            decision=IncidentStatus.RESOLVED,
+            actor=analyst,
+            reliability=Reliability.B,
+            credibility=Credibility.PROBABLY_TRUE,
+        )
 
 
 @pytest.mark.django_db
 def test_a_forbidden_transition_changes_nothing(personas, region):
-    report = report_receive(
-        ReportDraft(channel=Channel.WEB, description="Isu penculikan anak", region=region("35.75.01.1001"))
-    )[0]
-    incident = incident_open(report=report, actor=personas["analyst"], title="Isu")
+    report = receive("Isu penculikan anak beredar di RW 02", region=region("35.75.01.1001"))
+    incident = report.incident
     with pytest.raises(TransitionError):
         incident_transition(incident=incident, to=IncidentStatus.RESOLVED, actor=personas["analyst"])
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.NEW
     assert incident.events.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_analyst_merges_and_splits_by_hand(personas, region):
+    analyst = personas["analyst"]
+    a = receive("Warga protes pembagian bansos tidak merata di balai RW", region=region("35.75.02.1003"))
+    b = receive(
+        "Spanduk kampanye hitam dipasang malam hari di gang",
+        region=region("35.75.02.1003"),
+        at=DAY + timedelta(hours=2),
+    )
+    assert a.incident_id != b.incident_id
+    target = incident_merge(source=b.incident, target=a.incident, actor=analyst)
+    assert set(target.reports.values_list("pk", flat=True)) == {a.pk, b.pk}
+    assert Incident.objects.get(pk=b.incident_id).status == IncidentStatus.DUPLICATE
+    b.refresh_from_db()
+    split = report_split(report=b, actor=analyst)
+    assert list(split.reports.values_list("pk", flat=True)) == [b.pk]
+    assert list(target.reports.values_list("pk", flat=True)) == [a.pk]
+    with pytest.raises(ValueError, match="only report"):
+        report_split(report=a, actor=analyst)
+
+
+@pytest.mark.django_db
+def test_an_analyst_overrides_the_automatic_triage_with_a_reason(personas, region):
+    report = receive("Ada kejadian di dekat pasar", region=region("35.75.04.1010"))
+    incident = incident_update_triage(
+        incident=report.incident,
+        actor=personas["analyst"],
+        reason="cek lapangan",
+        category=Category.MAIN_HAKIM_SENDIRI,
+        urgency=Urgency.HIGH,
+        region=region("35.75.04.1011"),
+    )
+    incident.refresh_from_db()
+    assert (incident.category, incident.urgency, incident.region.code) == ("main_hakim_sendiri", 3, "35.75.04.1011")
+    assert "cek lapangan" in incident.events.last().note

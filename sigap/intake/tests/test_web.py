@@ -1,0 +1,125 @@
+"""The public form and the receipt page, through Django's test client (real database, real views)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from PIL import Image
+
+from sigap.intake.models import Report
+from sigap.triage.models import IncidentEvent
+
+
+def photo(name="foto.jpg", fmt="JPEG"):
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), "orange").save(out, fmt)
+    out.seek(0)
+    out.name = name
+    return out
+
+
+FORM = {
+    "description": "Pendukung paslon 01 dan 02 saling dorong di pasar Bugul Lor, sekitar 30 orang",
+    "location_text": "depan pasar",
+    "crowd_size": "11-50",
+    "anonymous": "on",
+}
+
+
+@pytest.mark.django_db
+def test_a_warga_reports_with_a_photo_and_follows_it_with_the_receipt(client, personas):
+    response = client.post(reverse("intake:report_new"), {**FORM, "photos": [photo()]}, follow=True)
+    assert response.status_code == 200
+    report = Report.objects.get()
+    page = response.content.decode()
+    assert report.receipt in page and "Kode laporan Anda" in page
+    assert report.region.name == "Bugul Lor"  # placed from the text
+    assert report.incident is not None and report.attachments.count() == 1
+    assert report.receipt not in response.redirect_chain[-1][0]  # the receipt never travels in a URL
+
+    # the team writes a staff note (timeline) and a message to the reporter
+    IncidentEvent.objects.create(
+        incident=report.incident, at=report.received_at, verb="note", note="RAHASIA: informan di lokasi"
+    )
+    client.force_login(personas["analyst"])
+    client.post(
+        reverse("triage:report_reply", args=[report.incident.pk, report.pk]), {"body": "Terima kasih, kami cek."}
+    )
+    client.logout()
+
+    # the reporter, in a fresh browser, checks with the receipt typed loosely
+    client.cookies.clear()
+    status = client.post(
+        reverse("intake:receipt_check"), {"receipt": report.receipt.lower().replace("-", " ")}, follow=True
+    ).content.decode()
+    assert "Sedang diperiksa" in status and "Terima kasih, kami cek." in status
+    assert "RAHASIA" not in status
+    client.post(reverse("intake:receipt_status"), {"receipt": report.receipt, "body": "Massa bertambah."})
+    assert list(report.messages.values_list("direction", flat=True)) == ["out", "in"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"description": ""}, "Ceritakan apa yang terjadi."),
+        ({"description": "ribut"}, "minimal 10 huruf"),
+        ({**FORM, "anonymous": "", "reporter_contact": "bukan nomor"}, "nomor telepon"),
+        ({**FORM, "latitude": "-7.64"}, "Titik peta belum lengkap"),
+        ({**FORM, "occurred_at": "2999-01-01T10:00"}, "masa depan"),
+        ({**FORM, "kelurahan": "999999"}, "Masukkan pilihan yang valid"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(client, data, message):
+    response = client.post(reverse("intake:report_new"), data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    if data.get("description"):
+        assert data["description"][:20] in page  # nothing typed is lost
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_a_photo_is_refused_by_name(client):
+    fake = io.BytesIO(b"<svg onload='alert(1)'></svg>")
+    fake.name = "gambar.jpg"
+    response = client.post(reverse("intake:report_new"), {**FORM, "photos": [fake]})
+    assert response.status_code == 400
+    assert "gambar.jpg" in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_unknown_receipt_says_what_to_do(client):
+    page = client.post(reverse("intake:receipt_check"), {"receipt": "AAAA-BBBB-CCCC"}).content.decode()
+    assert "Tidak ada laporan dengan kode ini" in page
+
+
+@pytest.mark.django_db
+def test_a_flood_from_one_address_is_throttled_without_losing_staff_pages(client, settings, personas):
+    settings.SIGAP_ANON_REPORTS_PER_HOUR = 3
+    codes = [client.post(reverse("intake:report_new"), FORM, REMOTE_ADDR="10.9.9.9").status_code for _ in range(5)]
+    assert codes == [302, 302, 302, 429, 429]
+    assert client.post(reverse("intake:report_new"), FORM, REMOTE_ADDR="10.9.9.10").status_code == 302
+    client.force_login(personas["analyst"])
+    assert client.get(reverse("home:home")).status_code == 200
+    assert Report.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_receipt_is_emailed_again_by_the_worker(client, smtp_server, gazetteer):
+    client.post(
+        reverse("intake:report_new"),
+        {**FORM, "anonymous": "", "reporter_name": "Budi", "reporter_contact": "budi@example.org"},
+    )
+    receipt = Report.objects.get().receipt
+    page = client.post(reverse("intake:receipt_resend"), {"contact": "Budi@Example.org"}, follow=True)
+    assert "sedang dikirim" in page.content.decode()
+    client.post(reverse("intake:receipt_resend"), {"contact": "orang-lain@example.org"})  # same answer, no mail
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert len(smtp_server) == 1
+    mail = smtp_server[0]
+    assert mail["To"] == "budi@example.org"
+    assert receipt in mail.get_payload(decode=True).decode()
