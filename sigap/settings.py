@@ -206,6 +206,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SIGAP_ANON_REPORTS_PER_HOUR = env_int("SIGAP_ANON_REPORTS_PER_HOUR", 20)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sigap"}}
 
+# Inbound SMS/WhatsApp gateways: the shared secret of the generic signed webhook, and Twilio's auth token.
+SIGAP_GATEWAY_SECRET = env_secret("SIGAP_GATEWAY_SECRET") or ""
+SIGAP_TWILIO_AUTH_TOKEN = env_secret("SIGAP_TWILIO_AUTH_TOKEN") or ""
+# The public base URL (https://sigap.example.go.id); Twilio signs the URL it called, which a proxy may hide.
+SIGAP_PUBLIC_URL = env_str("SIGAP_PUBLIC_URL", "")
+
 # Verification: the clock an incident shows in the analysts' queue.
 SIGAP_VERIFY_TARGET_HOURS = env_int("SIGAP_VERIFY_TARGET_HOURS", 24)
 

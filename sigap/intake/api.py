@@ -1,5 +1,6 @@
 import hashlib
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from ninja.errors import HttpError
 
 from sigap.core.net import client_ip
 from sigap.intake.choices import Channel, CrowdSize, PublicStatus
+from sigap.intake.gateways import SignatureError, parse_message, verify_generic, verify_twilio
 from sigap.intake.models import ApiPartner, Report
 from sigap.intake.receipts import receipt_normalise
 from sigap.intake.services import ReportDraft, report_receive
@@ -176,3 +178,109 @@ def receipt_detail(request: HttpRequest, receipt: str) -> Any:
             "messages": [{"at": m.at, "direction": m.direction, "body": m.body} for m in report.messages.all()],
         },
     )
+
+
+class GenericMessageIn(Schema):
+    channel: str = Field("sms", pattern="^(sms|whatsapp)$")
+    sender: str = Field(..., alias="from", min_length=3, max_length=40)
+    text: str = Field(..., min_length=1, max_length=2000)
+    id: str = Field(..., min_length=1, max_length=120, description="The gateway's message id (replays are refused)")
+
+
+class GatewayReply(Schema):
+    receipt: str
+    reply: str = Field(description="Text for the gateway to send back to the reporter")
+
+
+def _resolve_place(name: str) -> str | None:
+    from sigap.regions.selectors import regions_by_name
+
+    matches = regions_by_name(
+        name, within=settings.SIGAP_DEPLOYMENT_REGION, level=Level.DESA_KELURAHAN, limit=1, min_score=90
+    )
+    return matches[0].region.code if matches else None
+
+
+def _receive_message(*, channel: Channel, sender: str, text: str, message_id: str, gateway: str) -> Report:
+    parsed = parse_message(text, resolve_place=_resolve_place)
+    if not parsed.description.strip():
+        raise HttpError(422, "Pesan kosong / empty message")
+    region = Region.objects.filter(code=parsed.place_code).first() if parsed.place_code else None
+    draft = ReportDraft(
+        channel=channel,
+        description=parsed.description,
+        region=region,
+        location_text=parsed.place_text,
+        reporter_contact=sender,
+        anonymous=False,
+        idempotency_key=f"{gateway}:{message_id}",
+        raw={"gateway": gateway, "id": message_id, "text": text, "from": sender, "short_format": parsed.short_format},
+    )
+    report, created = report_receive(draft)
+    if not created:
+        raise HttpError(409, "Pesan ini sudah diterima / message already received (replay refused)")
+    return report
+
+
+def _reply_text(report: Report) -> str:
+    return f"Laporan diterima. Kode: {report.receipt}. Simpan kode ini untuk cek status di situs Sigap. Terima kasih."
+
+
+@router.post(
+    "/gateways/generic",
+    response={201: GatewayReply, 400: Error, 401: Error, 409: Error, 422: Error, 503: Error},
+    summary="Inbound SMS/WhatsApp, generic signed JSON",
+    tags=["gateways"],
+)
+def gateway_generic(request: HttpRequest, payload: GenericMessageIn) -> Any:
+    secret = settings.SIGAP_GATEWAY_SECRET
+    if not secret:
+        raise HttpError(503, "Gateway belum dikonfigurasi / gateway not configured (SIGAP_GATEWAY_SECRET)")
+    try:
+        verify_generic(
+            secret=secret,
+            timestamp=request.headers.get("X-Sigap-Timestamp", ""),
+            signature=request.headers.get("X-Sigap-Signature", ""),
+            body=request.body,
+            now=timezone.now().timestamp(),
+        )
+    except SignatureError as exc:
+        raise HttpError(401, f"Tanda tangan ditolak / signature refused: {exc}") from None
+    channel = Channel.WHATSAPP if payload.channel == "whatsapp" else Channel.SMS
+    report = _receive_message(
+        channel=channel, sender=payload.sender, text=payload.text, message_id=payload.id, gateway="generic"
+    )
+    return Status(201, {"receipt": report.receipt, "reply": _reply_text(report)})
+
+
+@router.post(
+    "/gateways/twilio",
+    response={200: None, 401: Error, 409: Error, 422: Error, 503: Error},
+    summary="Inbound SMS/WhatsApp from Twilio (form-encoded, X-Twilio-Signature)",
+    tags=["gateways"],
+)
+def gateway_twilio(request: HttpRequest) -> HttpResponse:
+    token = settings.SIGAP_TWILIO_AUTH_TOKEN
+    if not token:
+        raise HttpError(503, "Gateway belum dikonfigurasi / gateway not configured (SIGAP_TWILIO_AUTH_TOKEN)")
+    params = {key: request.POST.get(key, "") for key in request.POST}
+    url = (
+        settings.SIGAP_PUBLIC_URL.rstrip("/") + request.path
+        if settings.SIGAP_PUBLIC_URL
+        else request.build_absolute_uri(request.path)
+    )
+    try:
+        verify_twilio(token=token, url=url, params=params, signature=request.headers.get("X-Twilio-Signature", ""))
+    except SignatureError as exc:
+        raise HttpError(401, f"Tanda tangan ditolak / signature refused: {exc}") from None
+    sender, body, sid = params.get("From", ""), params.get("Body", ""), params.get("MessageSid", "")
+    if not (sender and body.strip() and sid):
+        raise HttpError(422, "From, Body dan MessageSid wajib / From, Body and MessageSid are required")
+    channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS
+    report = _receive_message(
+        channel=channel, sender=sender.removeprefix("whatsapp:"), text=body, message_id=sid, gateway="twilio"
+    )
+    twiml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(_reply_text(report))}</Message></Response>'
+    )
+    return HttpResponse(twiml, content_type="text/xml; charset=utf-8")

@@ -66,6 +66,7 @@ class ReportDraft:
     raw: dict[str, Any] = field(default_factory=dict)
     photos: list[CleanPhoto] = field(default_factory=list)
     received_at: datetime | None = None
+    reliability: Reliability | None = None  # set by channels that know better (an imported official log)
 
 
 def _without_identity(raw: dict[str, Any]) -> dict[str, Any]:
@@ -73,6 +74,8 @@ def _without_identity(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reliability(draft: ReportDraft) -> Reliability:
+    if draft.reliability is not None:
+        return draft.reliability
     if draft.partner is not None:
         return Reliability(draft.partner.reliability)
     if draft.submitted_by is not None and role_of(draft.submitted_by) is not None:

@@ -1,0 +1,211 @@
+"""Importing a paper log (CSV or XLSX): every row checked first, nothing written unless all rows are good."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sigap.core.grading import Reliability
+from sigap.intake.choices import Channel
+from sigap.intake.services import ReportDraft, report_receive
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+from sigap.regions.names import name_key
+from sigap.regions.selectors import regions_by_name
+
+MAX_ROWS = 10_000
+MAX_BYTES = 20 * 1024 * 1024
+# Column names people use, folded with name_key (so "Uraian Kejadian" and "uraian_kejadian" match).
+COLUMNS = {
+    "description": {"uraian", "uraiankejadian", "description", "keterangan", "kejadian", "isi", "laporan"},
+    "kelurahan": {"kelurahan", "desa", "desakelurahan", "wilayah", "kodewilayah", "regioncode", "region"},
+    "occurred_at": {"tanggal", "waktu", "tanggalkejadian", "waktukejadian", "occurredat", "date"},
+    "location_text": {"lokasi", "tempat", "alamat", "location"},
+    "reporter_name": {"pelapor", "namapelapor", "nama", "reportername"},
+    "reporter_contact": {"kontak", "telepon", "hp", "nohp", "email", "reportercontact"},
+}
+DATE_FORMATS = [
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (type, size, missing description column)."""
+
+
+@dataclass
+class Row:
+    number: int  # as people count them: 1 is the header, data starts at 2
+    values: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+    draft: ReportDraft | None = None
+
+
+@dataclass
+class ImportPlan:
+    rows: list[Row]
+    fingerprint: str
+
+    @property
+    def errors(self) -> list[Row]:
+        return [row for row in self.rows if row.errors]
+
+
+def _read_table(path: Path) -> Iterator[list[Any]]:
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportFileError(f"Berkas lebih dari {MAX_BYTES // 1024 // 1024} MB / file too large")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken file
+            raise ImportFileError(f"Berkas XLSX tidak dapat dibaca / unreadable XLSX: {type(exc).__name__}") from None
+        yield from (list(row) for row in book.worksheets[0].iter_rows(values_only=True))
+        book.close()
+    elif suffix == ".csv":
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")  # old spreadsheet exports; names stay readable enough to check
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        yield from csv.reader(io.StringIO(text), dialect)
+    else:
+        raise ImportFileError("Hanya berkas .csv atau .xlsx / only .csv or .xlsx files")
+
+
+def _header_map(header: list[Any]) -> dict[int, str]:
+    mapping: dict[int, str] = {}
+    for index, cell in enumerate(header):
+        key = name_key(str(cell or ""))
+        for field_name, names in COLUMNS.items():
+            if key in names and field_name not in mapping.values():
+                mapping[index] = field_name
+    if "description" not in mapping.values():
+        raise ImportFileError("Kolom uraian tidak ditemukan (uraian/keterangan/description) / no description column")
+    return mapping
+
+
+def _parse_when(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(12, 0))
+    else:
+        for fmt in DATE_FORMATS:
+            try:
+                moment = datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007 - made aware (WIB) below
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(f"tanggal {value!r} tidak dikenali (pakai 31/12/2020 atau 2020-12-31)")
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def _resolve_kelurahan(value: Any, cache: dict[str, Region | None]) -> Region | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    if text not in cache:
+        by_code = Region.objects.filter(code=text, level=Level.DESA_KELURAHAN).first()
+        if by_code is None:
+            matches = regions_by_name(
+                text, within=settings.SIGAP_DEPLOYMENT_REGION, level=Level.DESA_KELURAHAN, limit=1, min_score=88
+            )
+            by_code = matches[0].region if matches else None
+        cache[text] = by_code
+    return cache[text]
+
+
+def import_plan(path: Path, *, reliability: Reliability = Reliability.C) -> ImportPlan:
+    """Read and check every row; nothing is written."""
+    fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    table = _read_table(path)
+    header = next(table, None)
+    if header is None:
+        raise ImportFileError("Berkas kosong / empty file")
+    mapping = _header_map(header)
+    rows: list[Row] = []
+    places: dict[str, Region | None] = {}
+    for number, cells in enumerate(table, start=2):
+        if number - 1 > MAX_ROWS:
+            raise ImportFileError(f"Lebih dari {MAX_ROWS} baris / more than {MAX_ROWS} rows")
+        values = {mapping[i]: cell for i, cell in enumerate(cells) if i in mapping}
+        if not any(str(v or "").strip() for v in values.values()):
+            continue  # blank line
+        rows.append(_check_row(number, values, places, fingerprint, reliability))
+    return ImportPlan(rows=rows, fingerprint=fingerprint)
+
+
+def _check_row(
+    number: int, values: dict[str, Any], places: dict[str, Region | None], fingerprint: str, reliability: Reliability
+) -> Row:
+    row = Row(number=number, values=values)
+    description = str(values.get("description") or "").strip()
+    if not description:
+        row.errors.append("uraian kosong")
+    region = _resolve_kelurahan(values.get("kelurahan"), places)
+    if values.get("kelurahan") and region is None:
+        row.errors.append(f"kelurahan {values['kelurahan']!r} tidak dikenal")
+    try:
+        occurred = _parse_when(values.get("occurred_at"))
+    except ValueError as exc:
+        row.errors.append(str(exc))
+        occurred = None
+    if occurred and occurred > timezone.now():
+        row.errors.append("tanggal di masa depan")
+    if not row.errors:
+        contact = str(values.get("reporter_contact") or "").strip()
+        name = str(values.get("reporter_name") or "").strip()
+        row.draft = ReportDraft(
+            channel=Channel.IMPORT,
+            description=description,
+            region=region,
+            occurred_at=occurred,
+            location_text=str(values.get("location_text") or ""),
+            reporter_name=name,
+            reporter_contact=contact,
+            anonymous=not (name or contact),
+            idempotency_key=f"import:{fingerprint}:{number}",
+            reliability=reliability,
+            raw={k: (v.isoformat() if isinstance(v, datetime | date) else v) for k, v in values.items()},
+        )
+    return row
+
+
+def import_commit(plan: ImportPlan, *, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Write every row in one transaction, or none. Re-importing the same file adds nothing (row keys)."""
+    if plan.errors:
+        raise ImportFileError(f"{len(plan.errors)} baris bermasalah; perbaiki dulu / fix the rows first")
+    created = existing = 0
+    with transaction.atomic():
+        for row in plan.rows:
+            assert row.draft is not None  # noqa: S101 - guaranteed by the error check above
+            _report, new = report_receive(row.draft)
+            created += int(new)
+            existing += int(not new)
+            if progress:
+                progress(1)
+    return created, existing
