@@ -212,6 +212,9 @@ SIGAP_TWILIO_AUTH_TOKEN = env_secret("SIGAP_TWILIO_AUTH_TOKEN") or ""
 # The public base URL (https://sigap.example.go.id); Twilio signs the URL it called, which a proxy may hide.
 SIGAP_PUBLIC_URL = env_str("SIGAP_PUBLIC_URL", "")
 
+# The triage text classifier, built by `sigap triage train` from data shipped in the repository.
+SIGAP_TEXT_MODEL_PATH = Path(env_str("SIGAP_TEXT_MODEL_PATH", str(DATA_DIR / "models" / "textmodel.joblib")))
+
 # Verification: the clock an incident shows in the analysts' queue.
 SIGAP_VERIFY_TARGET_HOURS = env_int("SIGAP_VERIFY_TARGET_HOURS", 24)
 

@@ -138,10 +138,30 @@ def _hits(pattern: re.Pattern[str], text: str) -> list[str]:
     return sorted({m.group(0).lower() for m in pattern.finditer(text)})
 
 
-def suggest_category(text: str) -> Suggestion:
+# What the text model's labels add: hate against a religion or race is SARA (in an election, a black campaign);
+# other hate speech falls in the hoax/hate-speech lane.
+_LABEL_WORDS = {"HS_Religion": "agama", "HS_Race": "ras/etnis", "HS_Strong": "kuat", "HS": "ujaran kebencian"}
+
+
+def _model_votes(labels: dict[str, float], election: bool) -> tuple[Category, float, str] | None:
+    if "HS" not in labels:
+        return None
+    if "HS_Religion" in labels or "HS_Race" in labels:
+        target = Category.KAMPANYE_HITAM_SARA if election else Category.IDENTITAS
+    else:
+        target = Category.HOAKS_UJARAN_KEBENCIAN
+    named = ", ".join(f"{_LABEL_WORDS.get(k, k)} {v:.2f}" for k, v in labels.items() if k in _LABEL_WORDS)
+    return target, 2.0 + 2.0 * labels["HS"], f"model teks: {named}"
+
+
+def suggest_category(text: str, model_labels: dict[str, float] | None = None) -> Suggestion:
     folded = fold(text)
     scores: dict[Category, float] = {}
     reasons: dict[Category, list[str]] = {}
+    vote = _model_votes(model_labels or {}, bool(_hits(_ELECTION, folded)))
+    if vote:
+        scores[vote[0]] = vote[1]
+        reasons[vote[0]] = [vote[2]]
     for category, patterns in _CATEGORY_PATTERNS.items():
         for pattern, weight in patterns:
             words = _hits(pattern, folded)
@@ -182,6 +202,7 @@ def suggest_urgency(
     mass_mobilisation: bool = False,
     crowd_size: str = "",
     online_provocation: bool = False,
+    model_labels: dict[str, float] | None = None,
 ) -> Suggestion:
     """Signs of violence, weapons, crowds and vulnerable groups, from the text and from the form's own fields."""
     folded = fold(text)
@@ -203,13 +224,16 @@ def suggest_urgency(
         reasons.append("kelompok rentan: " + ", ".join(vulnerable))
     if online_provocation:
         reasons.append("provokasi daring: dicentang pelapor")
+    strong_hate = (model_labels or {}).get("HS_Strong")
+    if strong_hate:
+        reasons.append(f"ujaran kebencian kuat (model teks {strong_hate:.2f})")
 
     armed = bool(weapons or weapons_seen)
     if grave or (armed and (people >= 11 or violence)):
         level = Urgency.CRITICAL
     elif armed or violence or people > 50 or mobilised or mass_mobilisation:
         level = Urgency.HIGH
-    elif people > 10 or vulnerable or online_provocation:
+    elif people > 10 or vulnerable or online_provocation or strong_hate:
         level = Urgency.MEDIUM
     else:
         level = Urgency.LOW

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
 from sigap.intake.models import Report
+from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.merge import merge_candidate
 from sigap.triage.models import Incident, IncidentEvent
@@ -227,13 +228,21 @@ def report_triage(report: Report) -> None:
                 "confidence": place.confidence,
                 "reasons": [place.reason],
             }
-    category = suggest_category(report.description)
+    model = textmodel.load(settings.SIGAP_TEXT_MODEL_PATH)
+    labels = model.labels_for(report.description) if model else {}
+    if model:
+        suggestions["text_model"] = {
+            "value": sorted(labels),
+            "reasons": [f"{k} {v:.2f}" for k, v in labels.items()] or ["tidak ada label ujaran kebencian/kasar"],
+        }
+    category = suggest_category(report.description, model_labels=labels)
     urgency = suggest_urgency(
         report.description,
         weapons_seen=report.weapons_seen,
         mass_mobilisation=report.mass_mobilisation,
         crowd_size=report.crowd_size,
         online_provocation=report.online_provocation,
+        model_labels=labels,
     )
     suggestions["category"] = {"value": category.value, "confidence": category.confidence, "reasons": category.reasons}
     suggestions["urgency"] = {"value": urgency.value, "confidence": urgency.confidence, "reasons": urgency.reasons}

@@ -99,6 +99,34 @@ class TextModel:
         return {LABELS[i]: round(float(probs[i]), 3) for i in np.flatnonzero(chosen)}
 
 
+def save(model: TextModel, path: Path) -> None:
+    import joblib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    joblib.dump(model, tmp)
+    tmp.replace(path)  # readers never see a half-written model
+
+
+_loaded: dict[str, tuple[float, TextModel]] = {}
+
+
+def load(path: Path) -> TextModel | None:
+    """The model at `path` (our own data folder, written by save()), reloaded when the file changes."""
+    import joblib
+
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    cached = _loaded.get(str(path))
+    if cached and cached[0] == mtime:
+        return cached[1]
+    model = joblib.load(path)
+    _loaded[str(path)] = (mtime, model)
+    return model  # type: ignore[no-any-return]
+
+
 def _consistent(predicted: np.ndarray) -> np.ndarray:
     """The label hierarchy of the data set: no target, category or strength without hate speech."""
     predicted = predicted.astype(bool).copy()

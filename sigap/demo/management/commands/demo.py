@@ -25,10 +25,12 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         setup = sub.add_parser("setup", help="migrate, load regions 35.75, seed the demo month, collect static")
         setup.add_argument("--seed", type=int, default=2020)
+        setup.add_argument("--skip-model", action="store_true", help="do not train the text classifier")
         sub.add_parser("personas", help="print the demo accounts and their passwords")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "setup":
+            self.skip_model = options["skip_model"]
             self._setup(options["seed"])
         self._print_personas()
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
         self.stdout.write("Database ready.")
         if not Region.objects.filter(code=CITY).exists():
             call_command("regions", "load", CITY, "--no-progress", stdout=self.stdout)
+        if not self.skip_model:
+            call_command("triage", "train", "--if-missing", stdout=self.stdout)
         result = seed_demo(seed=seed)
         if result.created:
             self._save_personas(result.personas)
