@@ -17,6 +17,13 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+@api.get("/ping", tags=["health"], summary="Liveness: answers without touching the database")
+def ping(request: HttpRequest) -> dict[str, bool]:
+    return {"ok": True}
+
+
 api.add_router("/", regions_router)
 api.add_router("/", intake_router)
 

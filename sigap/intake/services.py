@@ -23,18 +23,21 @@ from sigap.intake.receipts import receipt_new
 from sigap.regions.models import Region
 from sigap.regions.selectors import region_at_point
 
-# Rooms above intake (triage) register here to act on every new report inside the same transaction, so that
-# a 201 means the report and its triage are both on disk. Imports stay one-way: intake never imports triage.
-ReportHook = Callable[[Report], None]
-_received_hooks: list[ReportHook] = []
+# Rooms above intake (triage) register here to act on every new report, so that a 201 means the report and its
+# triage are both on disk. Imports stay one-way: intake never imports triage. A hook has two halves: `prepare`
+# runs before the write transaction (CPU work: reading text, models), `apply` inside it (the writes). On SQLite
+# the write lock is then held only for the writes.
+Prepare = Callable[["ReportDraft", "Region | None"], Any]
+Apply = Callable[[Report, Any], None]
+_received_hooks: list[tuple[Prepare, Apply]] = []
 
 IDENTITY_ROLES = {Role.ADMIN, Role.ANALYST}  # who may see a reporter's name and contact
 IDENTITY_FIELDS = ("reporter_name", "reporter_contact", "name", "contact", "phone", "email", "from", "sender")
 
 
-def on_report_received(hook: ReportHook) -> None:
-    if hook not in _received_hooks:
-        _received_hooks.append(hook)
+def on_report_received(*, prepare: Prepare, apply: Apply) -> None:
+    if (prepare, apply) not in _received_hooks:
+        _received_hooks.append((prepare, apply))
 
 
 class IdentityAccessDenied(PermissionError):
@@ -99,6 +102,7 @@ def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
     if region is None and draft.latitude is not None and draft.longitude is not None:
         region = region_at_point(lat=draft.latitude, lng=draft.longitude)
     keep_identity = not draft.anonymous
+    prepared = [(apply, prepare(draft, region)) for prepare, apply in _received_hooks]
     for _attempt in range(3):  # a receipt collision is astronomically rare; retry rather than fail
         try:
             with transaction.atomic():
@@ -129,8 +133,8 @@ def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
                 )
                 for photo in draft.photos:
                     _attach(report, photo)
-                for hook in _received_hooks:
-                    hook(report)
+                for apply, data in prepared:
+                    apply(report, data)
                 return report, True
         except IntegrityError:
             existing = _replayed(draft) if draft.idempotency_key else None

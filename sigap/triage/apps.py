@@ -6,6 +6,6 @@ class TriageConfig(AppConfig):
 
     def ready(self) -> None:
         from sigap.intake.services import on_report_received
-        from sigap.triage.services import report_triage
+        from sigap.triage.services import report_triage, triage_prepare
 
-        on_report_received(report_triage)
+        on_report_received(prepare=triage_prepare, apply=report_triage)

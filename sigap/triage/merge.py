@@ -13,6 +13,7 @@ from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
 WINDOW = timedelta(hours=48)
+RECENT_REPORTS = 5
 SAME_CATEGORY_MIN_SIMILARITY = 45.0
 ANY_CATEGORY_MIN_SIMILARITY = 75.0
 
@@ -38,10 +39,12 @@ def merge_candidate(report: Report, category: str) -> MergeSuggestion | None:
         status__in=[IncidentStatus.NEW, IncidentStatus.VERIFIED],
         occurred_at__gte=moment - WINDOW,
         occurred_at__lte=moment + WINDOW,
-    ).prefetch_related("reports")
+    )
     best: MergeSuggestion | None = None
     for incident in candidates:
-        texts = [incident.summary, *(r.description for r in incident.reports.all())]
+        # The summary and the latest reports describe the event; older ones add cost, not evidence.
+        recent = incident.reports.order_by("-received_at").values_list("description", flat=True)[:RECENT_REPORTS]
+        texts = [incident.summary, *recent]
         similarity = max(_similarity(report.description, t) for t in texts if t)
         threshold = SAME_CATEGORY_MIN_SIMILARITY if incident.category == category else ANY_CATEGORY_MIN_SIMILARITY
         if similarity >= threshold and (best is None or similarity > best.similarity):

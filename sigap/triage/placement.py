@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
 from rapidfuzz import fuzz
 
 from sigap.regions.choices import Level
@@ -22,13 +23,47 @@ class PlaceSuggestion:
     reason: str
 
 
-def _gazetteer(within: str) -> dict[str, tuple[Region, str]]:
-    """Name key -> (region, how it is written), for every kelurahan/desa and its aliases under `within`."""
-    regions = Region.objects.under(within).filter(level=Level.DESA_KELURAHAN).select_related("parent")
+_CACHE: dict[str, tuple[tuple[int, int, int | None], dict[str, tuple[Region, str]], set[str]]] = {}
+
+
+def _version(within: str) -> tuple[int, int, int | None]:
+    """Changes whenever a region or an alias (e.g. a landmark an admin adds) changes: one cheap query each."""
+    aliases = RegionAlias.objects.aggregate(n=Count("id"), last=Max("id"))
+    return Region.objects.under(within).count(), aliases["n"], aliases["last"]
+
+
+def _gazetteer(within: str) -> tuple[dict[str, tuple[Region, str]], set[str]]:
+    """Name key -> (region, how it is written) for every kelurahan/desa and alias under `within`, and the
+    kecamatan name keys. Cached per process; polygons are never loaded here."""
+    version = _version(within)
+    cached = _CACHE.get(within)
+    if cached and cached[0] == version:
+        return cached[1], cached[2]
+    regions = (
+        Region.objects.under(within)
+        .filter(level=Level.DESA_KELURAHAN)
+        .only("id", "code", "name", "name_key", "level", "kind", "parent_id")
+    )
     entries: dict[str, tuple[Region, str]] = {r.name_key: (r, r.name) for r in regions}
-    for alias in RegionAlias.objects.filter(region__in=regions).select_related("region", "region__parent"):
+    for alias in (
+        RegionAlias.objects.filter(region__in=regions)
+        .select_related("region")
+        .only(
+            "name",
+            "name_key",
+            "region__id",
+            "region__code",
+            "region__name",
+            "region__name_key",
+            "region__level",
+            "region__kind",
+            "region__parent_id",
+        )
+    ):
         entries.setdefault(alias.name_key, (alias.region, alias.name))
-    return entries
+    kecamatan = set(Region.objects.under(within).filter(level=Level.KECAMATAN).values_list("name_key", flat=True))
+    _CACHE[within] = (version, entries, kecamatan)
+    return entries, kecamatan
 
 
 def place_from_text(text: str, *, within: str) -> PlaceSuggestion | None:
@@ -36,8 +71,7 @@ def place_from_text(text: str, *, within: str) -> PlaceSuggestion | None:
     words = _WORD.findall(fold(text))
     if not words:
         return None
-    entries = _gazetteer(within)
-    kecamatan_keys = set(Region.objects.under(within).filter(level=Level.KECAMATAN).values_list("name_key", flat=True))
+    entries, kecamatan_keys = _gazetteer(within)
     found: list[PlaceSuggestion] = []
     for size in (4, 3, 2, 1):
         for start in range(len(words) - size + 1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
 from sigap.intake.models import Report
+from sigap.intake.services import ReportDraft
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.merge import merge_candidate
@@ -213,59 +215,73 @@ def report_split(*, report: Report, actor: Any) -> Incident:
     return new
 
 
-def report_triage(report: Report) -> None:
-    """Runs on every new report (registered with intake): place, categorise, grade urgency, merge or open."""
+@dataclass(frozen=True)
+class Prepared:
+    """Triage worked out before the write transaction: only reads and CPU."""
+
+    suggestions: dict[str, Any]
+    region: Any | None
+    category: Category
+    urgency: Urgency
+
+
+def triage_prepare(draft: ReportDraft, region: Any | None) -> Prepared:
+    """Place, categorise and grade a report that is about to be stored (no writes)."""
     suggestions: dict[str, Any] = {}
-    if report.region is not None:
-        how = "titik koordinat" if report.latitude is not None else "dipilih pelapor"
-        suggestions["place"] = {"code": report.region.code, "confidence": 1.0, "reasons": [how]}
+    if region is not None:
+        how = "titik koordinat" if draft.latitude is not None else "dipilih pelapor"
+        suggestions["place"] = {"code": region.code, "confidence": 1.0, "reasons": [how]}
     else:
-        place = place_from_text(f"{report.location_text} {report.description}", within=settings.SIGAP_DEPLOYMENT_REGION)
+        place = place_from_text(f"{draft.location_text} {draft.description}", within=settings.SIGAP_DEPLOYMENT_REGION)
         if place is not None:
-            report.region = place.region
-            suggestions["place"] = {
-                "code": place.region.code,
-                "confidence": place.confidence,
-                "reasons": [place.reason],
-            }
+            region = place.region
+            suggestions["place"] = {"code": region.code, "confidence": place.confidence, "reasons": [place.reason]}
     model = textmodel.load(settings.SIGAP_TEXT_MODEL_PATH)
-    labels = model.labels_for(report.description) if model else {}
+    labels = model.labels_for(draft.description) if model else {}
     if model:
         suggestions["text_model"] = {
             "value": sorted(labels),
             "reasons": [f"{k} {v:.2f}" for k, v in labels.items()] or ["tidak ada label ujaran kebencian/kasar"],
         }
-    category = suggest_category(report.description, model_labels=labels)
+    category = suggest_category(draft.description, model_labels=labels)
     urgency = suggest_urgency(
-        report.description,
-        weapons_seen=report.weapons_seen,
-        mass_mobilisation=report.mass_mobilisation,
-        crowd_size=report.crowd_size,
-        online_provocation=report.online_provocation,
+        draft.description,
+        weapons_seen=draft.weapons_seen,
+        mass_mobilisation=draft.mass_mobilisation,
+        crowd_size=draft.crowd_size,
+        online_provocation=draft.online_provocation,
         model_labels=labels,
     )
     suggestions["category"] = {"value": category.value, "confidence": category.confidence, "reasons": category.reasons}
     suggestions["urgency"] = {"value": urgency.value, "confidence": urgency.confidence, "reasons": urgency.reasons}
-    report.triage = suggestions
-    report.save(update_fields=["region", "triage"])
+    return Prepared(suggestions, region, Category(str(category.value)), Urgency(int(urgency.value)))
+
+
+def report_triage(report: Report, prepared: Prepared) -> None:
+    """Runs on every new report inside its transaction (registered with intake): merge or open an incident."""
+    report.triage = dict(prepared.suggestions)
+    if report.region_id is None and prepared.region is not None:
+        report.region = prepared.region
     if report.region is None:
-        return  # no place: it waits in the analysts' queue of unplaced reports
-    match = merge_candidate(report, str(category.value))
-    if match is not None:
-        suggestions["merge"] = {"incident": match.incident.pk, "reasons": [match.reason]}
         report.save(update_fields=["triage"])
+        return  # no place: it waits in the analysts' queue of unplaced reports
+    match = merge_candidate(report, prepared.category.value)
+    if match is not None:
+        report.triage["merge"] = {"incident": match.incident.pk, "reasons": [match.reason]}
+        report.save(update_fields=["region", "triage"])
         incident_attach_report(
             incident=match.incident, report=report, actor=None, note=match.reason, at=report.received_at
         )
         return
+    report.save(update_fields=["region", "triage"])
     with translation.override("id"):  # titles are records of the team, kept in Bahasa Indonesia
-        title = f"{Category(str(category.value)).label} di {report.region.name}"
+        title = f"{prepared.category.label} di {report.region.name}"
     incident_open(
         report=report,
         actor=None,
         title=str(title),
-        category=Category(str(category.value)),
-        urgency=Urgency(int(urgency.value)),
-        triage=suggestions,
+        category=prepared.category,
+        urgency=prepared.urgency,
+        triage=report.triage,
         at=report.received_at,
     )
