@@ -22,8 +22,12 @@ def parse(path: Path) -> dict[str, float]:
             lat[f"p{pct}_ms"] = round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
     errors = re.search(r"Socket errors:.*", text)
-    return {"per_second": rate, **lat, "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": errors.group(0) if errors else ""}
+    return {
+        "per_second": rate,
+        **lat,
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": errors.group(0) if errors else "",
+    }
 
 
 def main() -> None:
@@ -31,11 +35,14 @@ def main() -> None:
     result: dict[str, object] = {
         "benchmark": "POST /api/v1/reports (partner token, triage included) vs GET /api/v1/ping, same server",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "setup": {"server": "sigap serve: granian WSGI, 2 processes x 2 blocking threads, worker off",
-                  "load": f"wrk -t1 -c{connections} -d{duration} on 127.0.0.1, sharing the machine's cores",
-                  "sqlite": "WAL, synchronous=FULL, IMMEDIATE transactions (every 201 is on disk)",
-                  "postgres": "throwaway cluster, fsync=off (CI settings; not a durability measurement)",
-                  "cpus": os.cpu_count(), "python": platform.python_version()},
+        "setup": {
+            "server": "sigap serve: granian WSGI, 2 processes x 2 blocking threads, worker off",
+            "load": f"wrk -t1 -c{connections} -d{duration} on 127.0.0.1, sharing the machine's cores",
+            "sqlite": "WAL, synchronous=FULL, IMMEDIATE transactions (every 201 is on disk)",
+            "postgres": "throwaway cluster, fsync=off (CI settings; not a durability measurement)",
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
     }
     for label in ("sqlite", "postgres"):
         noop, post = parse(folder / f"{label}-noop.txt"), parse(folder / f"{label}-post.txt")
@@ -43,8 +50,9 @@ def main() -> None:
         result[f"ratio_{label}"] = round(post["per_second"] / noop["per_second"], 4)
     out = Path(__file__).resolve().parent / "results" / "intake.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps({k: v for k, v in result.items() if k.startswith("ratio") or k in ("sqlite", "postgres")},
-                     indent=2))
+    print(
+        json.dumps({k: v for k, v in result.items() if k.startswith("ratio") or k in ("sqlite", "postgres")}, indent=2)
+    )
 
 
 if __name__ == "__main__":

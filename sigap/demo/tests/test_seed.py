@@ -79,3 +79,14 @@ def test_demo_setup_runs_twice_without_duplicating_and_prints_the_accounts(capsy
     assert "Demo data already present; nothing added." in second
     assert Report.objects.count() == reports
     assert "analis" in second  # the accounts are printed again
+
+
+@pytest.mark.django_db
+def test_every_demo_incident_page_renders_for_the_analyst(client):
+    from django.urls import reverse
+
+    seed_demo(seed=13)
+    client.force_login(User.objects.get(username="analis"))
+    for pk in Incident.objects.values_list("pk", flat=True):
+        response = client.get(reverse("triage:incident_detail", args=[pk]))
+        assert response.status_code == 200, pk

@@ -1,0 +1,81 @@
+"""The incident page: reasons shown, decisions saved, identities revealed once and only to those who may."""
+
+import pytest
+from django.urls import reverse
+
+from sigap.core.models import AuditLog
+from sigap.intake.choices import Channel
+from sigap.intake.services import ReportDraft, report_receive
+
+
+@pytest.fixture
+def incident(region):
+    report = report_receive(
+        ReportDraft(
+            channel=Channel.WEB,
+            region=region("35.75.04.1010"),
+            anonymous=False,
+            reporter_name="Ibu Sari",
+            reporter_contact="0812 9999 0000",
+            description="Pendukung paslon membawa celurit di pasar, massa 40 orang",
+        )
+    )[0]
+    return report.incident
+
+
+@pytest.mark.django_db
+def test_an_analyst_sees_the_triage_reasons_and_decides(client, personas, incident):
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert "senjata: celurit" in page and "dipilih pelapor" in page
+    assert "Ibu Sari" not in page and "0812" not in page  # hidden until revealed
+    response = client.post(
+        reverse("triage:incident_decide", args=[incident.pk]),
+        {"decision": "verified", "reliability": "C", "credibility": "2", "corroboration": "Bhabinkamtibmas"},
+    )
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert (incident.status, incident.source_reliability, incident.info_credibility) == ("verified", "C", 2)
+
+
+@pytest.mark.django_db
+def test_a_reveal_needs_a_reason_is_shown_once_and_is_audited(client, personas, incident):
+    report = incident.reports.get()
+    client.force_login(personas["analyst"])
+    url = reverse("triage:report_reveal", args=[incident.pk, report.pk])
+    client.post(url, {"reason": ""})
+    assert not AuditLog.objects.filter(action="report.identity_revealed").exists()
+    page = client.post(url, {"reason": "perlu konfirmasi lapangan"}, follow=True).content.decode()
+    assert "Ibu Sari" in page and "0812 9999 0000" in page
+    assert "Ibu Sari" not in client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert AuditLog.objects.get(action="report.identity_revealed").details == {"reason": "perlu konfirmasi lapangan"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["responder", "mediator", "leadership"])
+def test_other_staff_see_the_incident_but_not_the_identity(client, personas, incident, role):
+    report = incident.reports.get()
+    client.force_login(personas[role])
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk]))
+    assert page.status_code == 200 and "Tampilkan identitas pelapor" not in page.content.decode()
+    reveal = client.post(reverse("triage:report_reveal", args=[incident.pk, report.pk]), {"reason": "ingin tahu"})
+    assert reveal.status_code == 403
+    decide = client.post(
+        reverse("triage:incident_decide", args=[incident.pk]),
+        {"decision": "hoax", "reliability": "F", "credibility": "5"},
+    )
+    assert decide.status_code == 403
+    assert AuditLog.objects.filter(action="report.identity_denied", actor=personas[role]).count() == 1
+
+
+@pytest.mark.django_db
+def test_incidents_outside_ones_area_and_photos_of_others_are_404(client, personas, region):
+    elsewhere = report_receive(
+        ReportDraft(
+            channel=Channel.WEB, region=region("35.75.01.1001"), description="Sengketa lahan warga dan pengembang"
+        )
+    )[0]
+    client.force_login(personas["responder"])  # covers Panggungrejo only
+    assert client.get(reverse("triage:incident_detail", args=[elsewhere.incident_id])).status_code == 404
+    client.force_login(personas["trusted_reporter"])
+    assert client.get(reverse("triage:incident_detail", args=[elsewhere.incident_id])).status_code == 404
