@@ -90,13 +90,14 @@ class TextModel:
         return np.column_stack([clf.predict_proba(matrix)[:, 1] for clf in self.classifiers])
 
     def predict(self, texts: list[str]) -> np.ndarray:
-        return _consistent(self.probabilities(texts) >= self.thresholds)
+        probs = self.probabilities(texts)
+        return _consistent(probs >= self.thresholds, probs)
 
     def labels_for(self, text: str) -> dict[str, float]:
         """The labels this text carries, with their probabilities."""
-        probs = self.probabilities([text])[0]
-        chosen = _consistent((probs >= self.thresholds)[None, :])[0]
-        return {LABELS[i]: round(float(probs[i]), 3) for i in np.flatnonzero(chosen)}
+        probs = self.probabilities([text])
+        chosen = _consistent(probs >= self.thresholds, probs)[0]
+        return {LABELS[i]: round(float(probs[0, i]), 3) for i in np.flatnonzero(chosen)}
 
 
 def save(model: TextModel, path: Path) -> None:
@@ -127,11 +128,20 @@ def load(path: Path) -> TextModel | None:
     return model  # type: ignore[no-any-return]
 
 
-def _consistent(predicted: np.ndarray) -> np.ndarray:
-    """The label hierarchy of the data set: no target, category or strength without hate speech."""
+TARGETS = [2, 3]  # HS_Individual, HS_Group
+STRENGTHS = [9, 10, 11]  # HS_Weak, HS_Moderate, HS_Strong
+
+
+def _consistent(predicted: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """The label structure of the data set: target, category and strength only with hate speech, and then
+    exactly one target and exactly one strength (the most probable)."""
     predicted = predicted.astype(bool).copy()
     hate = predicted[:, 0]
     predicted[:, 2:] &= hate[:, None]
+    for group in (TARGETS, STRENGTHS):
+        best = np.array(group)[np.argmax(probs[:, group], axis=1)]
+        predicted[:, group] = False
+        predicted[hate, best[hate]] = True
     return predicted
 
 

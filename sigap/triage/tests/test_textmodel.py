@@ -38,6 +38,9 @@ def test_the_saved_model_reloads_and_keeps_the_label_hierarchy(small_model_file)
     predicted = model.predict(["dasar kafir laknat bakar saja gereja mereka", "selamat pagi semua, semoga sehat"])
     assert predicted[1].sum() == 0
     assert not (predicted[:, 2:].any(axis=1) & ~predicted[:, 0]).any()  # no hate category without hate speech
+    hateful = predicted[:, 0]
+    assert (predicted[hateful][:, textmodel.STRENGTHS].sum(axis=1) == 1).all()  # exactly one strength
+    assert (predicted[hateful][:, textmodel.TARGETS].sum(axis=1) == 1).all()  # exactly one target
 
 
 @pytest.mark.django_db
