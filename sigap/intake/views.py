@@ -108,7 +108,12 @@ def trusted_report_new(request: HttpRequest) -> HttpResponse:
         report, _created = report_receive(_draft(form, Channel.TRUSTED, submitted_by=request.user, anonymous=True))
         messages.success(request, _("Report sent. Receipt: %(receipt)s") % {"receipt": report.receipt})
         return redirect("home:home")
-    return render(request, "intake/trusted_form.html", {"form": form, "area": area}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "intake/report_form.html",
+        {"form": form, "area": area, "trusted": True},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

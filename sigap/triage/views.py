@@ -35,6 +35,11 @@ def _incident_for(request: HttpRequest, pk: int) -> Incident:
     return get_object_or_404(Incident.objects.visible_to(request.user).select_related("region__parent"), pk=pk)
 
 
+def _report_in(request: HttpRequest, pk: int, report_pk: int) -> tuple[Incident, Report]:
+    incident = _incident_for(request, pk)
+    return incident, get_object_or_404(incident.reports, pk=report_pk)
+
+
 def _require_analyst(request: HttpRequest) -> None:
     if role_of(request.user) not in ANALYST_ROLES:
         raise PermissionDenied
@@ -148,8 +153,7 @@ def incident_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_split_out(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     _require_analyst(request)
-    incident = _incident_for(request, pk)
-    report = get_object_or_404(incident.reports, pk=report_pk)
+    incident, report = _report_in(request, pk, report_pk)
     try:
         new = report_split(report=report, actor=request.user)
     except ValueError:
@@ -162,8 +166,7 @@ def report_split_out(request: HttpRequest, pk: int, report_pk: int) -> HttpRespo
 @login_required
 @require_POST
 def report_reveal(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
-    incident = _incident_for(request, pk)
-    report = get_object_or_404(incident.reports, pk=report_pk)
+    incident, report = _report_in(request, pk, report_pk)
     form = RevealForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A reason is required; it is kept in the audit log."))
@@ -181,8 +184,7 @@ def report_reveal(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 @require_POST
 def report_reply(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     _require_analyst(request)
-    incident = _incident_for(request, pk)
-    report = get_object_or_404(incident.reports, pk=report_pk)
+    incident, report = _report_in(request, pk, report_pk)
     form = MessageForm(request.POST)
     if form.is_valid():
         reporter_message_post(

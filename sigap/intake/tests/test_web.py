@@ -123,3 +123,21 @@ def test_a_lost_receipt_is_emailed_again_by_the_worker(client, smtp_server, gaze
     mail = smtp_server[0]
     assert mail["To"] == "budi@example.org"
     assert receipt in mail.get_payload(decode=True).decode()
+
+
+@pytest.mark.django_db
+def test_a_trusted_reporter_reports_with_the_area_filled_in_and_their_standing(client, personas):
+    reporter = personas["trusted_reporter"]  # Bhabinkamtibmas-like account for Bugul Lor
+    client.force_login(reporter)
+    form = client.get(reverse("intake:trusted_report_new")).content.decode()
+    assert "Lapor sebagai pelapor terpercaya" in form and "selected>Bugul Lor" in form
+    response = client.post(
+        reverse("intake:trusted_report_new"),
+        {"description": "Ketegangan pemuda dua RW setelah pertandingan bola", "kelurahan": reporter.area_id},
+    )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert (report.channel, report.submitted_by, report.source_reliability) == ("trusted", reporter, "B")
+    assert report.region == reporter.area and not report.has_identity
+    client.force_login(personas["responder"])
+    assert client.get(reverse("intake:trusted_report_new")).status_code == 403
