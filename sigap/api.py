@@ -1,5 +1,8 @@
 """The JSON API under /api/v1/: one NinjaAPI that mounts each app's router."""
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -7,6 +10,8 @@ from ninja.errors import HttpError, ValidationError
 
 from sigap.intake.api import router as intake_router
 from sigap.regions.api import router as regions_router
+
+logger = logging.getLogger("sigap.api")
 
 api = NinjaAPI(
     title="Sigap API",
@@ -43,6 +48,17 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400 and detail == "Cannot parse request body":
         detail = "Isi permintaan bukan JSON yang sah / the request body is not valid JSON"
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """API clients get JSON, never an HTML page or a traceback; the traceback goes to the log."""
+    if settings.DEBUG:
+        raise exc
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request, {"detail": "Kesalahan internal; sudah dicatat / internal error; logged"}, status=500
+    )
 
 
 @api.exception_handler(RequestDataTooBig)
