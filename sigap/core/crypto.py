@@ -68,9 +68,3 @@ def contact_digest(contact: str) -> str:
     if not normal:
         return ""
     return hmac.new(_digest_key(), normal.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def clear_key_cache() -> None:
-    """For tests and key rotation in a running process."""
-    _fernet.cache_clear()
-    _digest_key.cache_clear()

@@ -5,10 +5,14 @@ from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembers
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
-    list_display = ["name", "short_name", "kind", "active"]
+    list_display = ["name", "short_name", "kind", "forkopimda", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "short_name"]
     filter_horizontal = ["areas"]
+
+    @admin.display(boolean=True, description="Forkopimda")
+    def forkopimda(self, obj: Organisation) -> bool:
+        return obj.is_forkopimda
 
 
 @admin.register(Person)

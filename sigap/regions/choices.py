@@ -11,9 +11,6 @@ class Level(models.TextChoices):
     DESA_KELURAHAN = "desa_kelurahan", _("Village (desa/kelurahan)")
 
 
-LEVEL_DEPTH = {Level.PROVINSI: 1, Level.KABUPATEN_KOTA: 2, Level.KECAMATAN: 3, Level.DESA_KELURAHAN: 4}
-
-
 class AliasSource(models.TextChoices):
     KEPMENDAGRI_2022 = "kepmendagri_2022", _("Kepmendagri 2022 name")
     BPS = "bps_mfd2018", _("BPS MFD 2018 name")

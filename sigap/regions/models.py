@@ -66,9 +66,6 @@ class Region(models.Model):
             return f"{self.kind.capitalize()} {self.name}"
         return self.name
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "name": self.name, "level": self.level}
-
 
 class RegionAlias(models.Model):
     """Another name that should find a region: an older official name, a BPS spelling, a landmark."""

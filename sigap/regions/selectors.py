@@ -86,7 +86,3 @@ def regions_by_name(
         if region.pk not in best or best[region.pk].score < score:
             best[region.pk] = NameMatch(region, float(score), matched)
     return sorted(best.values(), key=lambda m: (-m.score, m.region.code))[:limit]
-
-
-def region_get(code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()

@@ -20,16 +20,6 @@ class Category(models.TextChoices):
     LAINNYA = "lainnya", _("Other")
 
 
-ELECTION_CATEGORIES = {
-    Category.BENTROK_PENDUKUNG,
-    Category.POLITIK_UANG,
-    Category.KAMPANYE_HITAM_SARA,
-    Category.NETRALITAS_ASN,
-    Category.HOAKS_UJARAN_KEBENCIAN,
-    Category.SENGKETA_HASIL,
-}
-
-
 class ConflictSource(models.TextChoices):
     """Sources of conflict, UU 7/2012 Pasal 5."""
 
@@ -54,6 +44,3 @@ class IncidentStatus(models.TextChoices):
     HOAX = "hoax", _("Hoax")
     DUPLICATE = "duplicate", _("Duplicate")
     RESOLVED = "resolved", _("Resolved")
-
-
-OPEN_STATUSES = {IncidentStatus.NEW, IncidentStatus.VERIFIED}
