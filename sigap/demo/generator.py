@@ -174,7 +174,7 @@ def _user(
     organisation: Organisation | None = None,
     area: Region | None = None,
 ) -> Persona:
-    password = f"{secrets.token_urlsafe(9)}"
+    password = secrets.token_urlsafe(9)
     first, _, last = name.partition(" ")
     user = User(
         username=username,

@@ -153,7 +153,7 @@ def incident_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_split_out(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     _require_analyst(request)
-    incident, report = _report_in(request, pk, report_pk)
+    _incident, report = _report_in(request, pk, report_pk)
     try:
         new = report_split(report=report, actor=request.user)
     except ValueError:
