@@ -55,3 +55,18 @@ class RevealForm(forms.Form):
         max_length=300,
         error_messages={"required": _("A reason is required; it is kept in the audit log.")},
     )
+
+
+class FactsForm(forms.Form):
+    people_estimate = forms.IntegerField(label=_("People involved (estimate)"), min_value=0, required=False)
+    injured = forms.IntegerField(label=_("Injured"), min_value=0)
+    killed = forms.IntegerField(label=_("Killed"), min_value=0)
+    crowd_growing = forms.BooleanField(label=_("Crowd growing and spreading"), required=False)
+    arson_or_looting = forms.BooleanField(label=_("Arson, looting or destruction"), required=False)
+    vital_object_damaged = forms.BooleanField(label=_("Offices or vital objects damaged or occupied"), required=False)
+    police_outnumbered = forms.BooleanField(label=_("Police outnumbered or under-equipped"), required=False)
+    reason = forms.CharField(
+        label=_("Source of this information"),
+        max_length=500,
+        error_messages={"required": _("Say where this information comes from.")},
+    )

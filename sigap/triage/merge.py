@@ -45,7 +45,7 @@ def merge_candidate(report: Report, category: str) -> MergeSuggestion | None:
         # The summary and the latest reports describe the event; older ones add cost, not evidence.
         recent = incident.reports.order_by("-received_at").values_list("description", flat=True)[:RECENT_REPORTS]
         texts = [incident.summary, *recent]
-        similarity = max(_similarity(report.description, t) for t in texts if t)
+        similarity = max((_similarity(report.description, t) for t in texts if t), default=0.0)
         threshold = SAME_CATEGORY_MIN_SIMILARITY if incident.category == category else ANY_CATEGORY_MIN_SIMILARITY
         if similarity >= threshold and (best is None or similarity > best.similarity):
             hours = abs((incident.occurred_at - moment).total_seconds()) / 3600 if incident.occurred_at else 0

@@ -46,6 +46,11 @@ class Incident(TimeStampedModel):
     people_estimate = models.PositiveIntegerField(_("people involved (estimate)"), null=True, blank=True)
     injured = models.PositiveIntegerField(_("injured"), default=0)
     killed = models.PositiveIntegerField(_("killed"), default=0)
+    # Escalation criteria of PP 2/2015 Ps 43 (with its Penjelasan), kept by the analyst; they raise an alert.
+    crowd_growing = models.BooleanField(_("crowd growing and spreading"), default=False)
+    arson_or_looting = models.BooleanField(_("arson, looting or destruction"), default=False)
+    vital_object_damaged = models.BooleanField(_("offices or vital objects damaged or occupied"), default=False)
+    police_outnumbered = models.BooleanField(_("police outnumbered or under-equipped"), default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Verification (Admiralty grading) and its clock.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,38 @@ from sigap.triage.rules import suggest_category, suggest_urgency
 from sigap.triage.states import check_transition
 
 VERIFY_DECISIONS = {IncidentStatus.VERIFIED, IncidentStatus.NOT_CONFLICT, IncidentStatus.HOAX, IncidentStatus.DUPLICATE}
+
+# Later rooms (risk, alerts) follow incidents without triage importing them: they register a hook that runs
+# after the transaction commits, with the incident and the moment of the change.
+IncidentHook = Callable[[Incident, datetime], None]
+_changed_hooks: list[IncidentHook] = []
+
+
+def on_incident_changed(hook: IncidentHook) -> None:
+    if hook not in _changed_hooks:
+        _changed_hooks.append(hook)
+
+
+_hooks_paused = False
+
+
+class incident_hooks_paused:  # noqa: N801 - a context manager, used like a function
+    """Bulk loads (the demo, imports) skip the hooks and assess once at the end instead of after every change."""
+
+    def __enter__(self) -> None:
+        global _hooks_paused
+        _hooks_paused = True
+
+    def __exit__(self, *exc: object) -> None:
+        global _hooks_paused
+        _hooks_paused = False
+
+
+def _changed(incident: Incident, at: datetime) -> None:
+    if _hooks_paused:
+        return
+    for hook in _changed_hooks:
+        transaction.on_commit(lambda hook=hook: hook(incident, at))  # type: ignore[misc]
 
 
 def _is_user(actor: Any) -> bool:
@@ -84,6 +117,7 @@ def incident_open(
         people_estimate=people_estimate,
         verification_due_at=_due(report.received_at),
         triage=triage or {},
+        crowd_growing=report.mass_mobilisation,
     )
     report.incident = incident
     report.save(update_fields=["incident"])
@@ -102,6 +136,9 @@ def incident_attach_report(
     if isinstance(suggested, int) and suggested > incident.urgency:
         incident.urgency = suggested
         incident.save(update_fields=["urgency", "updated_at"])
+    if report.mass_mobilisation and not incident.crowd_growing:
+        incident.crowd_growing = True  # another source sees people being mobilised: the crowd grows
+        incident.save(update_fields=["crowd_growing", "updated_at"])
     _event(
         incident,
         at=at or timezone.now(),
@@ -126,6 +163,7 @@ def incident_transition(
     incident.closed_at = None if to in (IncidentStatus.NEW, IncidentStatus.VERIFIED) else at
     incident.save(update_fields=["status", "verified_at", "closed_at", "updated_at"])
     _event(incident, at=at, actor=actor, verb="status_changed", from_status=current, to_status=to, note=note)
+    _changed(incident, at)
     return incident
 
 
@@ -176,7 +214,41 @@ def incident_update_triage(
     incident.save()
     if region is not None:
         incident.reports.filter(region=None).update(region=region)
-    _event(incident, at=timezone.now(), actor=actor, verb="triage_changed", note="; ".join(changes) + f" ({reason})")
+    at = timezone.now()
+    _event(incident, at=at, actor=actor, verb="triage_changed", note="; ".join(changes) + f" ({reason})")
+    _changed(incident, at)
+    return incident
+
+
+ESCALATION_FACTS = (
+    "people_estimate",
+    "injured",
+    "killed",
+    "crowd_growing",
+    "arson_or_looting",
+    "vital_object_damaged",
+    "police_outnumbered",
+)
+
+
+@transaction.atomic
+def incident_update_facts(*, incident: Incident, actor: Any, reason: str, **facts: Any) -> Incident:
+    """The analyst records what is known of the event: people involved, victims, and the escalation signs of
+    PP 2/2015 Ps 43. Alerts follow (the hook), the reason stays on the timeline."""
+    unknown = set(facts) - set(ESCALATION_FACTS)
+    if unknown:
+        raise ValueError(f"Not an incident fact: {', '.join(sorted(unknown))}")
+    changes = []
+    for name, value in facts.items():
+        if getattr(incident, name) != value:
+            changes.append(f"{name}: {getattr(incident, name)} \u2192 {value}")
+            setattr(incident, name, value)
+    if not changes:
+        return incident
+    incident.save()
+    at = timezone.now()
+    _event(incident, at=at, actor=actor, verb="facts_changed", note="; ".join(changes) + f" ({reason})")
+    _changed(incident, at)
     return incident
 
 

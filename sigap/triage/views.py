@@ -23,9 +23,16 @@ from sigap.intake.services import (
     reporter_message_post,
 )
 from sigap.triage.choices import Category, IncidentStatus, Urgency
-from sigap.triage.forms import MergeForm, RevealForm, TriageForm, VerifyForm
+from sigap.triage.forms import FactsForm, MergeForm, RevealForm, TriageForm, VerifyForm
 from sigap.triage.models import Incident
-from sigap.triage.services import incident_merge, incident_update_triage, incident_verify, report_split
+from sigap.triage.services import (
+    ESCALATION_FACTS,
+    incident_merge,
+    incident_update_facts,
+    incident_update_triage,
+    incident_verify,
+    report_split,
+)
 from sigap.triage.states import TransitionError
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
@@ -68,6 +75,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"category": incident.category, "urgency": incident.urgency, "region": incident.region}
             ),
             "merge_form": MergeForm(),
+            "facts_form": FactsForm(initial={name: getattr(incident, name) for name in ESCALATION_FACTS}),
             "reveal_form": RevealForm(),
             "message_form": MessageForm(),
         }
@@ -125,6 +133,21 @@ def incident_retriage(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Triage updated."))
     else:
         messages.error(request, _("Triage not changed: %(errors)s") % {"errors": _errors(form)})
+    return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def incident_facts(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_analyst(request)
+    incident = _incident_for(request, pk)
+    form = FactsForm(request.POST)
+    if form.is_valid():
+        facts = {name: form.cleaned_data[name] for name in ESCALATION_FACTS}
+        incident_update_facts(incident=incident, actor=request.user, reason=form.cleaned_data["reason"], **facts)
+        messages.success(request, _("Facts of the event updated."))
+    else:
+        messages.error(request, _("Facts not changed: %(errors)s") % {"errors": _errors(form)})
     return redirect("triage:incident_detail", pk=pk)
 
 
