@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from sigap.alerts.api import router as alerts_router
 from sigap.intake.api import router as intake_router
 from sigap.regions.api import router as regions_router
+from sigap.risk.api import router as risk_router
 
 logger = logging.getLogger("sigap.api")
 
@@ -31,6 +33,8 @@ def ping(request: HttpRequest) -> dict[str, bool]:
 
 api.add_router("/", regions_router)
 api.add_router("/", intake_router)
+api.add_router("/", risk_router)
+api.add_router("/", alerts_router)
 
 
 @api.exception_handler(ValidationError)

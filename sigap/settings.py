@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from sigap.env import env_bool, env_int, env_list, env_secret, env_str
+from sigap.env import env_bool, env_float, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("SIGAP_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "sigap.accounts",
     "sigap.intake",
     "sigap.triage",
+    "sigap.risk",
+    "sigap.alerts",
     "sigap.home",
     "sigap.demo",
 ]
@@ -217,6 +219,19 @@ SIGAP_TEXT_MODEL_PATH = Path(env_str("SIGAP_TEXT_MODEL_PATH", str(DATA_DIR / "mo
 
 # Verification: the clock an incident shows in the analysts' queue.
 SIGAP_VERIFY_TARGET_HOURS = env_int("SIGAP_VERIFY_TARGET_HOURS", 24)
+
+# Early warning. Lowest scores (0-100) of Waspada, Siaga and Awas: a local ladder, shown on the risk page.
+SIGAP_RISK_THRESHOLDS = [float(x) for x in env_list("SIGAP_RISK_THRESHOLDS", ["20", "40", "65"])]
+if len(SIGAP_RISK_THRESHOLDS) != 3 or sorted(SIGAP_RISK_THRESHOLDS) != SIGAP_RISK_THRESHOLDS:
+    raise ImproperlyConfigured("SIGAP_RISK_THRESHOLDS must be three rising numbers, e.g. 20,40,65")
+# The detector's false-alarm rate per kelurahan-week (0.01: about one unusual-rise flag per kelurahan in two years).
+SIGAP_ALERT_AREA_WEEK_FPR = env_float("SIGAP_ALERT_AREA_WEEK_FPR", 0.01)
+# A kelurahan whose level rises to this level or above raises an alert: 1 Waspada, 2 Siaga (default), 3 Awas.
+SIGAP_ALERT_MIN_LEVEL = env_int("SIGAP_ALERT_MIN_LEVEL", 2)
+# New incidents in an area within this many hours of an open alert attach to it instead of raising another.
+SIGAP_ALERT_WINDOW_HOURS = env_int("SIGAP_ALERT_WINDOW_HOURS", 72)
+# An alert whose areas have stayed below its level this many days is proposed for closing (never closed silently).
+SIGAP_ALERT_CLOSE_AFTER_DAYS = env_int("SIGAP_ALERT_CLOSE_AFTER_DAYS", 3)
 
 # The deployment: which kabupaten/kota this instance serves (Kemendagri code).
 SIGAP_DEPLOYMENT_REGION = env_str("SIGAP_DEPLOYMENT_REGION", "35.75")

@@ -33,3 +33,17 @@ class User(AbstractUser):
     @property
     def role_label(self) -> str:
         return str(Role(self.role).label)
+
+
+class StaffToken(models.Model):
+    """A bearer token with which a staff member's tools read the staff API (alerts). Only its hash is kept."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField(max_length=120)
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.name}"

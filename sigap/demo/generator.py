@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.db import transaction
 from shapely.geometry import Point, shape
 
 from sigap.accounts.models import User
+from sigap.alerts.choices import AlertState
+from sigap.alerts.models import Alert
+from sigap.alerts.services import alert_transition
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role
 from sigap.demo import scenario
@@ -27,9 +31,12 @@ from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
+from sigap.risk.choices import RiskLevel
+from sigap.risk.models import AreaIndicator, ElectionPhase, HistoricalCount
+from sigap.risk.services import risk_recompute
 from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.models import Incident
-from sigap.triage.services import incident_transition, incident_verify
+from sigap.triage.services import incident_hooks_paused, incident_transition, incident_update_facts, incident_verify
 
 WIB = ZoneInfo("Asia/Jakarta")
 CITY = "35.75"
@@ -398,6 +405,135 @@ def _maybe_resolve(
         )
 
 
+def _calendar(city: Region) -> None:
+    """Pilkada 2020 (and the two elections before it, for the baseline); high-risk phases are the engine's window."""
+    phases = [
+        ("Pilgub Jawa Timur 2018", "pemungutan", date(2018, 6, 13), date(2018, 7, 4), True),
+        ("Pemilu 2019", "pemungutan", date(2019, 4, 3), date(2019, 4, 24), True),
+        ("Pilkada Kota Pasuruan 2020", "kampanye", date(2020, 9, 26), date(2020, 12, 5), False),
+        ("Pilkada Kota Pasuruan 2020", "masa_tenang", date(2020, 12, 6), date(2020, 12, 8), True),
+        ("Pilkada Kota Pasuruan 2020", "pemungutan", scenario.VOTING_DAY, scenario.VOTING_DAY, True),
+        ("Pilkada Kota Pasuruan 2020", "rekapitulasi", date(2020, 12, 10), date(2020, 12, 17), True),
+        ("Pilkada Kota Pasuruan 2020", "sengketa", date(2020, 12, 18), date(2020, 12, 31), False),
+    ]
+    for election, kind, starts, ends, high in phases:
+        ElectionPhase.objects.create(
+            region=city, election=election, kind=kind, starts_on=starts, ends_on=ends, high_risk=high
+        )
+
+
+def _indicators(rng: random.Random, kelurahan: list[Region], analyst: User) -> None:
+    """Illustrative standing vulnerability (not Bawaslu's or Polri's real figures): TPS and IKP-style levels."""
+    for kel in kelurahan:
+        tps = 8 + rng.randrange(10)
+        rawan = rng.choice([0, 0, 1, 2, 3])
+        sangat = 1 if rng.random() < 0.15 else 0
+        AreaIndicator.objects.create(
+            region=kel,
+            conflict_history=rng.choice([0, 0, 1, 1, 2, 3]) if kel.name != "Trajeng" else 2,
+            election_vulnerability=rng.choice([1, 1, 2, 2, 3]),
+            tps_aman=tps - rawan - sangat,
+            tps_rawan=rawan,
+            tps_sangat_rawan=sangat,
+            sensitive_sites=rng.choice([0, 0, 1, 2]),
+            notes="Contoh untuk demo, bukan data resmi.",
+            updated_by=analyst,
+        )
+
+
+def _history(seed: int, kelurahan: list[Region], weights: list[float]) -> None:
+    """Three years of synthetic daily counts before the demo month (the 'SNPK and police logs' a city would
+    import), about three incidents a day citywide, doubled around the 2018 and 2019 elections."""
+    np_rng = np.random.default_rng(seed)
+    first = scenario.START - timedelta(days=3 * 364)
+    days = [first + timedelta(days=n) for n in range(3 * 364)]
+    share = np.array(weights) / sum(weights)
+    weekday = np.array([1.2, 1.1, 1.0, 1.0, 1.0, 0.8, 0.9])
+    windows = [(date(2018, 6, 13), date(2018, 7, 4)), (date(2019, 4, 3), date(2019, 4, 24))]
+    rows = []
+    for day in days:
+        boost = 2.0 if any(lo <= day <= hi for lo, hi in windows) else 1.0
+        counts = np_rng.poisson(3.0 * share * weekday[day.weekday()] / weekday.mean() * boost)
+        for kel, n in zip(kelurahan, counts, strict=True):
+            if n:
+                severity = np_rng.choice([1.0, 3.0, 10.0], size=int(n), p=[0.8, 0.15, 0.05])
+                rows.append(
+                    HistoricalCount(
+                        region=kel, day=day, count=int(n), weighted=float(severity.sum()), source="demo-sintetis"
+                    )
+                )
+    HistoricalCount.objects.bulk_create(rows, batch_size=2000)
+
+
+def _escalate_threads(analyst: User) -> None:
+    """The analyst records what officers on site report about the Trajeng clashes: a growing crowd, injuries."""
+    thread = scenario.THREADS[0]
+    incident = (
+        Incident.objects.filter(region__name=thread.kelurahan, category=thread.category, status=IncidentStatus.VERIFIED)
+        .order_by("-occurred_at")
+        .first()
+    )
+    if incident is not None:
+        incident_update_facts(
+            incident=incident,
+            actor=analyst,
+            reason="Laporan Kapolsek Bugulkidul: massa bertambah, dua warga luka.",
+            people_estimate=150,
+            injured=2,
+            crowd_growing=True,
+        )
+
+
+def _alerts_lifecycle(rng: random.Random) -> None:
+    """People answer the alerts the month raised: acknowledge, assess, respond, and close what Sigap proposed to
+    close. The latest alerts are still on their way (just triggered, acknowledged, assessed)."""
+    analyst = User.objects.get(username="analis")
+    responder = User.objects.get(username="polres")
+    alerts = list(Alert.objects.filter(merged_into=None).order_by("triggered_at"))
+    steps_left = {alert.pk: 3 for alert in alerts}
+    for depth, alert in enumerate(reversed(alerts[-3:])):
+        steps_left[alert.pk] = depth  # the newest: 0 steps taken, then 1, then 2
+    for alert in alerts:
+        allowed = steps_left[alert.pk]
+        at = alert.triggered_at + timedelta(hours=rng.uniform(0.3, 4))
+        if allowed < 1 or at > DEMO_NOW:
+            continue
+        responder_sees = Alert.objects.visible_to(responder).filter(pk=alert.pk).exists()
+        alert_transition(
+            alert=alert,
+            to=AlertState.ACKNOWLEDGED,
+            actor=responder if responder_sees else analyst,
+            note="Diterima, petugas dikabari.",
+            at=at,
+        )
+        at += timedelta(hours=rng.uniform(2, 12))
+        if allowed < 2 or at > DEMO_NOW:
+            continue
+        alert_transition(
+            alert=alert, to=AlertState.ASSESSED, actor=analyst, at=at, note="Dicek ke Bhabinkamtibmas dan Babinsa."
+        )
+        if allowed < 3:
+            continue
+        if alert.level >= RiskLevel.SIAGA:
+            at += timedelta(hours=rng.uniform(1, 6))
+            alert_transition(
+                alert=alert,
+                to=AlertState.RESPONDING,
+                actor=analyst,
+                at=at,
+                note="Tim gabungan turun ke lokasi; tokoh masyarakat dilibatkan.",
+            )
+        alert.refresh_from_db()
+        if alert.close_proposed_at is not None and alert.close_proposed_at + timedelta(hours=2) <= DEMO_NOW:
+            alert_transition(
+                alert=alert,
+                to=AlertState.CLOSED,
+                actor=analyst,
+                at=max(at, alert.close_proposed_at) + timedelta(hours=2),
+                note="Situasi kondusif; dipantau lewat laporan rutin.",
+            )
+
+
 def seed_demo(*, seed: int = 2020) -> SeedResult:
     """Create the demo once; a second call finds it and changes nothing."""
     if demo_present():
@@ -413,6 +549,15 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         personas = _personas(rng, orgs, {k.name: k for k in kelurahan})
         reporters = [User.objects.get(username="pelapor"), *_trusted_reporters(rng, kelurahan)]
         weights = [float(k.area_km2 or 1.0) + 1.0 for k in kelurahan]
-        items = _reports(rng, kelurahan, weights, reporters)
-        _decide_like_an_analyst(rng, User.objects.get(username="analis"), items)
+        analyst = User.objects.get(username="analis")
+        _calendar(city)
+        _indicators(rng, kelurahan, analyst)
+        _history(seed, kelurahan, weights)
+        with incident_hooks_paused():  # one assessment per day at the end, not one per decision
+            items = _reports(rng, kelurahan, weights, reporters)
+            _decide_like_an_analyst(rng, analyst, items)
+            _escalate_threads(analyst)
+        # Two weeks before the month too, so that its first day has levels to rise from.
+        risk_recompute(city, scenario.START - timedelta(days=14), scenario.END)
+        _alerts_lifecycle(rng)
     return SeedResult(personas=personas, reports=len(items), incidents=Incident.objects.count())

@@ -135,8 +135,29 @@ _BUILDERS = {
 }
 
 
+def _early_warning(user: User) -> dict[str, Any]:
+    """Levels of the latest assessment and the open alerts the user can see (every staff home shows them)."""
+    from sigap.alerts.models import Alert
+    from sigap.risk.choices import RiskLevel
+    from sigap.risk.selectors import risks_under
+
+    rows = risks_under(_deployment_code())
+    elevated = [r for r in rows if r.level >= RiskLevel.SIAGA]
+    alerts = Alert.objects.visible_to(user).open().prefetch_related("regions").order_by("-level", "-triggered_at")
+    return {
+        "risk_day": rows[0].day if rows else None,
+        "risk_counts": [(level, sum(1 for r in rows if r.level == level)) for level in RiskLevel],
+        "risk_elevated": elevated[:6],
+        "open_alerts": list(alerts[:6]),
+        "open_alert_count": alerts.count(),
+    }
+
+
 def home_for(user: User) -> Home:
     role = role_of(user)
     if role is None:
         raise PermissionError("home_for needs a signed-in user")
-    return Home(role=role, template=f"home/role_{role.value}.html", context=_BUILDERS[role](user))
+    context = _BUILDERS[role](user)
+    if role != Role.TRUSTED_REPORTER:
+        context |= _early_warning(user)
+    return Home(role=role, template=f"home/role_{role.value}.html", context=context)

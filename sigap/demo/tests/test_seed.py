@@ -2,11 +2,15 @@ import pytest
 from django.db.models import Count
 
 from sigap.accounts.models import User
+from sigap.alerts.choices import AlertKind, AlertState
+from sigap.alerts.models import Alert, AlertEvent
 from sigap.core.roles import Role
 from sigap.demo.generator import seed_demo
 from sigap.directory.models import Organisation, TeamMembership
 from sigap.intake.models import Report
 from sigap.regions.selectors import region_at_point
+from sigap.risk.choices import RiskLevel
+from sigap.risk.models import AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
@@ -32,6 +36,16 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     assert Incident.objects.values("category").distinct().count() >= 8
     # Escalating threads: some incidents merge many reports.
     assert Incident.objects.annotate(n=Count("reports")).filter(n__gte=5).count() >= 2
+
+    # Risk levels for every day of the month, with reasons, and alerts at every step of their lifecycle.
+    days = AreaRisk.objects.values("day").distinct().count()
+    assert days >= 31 and AreaRisk.objects.filter(day="2020-12-09").count() == 34
+    assert AreaRisk.objects.filter(level__gte=RiskLevel.SIAGA).exists()
+    assert AreaRisk.objects.exclude(drivers=[]).count() > 100
+    states = set(Alert.objects.values_list("state", flat=True))
+    assert {AlertState.TRIGGERED, AlertState.ACKNOWLEDGED, AlertState.CLOSED} <= states and len(states) >= 4
+    assert Alert.objects.filter(kind=AlertKind.GRAVE_INCIDENT, level=RiskLevel.AWAS).exists()
+    assert AlertEvent.objects.filter(verb="close_proposed").exists()
 
     again = seed_demo(seed=7)
     assert not again.created
@@ -59,6 +73,8 @@ def test_the_same_seed_gives_the_same_month():
 
     Person.objects.all().delete()
     TeamDecree.objects.all().delete()
+    for model in (Alert, AreaRisk, AreaIndicator, HistoricalCount, ElectionPhase):
+        model.objects.all().delete()
     seed_demo(seed=3)
     second = list(Report.objects.order_by("received_at", "description").values_list("description", "received_at"))
     assert first == second

@@ -1,0 +1,330 @@
+"""The only adapter between the database and the engine (sigap.analytics): series in, AreaRisk rows out.
+
+An assessment covers one kabupaten/kota at a time: the engine learns the weekly rhythm and the election's rise from
+all its kelurahan together, and a city has at most a few hundred of them, so a recompute for one day takes well
+under a second. Alerts follow through the `on_risk_assessed` hooks (the alerts room registers one).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from sigap.analytics import detector, risk
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+from sigap.risk.models import AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+
+log = logging.getLogger(__name__)
+
+HISTORY_DAYS = 3 * 364 + 7  # three years of baseline for the seasonal ratio, and a week
+RECENT_DAYS = 7
+COUNTED = (IncidentStatus.VERIFIED, IncidentStatus.RESOLVED)
+
+
+def incident_weight(injured: int, killed: int) -> float:
+    """Severity of one incident: 10 with a death, 3 with injuries, 1 otherwise (the benchmark's weights)."""
+    return 10.0 if killed else 3.0 if injured else 1.0
+
+
+@dataclass
+class AreaResult:
+    region: Region
+    day: date
+    score: float
+    level: int
+    drivers: list[dict[str, Any]]
+    p_value: float | None
+    expected: float
+    recent: int
+    unusual: bool
+
+
+AssessedHook = Callable[[Region, date, list[AreaResult], dict[str, int]], None]
+_assessed_hooks: list[AssessedHook] = []
+
+
+def on_risk_assessed(hook: AssessedHook) -> None:
+    if hook not in _assessed_hooks:
+        _assessed_hooks.append(hook)
+
+
+def city_of(region: Region) -> Region | None:
+    """The kabupaten/kota a region belongs to (itself if it is one)."""
+    code = ".".join(region.code.split(".")[:2])
+    return Region.objects.filter(code=code).first()
+
+
+def end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max, tzinfo=timezone.get_current_timezone())
+
+
+@dataclass
+class CitySeries:
+    city: Region
+    areas: list[Region]
+    first_day: date
+    counts: np.ndarray  # (areas, days) verified incidents by the day they happened
+    weighted: np.ndarray
+    high_risk: np.ndarray  # (days,) inside a known high-risk phase
+    index: dict[int, int] = field(default_factory=dict)  # region pk -> row
+
+    def column(self, day: date) -> int:
+        return (day - self.first_day).days
+
+
+def city_series(city: Region, last_day: date) -> CitySeries:
+    areas = list(Region.objects.under(city.code).filter(level=Level.DESA_KELURAHAN).order_by("code"))
+    first_day = last_day - timedelta(days=HISTORY_DAYS - 1)
+    index = {a.pk: i for i, a in enumerate(areas)}
+    counts = np.zeros((len(areas), HISTORY_DAYS))
+    weighted = np.zeros_like(counts)
+    tz = timezone.get_current_timezone()
+    rows = Incident.objects.filter(
+        status__in=COUNTED,
+        region__in=areas,
+        occurred_at__gte=datetime.combine(first_day, time.min, tzinfo=tz),
+        occurred_at__lte=end_of(last_day),
+    ).values_list("region_id", "occurred_at", "injured", "killed")
+    for region_id, occurred_at, injured, killed in rows:
+        col = (timezone.localtime(occurred_at, tz).date() - first_day).days
+        counts[index[region_id], col] += 1
+        weighted[index[region_id], col] += incident_weight(injured, killed)
+    past = HistoricalCount.objects.filter(region__in=areas, day__gte=first_day, day__lte=last_day)
+    for region_id, day, count, weight in past.values_list("region_id", "day", "count", "weighted"):
+        counts[index[region_id], (day - first_day).days] += count
+        weighted[index[region_id], (day - first_day).days] += weight
+    high_risk = np.zeros(HISTORY_DAYS, dtype=bool)
+    for phase in ElectionPhase.objects.filter(region=city, high_risk=True, ends_on__gte=first_day):
+        lo = max((phase.starts_on - first_day).days, 0)
+        hi = min((phase.ends_on - first_day).days, HISTORY_DAYS - 1)
+        high_risk[lo : hi + 1] = True
+    return CitySeries(city, areas, first_day, counts, weighted, high_risk, index)
+
+
+def phase_on(city: Region, day: date) -> str:
+    phase = (
+        ElectionPhase.objects.filter(region=city, starts_on__lte=day, ends_on__gte=day).order_by("-starts_on").first()
+    )
+    return phase.kind if phase else ""
+
+
+def structural(indicator: AreaIndicator | None) -> tuple[float, list[str]]:
+    """0..1 standing vulnerability and its notes, from the analysts' indicators."""
+    if indicator is None:
+        return 0.0, []
+    i = indicator
+    tps_total = i.tps_aman + i.tps_rawan + i.tps_sangat_rawan + i.tps_khusus
+    tps_share = (i.tps_rawan + 2 * (i.tps_sangat_rawan + i.tps_khusus)) / (2 * tps_total) if tps_total else 0.0
+    value = (
+        0.35 * i.conflict_history / 3
+        + 0.35 * i.election_vulnerability / 3
+        + 0.2 * tps_share
+        + 0.1 * min(i.sensitive_sites / 3, 1.0)
+    )
+    notes = []
+    if i.conflict_history:
+        notes.append(f"history:{i.conflict_history}")
+    if i.election_vulnerability:
+        notes.append(f"ikp:{i.election_vulnerability}")
+    for name in ("tps_rawan", "tps_sangat_rawan", "tps_khusus"):
+        if getattr(i, name):
+            notes.append(f"{name}:{getattr(i, name)}")
+    if i.sensitive_sites:
+        notes.append(f"sites:{i.sensitive_sites}")
+    return round(value, 4), notes
+
+
+def _open_cases(areas: list[Region], day: date) -> dict[int, int]:
+    end = end_of(day)
+    rows = Incident.objects.filter(region__in=areas, status__in=COUNTED, verified_at__lte=end, occurred_at__lte=end)
+    rows = rows.exclude(closed_at__lte=end)
+    return Counter(rows.values_list("region_id", flat=True))
+
+
+def _top_categories(areas: list[Region], day: date) -> dict[int, tuple[str, int]]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(day - timedelta(days=RECENT_DAYS - 1), time.min, tzinfo=tz)
+    rows = Incident.objects.filter(
+        region__in=areas, status__in=COUNTED, occurred_at__gte=start, occurred_at__lte=end_of(day)
+    )
+    per_area: dict[int, Counter[str]] = defaultdict(Counter)
+    for region_id, category in rows.values_list("region_id", "category"):
+        per_area[region_id][category] += 1
+    return {pk: c.most_common(1)[0] for pk, c in per_area.items()}
+
+
+def thresholds() -> risk.Thresholds:
+    waspada, siaga, awas = settings.SIGAP_RISK_THRESHOLDS
+    return risk.Thresholds(waspada=waspada, siaga=siaga, awas=awas)
+
+
+def daily_alpha() -> float:
+    return float(settings.SIGAP_ALERT_AREA_WEEK_FPR) / detector.ALPHA_DIVISOR
+
+
+def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[AreaResult]]:
+    """Run the detector once over the whole series, then assess each requested day from it."""
+    params = detector.DetectorParams()
+    weekday0 = series.first_day.weekday()
+    profile = detector.weekday_profile(series.counts, first_weekday=weekday0)
+    weekday_offset = profile[(weekday0 + np.arange(series.counts.shape[1])) % 7]
+    uplift = detector.high_risk_uplift(series.counts, weekday_offset, series.high_risk, params)
+    scores = detector.score(series.counts, weekday_offset * uplift, params)
+    mean = np.nan_to_num(scores.mean)
+    indicators = {i.region_id: i for i in AreaIndicator.objects.filter(region__in=series.areas)}
+    structure = [structural(indicators.get(a.pk)) for a in series.areas]
+    alpha = daily_alpha()
+    out: dict[date, list[AreaResult]] = {}
+    for day in days:
+        col = series.column(day)
+        recent = slice(max(col - RECENT_DAYS + 1, 0), col + 1)
+        previous = slice(max(col - 2 * RECENT_DAYS + 1, 0), max(col - RECENT_DAYS + 1, 0))
+        open_cases = _open_cases(series.areas, day)
+        top = _top_categories(series.areas, day)
+        inputs = risk.AreaInputs(
+            p_value=scores.p_value[:, col],
+            recent_count=series.counts[:, recent].sum(axis=1),
+            recent_expected=mean[:, recent].sum(axis=1),
+            recent_weighted=series.weighted[:, recent].sum(axis=1),
+            previous_count=series.counts[:, previous].sum(axis=1),
+            open_cases=np.array([open_cases.get(a.pk, 0) for a in series.areas], dtype=float),
+            structural=np.array([s[0] for s in structure]),
+            phase=phase_on(series.city, day),
+            recent_days=RECENT_DAYS,
+            top_category=[top.get(a.pk, ("", 0))[0] for a in series.areas],
+            top_category_count=np.array([top.get(a.pk, ("", 0))[1] for a in series.areas], dtype=float),
+            structural_notes=[s[1] for s in structure],
+        )
+        assessed = risk.assess(inputs, thresholds())
+        results = []
+        for i, area in enumerate(series.areas):
+            p = float(scores.p_value[i, col])
+            unusual = bool(np.isfinite(p) and p <= alpha and inputs.recent_count[i] > 0)
+            drivers = assessed.drivers[i]
+            for d in drivers:
+                if d["code"] == "recent":
+                    d["unusual"] = unusual
+            results.append(
+                AreaResult(
+                    region=area,
+                    day=day,
+                    score=float(assessed.score[i]),
+                    level=int(assessed.level[i]),
+                    drivers=drivers,
+                    p_value=p if np.isfinite(p) else None,
+                    expected=round(float(inputs.recent_expected[i]), 3),
+                    recent=int(inputs.recent_count[i]),
+                    unusual=unusual,
+                )
+            )
+        out[day] = results
+    return out
+
+
+def _previous_levels(areas: list[Region], day: date) -> dict[str, int]:
+    rows = AreaRisk.objects.filter(region__in=areas, day=day - timedelta(days=1)).values_list("region__code", "level")
+    return dict(rows)
+
+
+@transaction.atomic
+def _save(city: Region, day: date, results: list[AreaResult]) -> None:
+    previous = _previous_levels([r.region for r in results], day)
+    AreaRisk.objects.filter(region__in=[r.region for r in results], day=day).delete()
+    AreaRisk.objects.bulk_create(
+        AreaRisk(
+            region=r.region,
+            day=day,
+            score=r.score,
+            level=r.level,
+            drivers=r.drivers,
+            p_value=r.p_value,
+            expected=r.expected,
+            recent=r.recent,
+        )
+        for r in results
+    )
+    for hook in _assessed_hooks:
+        hook(city, day, results, previous)
+
+
+def risk_recompute(
+    city: Region, first: date, last: date, progress: Callable[[Iterable[date]], Iterable[date]] | None = None
+) -> int:
+    """Assess every kelurahan of the city for each day from `first` to `last`, oldest first; returns the days."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    series = city_series(city, last)
+    assessed = assess_days(series, days)
+    for day in progress(days) if progress else days:
+        _save(city, day, assessed[day])
+    return len(days)
+
+
+def risk_refresh(city: Region, day: date) -> list[AreaResult]:
+    """The incremental path: one city, one day (an incident was verified, resolved or corrected)."""
+    results = assess_days(city_series(city, day), [day])[day]
+    _save(city, day, results)
+    return results
+
+
+def incident_changed(incident: Incident, at: datetime) -> None:
+    """Hook from triage, after commit: the incident's kelurahan (and its city) is assessed again for that day."""
+    if incident.region_id is None:
+        return
+    try:
+        city = city_of(incident.region)  # type: ignore[arg-type]
+        if city is not None:
+            risk_refresh(city, timezone.localdate(at))
+    except Exception:  # the decision is already saved; a failed assessment must not turn it into an error page
+        log.exception("risk refresh failed after incident %s changed", incident.pk)
+
+
+INDICATOR_FIELDS = (
+    "conflict_history",
+    "election_vulnerability",
+    "tps_aman",
+    "tps_rawan",
+    "tps_sangat_rawan",
+    "tps_khusus",
+    "sensitive_sites",
+    "notes",
+)
+
+
+@transaction.atomic
+def indicator_update(*, region: Region, actor: Any, **values: Any) -> AreaIndicator:
+    """An analyst updates a kelurahan's standing vulnerability; the change is audited and the level follows."""
+    from sigap.core.services import audit_record
+
+    unknown = set(values) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"Not an indicator: {', '.join(sorted(unknown))}")
+    indicator, _ = AreaIndicator.objects.get_or_create(region=region)
+    changes = {k: [getattr(indicator, k), v] for k, v in values.items() if getattr(indicator, k) != v}
+    for name, (_old, new) in changes.items():
+        setattr(indicator, name, new)
+    indicator.updated_by = actor
+    indicator.save()
+    audit_record(actor=actor, action="indicator.updated", target=indicator, details={"changes": changes})
+    city = city_of(region)
+    if changes and city is not None:
+        day = latest_assessed_day(city) or timezone.localdate()
+        transaction.on_commit(lambda: risk_refresh(city, day))
+    return indicator
+
+
+def latest_assessed_day(city: Region) -> date | None:
+    from sigap.risk.selectors import latest_day
+
+    return latest_day(city.code)

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sigap.alerts.models import Alert
+from sigap.core.roles import Role, role_of
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+from sigap.risk import mapsvg
+from sigap.risk.choices import RiskLevel
+from sigap.risk.forms import IndicatorForm
+from sigap.risk.models import AreaIndicator
+from sigap.risk.selectors import latest_day, risk_history, risks_under
+from sigap.risk.services import indicator_update, thresholds
+from sigap.risk.words import driver_text
+from sigap.triage.models import Incident
+
+ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
+VIEWER_ROLES = {Role.ADMIN, Role.ANALYST, Role.LEADERSHIP, Role.RESPONDER, Role.MEDIATOR}
+
+
+def _require_viewer(request: HttpRequest) -> None:
+    if role_of(request.user) not in VIEWER_ROLES:
+        raise PermissionDenied
+
+
+def _day(request: HttpRequest, code: str) -> date | None:
+    return parse_date(request.GET.get("day", "")) or latest_day(code)
+
+
+@login_required
+def risk_map(request: HttpRequest) -> HttpResponse:
+    """Peta kerawanan: every kelurahan's level, its reasons, and the ladder's thresholds."""
+    _require_viewer(request)
+    city = get_object_or_404(Region, code=settings.SIGAP_DEPLOYMENT_REGION)
+    day = _day(request, city.code)
+    rows = risks_under(city.code, day)
+    by_code = {r.region.code: r for r in rows}
+    kelurahan = list(Region.objects.under(city.code).filter(level=Level.DESA_KELURAHAN))
+    shapes, view_box = mapsvg.shapes(kelurahan)
+    counts = {level: sum(1 for r in rows if r.level == level) for level in RiskLevel}
+    context: dict[str, Any] = {
+        "city": city,
+        "day": day,
+        "rows": [(r, [driver_text(d) for d in r.drivers]) for r in rows],
+        "shapes": [(s, by_code.get(s.code)) for s in shapes],
+        "view_box": view_box,
+        "thresholds": thresholds(),
+        "counts": [(RiskLevel(level), n) for level, n in counts.items()],
+        "open_alerts": Alert.objects.visible_to(request.user).open().count(),
+    }
+    return render(request, "risk/map.html", context)
+
+
+@login_required
+def risk_area(request: HttpRequest, code: str) -> HttpResponse:
+    _require_viewer(request)
+    region = get_object_or_404(Region.objects.select_related("parent"), code=code, level=Level.DESA_KELURAHAN)
+    day = _day(request, code.rsplit(".", 2)[0])
+    history = risk_history(code, day, days=30) if day else []
+    current = history[-1] if history and history[-1].day == day else None
+    indicator = AreaIndicator.objects.filter(region=region).first()
+    context: dict[str, Any] = {
+        "region": region,
+        "day": day,
+        "current": current,
+        "drivers": [driver_text(d) for d in current.drivers] if current else [],
+        "history": history,
+        "thresholds": thresholds(),
+        "indicator": indicator,
+        "alerts": Alert.objects.visible_to(request.user).filter(regions=region).distinct()[:20],
+        "incidents": Incident.objects.visible_to(request.user).filter(region=region).order_by("-occurred_at")[:15],
+        "can_edit": role_of(request.user) in ANALYST_ROLES,
+    }
+    if context["can_edit"]:
+        context["form"] = IndicatorForm(instance=indicator)
+    return render(request, "risk/area.html", context)
+
+
+@login_required
+@require_POST
+def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if role_of(request.user) not in ANALYST_ROLES:
+        raise PermissionDenied
+    region = get_object_or_404(Region, code=code, level=Level.DESA_KELURAHAN)
+    form = IndicatorForm(request.POST)
+    if form.is_valid():
+        indicator_update(region=region, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Indicators saved; the level is being assessed again."))
+    else:
+        errors = "; ".join(
+            f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items() if f in form.fields
+        )
+        messages.error(request, _("Indicators not saved: %(errors)s") % {"errors": errors})
+    return redirect("risk:area", code=code)
