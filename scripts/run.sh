@@ -22,6 +22,8 @@ if [ -z "${SIGAP_FIELD_KEYS:-}" ] && [ -z "${SIGAP_FIELD_KEYS_FILE:-}" ]; then
 fi
 # The demo is served over plain HTTP on this machine only, so cookies cannot require HTTPS here.
 export SIGAP_HTTPS=${SIGAP_HTTPS:-false}
+# The demo is a month in 2020: no daily assessment of today, which would hide it behind an empty present.
+export SIGAP_RISK_DAILY=${SIGAP_RISK_DAILY:-false}
 
 .venv/bin/sigap demo setup
 exec .venv/bin/sigap serve --port "${PORT:-8000}"

@@ -226,6 +226,8 @@ if len(SIGAP_RISK_THRESHOLDS) != 3 or sorted(SIGAP_RISK_THRESHOLDS) != SIGAP_RIS
     raise ImproperlyConfigured("SIGAP_RISK_THRESHOLDS must be three rising numbers, e.g. 20,40,65")
 # The detector's false-alarm rate per kelurahan-week (0.01: about one unusual-rise flag per kelurahan in two years).
 SIGAP_ALERT_AREA_WEEK_FPR = env_float("SIGAP_ALERT_AREA_WEEK_FPR", 0.01)
+# `sigap clock` (started by `sigap serve`) assesses every kelurahan once a day; the demo turns it off.
+SIGAP_RISK_DAILY = env_bool("SIGAP_RISK_DAILY", True)
 # A kelurahan whose level rises to this level or above raises an alert: 1 Waspada, 2 Siaga (default), 3 Awas.
 SIGAP_ALERT_MIN_LEVEL = env_int("SIGAP_ALERT_MIN_LEVEL", 2)
 # New incidents in an area within this many hours of an open alert attach to it instead of raising another.

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 
 from sigap.analytics.nb import nb_sf
 
@@ -135,13 +136,18 @@ def _level(cy: FloatArray, cm: FloatArray, bins: slice, p: DetectorParams) -> tu
         ref_offset = win(cm, back + p.guard + p.level_window, back + p.guard)
         near_offset = win(cm, back + p.seasonal_halfwidth, back - p.seasonal_halfwidth - 1)
         full = (ref_offset > 0) & (near_offset > 0)
-        if not full.any():
+        have = np.flatnonzero(full)
+        if not len(have):
             continue
-        ref_count = win(cy, back + p.guard + p.level_window, back + p.guard)
-        near_count = win(cy, back + p.seasonal_halfwidth, back - p.seasonal_halfwidth - 1)
-        seasonal_obs += near_count * full
-        seasonal_exp += ref_count * np.where(full, near_offset / np.where(full, ref_offset, 1.0), 0.0)
-        seasonal_ref += ref_count * full
+        # Only the bins with a past year to compare with (a tail of the series) are worth the area-wide work.
+        a, b = int(have[0]), int(have[-1]) + 1
+        sub = slice(bins.start + a, bins.start + b)
+        ref_count = _bin_window(cy, sub, back + p.guard + p.level_window, back + p.guard)
+        near_count = _bin_window(cy, sub, back + p.seasonal_halfwidth, back - p.seasonal_halfwidth - 1)
+        use = full[a:b]
+        seasonal_obs[..., a:b] += near_count * use
+        seasonal_exp[..., a:b] += ref_count * np.where(use, near_offset[a:b] / np.where(use, ref_offset[a:b], 1.0), 0.0)
+        seasonal_ref[..., a:b] += ref_count * use
     k = p.seasonal_pseudo
     ratio = (seasonal_obs + k) / (seasonal_exp + k)
     long_count = win(cy, p.guard + p.long_window, p.guard)
@@ -183,9 +189,15 @@ def _to_bins(y: FloatArray, m: FloatArray, bin_steps: int) -> tuple[FloatArray, 
     extra = n_bins * bin_steps - y.shape[-1]
     if bin_steps == 1:
         return y, m
-    yp = np.pad(y, [(0, 0)] * (y.ndim - 1) + [(0, extra)])
-    mp = np.pad(m, (0, extra))
-    return yp.reshape(*y.shape[:-1], n_bins, bin_steps).sum(axis=-1), mp.reshape(n_bins, bin_steps).sum(axis=-1)
+    whole = (y.shape[-1] // bin_steps) * bin_steps
+    yb = np.zeros(y.shape[:-1] + (n_bins,))
+    mb = np.zeros(n_bins)
+    yb[..., : whole // bin_steps] = y[..., :whole].reshape(*y.shape[:-1], -1, bin_steps).sum(axis=-1)
+    mb[: whole // bin_steps] = m[:whole].reshape(-1, bin_steps).sum(axis=-1)
+    if extra:  # the last, partial bin
+        yb[..., -1] = y[..., whole:].sum(axis=-1)
+        mb[-1] = m[whole:].sum()
+    return yb, mb
 
 
 def _bin_baseline(yb: FloatArray, mb: FloatArray, p: DetectorParams) -> tuple[BinBaseline, dict[str, FloatArray]]:
@@ -254,9 +266,24 @@ def _tails(
         # overdispersed quiet area can make a single incident rare although it is within screen_z sd.
         keep = (c > m + screen_z * np.sqrt(v)) | ((c <= 2) & (m < 0.1))
         todo, c, m, v = todo[keep], c[keep], m[keep], v[keep]
+        keep = _maybe_rare(c, m, v)
+        todo, c, m, v = todo[keep], c[keep], m[keep], v[keep]
     out.flat[todo] = nb_sf(c, m, v)
     out[..., _unknown_steps(mean)] = np.nan
     return out
+
+
+def _maybe_rare(count: FloatArray, mean: FloatArray, variance: FloatArray) -> NDArray[np.bool_]:
+    """False where a skewness-corrected normal tail already shows the count is common (p > 0.02).
+
+    Only trusted where the NB is nearly symmetric (skewness < 1): there it is within a few per cent of the exact
+    tail (test_screen_is_conservative), and it spares the incomplete beta function most busy areas' counts.
+    """
+    sd = np.sqrt(variance)
+    skew = (2.0 * variance - mean) / (mean * sd)
+    z = (count - 0.5 - mean) / sd
+    approx = special.ndtr(-z) + np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi) * skew / 6.0 * (z * z - 1.0)
+    return np.asarray((count <= 2) | (skew >= 1.0) | (approx <= 0.02))
 
 
 def _unknown_steps(mean: FloatArray) -> NDArray[np.bool_]:

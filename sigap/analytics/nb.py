@@ -15,28 +15,36 @@ def nb_size(mean: FloatArray, variance: FloatArray) -> FloatArray:
     return np.minimum(np.asarray(mean, dtype=np.float64) ** 2 / excess, 1e9)
 
 
+SUMMED_UP_TO = 8  # counts up to this are summed term by term; larger ones use the incomplete beta function
+RECHECK_BELOW = 1e-6  # summed tails this small are computed again exactly (1 - sum loses their digits)
+
+
 def nb_sf(count: FloatArray, mean: FloatArray, variance: FloatArray) -> FloatArray:
     """P(Y >= count) for Y ~ NB(mean, variance); 1 for count <= 0.
 
-    Counts of 1 and 2 (most cells of a quiet area) use the closed form 1 - P(0) [- P(1)], a tenth of the cost of
-    the incomplete beta function that serves the rest; both are exact.
+    Small counts (most cells of a quiet area) are 1 minus the first terms of the distribution, a fraction of the
+    cost of the regularised incomplete beta function that serves the rest and the rare tiny tails.
     """
     count = np.asarray(count, dtype=np.float64)
     mean = np.maximum(np.asarray(mean, dtype=np.float64), 1e-12)
     r = nb_size(mean, np.asarray(variance, dtype=np.float64))
     out = np.ones(np.broadcast_shapes(count.shape, mean.shape, r.shape))
     count, mean, r = (np.broadcast_to(a, out.shape) for a in (count, mean, r))
-    small = (count == 1) | (count == 2)
+    small = (count >= 1) & (count <= SUMMED_UP_TO)
     if small.any():
-        rs, ms = r[small], mean[small]
-        log_p0 = rs * np.log1p(-ms / (rs + ms))
-        at_least_1 = -np.expm1(log_p0)
-        p1 = np.exp(log_p0) * rs * ms / (rs + ms)
-        out[small] = np.where(count[small] == 1, at_least_1, np.maximum(at_least_1 - p1, 0.0))
-    big = count > 2
-    if big.any():
+        cs, rs, ms = count[small], r[small], mean[small]
+        q = ms / (rs + ms)
+        log_p0 = rs * np.log1p(-q)
+        below = np.exp(log_p0)  # P(Y <= c - 1), built up term by term
+        term = below.copy()
+        for k in range(SUMMED_UP_TO - 1):
+            term = term * (rs + k) / (k + 1) * q
+            below = below + np.where(cs > k + 1, term, 0.0)
+        out[small] = np.where(cs == 1, -np.expm1(log_p0), np.maximum(1.0 - below, 0.0))
+    exact = (count > SUMMED_UP_TO) | (small & (out < RECHECK_BELOW))
+    if exact.any():
         # P(Y >= y) = I_{1-p}(y, r) for y >= 1 (regularised incomplete beta), p = r / (r + mean).
-        out[big] = special.betainc(count[big], r[big], mean[big] / (r[big] + mean[big]))
+        out[exact] = special.betainc(count[exact], r[exact], mean[exact] / (r[exact] + mean[exact]))
     return out
 
 

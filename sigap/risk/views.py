@@ -36,7 +36,11 @@ def _require_viewer(request: HttpRequest) -> None:
 
 
 def _day(request: HttpRequest, code: str) -> date | None:
-    return parse_date(request.GET.get("day", "")) or latest_day(code)
+    try:
+        asked = parse_date(request.GET.get("day", ""))
+    except ValueError:  # well-formed but impossible, like 2020-02-31
+        asked = None
+    return asked or latest_day(code)
 
 
 @login_required

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from sigap.analytics import alerting, ears, risk
-from sigap.analytics.detector import DetectorParams, Stream, high_risk_uplift, score, weekday_profile
+from sigap.analytics.detector import DetectorParams, Stream, _maybe_rare, high_risk_uplift, score, weekday_profile
 from sigap.analytics.nb import nb_sample, nb_sf, nb_size
 from sigap.analytics.simulate import HISTORY_DAYS, noufaily_scenarios, tier_a, tier_b
 
@@ -64,6 +64,12 @@ def test_screen_is_conservative() -> None:
     y = np.floor(mean + 2.5 * sd)
     worst = min(worst, np.where(y >= 3, nb_sf(y, mean, var), 1.0).min())
     assert worst >= 0.004
+    # Counts above the screen that the skewness-corrected normal calls common (p > 0.02) are common indeed.
+    k = np.arange(60)[None, None, None, :]
+    y = np.floor(mean[..., None] + sd[..., None] * k / 6) + 3
+    y, m, v = np.broadcast_arrays(y, mean[..., None], var[..., None])
+    skipped = ~_maybe_rare(y, m, v)
+    assert nb_sf(y[skipped], m[skipped], v[skipped]).min() >= 0.004
 
 
 def _naive_ears(y: np.ndarray, guard: int) -> np.ndarray:

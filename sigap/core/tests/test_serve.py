@@ -68,6 +68,7 @@ def test_web_and_worker_start_and_stop_together(tmp_path):
         children = _children(server.pid)
         assert any("granian" in c for c in children), children
         assert any("db_worker" in c for c in children), children
+        assert any("clock" in c for c in children), children
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -170,7 +171,25 @@ def test_risk_pages_by_role(client, personas, region, city, kelurahan):
     client.force_login(personas["leadership"])
     page = client.get("/kerawanan/").content.decode()
     assert "<svg" in page and page.count("<path") == 34 and "tangga lokal" in page.lower()
+    assert client.get("/kerawanan/", {"day": "2020-02-31"}).status_code == 200  # an impossible day: the latest
+    assert client.get("/kerawanan/", {"day": "kemarin"}).status_code == 200
+    assert client.get("/kerawanan/35.75.9.9999/").status_code == 404
     detail = client.get(f"/kerawanan/{BUGUL_LOR}/").content.decode()
     assert "Bugul Lor" in detail and "kejadian terverifikasi" in detail
     client.force_login(personas["trusted_reporter"])
     assert client.get("/kerawanan/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_clock_assesses_today_once(city, settings, time_machine):
+    time_machine.move_to("2020-12-10 00:06 +07:00")
+    out = StringIO()
+    call_command("clock", "--once", stdout=out)
+    assert out.getvalue().strip() == "assessed today"
+    assert AreaRisk.objects.filter(day="2020-12-10").count() == 34
+    call_command("clock", "--once", stdout=out)
+    assert out.getvalue().strip().endswith("nothing due")
+    settings.SIGAP_RISK_DAILY = False
+    time_machine.move_to("2020-12-11 00:06 +07:00")
+    call_command("clock", "--once", stdout=out)
+    assert not AreaRisk.objects.filter(day="2020-12-11").exists()

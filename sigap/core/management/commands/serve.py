@@ -26,7 +26,7 @@ def _granian() -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Serve Sigap over HTTP together with the background worker; Ctrl-C stops both cleanly."
+    help = "Serve Sigap over HTTP with the background worker and the daily clock; Ctrl-C stops them cleanly."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -65,9 +65,11 @@ class Command(BaseCommand):
             "--no-startup-delay",
             "--no-reload",
         ]
+        clock_cmd = [sys.executable, "-m", "sigap", "clock"]
         children = {"web": subprocess.Popen(web_cmd)}  # noqa: S603 - fixed argument list
         if not options["no_worker"]:
             children["worker"] = subprocess.Popen(worker_cmd)  # noqa: S603
+            children["clock"] = subprocess.Popen(clock_cmd)  # noqa: S603 - the daily risk assessment
         self.stdout.write(f"Sigap: http://{options['host']}:{options['port']}/  (Ctrl-C stops web and worker)")
         exit_code = self._supervise(children)
         if exit_code:
