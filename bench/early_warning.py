@@ -116,6 +116,7 @@ def run_tier_a(reps: int, seed: int) -> dict:
     outbreak: dict[str, list[np.ndarray]] = {n: [] for n in detectors}
     k_all: list[np.ndarray] = []
     start_all: list[np.ndarray] = []
+    inside_all: list[np.ndarray] = []
     weeks = np.arange(624)
     current = np.zeros(624, dtype=bool)
     current[TIER_A_CURRENT] = True
@@ -138,10 +139,12 @@ def run_tier_a(reps: int, seed: int) -> dict:
             outbreak[name].append(np.where(inside, s, -np.inf))
         k_all.append(np.repeat(np.arange(1, n_k + 1), reps))
         start_all.append(start)
+        inside_all.append(inside)
         print(f"  tier A scenario {sc.number:2d}/42", end="\r", flush=True)
     print()
     ks = np.concatenate(k_all)
     starts = np.concatenate(start_all)
+    inside_weeks = np.concatenate(inside_all)
     res: dict = {}
     for name in detectors:
         null_all = np.concatenate([a.ravel() for a in null[name]])
@@ -156,6 +159,7 @@ def run_tier_a(reps: int, seed: int) -> dict:
                 "effective_fpr": float(np.mean(null_all > thr)),
                 "pod": float(detected.mean()),
                 "pod_by_k": [round(float(detected[ks == k].mean()), 4) for k in range(1, 11)],
+                "sensitivity": float((alarmed & inside_weeks).sum() / inside_weeks.sum()),
                 "mean_delay_weeks_when_detected": float(delay[detected].mean()) if detected.any() else None,
             }
         if null_p[name]:
@@ -227,6 +231,7 @@ def run_tier_b(n_areas: int, reps: int, seed: int, horizon: int = 14) -> dict:
     week_null_election: dict = {r: [] for r in runs}
     nominal: dict = {r: [] for r in runs}
     esc_scores: dict = {r: [] for r in runs}
+    week_escalation: dict = {r: [] for r in runs}  # area-week scores of weeks with escalation cases
     esc_meta: list = []
     for rep in range(reps):
         data = tier_b(n_areas, seed + rep)
@@ -234,12 +239,14 @@ def run_tier_b(n_areas: int, reps: int, seed: int, horizon: int = 14) -> dict:
         n_weeks = len(test) // 7
         days = test[: n_weeks * 7]
         contaminated = data.escalation_cases[:, days].reshape(n_areas, n_weeks, 7).sum(axis=2) > 0
+        escalated = contaminated.copy()
         contaminated[:, 1:] |= contaminated[:, :-1]  # the week after an escalation is not a clean week either
         in_election = data.election[days].reshape(n_weeks, 7).any(axis=1)
         for name, which in runs:
             out = detectors[name](data, which)
             weekly = out.score[:, days].reshape(n_areas, n_weeks, 7).max(axis=2)
             week_null[(name, which)].append(weekly[~contaminated])
+            week_escalation[(name, which)].append(weekly[escalated])
             week_null_election[(name, which)].append(weekly[~contaminated & in_election[None, :]])
             if out.p_value is not None:
                 pw = np.nan_to_num(out.p_value[:, days], nan=1.0).reshape(n_areas, n_weeks, 7).min(axis=2)
@@ -275,6 +282,7 @@ def run_tier_b(n_areas: int, reps: int, seed: int, horizon: int = 14) -> dict:
             "pod_in_election_window": float(detected_a[elect].mean()),
             "median_delay_days": float(np.median(delays_a)),
             "median_delay_days_when_detected": float(np.median(delays_a[detected_a])) if detected_a.any() else None,
+            **_auc(np.concatenate(week_escalation[(name, which)]), null),
             "escalations": len(esc_meta),
         }
         if nominal[(name, which)]:
@@ -286,6 +294,27 @@ def run_tier_b(n_areas: int, reps: int, seed: int, horizon: int = 14) -> dict:
     for entry in res.values():
         entry["ratio_to_oracle"] = entry["pod"] / oracle_pod
     return res
+
+
+def _auc(positive: np.ndarray, negative: np.ndarray, max_fpr: float = 0.01) -> dict:
+    """Area-week ROC: AUC (ties count half) and the partial AUC up to `max_fpr`, normalised to 0..1."""
+    from scipy.stats import rankdata
+
+    pos = np.nan_to_num(positive, neginf=-1e9)
+    neg = np.nan_to_num(negative, neginf=-1e9)
+    ranks = rankdata(np.concatenate([pos, neg]))
+    auc = (ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+    thresholds = np.unique(np.concatenate([pos, neg]))[::-1]
+    neg_sorted, pos_sorted = np.sort(neg), np.sort(pos)
+    fpr = 1.0 - np.searchsorted(neg_sorted, thresholds, side="right") / len(neg)
+    tpr = 1.0 - np.searchsorted(pos_sorted, thresholds, side="right") / len(pos)
+    fpr, tpr = np.concatenate([[0.0], fpr]), np.concatenate([[0.0], tpr])
+    keep = fpr <= max_fpr
+    f, t = fpr[keep], tpr[keep]
+    if f[-1] < max_fpr:  # close the curve at max_fpr with the TPR reached there
+        f, t = np.append(f, max_fpr), np.append(t, t[-1])
+    partial = float(np.trapezoid(t, f) / max_fpr)
+    return {"area_week_auc": float(auc), "area_week_partial_auc_fpr_0.01": partial}
 
 
 # ---- Speed at national scale -------------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "sigap.triage",
     "sigap.risk",
     "sigap.alerts",
+    "sigap.notify",
     "sigap.home",
     "sigap.demo",
 ]
@@ -234,6 +235,19 @@ SIGAP_ALERT_MIN_LEVEL = env_int("SIGAP_ALERT_MIN_LEVEL", 2)
 SIGAP_ALERT_WINDOW_HOURS = env_int("SIGAP_ALERT_WINDOW_HOURS", 72)
 # An alert whose areas have stayed below its level this many days is proposed for closing (never closed silently).
 SIGAP_ALERT_CLOSE_AFTER_DAYS = env_int("SIGAP_ALERT_CLOSE_AFTER_DAYS", 3)
+
+# Notifications. Minutes without acknowledgement before an alert goes to the next tier (and earlier tiers are
+# reminded); quiet hours "22-6" hold back messages below Awas until morning ("0-0": none).
+SIGAP_ESCALATE_AFTER_MINUTES = env_int("SIGAP_ESCALATE_AFTER_MINUTES", 30)
+_quiet = env_str("SIGAP_QUIET_HOURS", "22-6").split("-")
+try:
+    SIGAP_QUIET_HOURS = (int(_quiet[0]) % 24, int(_quiet[1]) % 24)
+except (ValueError, IndexError):
+    raise ImproperlyConfigured("SIGAP_QUIET_HOURS must look like 22-6 (hours, local time)") from None
+# Webhooks and gateways may reach private addresses only when this is on (an intranet gateway; the tests).
+SIGAP_NOTIFY_ALLOW_PRIVATE = env_bool("SIGAP_NOTIFY_ALLOW_PRIVATE", False)
+SIGAP_TELEGRAM_API = env_str("SIGAP_TELEGRAM_API", "https://api.telegram.org")
+SIGAP_TELEGRAM_BOT_TOKEN = env_secret("SIGAP_TELEGRAM_BOT_TOKEN") or ""
 
 # The deployment: which kabupaten/kota this instance serves (Kemendagri code).
 SIGAP_DEPLOYMENT_REGION = env_str("SIGAP_DEPLOYMENT_REGION", "35.75")

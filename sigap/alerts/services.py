@@ -8,7 +8,7 @@ longer hold are proposed for closing; only a person closes them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -33,6 +33,17 @@ class AlertStateError(ValueError):
     pass
 
 
+# Later rooms (notifications) follow alerts without alerts importing them. Hooks run inside the transaction of the
+# change, so what they write (the outbox) commits or rolls back with it.
+AlertHook = Callable[[Alert, str, datetime], None]
+_alert_hooks: list[AlertHook] = []
+
+
+def on_alert_changed(hook: AlertHook) -> None:
+    if hook not in _alert_hooks:
+        _alert_hooks.append(hook)
+
+
 def _is_user(actor: Any) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
@@ -48,6 +59,8 @@ def _event(alert: Alert, *, at: datetime, actor: Any, verb: str, note: str = "",
         note=note,
     )
     audit_record(actor=actor, action=f"alert.{verb}", target=alert, details={"to": to_state} if to_state else {})
+    for hook in _alert_hooks:
+        hook(alert, verb, at)
 
 
 def _window() -> timedelta:

@@ -63,8 +63,19 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "override_form": OverrideForm(initial={"level": alert.level}),
         "merge_form": MergeForm(),
         "now": timezone.now(),
+        "notifications": _notifications_of(alert) if role in ANALYST_ROLES else [],
     }
     return render(request, "alerts/detail.html", context)
+
+
+def _notifications_of(alert: Alert) -> list[Any]:
+    """Who was told and whether it arrived (the notification room, when installed, keeps the outbox)."""
+    from django.apps import apps
+
+    if not apps.is_installed("sigap.notify"):
+        return []
+    notification = apps.get_model("notify", "Notification")
+    return list(notification.objects.filter(alert=alert).select_related("channel").order_by("created_at", "id"))
 
 
 @login_required

@@ -29,6 +29,9 @@ from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembers
 from sigap.intake.choices import Channel
 from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_receive
+from sigap.notify.choices import ChannelKind
+from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.models import RoutingRule
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
@@ -534,6 +537,28 @@ def _alerts_lifecycle(rng: random.Random) -> None:
             )
 
 
+def _notifications(city: Region, orgs: dict[str, Organisation]) -> None:
+    """Who hears of alerts in the demo: in the app for the analyst and Polres at once, the leadership when nobody
+    acknowledges within the escalation time. An email channel is shown switched off (set EMAIL_HOST, then on)."""
+    analyst, polres, leader = (User.objects.get(username=u) for u in ("analis", "polres", "pimpinan"))
+    for user in (analyst, polres, leader):
+        NotifyChannel.objects.create(name=f"Aplikasi: {user.title}", kind=ChannelKind.IN_APP, user=user)
+    NotifyChannel.objects.create(
+        name="Surel piket Bakesbangpol",
+        kind=ChannelKind.EMAIL,
+        config={"address": "piket.kesbangpol@example.go.id"},
+        organisation=orgs["kesbangpol"],
+        active=False,
+    )
+    first = RoutingRule.objects.create(name="Kota: Siaga ke atas, segera", region=city, min_level=RiskLevel.SIAGA)
+    first.users.add(analyst, polres)
+    first.organisations.add(orgs["kesbangpol"])
+    second = RoutingRule.objects.create(
+        name="Kota: bila tidak diterima, ke pimpinan", region=city, min_level=RiskLevel.SIAGA, tier=1
+    )
+    second.users.add(leader)
+
+
 def seed_demo(*, seed: int = 2020) -> SeedResult:
     """Create the demo once; a second call finds it and changes nothing."""
     if demo_present():
@@ -551,6 +576,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         weights = [float(k.area_km2 or 1.0) + 1.0 for k in kelurahan]
         analyst = User.objects.get(username="analis")
         _calendar(city)
+        _notifications(city, orgs)
         _indicators(rng, kelurahan, analyst)
         _history(seed, kelurahan, weights)
         with incident_hooks_paused():  # one assessment per day at the end, not one per decision

@@ -8,6 +8,7 @@ from sigap.core.roles import Role
 from sigap.demo.generator import seed_demo
 from sigap.directory.models import Organisation, TeamMembership
 from sigap.intake.models import Report
+from sigap.notify.models import Channel, Notification, RoutingRule
 from sigap.regions.selectors import region_at_point
 from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
@@ -46,6 +47,9 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     assert {AlertState.TRIGGERED, AlertState.ACKNOWLEDGED, AlertState.CLOSED} <= states and len(states) >= 4
     assert Alert.objects.filter(kind=AlertKind.GRAVE_INCIDENT, level=RiskLevel.AWAS).exists()
     assert AlertEvent.objects.filter(verb="close_proposed").exists()
+    # Every alert was queued for the analyst and Polres in the app, in the transaction that raised it.
+    alerts_notified = Notification.objects.filter(purpose="alert").values("alert").distinct().count()
+    assert alerts_notified == Alert.objects.count()
 
     again = seed_demo(seed=7)
     assert not again.created
@@ -73,7 +77,7 @@ def test_the_same_seed_gives_the_same_month():
 
     Person.objects.all().delete()
     TeamDecree.objects.all().delete()
-    for model in (Alert, AreaRisk, AreaIndicator, HistoricalCount, ElectionPhase):
+    for model in (Notification, Channel, RoutingRule, Alert, AreaRisk, AreaIndicator, HistoricalCount, ElectionPhase):
         model.objects.all().delete()
     seed_demo(seed=3)
     second = list(Report.objects.order_by("received_at", "description").values_list("description", "received_at"))

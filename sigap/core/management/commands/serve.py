@@ -66,10 +66,12 @@ class Command(BaseCommand):
             "--no-reload",
         ]
         clock_cmd = [sys.executable, "-m", "sigap", "clock"]
+        notify_cmd = [sys.executable, "-m", "sigap", "notify", "work"]
         children = {"web": subprocess.Popen(web_cmd)}  # noqa: S603 - fixed argument list
         if not options["no_worker"]:
             children["worker"] = subprocess.Popen(worker_cmd)  # noqa: S603
-            children["clock"] = subprocess.Popen(clock_cmd)  # noqa: S603 - the daily risk assessment
+            children["clock"] = subprocess.Popen(clock_cmd)  # noqa: S603 - daily assessment, escalations
+            children["notify"] = subprocess.Popen(notify_cmd)  # noqa: S603 - the notification outbox
         self.stdout.write(f"Sigap: http://{options['host']}:{options['port']}/  (Ctrl-C stops web and worker)")
         exit_code = self._supervise(children)
         if exit_code:

@@ -2,7 +2,7 @@
 
 Every minute it checks whether the deployment's kabupaten/kota has been assessed for today (local date) and runs
 the assessment when not, so that levels also fall when nothing happens. Off with SIGAP_RISK_DAILY=false (the demo,
-whose month lies in 2020, sets it).
+whose month lies in 2020, sets it). Escalations of unacknowledged alerts run in `sigap notify work`.
 """
 
 from __future__ import annotations

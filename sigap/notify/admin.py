@@ -1,0 +1,68 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from sigap.notify.models import Channel, DeliveryAttempt, Notification, RoutingRule
+from sigap.notify.services import send_test
+from sigap.notify.transports import REGISTRY
+
+
+class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Channel
+        fields = ["name", "kind", "config", "organisation", "user", "active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind in REGISTRY:
+            try:
+                data["config"] = REGISTRY[kind].validate(data.get("config") or {})
+            except ValidationError as exc:
+                self.add_error("config", exc.message_dict.get("config", exc.messages))
+        return data
+
+
+@admin.register(Channel)
+class ChannelAdmin(admin.ModelAdmin[Channel]):
+    form = ChannelForm
+    list_display = ["name", "kind", "organisation", "user", "active"]
+    list_filter = ["kind", "active"]
+    raw_id_fields = ["organisation", "user"]
+    actions = ["send_a_test"]
+
+    @admin.action(description="Kirim pesan uji / send a test")
+    def send_a_test(self, request: HttpRequest, queryset: QuerySet[Channel]) -> None:
+        for channel in queryset:
+            send_test(channel, request.user)
+        messages.success(request, f"{queryset.count()} pesan uji diantrekan / test messages queued")
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
+    list_display = ["name", "region", "min_level", "tier", "active"]
+    list_filter = ["tier", "min_level", "active"]
+    raw_id_fields = ["region"]
+    filter_horizontal = ["organisations", "users"]
+
+
+class AttemptInline(admin.TabularInline[DeliveryAttempt, Notification]):
+    model = DeliveryAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "ok", "error", "duration_ms"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    list_display = ["pk", "purpose", "channel", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "purpose"]
+    inlines = [AttemptInline]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,118 @@
+"""Ways to reach people (channels), who is reached for what (routing rules), and the outbox of messages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.models import TimeStampedModel
+from sigap.notify.choices import ChannelKind, NotificationStatus
+from sigap.risk.choices import RiskLevel
+
+
+class Channel(TimeStampedModel):
+    """One way to reach an organisation or a person; `config` is checked by the kind's transport."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=16, choices=ChannelKind.choices)
+    config = models.JSONField(_("configuration"), default=dict, blank=True)
+    organisation = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=False) | models.Q(user__isnull=False),
+                name="channel_has_an_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+
+class RoutingRule(TimeStampedModel):
+    """Alerts in `region` (a kelurahan, kecamatan or the city) at `min_level` or above, optionally only some
+    categories, go to these organisations and people; tier 0 at once, tier N after N escalation steps."""
+
+    name = models.CharField(_("name"), max_length=120)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    min_level = models.PositiveSmallIntegerField(_("from level"), choices=RiskLevel.choices, default=RiskLevel.SIAGA)
+    categories = models.JSONField(_("categories (empty: all)"), default=list, blank=True)
+    tier = models.PositiveSmallIntegerField(
+        _("escalation tier"), default=0, help_text=_("0: at once; 1, 2...: when nobody acknowledged in time")
+    )
+    organisations = models.ManyToManyField("directory.Organisation", blank=True, related_name="+")
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["tier", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """The outbox: one message to one channel. Written in the transaction of the alert change that caused it;
+    the worker claims due rows atomically and records every attempt."""
+
+    alert = models.ForeignKey("alerts.Alert", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="notifications")
+    purpose = models.CharField(max_length=16, help_text="alert, escalation, reminder, test")
+    tier = models.PositiveSmallIntegerField(default=0)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(
+        max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.purpose} -> {self.channel} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="delivery_attempts")
+    at = models.DateTimeField()
+    ok = models.BooleanField()
+    error = models.TextField(blank=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} {self.at:%H:%M:%S} {'ok' if self.ok else self.error[:40]}"
+
+
+class InAppMessage(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return self.subject

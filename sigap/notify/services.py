@@ -1,0 +1,302 @@
+"""Notifications: routing an alert to channels, the outbox, delivery with retries, escalation, acknowledgement.
+
+The outbox rows are written in the transaction that changes the alert (the alerts room calls `alert_changed`
+inside it), so an alert never exists without its messages, nor messages without their alert. The worker claims due
+rows atomically (SQLite: the IMMEDIATE write transaction; PostgreSQL: SKIP LOCKED), sends outside the transaction,
+and records every attempt. A worker that dies mid-send leaves rows `sending`; after the lease they are claimed
+again and carry the same idempotency key, so receivers that honour it see one message.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from sigap.alerts.choices import AlertState
+from sigap.alerts.models import Alert
+from sigap.alerts.services import alert_transition
+from sigap.core.services import audit_record
+from sigap.notify.choices import NotificationStatus
+from sigap.notify.models import Channel, DeliveryAttempt, Notification, RoutingRule
+from sigap.notify.transports import REGISTRY, Outgoing, TransportError
+from sigap.risk.choices import RiskLevel
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+LEASE = timedelta(minutes=5)
+ACK_SALT = "sigap.notify.ack"
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min, 8 min... capped at an hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+# ---- Routing -----------------------------------------------------------------------------------------------------
+
+
+def _alert_categories(alert: Alert) -> set[str]:
+    return set(alert.incidents.values_list("category", flat=True))
+
+
+def rules_for(alert: Alert, level: int | None = None) -> list[RoutingRule]:
+    """Active rules whose area covers one of the alert's kelurahan, whose level is reached, and whose categories
+    (if any) meet the alert's incidents."""
+    level = alert.level if level is None else level
+    return matching_rules(list(alert.regions.values_list("code", flat=True)), level, _alert_categories(alert))
+
+
+def matching_rules(codes: list[str], level: int, categories: set[str]) -> list[RoutingRule]:
+    out = []
+    for rule in RoutingRule.objects.filter(active=True, min_level__lte=level).select_related("region"):
+        covers = any(code == rule.region.code or code.startswith(rule.region.code + ".") for code in codes)
+        if covers and (not rule.categories or categories & set(rule.categories)):
+            out.append(rule)
+    return out
+
+
+def channels_by_tier(alert: Alert, level: int | None = None) -> dict[int, list[Channel]]:
+    """Who is reached, tier by tier."""
+    return channels_for_rules(rules_for(alert, level))
+
+
+def channels_for_rules(rules: list[RoutingRule]) -> dict[int, list[Channel]]:
+    """Channels of the organisations and people of these rules, tier by tier (also the routing preview)."""
+    tiers: dict[int, dict[int, Channel]] = defaultdict(dict)
+    for rule in rules:
+        orgs = list(rule.organisations.all())
+        users = list(rule.users.all())
+        for channel in Channel.objects.filter(active=True).filter(
+            models_q(organisation__in=orgs) | models_q(user__in=users)
+        ):
+            tiers[rule.tier].setdefault(channel.pk, channel)
+    return {tier: list(chs.values()) for tier, chs in sorted(tiers.items())}
+
+
+def models_q(**kwargs: Any) -> Any:
+    from django.db.models import Q
+
+    return Q(**kwargs)
+
+
+# ---- Messages ----------------------------------------------------------------------------------------------------
+
+
+def ack_url(notification: Notification) -> str:
+    token = signing.dumps(notification.pk, salt=ACK_SALT)
+    return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("notify:ack", args=[token])
+
+
+def _compose(alert: Alert, purpose: str) -> tuple[str, str, str]:
+    regions = ", ".join(alert.regions.values_list("name", flat=True))
+    level = RiskLevel(alert.level).label
+    prefix = {"escalation": "[ESKALASI] ", "reminder": "[PENGINGAT] ", "test": "[UJI] "}.get(purpose, "")
+    subject = f"{prefix}[{level}] {alert.title}"[:200]
+    with translation.override("id"):
+        reasons = "\n".join(f"- {r}" for r in alert.reasons[-3:])
+        bahasa = (
+            f"Peringatan #{alert.pk} tingkat {level} di {regions}.\n{reasons}\n\n"
+            "Mohon segera diterima (acknowledge) lewat tautan di bawah, lalu tindak lanjuti."
+        )
+    english = f"Alert #{alert.pk}, level {level}, in {regions}. Please acknowledge with the link below, then act."
+    short = f"SIGAP {prefix.strip()}{level}: {alert.title}"[:120]
+    return subject, f"{bahasa}\n\n{english}", short
+
+
+def _quiet(now: datetime, level: int) -> datetime:
+    """When a message may go: now, or the end of quiet hours (Awas ignores them)."""
+    start, end = settings.SIGAP_QUIET_HOURS
+    if level >= RiskLevel.AWAS or start == end:
+        return now
+    local = timezone.localtime(now)
+    hour = local.hour
+    inside = (start <= hour or hour < end) if start > end else (start <= hour < end)
+    if not inside:
+        return now
+    resume = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if resume <= local:
+        resume += timedelta(days=1)
+    return resume
+
+
+def queue_for_alert(alert: Alert, *, purpose: str, tier: int, key: str, at: datetime) -> list[Notification]:
+    """Outbox rows for every channel of `tier`; must run inside the transaction of the alert change."""
+    subject, body, _short = _compose(alert, purpose)
+    rows = []
+    for channel in channels_by_tier(alert).get(tier, []):
+        idem = f"{key}:c{channel.pk}"
+        if Notification.objects.filter(idempotency_key=idem).exists():
+            continue
+        rows.append(
+            Notification.objects.create(
+                alert=alert,
+                channel=channel,
+                purpose=purpose,
+                tier=tier,
+                subject=subject,
+                body=body,
+                idempotency_key=idem,
+                next_attempt_at=_quiet(at, alert.level),
+                created_at=at,
+            )
+        )
+    return rows
+
+
+def alert_changed(alert: Alert, verb: str, at: datetime) -> None:
+    """Hook from alerts (inside its transaction): a new alert, or one that became graver, reaches tier 0."""
+    if verb == "triggered" or (verb in ("level_raised", "escalated") and alert.level >= RiskLevel.AWAS):
+        queue_for_alert(alert, purpose="alert", tier=0, key=f"a{alert.pk}:{verb}:L{alert.level}", at=at)
+
+
+def escalate_due(now: datetime | None = None) -> int:
+    """Alerts nobody acknowledged: after N minutes per step the next tier is told, and the earlier tiers are
+    reminded. Returns the number of messages queued."""
+    now = now or timezone.now()
+    step = timedelta(minutes=settings.SIGAP_ESCALATE_AFTER_MINUTES)
+    queued = 0
+    for alert in Alert.objects.open().filter(state=AlertState.TRIGGERED, triggered_at__lte=now - step):
+        due_tier = int((now - alert.triggered_at) / step)
+        tiers = channels_by_tier(alert)
+        for tier in sorted(t for t in tiers if 0 < t <= due_tier):
+            with transaction.atomic():
+                made = queue_for_alert(alert, purpose="escalation", tier=tier, key=f"a{alert.pk}:esc{tier}", at=now)
+                for earlier in (t for t in tiers if t < tier):
+                    made += queue_for_alert(
+                        alert, purpose="reminder", tier=earlier, key=f"a{alert.pk}:rem{tier}:t{earlier}", at=now
+                    )
+                if made:
+                    audit_record(actor=None, action="alert.escalated_to_tier", target=alert, details={"tier": tier})
+                queued += len(made)
+    return queued
+
+
+# ---- Delivery ----------------------------------------------------------------------------------------------------
+
+
+def claim_due(limit: int = 20, now: datetime | None = None) -> list[Notification]:
+    """Mark up to `limit` due rows as ours, atomically; rows whose sender died come back after the lease."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = Notification.objects.filter(
+            status=NotificationStatus.PENDING, next_attempt_at__lte=now
+        ) | Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - LEASE)
+        due = due.order_by("next_attempt_at", "id")
+        if connection.vendor == "postgresql":
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:limit])
+        Notification.objects.filter(id__in=ids).update(status=NotificationStatus.SENDING, claimed_at=now)
+    return list(Notification.objects.filter(id__in=ids).select_related("channel", "alert").order_by("id"))
+
+
+def deliver(notification: Notification) -> bool:
+    """One attempt; returns True when sent. Failures are recorded and rescheduled with exponential backoff."""
+    channel = notification.channel
+    transport = REGISTRY[channel.kind]
+    outgoing = Outgoing(
+        subject=notification.subject,
+        body=notification.body + f"\n\n{ack_url(notification)}",
+        short=_short(notification),
+        idempotency_key=notification.idempotency_key,
+        ack_url=ack_url(notification),
+        payload={
+            "alert": notification.alert_id,
+            "level": RiskLevel(notification.alert.level).name.lower() if notification.alert else None,
+            "purpose": notification.purpose,
+            "tier": notification.tier,
+        },
+    )
+    started = time.perf_counter()
+    now = timezone.now()
+    error, retryable = "", True
+    try:
+        transport.send(outgoing, channel)
+    except TransportError as exc:
+        error, retryable = str(exc), exc.retryable
+    except Exception as exc:  # a transport bug must not stop the worker; it is recorded like any failure
+        log.exception("transport %s failed", channel.kind)
+        error = f"{type(exc).__name__}: {exc}"
+    duration = int((time.perf_counter() - started) * 1000)
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            notification=notification, at=now, ok=not error, error=error, duration_ms=duration
+        )
+        notification.attempts += 1
+        if not error:
+            notification.status, notification.sent_at, notification.last_error = NotificationStatus.SENT, now, ""
+        elif retryable and notification.attempts < MAX_ATTEMPTS:
+            notification.status = NotificationStatus.PENDING
+            notification.next_attempt_at = now + backoff(notification.attempts)
+            notification.last_error = error
+        else:
+            notification.status, notification.last_error = NotificationStatus.FAILED, error
+        notification.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+    return not error
+
+
+def _short(notification: Notification) -> str:
+    return f"{notification.subject[:110]} {ack_url(notification)}"
+
+
+def deliver_due(limit: int = 20) -> int:
+    sent = 0
+    for notification in claim_due(limit):
+        sent += deliver(notification)
+    return sent
+
+
+def send_test(channel: Channel, actor: Any) -> Notification:
+    """The admin's "send a test" action: a real message through the channel, queued like any other."""
+    now = timezone.now()
+    notification = Notification.objects.create(
+        channel=channel,
+        purpose="test",
+        subject="[UJI] Sigap: kanal berfungsi / channel works",
+        body="Pesan uji dari Sigap. Bila Anda menerimanya, kanal ini berfungsi.\n\nA test message from Sigap.",
+        idempotency_key=f"test:c{channel.pk}:{now.timestamp()}",
+        next_attempt_at=now,
+        created_at=now,
+    )
+    audit_record(actor=actor, action="channel.test", target=channel)
+    return notification
+
+
+# ---- Acknowledgement ---------------------------------------------------------------------------------------------
+
+
+class AckError(ValueError):
+    pass
+
+
+def notification_from_token(token: str) -> Notification:
+    try:
+        pk = signing.loads(token, salt=ACK_SALT, max_age=timedelta(days=30))
+    except signing.BadSignature:
+        raise AckError("bad or expired link") from None
+    notification = Notification.objects.select_related("alert", "channel__user").filter(pk=pk).first()
+    if notification is None or notification.alert is None:
+        raise AckError("unknown notification")
+    return notification
+
+
+def acknowledge_via_link(token: str, request_user: Any = None) -> Alert:
+    """One click in a message: the alert is acknowledged by the channel's person (or the signed-in user)."""
+    notification = notification_from_token(token)
+    alert = notification.alert
+    assert alert is not None  # noqa: S101 - checked by notification_from_token
+    if alert.state != AlertState.TRIGGERED:
+        return alert
+    actor = request_user if getattr(request_user, "is_authenticated", False) else notification.channel.user
+    return alert_transition(
+        alert=alert, to=AlertState.ACKNOWLEDGED, actor=actor, note=f"lewat tautan di pesan ({notification.channel})"
+    )

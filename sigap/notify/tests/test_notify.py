@@ -1,0 +1,297 @@
+"""Notifications with a real SMTP server and a real HTTP receiver on 127.0.0.1."""
+
+import hashlib
+import hmac
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from sigap.alerts.choices import AlertKind, AlertState
+from sigap.alerts.services import alert_raise
+from sigap.notify.admin import ChannelForm
+from sigap.notify.choices import ChannelKind, NotificationStatus
+from sigap.notify.models import Channel, InAppMessage, Notification, RoutingRule
+from sigap.notify.services import ack_url, claim_due, deliver_due, escalate_due
+from sigap.risk.choices import RiskLevel
+from sigap.risk.tests.factories import BUGUL_LOR, CITY
+
+SECRET = "rahasia-bersama-0123456789"
+
+
+class Receiver:
+    """An HTTP endpoint that records what it receives; `fail` answers 503 (or a given code) that many times."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, object]] = []
+        self.fail = 0
+        self.code = 503
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.requests.append({"path": self.path, "headers": dict(self.headers), "raw": raw})
+                if outer.fail > 0:
+                    outer.fail -= 1
+                    self.send_response(outer.code)
+                else:
+                    self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.SIGAP_NOTIFY_ALLOW_PRIVATE = True
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def awake(settings):
+    settings.SIGAP_QUIET_HOURS = (0, 0)
+
+
+@pytest.fixture
+def routed(db, region, organisations, personas, receiver, awake):
+    city = region(CITY)
+    kesbangpol = organisations["kesbangpol"]
+    email = Channel.objects.create(
+        name="Piket Bakesbangpol",
+        kind=ChannelKind.EMAIL,
+        config={"address": "piket@kesbangpol.test"},
+        organisation=kesbangpol,
+    )
+    hook = Channel.objects.create(
+        name="Ruang situasi",
+        kind=ChannelKind.WEBHOOK,
+        config={"url": f"{receiver.url}/sigap", "secret": SECRET},
+        organisation=kesbangpol,
+    )
+    rule = RoutingRule.objects.create(name="Kota: Siaga ke atas", region=city, min_level=RiskLevel.SIAGA)
+    rule.organisations.add(kesbangpol)
+    return {"city": city, "email": email, "hook": hook}
+
+
+def raise_alert(region, city, level=RiskLevel.SIAGA, at=None):
+    return alert_raise(
+        kind=AlertKind.LEVEL_RISE,
+        city=city,
+        regions=[region(BUGUL_LOR)],
+        level=level,
+        title="Kerawanan naik: Bugul Lor",
+        reason="Bugul Lor: Waspada → Siaga",
+        at=at or timezone.now(),
+    )
+
+
+@pytest.mark.django_db
+def test_an_alert_reaches_its_people_by_email_and_webhook(region, routed, receiver, smtp_server):
+    alert = raise_alert(region, routed["city"])
+    rows = Notification.objects.filter(alert=alert)
+    assert rows.count() == 2 and set(rows.values_list("status", flat=True)) == {NotificationStatus.PENDING}
+    assert deliver_due() == 2
+    mail = smtp_server[0]
+    assert mail["To"] == "piket@kesbangpol.test" and "[Siaga] Kerawanan naik: Bugul Lor" in mail["Subject"]
+    body = mail.get_payload(decode=True).decode()
+    assert "Peringatan #" in body and "/terima/" in body and "Please acknowledge" in body
+    sent = receiver.requests[0]
+    payload = json.loads(sent["raw"])
+    assert payload["alert"] == alert.pk and payload["level"] == "siaga" and payload["ack_url"].count("/terima/") == 1
+    expected = hmac.new(
+        SECRET.encode(), sent["headers"]["X-Sigap-Timestamp"].encode() + b"." + sent["raw"], hashlib.sha256
+    ).hexdigest()
+    assert sent["headers"]["X-Sigap-Signature"] == f"sha256={expected}"
+    assert sent["headers"]["Idempotency-Key"] == rows.get(channel=routed["hook"]).idempotency_key
+    assert set(rows.values_list("status", flat=True)) == {NotificationStatus.SENT}
+
+
+@pytest.mark.django_db
+def test_the_outbox_commits_or_rolls_back_with_the_alert(region, routed):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        raise_alert(region, routed["city"])
+        raise RuntimeError("the alert change fails")
+    assert Notification.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_failures_are_retried_with_backoff_and_the_same_key(region, routed, receiver, time_machine):
+    routed["email"].delete()
+    time_machine.move_to("2020-12-09 10:00 +07:00", tick=False)
+    raise_alert(region, routed["city"])
+    receiver.fail = 2
+    assert deliver_due() == 0
+    row = Notification.objects.get()
+    assert row.status == NotificationStatus.PENDING and row.attempts == 1 and "HTTP 503" in row.last_error
+    assert row.next_attempt_at == timezone.now() + timedelta(seconds=30)
+    assert deliver_due() == 0  # not due yet
+    time_machine.shift(timedelta(seconds=31))
+    assert deliver_due() == 0
+    row.refresh_from_db()
+    assert row.next_attempt_at == timezone.now() + timedelta(seconds=60)
+    time_machine.shift(timedelta(seconds=61))
+    assert deliver_due() == 1
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.SENT and row.attempts == 3
+    assert [a.ok for a in row.delivery_attempts.all()] == [False, False, True]
+    assert len({r["headers"]["Idempotency-Key"] for r in receiver.requests}) == 1 and len(receiver.requests) == 3
+
+
+@pytest.mark.django_db
+def test_a_refusal_is_not_retried_and_private_addresses_are_refused(region, routed, receiver, settings):
+    routed["email"].delete()
+    raise_alert(region, routed["city"])
+    receiver.fail, receiver.code = 1, 410
+    deliver_due()
+    row = Notification.objects.get()
+    assert row.status == NotificationStatus.FAILED and row.attempts == 1
+    settings.SIGAP_NOTIFY_ALLOW_PRIVATE = False
+    Notification.objects.update(status=NotificationStatus.PENDING, next_attempt_at=timezone.now())
+    deliver_due()
+    row.refresh_from_db()
+    assert row.status == NotificationStatus.FAILED and "private address" in row.last_error
+    assert len(receiver.requests) == 1
+
+
+@pytest.mark.django_db
+def test_a_worker_killed_mid_send_loses_nothing_and_doubles_nothing(region, routed, receiver, time_machine):
+    routed["email"].delete()
+    time_machine.move_to("2020-12-09 10:00 +07:00", tick=False)
+    raise_alert(region, routed["city"])
+    claimed = claim_due()  # the worker claims the row, then dies before sending
+    assert len(claimed) == 1
+    assert deliver_due() == 0 and receiver.requests == []  # another worker leaves a claimed row alone
+    time_machine.shift(timedelta(minutes=6))  # after the lease the row is claimed again
+    assert deliver_due() == 1
+    assert deliver_due() == 0
+    assert len(receiver.requests) == 1
+    assert Notification.objects.get().status == NotificationStatus.SENT
+
+
+@pytest.mark.django_db
+def test_nobody_acknowledges_so_it_escalates_until_someone_does(
+    client, region, organisations, personas, routed, receiver, smtp_server, time_machine, settings
+):
+    settings.SIGAP_ESCALATE_AFTER_MINUTES = 30
+    leadership = personas["leadership"]
+    Channel.objects.create(
+        name="Pimpinan", kind=ChannelKind.EMAIL, config={"address": "walikota@pemkot.test"}, user=leadership
+    )
+    tier1 = RoutingRule.objects.create(name="Eskalasi ke pimpinan", region=routed["city"], min_level=2, tier=1)
+    tier1.users.add(leadership)
+    time_machine.move_to("2020-12-09 10:00 +07:00", tick=False)
+    alert = raise_alert(region, routed["city"])
+    deliver_due()
+    assert len(smtp_server) == 1
+    time_machine.shift(timedelta(minutes=10))
+    assert escalate_due() == 0
+    time_machine.shift(timedelta(minutes=21))
+    assert escalate_due() == 3  # the tier-1 email, and reminders through both tier-0 channels
+    assert escalate_due() == 0  # not twice
+    deliver_due()
+    subjects = sorted(m["Subject"] for m in smtp_server)
+    assert any(s.startswith("[ESKALASI]") for s in subjects) and any(s.startswith("[PENGINGAT]") for s in subjects)
+    to_leader = Notification.objects.get(purpose="escalation")
+    page = client.get(ack_url(to_leader).replace("http://testserver", ""))
+    assert page.status_code == 200 and "Terima" in page.content.decode()
+    alert.refresh_from_db()
+    assert alert.state == AlertState.TRIGGERED  # opening the link does not acknowledge
+    client.post(ack_url(to_leader))
+    alert.refresh_from_db()
+    assert alert.state == AlertState.ACKNOWLEDGED
+    assert alert.events.get(to_state="acknowledged").actor == leadership
+    time_machine.shift(timedelta(hours=2))
+    assert escalate_due() == 0
+    assert client.get("/terima/bukan-tanda-tangan/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_quiet_hours_hold_back_all_but_awas(region, routed, settings, time_machine):
+    settings.SIGAP_QUIET_HOURS = (22, 6)
+    time_machine.move_to("2020-12-09 23:00 +07:00", tick=False)
+    siaga = raise_alert(region, routed["city"])
+    held = Notification.objects.filter(alert=siaga).first()
+    assert timezone.localtime(held.next_attempt_at).hour == 6
+    awas = alert_raise(
+        kind=AlertKind.GRAVE_INCIDENT,
+        city=routed["city"],
+        regions=[region("35.75.01.1001")],
+        level=RiskLevel.AWAS,
+        title="Eskalasi",
+        reason="korban meninggal",
+        at=timezone.now(),
+    )
+    assert Notification.objects.filter(alert=awas).first().next_attempt_at == timezone.now()
+
+
+@pytest.mark.django_db
+def test_in_app_messages_reach_the_inbox(client, region, routed, personas):
+    analyst = personas["analyst"]
+    Channel.objects.create(name="Aplikasi", kind=ChannelKind.IN_APP, user=analyst)
+    rule = RoutingRule.objects.create(name="Analis", region=routed["city"], min_level=2)
+    rule.users.add(analyst)
+    routed["email"].delete()
+    routed["hook"].delete()
+    raise_alert(region, routed["city"])
+    deliver_due()
+    assert InAppMessage.objects.filter(user=analyst).count() == 1
+    client.force_login(analyst)
+    assert "Kerawanan naik: Bugul Lor" in client.get("/kotak-masuk/").content.decode()
+
+
+@pytest.mark.django_db
+def test_channels_are_validated_and_can_send_a_test(routed, organisations, smtp_server):
+    bad = ChannelForm(
+        data={
+            "name": "x",
+            "kind": "email",
+            "config": '{"address": "bukan-email"}',
+            "organisation": organisations["kesbangpol"].pk,
+            "active": True,
+        }
+    )
+    assert not bad.is_valid() and "valid 'address'" in bad.errors["config"][0]
+    weak = ChannelForm(
+        data={
+            "name": "x",
+            "kind": "webhook",
+            "config": '{"url": "https://x.test", "secret": "pendek"}',
+            "organisation": organisations["kesbangpol"].pk,
+            "active": True,
+        }
+    )
+    assert not weak.is_valid() and "16 characters" in weak.errors["config"][0]
+    out = StringIO()
+    call_command("notify", "test", str(routed["email"].pk), stdout=out)
+    call_command("notify", "work", "--once", stdout=out)
+    assert smtp_server[0]["Subject"].startswith("[UJI]")
+
+
+@pytest.mark.django_db
+def test_routing_preview_shows_who_would_be_told(client, region, routed, personas):
+    client.force_login(personas["analyst"])
+    page = client.get("/notifikasi/pratinjau/", {"region": region(BUGUL_LOR).pk, "level": 2}).content.decode()
+    assert "Piket Bakesbangpol" in page and "Ruang situasi" in page
+    quiet = client.get("/notifikasi/pratinjau/", {"region": region(BUGUL_LOR).pk, "level": 1}).content.decode()
+    assert "Piket Bakesbangpol" not in quiet
+    client.force_login(personas["responder"])
+    assert client.get("/notifikasi/pratinjau/").status_code == 403

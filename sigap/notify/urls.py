@@ -1,0 +1,10 @@
+from django.urls import path
+
+from sigap.notify import views
+
+app_name = "notify"
+urlpatterns = [
+    path("terima/<str:token>/", views.ack, name="ack"),
+    path("kotak-masuk/", views.inbox, name="inbox"),
+    path("notifikasi/pratinjau/", views.routing_preview, name="preview"),
+]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from sigap.core.roles import Role, role_of
+from sigap.notify.forms import PreviewForm
+from sigap.notify.models import InAppMessage
+from sigap.notify.services import (
+    AckError,
+    acknowledge_via_link,
+    channels_for_rules,
+    matching_rules,
+    notification_from_token,
+)
+
+
+@require_http_methods(["GET", "POST"])
+def ack(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every message. GET shows the alert and one button; the POST acknowledges (a mail scanner that
+    follows links must not acknowledge on anybody's behalf)."""
+    try:
+        notification = notification_from_token(token)
+    except AckError:
+        return render(request, "notify/ack.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        alert = acknowledge_via_link(token, request.user)
+        messages.success(request, _("Thank you: the alert is acknowledged."))
+        return (
+            redirect("notify:ack", token=token)
+            if not request.user.is_authenticated
+            else redirect("alerts:detail", pk=alert.pk)
+        )
+    return render(request, "notify/ack.html", {"notification": notification, "alert": notification.alert})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    mine = InAppMessage.objects.filter(user_id=int(request.user.pk or 0))
+    items = list(mine[:50])
+    mine.filter(read_at=None).update(read_at=timezone.now())
+    return render(request, "notify/inbox.html", {"items": items})
+
+
+@login_required
+def routing_preview(request: HttpRequest) -> HttpResponse:
+    """Who would be told, tier by tier, of an alert in a kelurahan at a level (and category)."""
+    if role_of(request.user) not in (Role.ADMIN, Role.ANALYST):
+        raise PermissionDenied
+    form = PreviewForm(request.GET or None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        rules = matching_rules([data["region"].code], data["level"], {data["category"]} if data["category"] else set())
+        context |= {"rules": rules, "tiers": channels_for_rules(rules)}
+    return render(request, "notify/preview.html", context)
