@@ -245,7 +245,9 @@ def deliver(notification: Notification) -> bool:
 
 
 def _short(notification: Notification) -> str:
-    return f"{notification.subject[:110]} {ack_url(notification)}"
+    """One SMS (160 characters): as much of the subject as fits before the acknowledgement link."""
+    url = ack_url(notification)
+    return f"{notification.subject[: max(160 - len(url) - 1, 20)]} {url}"[:160]
 
 
 def deliver_due(limit: int = 20) -> int:

@@ -295,3 +295,32 @@ def test_routing_preview_shows_who_would_be_told(client, region, routed, persona
     assert "Piket Bakesbangpol" not in quiet
     client.force_login(personas["responder"])
     assert client.get("/notifikasi/pratinjau/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_telegram_and_gateway_speak_their_own_forms(region, routed, receiver, settings):
+    routed["email"].delete()
+    routed["hook"].delete()
+    settings.SIGAP_TELEGRAM_API = f"{receiver.url}/tg"
+    kesbangpol = routed["email"].organisation
+    Channel.objects.create(
+        name="Grup Telegram",
+        kind=ChannelKind.TELEGRAM,
+        config={"chat_id": "-1001234", "bot_token": "123:ABC"},
+        organisation=kesbangpol,
+    )
+    Channel.objects.create(
+        name="SMS Kapolsek",
+        kind=ChannelKind.GATEWAY,
+        config={"url": f"{receiver.url}/sms", "phone": "+6281234567890", "token": "t0k"},
+        organisation=kesbangpol,
+    )
+    raise_alert(region, routed["city"])
+    assert deliver_due() == 2
+    by_path = {r["path"]: r for r in receiver.requests}
+    telegram = json.loads(by_path["/tg/bot123:ABC/sendMessage"]["raw"])
+    assert telegram["chat_id"] == "-1001234" and "Kerawanan naik: Bugul Lor" in telegram["text"]
+    sms = by_path["/sms"]
+    body = json.loads(sms["raw"])
+    assert body["to"] == "+6281234567890" and len(body["text"]) <= 160 and "/terima/" in body["text"]
+    assert sms["headers"]["Authorization"] == "Bearer t0k" and sms["headers"]["Idempotency-Key"] == body["id"]
