@@ -377,8 +377,11 @@ def incident_facts(incident: Incident) -> IncidentFacts:
 
 
 def grave_incident_check(incident: Incident, at: datetime) -> Alert | None:
-    """An incident that meets PP 2/2015 Ps 43 raises an Awas alert (or joins the open one of its area)."""
+    """An incident that meets PP 2/2015 Ps 43 raises an Awas alert (or joins the open one of its area), once: an
+    incident that already made a grave-incident alert, even one since closed, does not raise another."""
     if incident.region is None or incident.status not in ("new", *COUNTED):
+        return None
+    if incident.alerts.filter(kind=AlertKind.GRAVE_INCIDENT).exists():
         return None
     met = escalation_criteria(incident_facts(incident))
     if not met:

@@ -80,6 +80,10 @@ def test_an_incident_meeting_pp_2_2015_raises_awas_at_once(
     assert alert.level == RiskLevel.AWAS
     assert "ada korban meninggal" in alert.reasons[0] and "pembakaran" in alert.reasons[0]
     assert list(alert.incidents.all()) == [incident]
+    # Closed by the team, it is not raised again by the next assessment of the day.
+    alert_transition(alert=alert, to=AlertState.CLOSED, actor=personas["analyst"], note="ditangani")
+    risk_recompute(calm_city, DAY, DAY)
+    assert Alert.objects.filter(kind=AlertKind.GRAVE_INCIDENT).count() == 1
 
 
 @pytest.mark.django_db
