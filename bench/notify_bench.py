@@ -45,8 +45,14 @@ def main() -> None:
     class Handler:
         async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
             text = envelope.original_content.decode(errors="replace")
-            key = next((line.split(":", 1)[1].strip() for line in text.splitlines()
-                        if line.lower().startswith("x-sigap-idempotency-key:")), "")
+            key = next(
+                (
+                    line.split(":", 1)[1].strip()
+                    for line in text.splitlines()
+                    if line.lower().startswith("x-sigap-idempotency-key:")
+                ),
+                "",
+            )
             with lock:
                 arrived[key] = time.perf_counter()
                 lock.notify_all()
@@ -85,16 +91,23 @@ def main() -> None:
     rule.organisations.add(org)
 
     worker = subprocess.Popen(  # noqa: S603 - fixed argument list
-        [sys.executable, "-m", "sigap", "notify", "work"], cwd=ROOT, env=os.environ.copy(),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "sigap", "notify", "work"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         time.sleep(2.0)  # the worker's start-up (Django import) is not part of a delivery
         latencies, in_request = [], []
         for i in range(args.alerts):
             incident = Incident.objects.create(
-                title=f"bentrok {i}", region=kelurahan, category=Category.BENTROK_PENDUKUNG,
-                status=IncidentStatus.VERIFIED, occurred_at=timezone.now(), verified_at=timezone.now(),
+                title=f"bentrok {i}",
+                region=kelurahan,
+                category=Category.BENTROK_PENDUKUNG,
+                status=IncidentStatus.VERIFIED,
+                occurred_at=timezone.now(),
+                verified_at=timezone.now(),
             )
             started = time.perf_counter()
             incident_update_facts(incident=incident, actor=None, reason="bench", killed=1)
@@ -114,8 +127,15 @@ def main() -> None:
                 alert_transition(alert=alert, to=AlertState.CLOSED, actor=None, note="bench")
         now = timezone.now()
         Notification.objects.bulk_create(
-            Notification(channel=Channel.objects.get(), purpose="test", subject=f"bulk {i}", body="bench",
-                         idempotency_key=f"bulk-{i}", next_attempt_at=now, created_at=now)
+            Notification(
+                channel=Channel.objects.get(),
+                purpose="test",
+                subject=f"bulk {i}",
+                body="bench",
+                idempotency_key=f"bulk-{i}",
+                next_attempt_at=now,
+                created_at=now,
+            )
             for i in range(args.bulk)
         )
         started = time.perf_counter()
