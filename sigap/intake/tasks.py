@@ -34,3 +34,25 @@ def receipts_resend(contact_digest: str) -> int:
         )
         send_mail(_("Your Sigap receipt codes"), body, None, [contact])
     return len(reports)
+
+
+@task(queue_name="notifications")
+def reporter_update(report_id: int, text: str) -> bool:
+    """E-mail a reporter who left an e-mail address what became of the report (the text is already on the receipt
+    page). The contact is decrypted here only, and the use is written to the audit log."""
+    from sigap.core.services import audit_record
+
+    report = Report.objects.filter(pk=report_id).first()
+    if report is None or not report.reporter_contact_sealed:
+        return False
+    _name, contact = report._identity()
+    by_email = "@" in contact  # phone numbers: the SMS gateway is not wired for updates yet
+    audit_record(
+        actor=None, action="report.contact_read", target=report, details={"for": "status update", "sent": by_email}
+    )
+    if not by_email:
+        return False
+    with translation.override("id"):
+        subject = _("Your report %(receipt)s") % {"receipt": report.receipt}
+        send_mail(subject, text, None, [contact])
+    return True

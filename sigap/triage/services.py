@@ -13,8 +13,10 @@ from django.utils import timezone, translation
 
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
+from sigap.intake.choices import MessageDirection
 from sigap.intake.models import Report
-from sigap.intake.services import ReportDraft
+from sigap.intake.services import ReportDraft, reporter_message_post
+from sigap.intake.tasks import reporter_update
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.merge import merge_candidate
@@ -163,8 +165,40 @@ def incident_transition(
     incident.closed_at = None if to in (IncidentStatus.NEW, IncidentStatus.VERIFIED) else at
     incident.save(update_fields=["status", "verified_at", "closed_at", "updated_at"])
     _event(incident, at=at, actor=actor, verb="status_changed", from_status=current, to_status=to, note=note)
+    _tell_reporters(incident, to)
     _changed(incident, at)
     return incident
+
+
+# What a reporter reads on the receipt page (and by e-mail, if they left an address) when their report is decided.
+REPORTER_WORDS = {
+    IncidentStatus.VERIFIED: (
+        "Laporan Anda sudah diperiksa dan dinyatakan benar; tim terpadu sedang menanganinya. Terima kasih. "
+        "(Your report was checked and confirmed; the team is handling it.)"
+    ),
+    IncidentStatus.RESOLVED: (
+        "Masalah yang Anda laporkan sudah ditangani sampai selesai. Terima kasih atas kepedulian Anda. "
+        "(The problem you reported has been resolved. Thank you.)"
+    ),
+    IncidentStatus.HOAX: (
+        "Setelah diperiksa, kabar dalam laporan Anda tidak benar (hoaks). Terima kasih sudah melapor sebelum "
+        "menyebarkannya. (After checking, the news in your report turned out to be untrue.)"
+    ),
+    IncidentStatus.NOT_CONFLICT: (
+        "Laporan Anda sudah diperiksa: ini bukan potensi konflik sosial, dan diteruskan ke pihak yang berwenang bila "
+        "perlu. (Your report was checked: it is not a social-conflict matter.)"
+    ),
+}
+
+
+def _tell_reporters(incident: Incident, status: IncidentStatus) -> None:
+    words = REPORTER_WORDS.get(status)
+    if words is None:
+        return
+    for report in incident.reports.all():
+        reporter_message_post(report=report, body=words, direction=MessageDirection.TO_REPORTER)
+        if report.reporter_contact_sealed:
+            transaction.on_commit(lambda pk=report.pk: reporter_update.enqueue(pk, words))
 
 
 @transaction.atomic

@@ -145,3 +145,36 @@ def test_an_analyst_overrides_the_automatic_triage_with_a_reason(personas, regio
     incident.refresh_from_db()
     assert (incident.category, incident.urgency, incident.region.code) == ("main_hakim_sendiri", 3, "35.75.04.1011")
     assert "cek lapangan" in incident.events.last().note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_reporter_learns_the_decision_in_plain_words(client, smtp_server, gazetteer, personas):
+    from django.core.management import call_command
+
+    from sigap.regions.models import Region
+
+    report = report_receive(
+        ReportDraft(
+            channel=Channel.WEB,
+            description="Spanduk SARA dipasang di gang dekat masjid Bugul Lor",
+            region=Region.objects.get(code="35.75.04.1010"),
+            reporter_name="Sari",
+            reporter_contact="sari@example.org",
+            anonymous=False,
+        )
+    )[0]
+    incident_verify(
+        incident=report.incident,
+        decision=IncidentStatus.VERIFIED,
+        actor=personas["analyst"],
+        reliability=Reliability.C,
+        credibility=Credibility.POSSIBLY_TRUE,
+    )
+    incident_transition(incident=report.incident, to=IncidentStatus.RESOLVED, actor=personas["analyst"])
+    status = client.get(f"/api/v1/receipts/{report.receipt}").json()
+    words = " ".join(m["body"] for m in status["messages"])
+    assert "dinyatakan benar" in words and "sudah ditangani sampai selesai" in words
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert [m["To"] for m in smtp_server] == ["sari@example.org", "sari@example.org"]
+    assert report.receipt in smtp_server[0]["Subject"]
+    assert AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk)).count() == 2
