@@ -244,6 +244,8 @@ try:
     SIGAP_QUIET_HOURS = (int(_quiet[0]) % 24, int(_quiet[1]) % 24)
 except (ValueError, IndexError):
     raise ImproperlyConfigured("SIGAP_QUIET_HOURS must look like 22-6 (hours, local time)") from None
+# The daily digest per organisation goes from this local hour on.
+SIGAP_DIGEST_HOUR = env_int("SIGAP_DIGEST_HOUR", 7)
 # Webhooks and gateways may reach private addresses only when this is on (an intranet gateway; the tests).
 SIGAP_NOTIFY_ALLOW_PRIVATE = env_bool("SIGAP_NOTIFY_ALLOW_PRIVATE", False)
 SIGAP_TELEGRAM_API = env_str("SIGAP_TELEGRAM_API", "https://api.telegram.org")

@@ -181,6 +181,57 @@ def escalate_due(now: datetime | None = None) -> int:
     return queued
 
 
+# ---- Daily digest ------------------------------------------------------------------------------------------------
+
+
+def _digest_for(org: Any, day_start: datetime) -> str:
+    """What needs this organisation's attention: open alerts touching its areas (all for city-wide ones)."""
+    from sigap.core.roles import under_codes
+
+    codes = list(org.areas.values_list("code", flat=True))
+    alerts = Alert.objects.open().filter(under_codes("regions", codes)).distinct().order_by("-level", "triggered_at")
+    lines = []
+    for alert in alerts[:30]:
+        waiting = "belum diterima" if alert.state == AlertState.TRIGGERED else alert.get_state_display().lower()
+        lines.append(f"- #{alert.pk} [{RiskLevel(alert.level).label}] {alert.title} ({waiting})")
+    if not lines:
+        return ""
+    with translation.override("id"):
+        head = f"Ringkasan harian untuk {org.name}: {len(lines)} peringatan terbuka menunggu perhatian."
+    return f"{head}\n\n" + "\n".join(lines) + "\n\n(Daily summary: open alerts that need your attention.)"
+
+
+def digests_due(now: datetime | None = None) -> int:
+    """Once a day from SIGAP_DIGEST_HOUR (local), one summary per organisation that has channels and open alerts."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    if local.hour < settings.SIGAP_DIGEST_HOUR:
+        return 0
+    from sigap.directory.models import Organisation
+
+    queued = 0
+    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    for org in Organisation.objects.filter(channels__active=True).distinct().prefetch_related("areas"):
+        body = _digest_for(org, day_start)
+        if not body:
+            continue
+        for channel in Channel.objects.filter(organisation=org, active=True):
+            key = f"digest:o{org.pk}:{local.date().isoformat()}:c{channel.pk}"
+            _, created = Notification.objects.get_or_create(
+                idempotency_key=key,
+                defaults={
+                    "channel": channel,
+                    "purpose": "digest",
+                    "subject": f"[Ringkasan] Sigap {local.date():%d-%m-%Y}: {org.short_name or org.name}"[:200],
+                    "body": body,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                },
+            )
+            queued += created
+    return queued
+
+
 # ---- Delivery ----------------------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -198,7 +199,7 @@ def _tell_reporters(incident: Incident, status: IncidentStatus) -> None:
     for report in incident.reports.all():
         reporter_message_post(report=report, body=words, direction=MessageDirection.TO_REPORTER)
         if report.reporter_contact_sealed:
-            transaction.on_commit(lambda pk=report.pk: reporter_update.enqueue(pk, words))
+            transaction.on_commit(partial(reporter_update.enqueue, report.pk, words))
 
 
 @transaction.atomic

@@ -324,3 +324,23 @@ def test_telegram_and_gateway_speak_their_own_forms(region, routed, receiver, se
     body = json.loads(sms["raw"])
     assert body["to"] == "+6281234567890" and len(body["text"]) <= 160 and "/terima/" in body["text"]
     assert sms["headers"]["Authorization"] == "Bearer t0k" and sms["headers"]["Idempotency-Key"] == body["id"]
+
+
+@pytest.mark.django_db
+def test_a_daily_digest_per_organisation_once_a_day(region, routed, smtp_server, receiver, time_machine):
+    from sigap.notify.services import digests_due
+
+    time_machine.move_to("2020-12-10 06:30 +07:00", tick=False)
+    raise_alert(region, routed["city"])
+    deliver_due()
+    assert digests_due() == 0  # before SIGAP_DIGEST_HOUR
+    time_machine.move_to("2020-12-10 07:05 +07:00", tick=False)
+    assert digests_due() == 2  # the organisation's email and webhook
+    assert digests_due() == 0  # once a day
+    smtp_server.clear()
+    deliver_due()
+    digest = smtp_server[0]
+    assert digest["Subject"].startswith("[Ringkasan] Sigap 10-12-2020")
+    assert "1 peringatan terbuka" in digest.get_payload(decode=True).decode()
+    time_machine.move_to("2020-12-11 07:05 +07:00", tick=False)
+    assert digests_due() == 2

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sigap.notify.models import Channel
-from sigap.notify.services import deliver_due, escalate_due, send_test
+from sigap.notify.services import deliver_due, digests_due, escalate_due, send_test
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,9 @@ class Command(BaseCommand):
             next_escalation = 0.0
             while True:
                 try:
-                    if time.monotonic() >= next_escalation:  # escalations are checked once a minute
+                    if time.monotonic() >= next_escalation:  # escalations and digests: once a minute
                         escalate_due()
+                        digests_due()
                         next_escalation = time.monotonic() + 60
                     sent = deliver_due(options["batch"])
                 except Exception:  # keep delivering; the error is in the log
