@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("sigap.risk.urls")),
     path("", include("sigap.alerts.urls")),
     path("", include("sigap.notify.urls")),
+    path("", include("sigap.demo.urls")),
     path("masuk/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

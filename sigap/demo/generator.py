@@ -24,6 +24,7 @@ from sigap.alerts.services import alert_transition
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role
 from sigap.demo import scenario
+from sigap.demo.views import DEMO_WEBHOOK_NAME
 from sigap.directory.choices import OrganisationKind, PersonRole, SubTeam, TeamPosition
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
 from sigap.intake.choices import Channel
@@ -538,8 +539,11 @@ def _alerts_lifecycle(rng: random.Random) -> None:
 
 
 def _notifications(city: Region, orgs: dict[str, Organisation]) -> None:
-    """Who hears of alerts in the demo: in the app for the analyst and Polres at once, the leadership when nobody
-    acknowledges within the escalation time. An email channel is shown switched off (set EMAIL_HOST, then on)."""
+    """Who hears of alerts in the demo: the analyst and Polres in the app, Bakesbangpol's duty desk by email and
+    its situation room by webhook at once; the leadership by email and in the app when nobody acknowledges within
+    the escalation time. Mail lands in the demo mailbox, the webhook in Sigap's own demo receiver."""
+    from django.conf import settings
+
     analyst, polres, leader = (User.objects.get(username=u) for u in ("analis", "polres", "pimpinan"))
     for user in (analyst, polres, leader):
         NotifyChannel.objects.create(name=f"Aplikasi: {user.title}", kind=ChannelKind.IN_APP, user=user)
@@ -548,7 +552,16 @@ def _notifications(city: Region, orgs: dict[str, Organisation]) -> None:
         kind=ChannelKind.EMAIL,
         config={"address": "piket.kesbangpol@example.go.id"},
         organisation=orgs["kesbangpol"],
-        active=False,
+    )
+    base = settings.SIGAP_PUBLIC_URL.rstrip("/") or "http://127.0.0.1:8000"
+    NotifyChannel.objects.create(
+        name=DEMO_WEBHOOK_NAME,
+        kind=ChannelKind.WEBHOOK,
+        config={"url": f"{base}/demo/webhook/", "secret": secrets.token_urlsafe(24)},
+        organisation=orgs["kesbangpol"],
+    )
+    NotifyChannel.objects.create(
+        name="Surel Pjs. Wali Kota", kind=ChannelKind.EMAIL, config={"address": "walikota@example.go.id"}, user=leader
     )
     first = RoutingRule.objects.create(name="Kota: Siaga ke atas, segera", region=city, min_level=RiskLevel.SIAGA)
     first.users.add(analyst, polres)

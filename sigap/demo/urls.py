@@ -1,0 +1,9 @@
+from django.urls import path
+
+from sigap.demo import views
+
+app_name = "demo"
+urlpatterns = [
+    path("demo/webhook/", views.webhook_receiver, name="webhook"),
+    path("demo/kotak-surat/", views.mailbox, name="mailbox"),
+]
