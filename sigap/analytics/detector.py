@@ -474,6 +474,28 @@ def weekday_profile(counts: ArrayLike, first_weekday: int, prior_events: float =
     return np.where(np.isfinite(profile), profile, 1.0)
 
 
+def weekday_offsets_causal(counts: ArrayLike, first_weekday: int, prior_events: float = 20.0) -> FloatArray:
+    """The weekday multiplier of every step, learnt only from the weeks before it (pooled over areas, shrunk toward
+    a flat week as in `weekday_profile`): a day's assessment never depends on what came after it, so an assessment
+    made on the day and a later recompute of that day agree."""
+    y = np.atleast_2d(np.asarray(counts, dtype=np.float64)).sum(axis=0)
+    n_steps = len(y)
+    weekday = (first_weekday + np.arange(n_steps)) % 7
+    per_day = np.zeros((7, n_steps))
+    per_day[weekday, np.arange(n_steps)] = y
+    seen = np.zeros((7, n_steps))
+    seen[weekday, np.arange(n_steps)] = 1.0
+    # Totals up to the start of each step's week (the week itself is not complete when it is scored).
+    cum_y = np.concatenate([np.zeros((7, 1)), np.cumsum(per_day, axis=1)], axis=1)
+    cum_n = np.concatenate([np.zeros((7, 1)), np.cumsum(seen, axis=1)], axis=1)
+    starts = (np.arange(n_steps) // 7) * 7  # steps are binned in weeks from the series start
+    before_y, before_n = cum_y[:, starts], cum_n[:, starts]
+    overall = np.maximum(before_y.sum(axis=0) / np.maximum(before_n.sum(axis=0), 1.0), 1e-9)
+    rate = (before_y + prior_events) / (before_n + prior_events / overall)
+    profile = rate / rate.mean(axis=0)
+    return np.asarray(profile[weekday, np.arange(n_steps)], dtype=np.float64)
+
+
 def high_risk_uplift(
     counts: ArrayLike,
     weekday_offset: FloatArray,

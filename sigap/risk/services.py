@@ -84,11 +84,37 @@ class CitySeries:
         return (day - self.first_day).days
 
 
-def city_series(city: Region, last_day: date) -> CitySeries:
+EPOCH = date(2000, 1, 3)  # a Monday: every series starts on a Monday, so weekly bins are calendar weeks
+MAX_HISTORY_DAYS = 10 * 364
+
+
+def series_start(city: Region, first_needed: date, last_day: date) -> date:
+    """Where a city's series begins: at its oldest data, on a Monday, at most ten years back. Starting from the data
+    (not from the day asked) makes an assessment made on the day and any later recompute of that day see the same
+    series and give the same result. Without any data, three years before the first day asked."""
+    oldest = []
+    past = HistoricalCount.objects.filter(region__code__startswith=f"{city.code}.").order_by("day").first()
+    if past is not None:
+        oldest.append(past.day)
+    first_incident = (
+        Incident.objects.filter(region__code__startswith=f"{city.code}.", status__in=COUNTED)
+        .exclude(occurred_at=None)
+        .order_by("occurred_at")
+        .first()
+    )
+    if first_incident is not None and first_incident.occurred_at is not None:
+        oldest.append(timezone.localtime(first_incident.occurred_at).date())
+    start = min(oldest) if oldest else first_needed - timedelta(days=HISTORY_DAYS - 1)
+    start = min(max(start, last_day - timedelta(days=MAX_HISTORY_DAYS)), first_needed)
+    return start - timedelta(days=(start - EPOCH).days % 7)
+
+
+def city_series(city: Region, last_day: date, first_needed: date | None = None) -> CitySeries:
     areas = list(Region.objects.under(city.code).filter(level=Level.DESA_KELURAHAN).order_by("code"))
-    first_day = last_day - timedelta(days=HISTORY_DAYS - 1)
+    first_day = series_start(city, first_needed or last_day, last_day)
+    n_days = (last_day - first_day).days + 1
     index = {a.pk: i for i, a in enumerate(areas)}
-    counts = np.zeros((len(areas), HISTORY_DAYS))
+    counts = np.zeros((len(areas), n_days))
     weighted = np.zeros_like(counts)
     tz = timezone.get_current_timezone()
     rows = Incident.objects.filter(
@@ -105,10 +131,10 @@ def city_series(city: Region, last_day: date) -> CitySeries:
     for region_id, day, count, weight in past.values_list("region_id", "day", "count", "weighted"):
         counts[index[region_id], (day - first_day).days] += count
         weighted[index[region_id], (day - first_day).days] += weight
-    high_risk = np.zeros(HISTORY_DAYS, dtype=bool)
+    high_risk = np.zeros(n_days, dtype=bool)
     for phase in ElectionPhase.objects.filter(region=city, high_risk=True, ends_on__gte=first_day):
         lo = max((phase.starts_on - first_day).days, 0)
-        hi = min((phase.ends_on - first_day).days, HISTORY_DAYS - 1)
+        hi = min((phase.ends_on - first_day).days, n_days - 1)
         high_risk[lo : hi + 1] = True
     return CitySeries(city, areas, first_day, counts, weighted, high_risk, index)
 
@@ -177,9 +203,7 @@ def daily_alpha() -> float:
 def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[AreaResult]]:
     """Run the detector once over the whole series, then assess each requested day from it."""
     params = detector.DetectorParams()
-    weekday0 = series.first_day.weekday()
-    profile = detector.weekday_profile(series.counts, first_weekday=weekday0)
-    weekday_offset = profile[(weekday0 + np.arange(series.counts.shape[1])) % 7]
+    weekday_offset = detector.weekday_offsets_causal(series.counts, first_weekday=series.first_day.weekday())
     uplift = detector.high_risk_uplift(series.counts, weekday_offset, series.high_risk, params)
     scores = detector.score(series.counts, weekday_offset * uplift, params)
     mean = np.nan_to_num(scores.mean)
@@ -264,7 +288,7 @@ def risk_recompute(
 ) -> int:
     """Assess every kelurahan of the city for each day from `first` to `last`, oldest first; returns the days."""
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    series = city_series(city, last)
+    series = city_series(city, last, first)
     assessed = assess_days(series, days)
     for day in progress(days) if progress else days:
         _save(city, day, assessed[day])

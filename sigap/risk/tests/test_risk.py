@@ -69,21 +69,25 @@ def test_verifying_an_incident_assesses_its_kelurahan_as_a_full_recompute_would(
     AreaRisk.objects.all().delete()
     risk_recompute(city, DAY, DAY)
     assert _row(BUGUL_LOR) == incremental
+    # A recompute over a range that holds the day, made later, gives the same assessment of that day.
+    AreaRisk.objects.all().delete()
+    risk_recompute(city, DAY - timedelta(days=9), DAY + timedelta(days=6))
+    assert _row(BUGUL_LOR) == incremental
 
 
 @pytest.mark.django_db
 def test_reasons_read_as_words_in_bahasa_and_english(region, city, kelurahan):
     quiet_history(kelurahan, DAY - timedelta(days=10))
-    for days_ago in (3, 2, 1, 0):
+    for days_ago in (4, 3, 2, 1, 0):
         verified(region(BUGUL_LOR), DAY - timedelta(days=days_ago))
     risk_recompute(city, DAY, DAY)
     drivers = AreaRisk.objects.get(region__code=BUGUL_LOR, day=DAY).drivers
     with translation.override("id"):
         words = drivers_text(drivers)
-    assert words[0].startswith("4 kejadian terverifikasi dalam 7 hari (4 bentrok antarpendukung)")
+    assert words[0].startswith("5 kejadian terverifikasi dalam 7 hari (5 bentrok antarpendukung)")
     assert "dari biasanya" in words[0] and "lonjakan tidak biasa" in words[0]
     with translation.override("en"):
-        assert drivers_text(drivers)[0].startswith("4 verified incidents in 7 days (4 clash between supporters)")
+        assert drivers_text(drivers)[0].startswith("5 verified incidents in 7 days (5 clash between supporters)")
 
 
 @pytest.mark.django_db
