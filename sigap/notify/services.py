@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -76,17 +77,9 @@ def channels_for_rules(rules: list[RoutingRule]) -> dict[int, list[Channel]]:
     for rule in rules:
         orgs = list(rule.organisations.all())
         users = list(rule.users.all())
-        for channel in Channel.objects.filter(active=True).filter(
-            models_q(organisation__in=orgs) | models_q(user__in=users)
-        ):
+        for channel in Channel.objects.filter(active=True).filter(Q(organisation__in=orgs) | Q(user__in=users)):
             tiers[rule.tier].setdefault(channel.pk, channel)
     return {tier: list(chs.values()) for tier, chs in sorted(tiers.items())}
-
-
-def models_q(**kwargs: Any) -> Any:
-    from django.db.models import Q
-
-    return Q(**kwargs)
 
 
 # ---- Messages ----------------------------------------------------------------------------------------------------
@@ -97,7 +90,7 @@ def ack_url(notification: Notification) -> str:
     return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("notify:ack", args=[token])
 
 
-def _compose(alert: Alert, purpose: str) -> tuple[str, str, str]:
+def _compose(alert: Alert, purpose: str) -> tuple[str, str]:
     regions = ", ".join(alert.regions.values_list("name", flat=True))
     level = RiskLevel(alert.level).label
     prefix = {"escalation": "[ESKALASI] ", "reminder": "[PENGINGAT] ", "test": "[UJI] "}.get(purpose, "")
@@ -109,8 +102,7 @@ def _compose(alert: Alert, purpose: str) -> tuple[str, str, str]:
             "Mohon segera diterima (acknowledge) lewat tautan di bawah, lalu tindak lanjuti."
         )
     english = f"Alert #{alert.pk}, level {level}, in {regions}. Please acknowledge with the link below, then act."
-    short = f"SIGAP {prefix.strip()}{level}: {alert.title}"[:120]
-    return subject, f"{bahasa}\n\n{english}", short
+    return subject, f"{bahasa}\n\n{english}"
 
 
 def _quiet(now: datetime, level: int) -> datetime:
@@ -131,7 +123,7 @@ def _quiet(now: datetime, level: int) -> datetime:
 
 def queue_for_alert(alert: Alert, *, purpose: str, tier: int, key: str, at: datetime) -> list[Notification]:
     """Outbox rows for every channel of `tier`; must run inside the transaction of the alert change."""
-    subject, body, _short = _compose(alert, purpose)
+    subject, body = _compose(alert, purpose)
     rows = []
     for channel in channels_by_tier(alert).get(tier, []):
         idem = f"{key}:c{channel.pk}"
@@ -184,7 +176,7 @@ def escalate_due(now: datetime | None = None) -> int:
 # ---- Daily digest ------------------------------------------------------------------------------------------------
 
 
-def _digest_for(org: Any, day_start: datetime) -> str:
+def _digest_for(org: Any) -> str:
     """What needs this organisation's attention: open alerts touching its areas (all for city-wide ones)."""
     from sigap.core.roles import under_codes
 
@@ -210,9 +202,8 @@ def digests_due(now: datetime | None = None) -> int:
     from sigap.directory.models import Organisation
 
     queued = 0
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
     for org in Organisation.objects.filter(channels__active=True).distinct().prefetch_related("areas"):
-        body = _digest_for(org, day_start)
+        body = _digest_for(org)
         if not body:
             continue
         for channel in Channel.objects.filter(organisation=org, active=True):
