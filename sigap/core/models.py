@@ -28,3 +28,17 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class PublicHoliday(models.Model):
+    """A day off for the working-day clock: national holidays, cuti bersama, local holidays."""
+
+    day = models.DateField(unique=True)
+    name = models.CharField(max_length=160)
+    kind = models.CharField(max_length=16, default="national", help_text="national, cuti_bersama or local")
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.name}"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from sigap.core.calendar import deadline
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
 from sigap.intake.choices import MessageDirection
@@ -92,8 +93,20 @@ def _event(
     )
 
 
-def _due(at: datetime) -> datetime:
-    return at + timedelta(hours=settings.SIGAP_VERIFY_TARGET_HOURS)
+def _due(received: datetime, urgency: int) -> datetime:
+    """Verify by: urgent incidents within hours, the others within working days (the end-to-end clock)."""
+    if urgency >= Urgency.HIGH:
+        return received + timedelta(hours=settings.SIGAP_VERIFY_TARGET_HOURS)
+    return deadline(received, settings.SIGAP_CLOCK_VERIFY_DAYS)
+
+
+def _tighten_due(incident: Incident) -> None:
+    """A more urgent incident is verified sooner; a deadline never moves later."""
+    if incident.status != IncidentStatus.NEW or incident.verification_due_at is None:
+        return
+    first = incident.reports.order_by("received_at").values_list("received_at", flat=True).first()
+    if first is not None:
+        incident.verification_due_at = min(incident.verification_due_at, _due(first, incident.urgency))
 
 
 @transaction.atomic
@@ -118,7 +131,7 @@ def incident_open(
         urgency=urgency,
         occurred_at=report.occurred_at or report.received_at,
         people_estimate=people_estimate,
-        verification_due_at=_due(report.received_at),
+        verification_due_at=_due(report.received_at, urgency),
         triage=triage or {},
         crowd_growing=report.mass_mobilisation,
     )
@@ -138,7 +151,8 @@ def incident_attach_report(
     suggested = report.triage.get("urgency", {}).get("value")
     if isinstance(suggested, int) and suggested > incident.urgency:
         incident.urgency = suggested
-        incident.save(update_fields=["urgency", "updated_at"])
+        _tighten_due(incident)
+        incident.save(update_fields=["urgency", "verification_due_at", "updated_at"])
     if report.mass_mobilisation and not incident.crowd_growing:
         incident.crowd_growing = True  # another source sees people being mobilised: the crowd grows
         incident.save(update_fields=["crowd_growing", "updated_at"])
@@ -246,6 +260,8 @@ def incident_update_triage(
             setattr(incident, name, value)
     if not changes:
         return incident
+    if urgency is not None:
+        _tighten_due(incident)
     incident.save()
     if region is not None:
         incident.reports.filter(region=None).update(region=region)

@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -40,7 +41,9 @@ def test_reports_of_one_event_merge_into_one_incident(region):
     assert "kemiripan teks" in second.triage["merge"]["reasons"][0]
     timeline = list(incident.events.values_list("verb", "actor"))
     assert timeline == [("opened", None), ("report_attached", None)]
-    assert incident.verification_due_at == first.received_at + timedelta(hours=24)
+    # Pushing without weapons is not urgent: verified within three working days (Thu, Fri, Mon)
+    assert incident.urgency < Urgency.HIGH
+    assert incident.verification_due_at == datetime(2020, 12, 15, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 @pytest.mark.django_db
