@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -170,6 +171,66 @@ def escalate_due(now: datetime | None = None) -> int:
                 if made:
                     audit_record(actor=None, action="alert.escalated_to_tier", target=alert, details={"tier": tier})
                 queued += len(made)
+    return queued
+
+
+# ---- Messages of later rooms (case deadlines, status duties, commitments) --------------------------------------
+
+
+def queue_to(
+    *,
+    organisations: Iterable[Any] = (),
+    users: Iterable[Any] = (),
+    purpose: str,
+    subject: str,
+    body: str,
+    key: str,
+    at: datetime,
+) -> list[Notification]:
+    """Outbox rows for the active channels of these organisations and people, once per `key` and channel (a later
+    call with the same key queues nothing: reminders are idempotent). An organisation without channels of its own
+    is reached through the channels of its staff."""
+    orgs, people = list(organisations), list(users)
+    with_own = set(Channel.objects.filter(active=True, organisation__in=orgs).values_list("organisation", flat=True))
+    query = Q(organisation__in=orgs) | Q(user__in=people)
+    query |= Q(user__organisation__in=[o for o in orgs if o.pk not in with_own], user__is_active=True)
+    rows = []
+    for channel in Channel.objects.filter(active=True).filter(query).distinct().order_by("pk"):
+        row, created = Notification.objects.get_or_create(
+            idempotency_key=f"{key}:c{channel.pk}"[:120],
+            defaults={
+                "channel": channel,
+                "purpose": purpose,
+                "subject": subject[:200],
+                "body": body,
+                "next_attempt_at": at,
+                "created_at": at,
+            },
+        )
+        if created:
+            rows.append(row)
+    return rows
+
+
+PeriodicJob = Callable[[datetime], int]
+_periodic: list[PeriodicJob] = []
+
+
+def every_minute(job: PeriodicJob) -> None:
+    """Later rooms add their due-checks (deadlines, reminders) to the worker's minute without notify importing them."""
+    if job not in _periodic:
+        _periodic.append(job)
+
+
+def periodic_due(now: datetime | None = None) -> int:
+    """Escalations, digests and every registered due-check; returns the number of messages queued."""
+    now = now or timezone.now()
+    queued = escalate_due(now) + digests_due(now)
+    for job in _periodic:
+        try:
+            queued += job(now)
+        except Exception:  # one failing check must not stop the others; the error is in the log
+            log.exception("periodic job %s failed", getattr(job, "__name__", job))
     return queued
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sigap.notify.models import Channel
-from sigap.notify.services import deliver_due, digests_due, escalate_due, send_test
+from sigap.notify.services import deliver_due, periodic_due, send_test
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "escalate":
-            self.stdout.write(f"{escalate_due()} escalation message(s) queued")
+            self.stdout.write(f"{periodic_due()} escalation and reminder message(s) queued")
         elif action == "test":
             channel = Channel.objects.filter(pk=options["channel_id"]).first()
             if channel is None:
@@ -40,9 +40,8 @@ class Command(BaseCommand):
             next_escalation = 0.0
             while True:
                 try:
-                    if time.monotonic() >= next_escalation:  # escalations and digests: once a minute
-                        escalate_due()
-                        digests_due()
+                    if time.monotonic() >= next_escalation:  # escalations, digests, deadlines: once a minute
+                        periodic_due()
                         next_escalation = time.monotonic() + 60
                     sent = deliver_due(options["batch"])
                 except Exception:  # keep delivering; the error is in the log
