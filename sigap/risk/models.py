@@ -94,3 +94,21 @@ class AreaRisk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.day}: {self.get_level_display()} ({self.score})"
+
+
+class AreaFlag(models.Model):
+    """A time-limited mark on a kelurahan raised by another room, counted in its standing vulnerability while it
+    lasts: an agreement broken after mediation (relapse) makes new trouble there more likely."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="risk_flags")
+    kind = models.CharField(max_length=16, default="relapse")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    note = models.CharField(max_length=300)
+    source = models.CharField(max_length=64, help_text="What raised it, e.g. mediation:12")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "kind", "source"], name="area_flag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.kind} {self.starts_on}\u2013{self.ends_on}"

@@ -20,9 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from sigap.analytics import detector, risk
+from sigap.core.services import audit_record
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
-from sigap.risk.models import AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
+from sigap.risk.models import AreaFlag, AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
@@ -172,6 +173,39 @@ def structural(indicator: AreaIndicator | None) -> tuple[float, list[str]]:
     return round(value, 4), notes
 
 
+# Each flag in force adds this much (0..1) to a kelurahan's standing vulnerability.
+FLAG_WEIGHT = 0.3
+
+
+def _flags_on(areas: list[Region], days: list[date]) -> dict[tuple[int, date], list[str]]:
+    """Flags in force per (area, day), as structural notes ("relapse:1")."""
+    if not days:
+        return {}
+    rows = AreaFlag.objects.filter(region__in=areas, starts_on__lte=max(days), ends_on__gte=min(days))
+    out: dict[tuple[int, date], Counter[str]] = defaultdict(Counter)
+    for flag in rows:
+        for day in days:
+            if flag.starts_on <= day <= flag.ends_on:
+                out[(flag.region_id, day)][flag.kind] += 1
+    return {key: [f"{kind}:{n}" for kind, n in sorted(c.items())] for key, c in out.items()}
+
+
+def area_flag_raise(*, region: Region, kind: str, starts_on: date, days: int, note: str, source: str) -> AreaFlag:
+    """Raise (once per source) a flag; the kelurahan's level follows at once."""
+    flag, created = AreaFlag.objects.get_or_create(
+        region=region,
+        kind=kind,
+        source=source,
+        defaults={"starts_on": starts_on, "ends_on": starts_on + timedelta(days=days), "note": note[:300]},
+    )
+    if created:
+        audit_record(actor=None, action="risk.flag_raised", target=flag, details={"kind": kind, "source": source})
+        city = city_of(region)
+        if city is not None:
+            transaction.on_commit(lambda: risk_refresh(city, starts_on))
+    return flag
+
+
 def _open_cases(areas: list[Region], day: date) -> dict[int, int]:
     end = end_of(day)
     rows = Incident.objects.filter(region__in=areas, status__in=COUNTED, verified_at__lte=end, occurred_at__lte=end)
@@ -209,9 +243,13 @@ def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[Are
     mean = np.nan_to_num(scores.mean)
     indicators = {i.region_id: i for i in AreaIndicator.objects.filter(region__in=series.areas)}
     structure = [structural(indicators.get(a.pk)) for a in series.areas]
+    day_list = list(days)
+    flags = _flags_on(series.areas, day_list)
     alpha = daily_alpha()
     out: dict[date, list[AreaResult]] = {}
-    for day in days:
+    for day in day_list:
+        day_flags = [flags.get((a.pk, day), []) for a in series.areas]
+        flag_count = [sum(int(n.partition(":")[2]) for n in notes) for notes in day_flags]
         col = series.column(day)
         recent = slice(max(col - RECENT_DAYS + 1, 0), col + 1)
         previous = slice(max(col - 2 * RECENT_DAYS + 1, 0), max(col - RECENT_DAYS + 1, 0))
@@ -224,12 +262,12 @@ def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[Are
             recent_weighted=series.weighted[:, recent].sum(axis=1),
             previous_count=series.counts[:, previous].sum(axis=1),
             open_cases=np.array([open_cases.get(a.pk, 0) for a in series.areas], dtype=float),
-            structural=np.array([s[0] for s in structure]),
+            structural=np.minimum(np.array([s[0] for s in structure]) + FLAG_WEIGHT * np.array(flag_count), 1.0),
             phase=phase_on(series.city, day),
             recent_days=RECENT_DAYS,
             top_category=[top.get(a.pk, ("", 0))[0] for a in series.areas],
             top_category_count=np.array([top.get(a.pk, ("", 0))[1] for a in series.areas], dtype=float),
-            structural_notes=[s[1] for s in structure],
+            structural_notes=[s[1] + f for s, f in zip(structure, day_flags, strict=True)],
         )
         assessed = risk.assess(inputs, thresholds())
         results = []
@@ -329,7 +367,6 @@ INDICATOR_FIELDS = (
 @transaction.atomic
 def indicator_update(*, region: Region, actor: Any, **values: Any) -> AreaIndicator:
     """An analyst updates a kelurahan's standing vulnerability; the change is audited and the level follows."""
-    from sigap.core.services import audit_record
 
     unknown = set(values) - set(INDICATOR_FIELDS)
     if unknown:

@@ -44,6 +44,8 @@ def _structural_note(note: str) -> str:
         return ngettext("%(n)d TPS khusus", "%(n)d TPS khusus", n) % {"n": n}
     if name == "sites":
         return ngettext("%(n)d sensitive site", "%(n)d sensitive sites", n) % {"n": n}
+    if name == "relapse":
+        return ngettext("%(n)d peace agreement broken recently", "%(n)d peace agreements broken recently", n) % {"n": n}
     return note
 
 
