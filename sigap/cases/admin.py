@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from sigap.cases.models import Case, ConflictStatus, Task
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin[Case]):
+    """Cases change through their page (every step on the timeline); here they are read-only."""
+
+    list_display = ["pk", "title", "lead_organisation", "status", "phase", "opened_at", "resolve_due_at"]
+    list_filter = ["status", "phase", "lead_organisation"]
+    readonly_fields = [f.name for f in Case._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin[Task]):
+    list_display = ["title", "owner_organisation", "due_at", "status", "case"]
+    list_filter = ["status", "owner_organisation"]
+    readonly_fields = [f.name for f in Task._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(ConflictStatus)
+class ConflictStatusAdmin(admin.ModelAdmin[ConflictStatus]):
+    list_display = ["decree_number", "starts_on", "ends_on", "extended_to", "revoked_on"]
+    readonly_fields = [f.name for f in ConflictStatus._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -1,0 +1,250 @@
+"""Response cases (penanganan) with their tasks and timeline, and the Status Keadaan Konflik of UU 7/2012."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sigap.cases.choices import CasePhase, CaseStatus, StatusState, TaskStatus
+from sigap.core.models import TimeStampedModel
+from sigap.core.roles import CITYWIDE_ROLES, Role, role_of
+
+# Responders and mediators work the cases their organisation leads or supports.
+ORG_ROLES = {Role.RESPONDER, Role.MEDIATOR}
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        role = role_of(user)
+        if role in CITYWIDE_ROLES:
+            return self.all()
+        if role in ORG_ROLES and user.organisation_id:
+            org = user.organisation_id
+            return self.filter(Q(lead_organisation=org) | Q(supporting_organisations=org)).distinct()
+        return self.none()
+
+    def open(self) -> CaseQuerySet:
+        return self.exclude(status=CaseStatus.RESOLVED)
+
+
+class Case(TimeStampedModel):
+    """The response to a verified incident or an alert, until it is resolved (sampai tuntas)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("what is to be handled"), blank=True)
+    city = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="cases", verbose_name=_("area")
+    )
+    incidents = models.ManyToManyField("triage.Incident", related_name="cases", blank=True)
+    alerts = models.ManyToManyField("alerts.Alert", related_name="cases", blank=True)
+    lead_organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="led_cases", verbose_name=_("lead")
+    )
+    supporting_organisations = models.ManyToManyField(
+        "directory.Organisation", related_name="supported_cases", blank=True, verbose_name=_("supporting")
+    )
+    phase = models.CharField(_("phase"), max_length=16, choices=CasePhase.choices, default=CasePhase.PENCEGAHAN)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    parties = models.JSONField(_("parties"), default=list, blank=True, help_text="Groups involved, one per item")
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The clock: when the present lead organisation got the case, and its deadlines (working days).
+    disposed_at = models.DateTimeField()
+    ack_due_at = models.DateTimeField()
+    act_due_at = models.DateTimeField()
+    resolve_due_at = models.DateTimeField(_("resolve by"))
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_action_at = models.DateTimeField(null=True, blank=True)
+    resolution_summary = models.TextField(_("resolution"), blank=True)
+    resolution_proposed_at = models.DateTimeField(null=True, blank=True)
+    resolution_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    times_reopened = models.PositiveSmallIntegerField(default=0)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["status", "lead_organisation"])]
+
+    def __str__(self) -> str:
+        return f"P-{self.pk} {self.title}"
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: Any) -> TaskQuerySet:
+        role = role_of(user)
+        if role in CITYWIDE_ROLES:
+            return self.all()
+        if role in ORG_ROLES:
+            cases = Case.objects.visible_to(user)
+            return self.filter(Q(owner_organisation=user.organisation_id) | Q(owner_user=user) | Q(case__in=cases))
+        return self.none()
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(status=TaskStatus.OPEN)
+
+
+class Task(TimeStampedModel):
+    """Work with an owner and a due date: part of a case, or a decision of a coordination meeting."""
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=300)
+    owner_organisation = models.ForeignKey(
+        "directory.Organisation", on_delete=models.PROTECT, related_name="tasks", verbose_name=_("owner")
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+        verbose_name=_("person in charge"),
+    )
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    done_note = models.TextField(blank=True)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseEvent(models.Model):
+    """The case's timeline: actions taken in the field and every change of the case, with who and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    verb = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"P-{self.case_id} {self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+
+class ConflictStatus(TimeStampedModel):
+    """A Status Keadaan Konflik skala kabupaten/kota (UU 7/2012 Ps 14-31): declared by the Wali Kota after consulting
+    the DPRD leadership, at most 90 days, one extension of at most 30 days, revocable early."""
+
+    city = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    regions = models.ManyToManyField(
+        "regions.Region", blank=True, related_name="conflict_statuses", verbose_name=_("area (empty: whole city)")
+    )
+    decree_number = models.CharField(_("decree number"), max_length=120)
+    reasons = models.TextField(_("reasons"))
+    dprd_consulted_on = models.DateField(_("DPRD leadership consulted on"))
+    declared_on = models.DateField(_("declared on"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    extension_decided_on = models.DateField(_("extension decided on"), null=True, blank=True)
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+    funding_plan_filed_on = models.DateField(_("spending plan filed on"), null=True, blank=True)
+    incidents = models.ManyToManyField("triage.Incident", blank=True, related_name="conflict_statuses")
+    cases = models.ManyToManyField(Case, blank=True, related_name="conflict_statuses")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("Status Keadaan Konflik")
+
+    def __str__(self) -> str:
+        return f"{self.decree_number} ({self.starts_on}\u2013{self.last_day})"
+
+    @property
+    def last_day(self) -> date:
+        """The last day in force: the revocation ends it the day before; an extension moves the end."""
+        end = self.extended_to or self.ends_on
+        if self.revoked_on is not None:
+            end = min(end, self.revoked_on - timedelta(days=1))
+        return end
+
+    def state_on(self, day: date) -> StatusState | None:
+        """None before it starts."""
+        if day < self.starts_on:
+            return None
+        if day <= self.last_day:
+            return StatusState.IN_FORCE
+        return StatusState.REVOKED if self.revoked_on is not None else StatusState.EXPIRED
+
+
+class ConflictStatusEvent(models.Model):
+    status = models.ForeignKey(ConflictStatus, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    verb = models.CharField(max_length=32)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+
+class StatusReport(models.Model):
+    """A progress report on a status (UU 7/2012 Ps 23): to the Gubernur, copied to the Mendagri and the DPRD."""
+
+    status = models.ForeignKey(ConflictStatus, on_delete=models.CASCADE, related_name="reports")
+    sent_on = models.DateField(_("sent on"))
+    letter_number = models.CharField(_("letter number"), max_length=120)
+    summary = models.TextField(_("summary"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.letter_number} ({self.sent_on})"
+
+
+class StatusConsideration(models.Model):
+    """The team's answer to the prompt an incident meeting PP 2/2015 Ps 43 raises: a status was declared, or
+    is not needed (and why). Recorded so that the prompt is answered once and the reason stays."""
+
+    incident = models.OneToOneField("triage.Incident", on_delete=models.CASCADE, related_name="status_consideration")
+    decided_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    declared = models.ForeignKey(ConflictStatus, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField()
+
+    def __str__(self) -> str:
+        return f"#{self.incident_id}: {self.note[:60]}"

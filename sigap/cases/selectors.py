@@ -1,0 +1,66 @@
+"""Reads of the cases room: the breach board, a case's clock in words, the prompts to consider a status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from sigap.alerts.choices import AlertKind
+from sigap.alerts.models import Alert
+from sigap.cases.models import Case, ConflictStatus, StatusConsideration, Task
+from sigap.cases.services import case_clock
+from sigap.triage.models import Incident
+
+
+@dataclass
+class OrgBreaches:
+    organisation: Any
+    open_cases: int = 0
+    late_cases: list[tuple[Case, list[str]]] = field(default_factory=list)
+    late_tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def breaches(self) -> int:
+        return len(self.late_cases) + len(self.late_tasks)
+
+
+def breach_board(user: Any, now: datetime | None = None) -> list[OrgBreaches]:
+    """Per lead organisation: open cases, those with a stage past its deadline (and which stages), late tasks.
+    Worst first."""
+    now = now or timezone.now()
+    rows: dict[int, OrgBreaches] = {}
+    cases = (
+        Case.objects.visible_to(user)
+        .open()
+        .select_related("lead_organisation")
+        .prefetch_related("incidents__reports", "alerts")
+    )
+    for case in cases:
+        row = rows.setdefault(case.lead_organisation_id, OrgBreaches(case.lead_organisation))
+        row.open_cases += 1
+        late = [str(s.stage) for s in case_clock(case) if s.done_at is None and s.breached(now)]
+        if late:
+            row.late_cases.append((case, late))
+    for task in Task.objects.visible_to(user).open().filter(due_at__lt=now).select_related("owner_organisation"):
+        rows.setdefault(task.owner_organisation_id, OrgBreaches(task.owner_organisation)).late_tasks.append(task)
+    return sorted(rows.values(), key=lambda r: (-r.breaches, -r.open_cases, str(r.organisation)))
+
+
+def status_prompts(days: int = 30) -> list[Incident]:
+    """Incidents that met PP 2/2015 Ps 43 (they raised a grave-incident alert) in the last `days`, that the team
+    has not yet answered with a declaration or a "not needed"."""
+    since = timezone.now() - timedelta(days=days)
+    alerts = Alert.objects.filter(kind=AlertKind.GRAVE_INCIDENT, triggered_at__gte=since)
+    answered = StatusConsideration.objects.values("incident")
+    return list(Incident.objects.filter(alerts__in=alerts).exclude(pk__in=answered).distinct().select_related("region"))
+
+
+def status_in_force(today: Any = None) -> ConflictStatus | None:
+    today = today or timezone.localdate()
+    for status in ConflictStatus.objects.filter(starts_on__lte=today).order_by("-starts_on"):
+        if status.last_day >= today:  # a revocation dated ahead leaves it in force until then
+            return status
+    return None

@@ -1,0 +1,768 @@
+"""Case and Status Keadaan Konflik writes. Every change goes through one function here, which also writes the
+timeline row and the audit row, and queues the messages it owes (through the notification outbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from sigap.alerts.choices import ORDER, AlertState
+from sigap.alerts.models import Alert
+from sigap.alerts.services import alert_transition
+from sigap.cases import rules
+from sigap.cases.choices import CasePhase, CaseStatus, Stage, TaskStatus
+from sigap.cases.models import (
+    Case,
+    CaseEvent,
+    ConflictStatus,
+    ConflictStatusEvent,
+    StatusConsideration,
+    StatusReport,
+    Task,
+)
+from sigap.cases.states import check_transition
+from sigap.core.calendar import deadline
+from sigap.core.roles import Role, role_of
+from sigap.core.services import audit_record
+from sigap.directory.choices import OrganisationKind
+from sigap.directory.models import Organisation
+from sigap.notify.services import queue_to
+from sigap.regions.models import Region
+from sigap.risk.services import city_of
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+from sigap.triage.services import incident_transition
+
+# Only the secretariat's analysts confirm that a case is resolved (closing needs an analyst's confirmation).
+CONFIRMING_ROLES = {Role.ADMIN, Role.ANALYST}
+
+
+class CaseRuleError(ValueError):
+    pass
+
+
+def _is_user(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def _event(case: Case, *, at: datetime, actor: Any, verb: str, note: str = "", to_status: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case,
+        at=at,
+        actor=actor if _is_user(actor) else None,
+        verb=verb,
+        from_status=case.status if to_status else "",
+        to_status=to_status,
+        note=note,
+    )
+    audit_record(actor=actor, action=f"case.{verb}", target=case, details={"to": to_status} if to_status else {})
+
+
+def _move(case: Case, to: CaseStatus, *, at: datetime, actor: Any, verb: str, note: str = "") -> None:
+    check_transition(CaseStatus(case.status), to)
+    _event(case, at=at, actor=actor, verb=verb, note=note, to_status=to)
+    case.status = to
+
+
+def _link(path: str, *args: Any) -> str:
+    return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse(path, args=args)
+
+
+def _tell_lead(case: Case, *, key: str, subject: str, body: str, at: datetime) -> None:
+    link = _link("cases:detail", case.pk)
+    queue_to(
+        organisations=[case.lead_organisation],
+        purpose="case",
+        subject=f"[Penanganan P-{case.pk}] {subject}",
+        body=f"{body}\n\n{case.title}\n{link}",
+        key=key,
+        at=at,
+    )
+
+
+def secretariat() -> tuple[list[Organisation], list[Any]]:
+    """Who hears of breaches and legal duties: the Bakesbangpol organisation(s) and the analysts."""
+    from sigap.accounts.models import User
+
+    orgs = list(Organisation.objects.filter(kind=OrganisationKind.KESBANGPOL, active=True))
+    users = list(User.objects.filter(role__in=[Role.ANALYST, Role.ADMIN], is_active=True))
+    return orgs, users
+
+
+# ---- Opening and moving a case -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_open(
+    *,
+    title: str,
+    lead_organisation: Organisation,
+    actor: Any,
+    incidents: Sequence[Incident] = (),
+    alerts: Sequence[Alert] = (),
+    supporting: Iterable[Organisation] = (),
+    phase: CasePhase = CasePhase.PENCEGAHAN,
+    summary: str = "",
+    parties: Iterable[str] = (),
+    resolve_by: datetime | None = None,
+    at: datetime | None = None,
+) -> Case:
+    """Open the response to verified incidents and/or an alert; the lead organisation is told at once."""
+    at = at or timezone.now()
+    if not incidents and not alerts:
+        raise CaseRuleError("A case answers a verified incident or an alert")
+    unverified = [i.pk for i in incidents if i.status not in (IncidentStatus.VERIFIED, IncidentStatus.RESOLVED)]
+    if unverified:
+        raise CaseRuleError(f"Verify the incident first: {', '.join(f'#{pk}' for pk in unverified)}")
+    region = next((i.region for i in incidents if i.region_id), None)
+    if region is None and alerts:
+        region = alerts[0].regions.first()
+    city = city_of(region) if region is not None else None
+    if city is None:
+        city = Region.objects.get(code=settings.SIGAP_DEPLOYMENT_REGION)
+    case = Case.objects.create(
+        title=title[:200],
+        summary=summary,
+        city=city,
+        region=region,
+        lead_organisation=lead_organisation,
+        phase=phase,
+        parties=[p.strip() for p in parties if p.strip()],
+        opened_at=at,
+        opened_by=actor if _is_user(actor) else None,
+        disposed_at=at,
+        ack_due_at=deadline(at, settings.SIGAP_CLOCK_ACK_DAYS),
+        act_due_at=deadline(at, settings.SIGAP_CLOCK_ACT_DAYS),
+        resolve_due_at=resolve_by or deadline(at, settings.SIGAP_CLOCK_RESOLVE_DAYS),
+    )
+    case.incidents.set(list(incidents))
+    case.alerts.set(list(alerts))
+    case.supporting_organisations.set([o for o in supporting if o.pk != lead_organisation.pk])
+    _event(case, at=at, actor=actor, verb="opened", note=f"{lead_organisation}", to_status=CaseStatus.OPEN)
+    for alert in alerts:  # the alert is now being responded to
+        if alert.state != AlertState.CLOSED and ORDER.index(AlertState(alert.state)) < ORDER.index(
+            AlertState.RESPONDING
+        ):
+            alert_transition(alert=alert, to=AlertState.RESPONDING, actor=actor, note=f"Penanganan P-{case.pk}", at=at)
+    _tell_lead(
+        case,
+        key=f"case{case.pk}:opened:o{lead_organisation.pk}",
+        subject="Penanganan baru untuk instansi Anda",
+        body=(
+            f"Instansi Anda memimpin penanganan ini. Mohon diterima paling lambat "
+            f"{timezone.localtime(case.ack_due_at):%d-%m-%Y %H:%M} dan tindakan pertama paling lambat "
+            f"{timezone.localtime(case.act_due_at):%d-%m-%Y %H:%M}. (Your organisation leads this case.)"
+        ),
+        at=at,
+    )
+    return case
+
+
+@transaction.atomic
+def case_reassign(*, case: Case, lead: Organisation, actor: Any, reason: str) -> Case:
+    """Another organisation leads; the previous lead keeps supporting. A case nobody has acted on yet starts its
+    acknowledgement and first-action clock again for the new lead."""
+    if case.status == CaseStatus.RESOLVED:
+        raise CaseRuleError("Reopen the case before changing its lead")
+    if not reason.strip():
+        raise CaseRuleError("Say why the lead changes")
+    if lead.pk == case.lead_organisation_id:
+        return case
+    at = timezone.now()
+    previous = case.lead_organisation
+    case.supporting_organisations.add(previous)
+    case.supporting_organisations.remove(lead)
+    case.lead_organisation = lead
+    if case.status in (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED):
+        case.disposed_at = at
+        case.ack_due_at = deadline(at, settings.SIGAP_CLOCK_ACK_DAYS)
+        case.act_due_at = deadline(at, settings.SIGAP_CLOCK_ACT_DAYS)
+        case.acknowledged_at = None
+        case.acknowledged_by = None
+        case.status = CaseStatus.OPEN
+    case.save()
+    _event(case, at=at, actor=actor, verb="lead_changed", note=f"{previous} \u2192 {lead}: {reason}")
+    _tell_lead(
+        case,
+        key=f"case{case.pk}:opened:o{lead.pk}",
+        subject="Penanganan dialihkan ke instansi Anda",
+        body=f"Alasan: {reason}",
+        at=at,
+    )
+    return case
+
+
+@transaction.atomic
+def case_acknowledge(*, case: Case, actor: Any, at: datetime | None = None) -> Case:
+    at = at or timezone.now()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _move(case, CaseStatus.ACKNOWLEDGED, at=at, actor=actor, verb="acknowledged")
+    case.acknowledged_at = at
+    case.acknowledged_by = actor if _is_user(actor) else None
+    case.save()
+    return case
+
+
+@transaction.atomic
+def case_log_action(*, case: Case, actor: Any, note: str, at: datetime | None = None) -> Case:
+    """What was done in the field. The first action also acknowledges the case and starts its handling."""
+    at = at or timezone.now()
+    if not note.strip():
+        raise CaseRuleError("Describe the action")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.RESOLVED:
+        raise CaseRuleError("The case is resolved; reopen it first")
+    if case.status in (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED):
+        if case.acknowledged_at is None:
+            case.acknowledged_at = at
+            case.acknowledged_by = actor if _is_user(actor) else None
+        _move(case, CaseStatus.IN_PROGRESS, at=at, actor=actor, verb="handling_started")
+    if case.first_action_at is None:
+        case.first_action_at = at
+    case.save()
+    _event(case, at=at, actor=actor, verb="action", note=note.strip())
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *, case: Case, actor: Any, reason: str, phase: CasePhase | None = None, resolve_by: datetime | None = None
+) -> Case:
+    """The phase moves on (pencegahan -> penghentian -> pemulihan) or the target date changes, with a reason."""
+    changes = []
+    if phase is not None and phase != case.phase:
+        changes.append(f"fase: {CasePhase(case.phase).label} \u2192 {phase.label}")
+        case.phase = phase
+    if resolve_by is not None and resolve_by != case.resolve_due_at:
+        changes.append(f"target selesai: {timezone.localtime(resolve_by):%d-%m-%Y}")
+        case.resolve_due_at = resolve_by
+    if not changes:
+        return case
+    case.save()
+    _event(case, at=timezone.now(), actor=actor, verb="updated", note="; ".join(changes) + f" ({reason})")
+    return case
+
+
+@transaction.atomic
+def case_propose_resolution(*, case: Case, actor: Any, summary: str, at: datetime | None = None) -> Case:
+    """The lead proposes that the problem is resolved: a summary, and no task left open."""
+    at = at or timezone.now()
+    if not summary.strip():
+        raise CaseRuleError("A resolution needs a summary of how the problem was settled")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    open_tasks = case.tasks.filter(status=TaskStatus.OPEN).count()
+    if open_tasks:
+        raise CaseRuleError(f"{open_tasks} task(s) still open: finish or cancel them first")
+    _move(case, CaseStatus.RESOLUTION_PROPOSED, at=at, actor=actor, verb="resolution_proposed", note=summary.strip())
+    case.resolution_summary = summary.strip()
+    case.resolution_proposed_at = at
+    case.resolution_proposed_by = actor if _is_user(actor) else None
+    case.save()
+    orgs, users = secretariat()
+    queue_to(
+        organisations=orgs,
+        users=users,
+        purpose="case",
+        subject=f"[Penanganan P-{case.pk}] Usul selesai menunggu konfirmasi",
+        body=f"{summary.strip()}\n\n{_link('cases:detail', case.pk)}",
+        key=f"case{case.pk}:proposed:{at.isoformat()}",
+        at=at,
+    )
+    return case
+
+
+@transaction.atomic
+def case_confirm_resolution(*, case: Case, actor: Any, note: str = "", at: datetime | None = None) -> Case:
+    """An analyst confirms: the case is resolved and its verified incidents too (their reporters are told)."""
+    at = at or timezone.now()
+    if role_of(actor) not in CONFIRMING_ROLES:
+        raise CaseRuleError("Only an analyst confirms that a case is resolved")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _move(case, CaseStatus.RESOLVED, at=at, actor=actor, verb="resolved", note=note.strip())
+    case.resolved_at = at
+    case.resolved_by = actor
+    case.save()
+    for incident in case.incidents.filter(status=IncidentStatus.VERIFIED):
+        incident_transition(incident=incident, to=IncidentStatus.RESOLVED, actor=actor, note=f"P-{case.pk}", at=at)
+    return case
+
+
+@transaction.atomic
+def case_send_back(*, case: Case, actor: Any, reason: str) -> Case:
+    if role_of(actor) not in CONFIRMING_ROLES:
+        raise CaseRuleError("Only an analyst sends a proposed resolution back")
+    if not reason.strip():
+        raise CaseRuleError("Say what is still missing")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _move(case, CaseStatus.IN_PROGRESS, at=timezone.now(), actor=actor, verb="resolution_returned", note=reason)
+    case.resolution_proposed_at = None
+    case.save()
+    _tell_lead(
+        case,
+        key=f"case{case.pk}:returned:{timezone.now().isoformat()}",
+        subject="Usul selesai dikembalikan",
+        body=f"Yang masih kurang: {reason}",
+        at=timezone.now(),
+    )
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor: Any, reason: str, at: datetime | None = None) -> Case:
+    """The problem came back: the case is handled again, with a fresh resolution target."""
+    at = at or timezone.now()
+    if not reason.strip():
+        raise CaseRuleError("Say why the case is reopened")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _move(case, CaseStatus.IN_PROGRESS, at=at, actor=actor, verb="reopened", note=reason)
+    case.resolved_at = None
+    case.resolution_proposed_at = None
+    case.times_reopened += 1
+    case.resolve_due_at = deadline(at, settings.SIGAP_CLOCK_RESOLVE_DAYS)
+    case.save()
+    _tell_lead(
+        case,
+        key=f"case{case.pk}:reopened:{case.times_reopened}",
+        subject="Penanganan dibuka kembali",
+        body=reason,
+        at=at,
+    )
+    return case
+
+
+@transaction.atomic
+def case_link_incident(*, case: Case, incident: Incident, actor: Any, reason: str, at: datetime | None = None) -> Case:
+    at = at or timezone.now()
+    if case.incidents.filter(pk=incident.pk).exists():
+        return case
+    case.incidents.add(incident)
+    _event(case, at=at, actor=actor, verb="incident_linked", note=f"#{incident.pk} {incident.title}: {reason}")
+    return case
+
+
+# ---- Tasks -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_add(
+    *,
+    title: str,
+    owner: Organisation,
+    due_at: datetime,
+    actor: Any,
+    case: Case | None = None,
+    owner_user: Any = None,
+    at: datetime | None = None,
+) -> Task:
+    at = at or timezone.now()
+    if not title.strip():
+        raise CaseRuleError("A task needs a description")
+    if case is not None and case.status == CaseStatus.RESOLVED:
+        raise CaseRuleError("The case is resolved; reopen it first")
+    task = Task.objects.create(
+        case=case,
+        title=title.strip()[:300],
+        owner_organisation=owner,
+        owner_user=owner_user,
+        due_at=due_at,
+        created_by=actor if _is_user(actor) else None,
+    )
+    if case is not None:
+        _event(case, at=at, actor=actor, verb="task_added", note=f"{task.title} \u2192 {owner}, {_day(due_at)}")
+    audit_record(actor=actor, action="task.added", target=task)
+    queue_to(
+        organisations=[owner],
+        users=[owner_user] if owner_user is not None else [],
+        purpose="task",
+        subject=f"[Tugas] {task.title}"[:200],
+        body=f"Tugas untuk {owner}, selesai paling lambat {_day(due_at)}. (A task for your organisation.)",
+        key=f"task{task.pk}:added",
+        at=at,
+    )
+    return task
+
+
+def _day(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d-%m-%Y %H:%M}"
+
+
+@transaction.atomic
+def task_finish(*, task: Task, actor: Any, done: bool, note: str, at: datetime | None = None) -> Task:
+    """Done (with what was done) or cancelled (with why)."""
+    at = at or timezone.now()
+    if task.status != TaskStatus.OPEN:
+        raise CaseRuleError("The task is already finished")
+    if not note.strip():
+        raise CaseRuleError("Say what was done" if done else "Say why the task is cancelled")
+    task.status = TaskStatus.DONE if done else TaskStatus.CANCELLED
+    task.done_at = at
+    task.done_by = actor if _is_user(actor) else None
+    task.done_note = note.strip()
+    task.save()
+    if task.case_id is not None:
+        case = task.case
+        assert case is not None  # noqa: S101 - narrowed for mypy
+        verb = "task_done" if done else "task_cancelled"
+        _event(case, at=at, actor=actor, verb=verb, note=f"{task.title}: {task.done_note}")
+        if done and case.first_action_at is None and case.status != CaseStatus.RESOLVED:
+            case_log_action(case=case, actor=actor, note=f"Tugas selesai: {task.title}", at=at)
+    audit_record(actor=actor, action="task.done" if done else "task.cancelled", target=task)
+    return task
+
+
+# ---- A new incident about the same parties or place ---------------------------------------------------------------
+
+
+def _incident_text(incident: Incident) -> str:
+    groups = " ".join(g for g in incident.reports.values_list("groups_involved", flat=True) if g)
+    return f"{incident.title} {incident.summary} {groups}"
+
+
+def related_cases(incident: Incident, since: datetime) -> list[tuple[Case, rules.Match]]:
+    """Open cases, and cases resolved after `since`, whose parties or place and kind of problem the incident shares."""
+    if incident.region is None:
+        return []
+    city = city_of(incident.region)
+    candidates = Case.objects.filter(city=city).filter(Q(resolved_at=None) | Q(resolved_at__gte=since))
+    text = _incident_text(incident)
+    out = []
+    for case in candidates.exclude(incidents=incident).prefetch_related("incidents"):
+        places = {case.region.code} if case.region else set()
+        places |= {i.region.code for i in case.incidents.all() if i.region}
+        categories = {i.category for i in case.incidents.all()}
+        match = rules.relates(
+            parties=case.parties,
+            places=places,
+            categories=categories,
+            incident_text=text,
+            incident_place=incident.region.code,
+            incident_category=incident.category,
+        )
+        if match is not None:
+            out.append((case, match))
+    return out
+
+
+def _match_words(match: rules.Match) -> str:
+    if match.reason == "parties":
+        return f"pihak yang sama ({match.detail})"
+    return "tempat dan jenis masalah yang sama"
+
+
+def incident_changed(incident: Incident, at: datetime) -> None:
+    """Hook from triage (after the commit): a newly verified incident joins the open case it concerns, or reopens
+    the resolved one (within SIGAP_CASE_REOPEN_DAYS)."""
+    if incident.status != IncidentStatus.VERIFIED or Case.objects.filter(incidents=incident).exists():
+        return
+    since = at - timedelta(days=settings.SIGAP_CASE_REOPEN_DAYS)
+    for case, match in related_cases(incident, since):
+        reason = f"kejadian baru dengan {_match_words(match)}"
+        with transaction.atomic():
+            if case.status == CaseStatus.RESOLVED:
+                case_reopen(case=case, actor=None, reason=f"#{incident.pk}: {reason}", at=at)
+            case_link_incident(case=case, incident=incident, actor=None, reason=reason, at=at)
+        return  # the closest (newest) case takes it; others can be linked by hand
+
+
+# ---- The end-to-end clock ----------------------------------------------------------------------------------------
+
+
+def case_clock(case: Case) -> list[rules.StageClock]:
+    """Receipt -> verification -> disposition -> acknowledgement -> first action -> resolution, with deadlines."""
+    incidents = list(case.incidents.all())
+    received = [r for i in incidents for r in i.reports.values_list("received_at", flat=True)]
+    first_received = min(received) if received else None
+    if first_received is None:
+        triggered = [a.triggered_at for a in case.alerts.all()]
+        first_received = min(triggered) if triggered else case.opened_at
+    verified = [i.verified_at for i in incidents if i.verified_at]
+    verify_due = [i.verification_due_at for i in incidents if i.verification_due_at]
+    return [
+        rules.StageClock(Stage.RECEIVED, first_received, None),
+        rules.StageClock(Stage.VERIFIED, min(verified) if verified else None, min(verify_due) if verify_due else None),
+        rules.StageClock(Stage.DISPOSED, case.disposed_at, None),
+        rules.StageClock(Stage.ACKNOWLEDGED, case.acknowledged_at, case.ack_due_at),
+        rules.StageClock(Stage.FIRST_ACTION, case.first_action_at, case.act_due_at),
+        rules.StageClock(Stage.RESOLVED, case.resolved_at, case.resolve_due_at),
+    ]
+
+
+def _escalation_moment(due: datetime) -> datetime:
+    """A breach goes to the secretariat at the end of the next working day after the deadline (a deadline at
+    midnight closes the day before it)."""
+    return deadline(due - timedelta(microseconds=1), 1)
+
+
+def deadlines_due(now: datetime | None = None) -> int:
+    """Remind the lead when a case deadline passes and tell the secretariat a working day later; the same for
+    tasks and their owners. Idempotent: each reminder once per deadline. Returns messages queued."""
+    now = now or timezone.now()
+    queued = 0
+    orgs, users = secretariat()
+    checks = [
+        ("ack", "acknowledged_at", "ack_due_at", "Penanganan belum diterima"),
+        ("act", "first_action_at", "act_due_at", "Belum ada tindakan pertama"),
+        ("resolve", "resolved_at", "resolve_due_at", "Target penyelesaian terlewati"),
+    ]
+    cases = Case.objects.open().select_related("lead_organisation")
+    for case in cases.filter(Q(ack_due_at__lte=now) | Q(act_due_at__lte=now) | Q(resolve_due_at__lte=now)):
+        for stage, done_field, due_field, words in checks:
+            due = getattr(case, due_field)
+            if getattr(case, done_field) is not None or due > now:
+                continue
+            stamp = due.isoformat()
+            with transaction.atomic():
+                body = f"{words}: batas {_day(due)}. (Deadline passed.)"
+                key = f"case{case.pk}:{stage}:{stamp}"
+                made = queue_to(
+                    organisations=[case.lead_organisation],
+                    purpose="reminder",
+                    subject=f"[Terlambat] P-{case.pk} {words}",
+                    body=f"{body}\n{_link('cases:detail', case.pk)}",
+                    key=key,
+                    at=now,
+                )
+                if _escalation_moment(due) <= now:
+                    made += queue_to(
+                        organisations=orgs,
+                        users=users,
+                        purpose="escalation",
+                        subject=f"[ESKALASI] P-{case.pk} {words} ({case.lead_organisation})",
+                        body=f"{body}\n{_link('cases:detail', case.pk)}",
+                        key=f"{key}:esc",
+                        at=now,
+                    )
+                queued += len(made)
+    for task in Task.objects.open().filter(due_at__lte=now).select_related("owner_organisation", "owner_user"):
+        stamp = task.due_at.isoformat()
+        with transaction.atomic():
+            body = f"Tugas lewat batas {_day(task.due_at)}: {task.title}"
+            key = f"task{task.pk}:late:{stamp}"
+            made = queue_to(
+                organisations=[task.owner_organisation],
+                users=[task.owner_user] if task.owner_user else [],
+                purpose="reminder",
+                subject=f"[Terlambat] Tugas: {task.title}",
+                body=body,
+                key=key,
+                at=now,
+            )
+            if _escalation_moment(task.due_at) <= now:
+                made += queue_to(
+                    organisations=orgs,
+                    users=users,
+                    purpose="escalation",
+                    subject=f"[ESKALASI] Tugas terlambat ({task.owner_organisation}): {task.title}",
+                    body=body,
+                    key=f"{key}:esc",
+                    at=now,
+                )
+            queued += len(made)
+    return queued
+
+
+# ---- Status Keadaan Konflik --------------------------------------------------------------------------------------
+
+
+def _status_event(status: ConflictStatus, *, actor: Any, verb: str, note: str = "") -> None:
+    ConflictStatusEvent.objects.create(
+        status=status, at=timezone.now(), actor=actor if _is_user(actor) else None, verb=verb, note=note
+    )
+    audit_record(actor=actor, action=f"conflict_status.{verb}", target=status)
+
+
+@dataclass(frozen=True)
+class Declaration:
+    decree_number: str
+    reasons: str
+    dprd_consulted_on: date | None
+    declared_on: date
+    starts_on: date
+    ends_on: date
+
+
+@transaction.atomic
+def status_declare(
+    declaration: Declaration,
+    *,
+    actor: Any,
+    regions: Iterable[Region] = (),
+    incidents: Iterable[Incident] = (),
+    cases: Iterable[Case] = (),
+) -> ConflictStatus:
+    """Record the Wali Kota's declaration (the rules of UU 7/2012 are checked); the incidents whose escalation
+    prompted it are answered."""
+    d = declaration
+    rules.check_declaration(
+        dprd_consulted_on=d.dprd_consulted_on, declared_on=d.declared_on, starts_on=d.starts_on, ends_on=d.ends_on
+    )
+    if not d.decree_number.strip() or not d.reasons.strip():
+        raise rules.StatusRuleError("A declaration needs its decree number and reasons")
+    assert d.dprd_consulted_on is not None  # noqa: S101 - checked above
+    city = Region.objects.get(code=settings.SIGAP_DEPLOYMENT_REGION)
+    overlapping = ConflictStatus.objects.filter(city=city, starts_on__lte=d.ends_on)
+    if any(s.last_day >= d.starts_on for s in overlapping):
+        raise rules.StatusRuleError("Another status is in force in that period: extend or revoke it instead")
+    status = ConflictStatus.objects.create(
+        city=city,
+        decree_number=d.decree_number.strip(),
+        reasons=d.reasons.strip(),
+        dprd_consulted_on=d.dprd_consulted_on,
+        declared_on=d.declared_on,
+        starts_on=d.starts_on,
+        ends_on=d.ends_on,
+        recorded_by=actor if _is_user(actor) else None,
+    )
+    status.regions.set(list(regions))
+    incident_list = list(incidents)
+    status.incidents.set(incident_list)
+    status.cases.set(list(cases))
+    _status_event(status, actor=actor, verb="declared", note=f"{d.starts_on:%d-%m-%Y} s.d. {d.ends_on:%d-%m-%Y}")
+    for incident in incident_list:
+        StatusConsideration.objects.update_or_create(
+            incident=incident,
+            defaults={"decided_at": timezone.now(), "decided_by": actor, "declared": status, "note": d.reasons},
+        )
+    return status
+
+
+@transaction.atomic
+def status_extend(*, status: ConflictStatus, decided_on: date, extended_to: date, actor: Any, reason: str) -> None:
+    if status.revoked_on is not None:
+        raise rules.StatusRuleError("A revoked status cannot be extended")
+    rules.check_extension(
+        ends_on=status.ends_on,
+        already_extended=status.extended_to is not None,
+        decided_on=decided_on,
+        extended_to=extended_to,
+    )
+    status.extension_decided_on = decided_on
+    status.extended_to = extended_to
+    status.save()
+    _status_event(status, actor=actor, verb="extended", note=f"s.d. {extended_to:%d-%m-%Y}: {reason}")
+
+
+@transaction.atomic
+def status_revoke(*, status: ConflictStatus, revoked_on: date, actor: Any, reason: str) -> None:
+    if status.revoked_on is not None:
+        raise rules.StatusRuleError("The status is already revoked")
+    if not reason.strip():
+        raise rules.StatusRuleError("Say why the status is revoked")
+    rules.check_revocation(starts_on=status.starts_on, last_day=status.last_day, revoked_on=revoked_on)
+    status.revoked_on = revoked_on
+    status.revocation_reason = reason.strip()
+    status.save()
+    _status_event(status, actor=actor, verb="revoked", note=reason.strip())
+
+
+@transaction.atomic
+def status_report_record(
+    *, status: ConflictStatus, sent_on: date, letter_number: str, summary: str, actor: Any
+) -> StatusReport:
+    if not letter_number.strip() or not summary.strip():
+        raise rules.StatusRuleError("A progress report needs its letter number and a summary")
+    report = StatusReport.objects.create(
+        status=status,
+        sent_on=sent_on,
+        letter_number=letter_number.strip(),
+        summary=summary.strip(),
+        recorded_by=actor if _is_user(actor) else None,
+    )
+    _status_event(status, actor=actor, verb="report_sent", note=f"{letter_number} ({sent_on:%d-%m-%Y})")
+    return report
+
+
+@transaction.atomic
+def status_funding_plan_filed(*, status: ConflictStatus, filed_on: date, actor: Any) -> None:
+    status.funding_plan_filed_on = filed_on
+    status.save(update_fields=["funding_plan_filed_on", "updated_at"])
+    _status_event(status, actor=actor, verb="funding_plan_filed", note=f"{filed_on:%d-%m-%Y}")
+
+
+@transaction.atomic
+def status_consider(*, incident: Incident, actor: Any, note: str) -> StatusConsideration:
+    """The team considered a status for an escalating incident and decided none is needed (with why)."""
+    if not note.strip():
+        raise rules.StatusRuleError("Say why no status is needed")
+    consideration, _ = StatusConsideration.objects.update_or_create(
+        incident=incident,
+        defaults={"decided_at": timezone.now(), "decided_by": actor, "declared": None, "note": note.strip()},
+    )
+    audit_record(actor=actor, action="conflict_status.considered", target=incident, details={"declared": False})
+    return consideration
+
+
+@dataclass(frozen=True)
+class Duty:
+    what: str
+    due_on: date
+    done: bool
+
+
+def status_duties(status: ConflictStatus, today: date) -> list[Duty]:
+    """What the Wali Kota and the secretariat owe while a status is in force: the spending plan within one working
+    day (PP 2/2015 Ps 80), progress reports to the Gubernur (Ps 23; every SIGAP_STATUS_REPORT_EVERY_DAYS and at the
+    end), and the extension decision no later than 10 days before the end."""
+    from sigap.core.calendar import working_calendar
+
+    duties = [
+        Duty(
+            "Rencana kebutuhan biaya (PP 2/2015 Ps 80)",
+            working_calendar().add_working_days(status.declared_on, 1),
+            status.funding_plan_filed_on is not None,
+        )
+    ]
+    sent = sorted(status.reports.values_list("sent_on", flat=True))
+    previous = status.starts_on
+    for due in rules.report_due_dates(status.starts_on, status.last_day, settings.SIGAP_STATUS_REPORT_EVERY_DAYS):
+        done = any(previous < s <= due + timedelta(days=3) for s in sent)
+        duties.append(Duty("Laporan perkembangan ke Gubernur, tembusan Mendagri dan DPRD (UU 7/2012 Ps 23)", due, done))
+        previous = due
+    if status.extended_to is None and status.revoked_on is None:
+        duties.append(
+            Duty(
+                "Keputusan perpanjangan atau pengakhiran status (paling lambat 10 hari sebelum berakhir)",
+                status.ends_on - timedelta(days=rules.EXTENSION_NOTICE_DAYS),
+                today > status.ends_on - timedelta(days=rules.EXTENSION_NOTICE_DAYS),
+            )
+        )
+    return duties
+
+
+def status_duties_due(now: datetime | None = None) -> int:
+    """Reminders of the duties of every status in force: three days ahead and on the day. Idempotent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    orgs, users = secretariat()
+    queued = 0
+    for status in ConflictStatus.objects.filter(starts_on__lte=today):
+        if status.last_day < today:
+            continue
+        for duty in status_duties(status, today):
+            if duty.done or duty.due_on - timedelta(days=3) > today:
+                continue
+            key = f"status{status.pk}:{normalise_key(duty.what)}:{duty.due_on.isoformat()}"
+            made = queue_to(
+                organisations=orgs,
+                users=users,
+                purpose="reminder",
+                subject=f"[Status Keadaan Konflik] {duty.what}"[:200],
+                body=f"{duty.what}: jatuh tempo {duty.due_on:%d-%m-%Y}. Status {status.decree_number}.\n"
+                f"{_link('cases:status_detail', status.pk)}",
+                key=key + (":today" if duty.due_on <= today else ":ahead"),
+                at=now,
+            )
+            queued += len(made)
+    return queued
+
+
+def normalise_key(text: str) -> str:
+    return rules.normalise(text).replace(" ", "-")[:40]

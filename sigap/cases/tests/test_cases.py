@@ -1,0 +1,267 @@
+"""Response cases: opening, the lead's steps, closing rules, the working-day clock with reminders and escalation,
+the breach board, permissions, and a new incident that reopens a resolved case."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from sigap.cases import services
+from sigap.cases.choices import CaseStatus, TaskStatus
+from sigap.cases.models import Case
+from sigap.cases.selectors import breach_board
+from sigap.cases.states import CaseTransitionError
+from sigap.cases.tests.factories import mailbox, reported, verify
+from sigap.conftest import BUGUL_LOR
+from sigap.core.calendar import holidays_load
+from sigap.core.models import AuditLog
+from sigap.intake.models import ReporterMessage
+from sigap.notify.models import Notification
+from sigap.triage.choices import IncidentStatus
+
+WIB = ZoneInfo("Asia/Jakarta")
+# Friday 4 December 2020, 16:00 in Pasuruan; Wednesday 9 December is the Pilkada holiday.
+FRIDAY = datetime(2020, 12, 4, 16, 0, tzinfo=WIB)
+
+
+def end_of(y, m, d):
+    return datetime(y, m, d, tzinfo=WIB) + timedelta(days=1)
+
+
+@pytest.fixture
+def calendar(db):
+    holidays_load()
+
+
+@pytest.fixture
+def incident(region, personas):
+    made = reported(
+        region(BUGUL_LOR),
+        "Dua kelompok pemuda saling lempar batu di gang RW 05",
+        groups="Karang Taruna RW 05",
+        at=FRIDAY - timedelta(hours=3),
+    )
+    return verify(made, personas["analyst"], at=FRIDAY - timedelta(hours=1))
+
+
+@pytest.fixture
+def case(incident, organisations, personas, calendar):
+    mailbox(organisations["polsek_panggungrejo"], "piket@polsek.example")
+    with time_machine.travel(FRIDAY, tick=False):
+        return services.case_open(
+            title="Bentrok pemuda RW 05",
+            lead_organisation=organisations["polsek_panggungrejo"],
+            supporting=[organisations["fkub"]],
+            parties=["Karang Taruna RW 05", "Remaja Masjid Al-Ikhlas"],
+            incidents=[incident],
+            actor=personas["analyst"],
+        )
+
+
+@pytest.mark.django_db
+def test_a_case_answers_a_verified_incident_only(region, personas, organisations):
+    fresh = reported(region(BUGUL_LOR), "Isu pembakaran balai RW beredar di grup WhatsApp")
+    with pytest.raises(services.CaseRuleError, match="Verify"):
+        services.case_open(
+            title="x", lead_organisation=organisations["kesbangpol"], incidents=[fresh], actor=personas["analyst"]
+        )
+    with pytest.raises(services.CaseRuleError):
+        services.case_open(title="x", lead_organisation=organisations["kesbangpol"], actor=personas["analyst"])
+
+
+@pytest.mark.django_db
+def test_opening_tells_the_lead_and_sets_working_day_deadlines(case, organisations):
+    assert case.status == CaseStatus.OPEN and case.region.code == BUGUL_LOR
+    assert case.ack_due_at == end_of(2020, 12, 7)  # one working day from Friday afternoon: Monday
+    assert case.act_due_at == end_of(2020, 12, 14)  # five: Mon, Tue, Thu, Fri, Mon (the 9th is a holiday)
+    assert case.resolve_due_at > case.act_due_at
+    told = Notification.objects.get(purpose="case")
+    assert told.channel.organisation == organisations["polsek_panggungrejo"]
+    assert "P-" in told.subject and f"/penanganan/{case.pk}/" in told.body
+    assert list(case.events.values_list("verb", flat=True)) == ["opened"]
+    assert AuditLog.objects.filter(action="case.opened", object_id=str(case.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_the_lead_works_the_case_and_an_analyst_confirms_the_resolution(case, incident, personas, organisations):
+    responder, analyst = personas["responder"], personas["analyst"]
+    services.case_acknowledge(case=case, actor=responder)
+    case = services.case_log_action(case=case, actor=responder, note="Patroli gabungan di gang RW 05")
+    assert case.status == CaseStatus.IN_PROGRESS and case.first_action_at is not None
+    task = services.task_add(
+        case=case,
+        title="Pertemukan kedua ketua pemuda",
+        owner=organisations["fkub"],
+        due_at=FRIDAY + timedelta(days=5),
+        actor=responder,
+    )
+    with pytest.raises(services.CaseRuleError, match="still open"):
+        services.case_propose_resolution(case=case, actor=responder, summary="Sudah damai")
+    services.task_finish(task=task, actor=responder, done=True, note="Bertemu di balai RW, sepakat damai")
+    with pytest.raises(services.CaseRuleError, match="summary"):
+        services.case_propose_resolution(case=case, actor=responder, summary="  ")
+    case = services.case_propose_resolution(case=case, actor=responder, summary="Kedua kelompok sepakat damai")
+    with pytest.raises(services.CaseRuleError, match="analyst"):
+        services.case_confirm_resolution(case=case, actor=responder)
+    case = services.case_confirm_resolution(case=case, actor=analyst, note="Dicek lewat Bhabinkamtibmas")
+    assert case.status == CaseStatus.RESOLVED and case.resolved_by == analyst
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.RESOLVED
+    # the reporter reads it through the receipt
+    assert ReporterMessage.objects.filter(report__incident=incident, body__contains="sudah ditangani").exists()
+    verbs = list(case.events.values_list("verb", flat=True))
+    assert verbs == [
+        "opened",
+        "acknowledged",
+        "handling_started",
+        "action",
+        "task_added",
+        "task_done",
+        "resolution_proposed",
+        "resolved",
+    ]
+    with pytest.raises(CaseTransitionError):
+        services.case_acknowledge(case=case, actor=responder)
+
+
+@pytest.mark.django_db
+def test_a_returned_proposal_goes_back_to_the_lead(case, personas):
+    services.case_log_action(case=case, actor=personas["responder"], note="Mediasi awal")
+    case = services.case_propose_resolution(case=case, actor=personas["responder"], summary="Selesai")
+    case = services.case_send_back(case=case, actor=personas["analyst"], reason="Belum ada kesepakatan tertulis")
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert Notification.objects.filter(subject__contains="dikembalikan").exists()
+
+
+@pytest.mark.django_db
+def test_deadlines_remind_the_lead_then_escalate_to_the_secretariat(case, organisations):
+    mailbox(organisations["kesbangpol"], "sekretariat@kesbangpol.example")
+    assert services.deadlines_due(datetime(2020, 12, 7, 23, 0, tzinfo=WIB)) == 0  # Monday: still in time
+    assert services.deadlines_due(datetime(2020, 12, 8, 9, 0, tzinfo=WIB)) == 1  # Tuesday: the lead is reminded
+    assert services.deadlines_due(datetime(2020, 12, 8, 15, 0, tzinfo=WIB)) == 0  # once
+    late = Notification.objects.get(purpose="reminder")
+    assert late.channel.organisation == organisations["polsek_panggungrejo"] and "belum diterima" in late.subject
+    # the end of the next working day (Tuesday) passes: the secretariat hears of it
+    assert services.deadlines_due(datetime(2020, 12, 9, 0, 30, tzinfo=WIB)) == 1
+    escalation = Notification.objects.get(purpose="escalation")
+    assert escalation.channel.organisation == organisations["kesbangpol"]
+    assert "Polsek Panggungrejo" in escalation.subject
+
+
+@pytest.mark.django_db
+def test_the_breach_board_and_the_clock_show_what_is_late(case, personas):
+    with time_machine.travel(datetime(2020, 12, 8, 9, 0, tzinfo=WIB), tick=False):
+        board = breach_board(personas["analyst"])
+        assert [(str(r.organisation), r.open_cases, r.breaches) for r in board] == [("Polsek Panggungrejo", 1, 1)]
+        assert board[0].late_cases[0][1] == ["acknowledged"]
+    services.case_log_action(
+        case=case, actor=personas["responder"], at=datetime(2020, 12, 8, 10, tzinfo=WIB), note="Datang ke lokasi"
+    )
+    clock = {s.stage: s for s in services.case_clock(Case.objects.get(pk=case.pk))}
+    assert clock["acknowledged"].late_by(datetime(2021, 1, 1, tzinfo=WIB)) == timedelta(hours=10)  # late, then done
+    assert clock["first_action"].late_by(datetime(2021, 1, 1, tzinfo=WIB)) is None
+    assert clock["verified"].done_at is not None and clock["received"].done_at < clock["verified"].done_at
+
+
+@pytest.mark.django_db
+def test_a_responder_sees_the_cases_of_its_organisation_only(case, client, django_user_model, organisations, personas):
+    other = django_user_model.objects.create(
+        username="gadingrejo", role="responder", organisation=organisations["polsek_gadingrejo"]
+    )
+    assert list(Case.objects.visible_to(personas["responder"])) == [case]
+    assert list(Case.objects.visible_to(personas["mediator"])) == [case]  # FKUB supports it
+    assert list(Case.objects.visible_to(other)) == []
+    assert list(Case.objects.visible_to(personas["trusted_reporter"])) == []
+    client.force_login(other)
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+    client.force_login(personas["leadership"])
+    assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    assert client.post(reverse("cases:act", args=[case.pk, "terima"])).status_code == 403
+    client.force_login(personas["mediator"])  # supporting: records actions, does not acknowledge for the lead
+    assert client.post(reverse("cases:act", args=[case.pk, "terima"])).status_code == 403
+    client.post(reverse("cases:act", args=[case.pk, "tindakan"]), {"note": "Tokoh agama menemui kedua pihak"})
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.IN_PROGRESS
+
+
+@pytest.mark.django_db
+def test_the_case_pages_take_the_whole_flow(case, client, personas):
+    client.force_login(personas["responder"])
+    detail = reverse("cases:detail", args=[case.pk])
+    assert "Bentrok pemuda RW 05" in client.get(detail).content.decode()
+    client.post(reverse("cases:act", args=[case.pk, "terima"]))
+    client.post(reverse("cases:act", args=[case.pk, "tindakan"]), {"note": "Patroli"})
+    page = client.post(reverse("cases:act", args=[case.pk, "usul-selesai"]), {"note": ""}, follow=True)
+    assert "Tulis bagaimana masalah diselesaikan" in page.content.decode()
+    client.post(reverse("cases:act", args=[case.pk, "usul-selesai"]), {"note": "Damai di balai RW"})
+    assert client.post(reverse("cases:act", args=[case.pk, "konfirmasi"])).status_code == 403
+    client.force_login(personas["analyst"])
+    client.post(reverse("cases:act", args=[case.pk, "konfirmasi"]), {"note": ""})
+    assert Case.objects.get(pk=case.pk).status == CaseStatus.RESOLVED
+    assert client.get(reverse("cases:list") + "?status=resolved").content.decode().count(f"P-{case.pk}") >= 1
+
+
+@pytest.mark.django_db
+def test_a_new_incident_about_the_same_parties_reopens_the_resolved_case(
+    case, region, personas, django_capture_on_commit_callbacks
+):
+    responder, analyst = personas["responder"], personas["analyst"]
+    services.case_log_action(case=case, actor=responder, note="Patroli")
+    services.case_propose_resolution(case=case, actor=responder, summary="Damai")
+    services.case_confirm_resolution(case=case, actor=analyst)
+    elsewhere = region("35.75.01.1001")
+    with django_capture_on_commit_callbacks(execute=True):
+        unrelated = verify(reported(region(BUGUL_LOR), "Pembagian sembako oleh tim sukses paslon di RW 02"), analyst)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.RESOLVED and not case.incidents.filter(pk=unrelated.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = verify(reported(elsewhere, "Anggota Karang Taruna RW 05 kembali menyerang pemuda di pasar"), analyst)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS and case.times_reopened == 1
+    assert case.incidents.filter(pk=again.pk).exists()
+    reopened = case.events.get(verb="reopened")
+    assert reopened.actor is None and "Karang Taruna RW 05" in reopened.note
+
+
+@pytest.mark.django_db
+def test_tasks_past_due_remind_their_owner(case, organisations, personas):
+    mailbox(organisations["fkub"], "fkub@example.org")
+    task = services.task_add(
+        case=case,
+        title="Dialog tokoh lintas agama",
+        owner=organisations["fkub"],
+        due_at=datetime(2020, 12, 8, 12, tzinfo=WIB),
+        actor=personas["analyst"],
+    )
+    assert services.deadlines_due(datetime(2020, 12, 8, 13, 0, tzinfo=WIB)) >= 1
+    assert Notification.objects.filter(purpose="reminder", subject__contains="Dialog tokoh").count() == 1
+    services.task_finish(task=task, actor=personas["mediator"], done=False, note="Digabung dengan rapat FKUB")
+    task.refresh_from_db()
+    assert task.status == TaskStatus.CANCELLED
+    with pytest.raises(services.CaseRuleError):
+        services.task_finish(task=task, actor=personas["mediator"], done=True, note="lagi")
+
+
+@pytest.mark.django_db
+def test_the_workers_minute_runs_the_case_deadlines_and_reaches_staff_of_an_organisation_without_channels(
+    incident, organisations, personas, calendar
+):
+    """`sigap notify work` calls periodic_due every minute; the cases room registered its check there. Polsek
+    Gadingrejo has no channel of its own: its responder's in-app channel is used."""
+    from sigap.notify.choices import ChannelKind
+    from sigap.notify.models import Channel
+    from sigap.notify.services import periodic_due
+
+    gadingrejo = organisations["polsek_gadingrejo"]
+    officer = personas["responder"].__class__.objects.create(
+        username="kanit", role="responder", organisation=gadingrejo
+    )
+    inbox = Channel.objects.create(name="Aplikasi kanit", kind=ChannelKind.IN_APP, user=officer)
+    with time_machine.travel(FRIDAY, tick=False):
+        case = services.case_open(
+            title="x", lead_organisation=gadingrejo, incidents=[incident], actor=personas["analyst"]
+        )
+    assert Notification.objects.get(purpose="case").channel == inbox
+    assert periodic_due(datetime(2020, 12, 8, 9, 0, tzinfo=WIB)) >= 1
+    assert Notification.objects.filter(purpose="reminder", channel=inbox, subject__contains=f"P-{case.pk}").exists()

@@ -1,0 +1,463 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sigap.alerts.models import Alert
+from sigap.cases import forms as f
+from sigap.cases import services
+from sigap.cases.choices import CasePhase, CaseStatus, Stage
+from sigap.cases.models import Case, ConflictStatus, Task
+from sigap.cases.rules import StatusRuleError
+from sigap.cases.selectors import breach_board, status_in_force, status_prompts
+from sigap.cases.states import CaseTransitionError
+from sigap.core.roles import CITYWIDE_ROLES, Role, role_of
+from sigap.triage.models import Incident
+
+ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
+CASE_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR, Role.LEADERSHIP}
+
+
+def _errors(form: Any) -> str:
+    return "; ".join(" ".join(str(e) for e in errs) for errs in form.errors.values())
+
+
+def _end_of(day: Any) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=timezone.get_current_timezone())
+
+
+def _late_words(due: datetime | None, late: timedelta | None) -> str:
+    return timesince(due, due + late) if due is not None and late is not None else ""
+
+
+def _case_for(request: HttpRequest, pk: int) -> Case:
+    if role_of(request.user) not in CASE_ROLES:
+        raise PermissionDenied
+    return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+
+
+def _is_lead(user: Any, case: Case) -> bool:
+    return role_of(user) in ANALYST_ROLES or (
+        role_of(user) in (Role.RESPONDER, Role.MEDIATOR) and user.organisation_id == case.lead_organisation_id
+    )
+
+
+def _works_on(user: Any, case: Case) -> bool:
+    """The lead, a supporting organisation's staff, or an analyst."""
+    if _is_lead(user, case):
+        return True
+    org = getattr(user, "organisation_id", None)
+    if org is None or role_of(user) not in (Role.RESPONDER, Role.MEDIATOR):
+        return False
+    return case.supporting_organisations.filter(pk=org).exists()
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in CASE_ROLES:
+        raise PermissionDenied
+    cases = Case.objects.visible_to(request.user).select_related("lead_organisation", "region")
+    show = request.GET.get("status", "open")
+    listed = cases.filter(status=CaseStatus.RESOLVED) if show == "resolved" else cases.open()
+    context = {
+        "cases": listed.order_by("resolve_due_at")[:200],
+        "show": show,
+        "board": breach_board(request.user),
+        "now": timezone.now(),
+    }
+    return render(request, "cases/list.html", context)
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    """Opened by an analyst from a verified incident (?incident=) or an alert (?alert=)."""
+    if role_of(request.user) not in ANALYST_ROLES:
+        raise PermissionDenied
+    source = request.GET if request.method == "GET" else request.POST
+    incident = Incident.objects.filter(pk=source.get("incident") or 0).first()
+    alert = Alert.objects.filter(pk=source.get("alert") or 0).first()
+    if incident is None and alert is None:
+        messages.error(request, _("Open a case from a verified incident or an alert."))
+        return redirect("cases:list")
+    if request.method == "POST":
+        form = f.CaseOpenForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_open(
+                    title=data["title"],
+                    lead_organisation=data["lead"],
+                    supporting=data["supporting"],
+                    phase=CasePhase(data["phase"]),
+                    parties=form.party_list(),
+                    summary=data["summary"],
+                    resolve_by=_end_of(data["resolve_by"]) if data["resolve_by"] else None,
+                    incidents=[incident] if incident else [],
+                    alerts=[alert] if alert else [],
+                    actor=request.user,
+                )
+            except services.CaseRuleError as exc:
+                messages.error(request, _("Not opened: %(why)s") % {"why": exc})
+            else:
+                messages.success(request, _("Case opened; the lead organisation has been told."))
+                return redirect("cases:detail", pk=case.pk)
+    else:
+        base = incident or alert
+        groups = (
+            "\n".join(sorted({g for g in incident.reports.values_list("groups_involved", flat=True) if g}))
+            if (incident)
+            else ""
+        )
+        form = f.CaseOpenForm(
+            initial={
+                "title": getattr(base, "title", ""),
+                "parties": groups,
+                "summary": getattr(incident, "summary", ""),
+            }
+        )
+    return render(request, "cases/new.html", {"form": form, "incident": incident, "alert": alert})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for(request, pk)
+    now = timezone.now()
+    clock = services.case_clock(case)
+    context = {
+        "case": case,
+        "clock": [(Stage(s.stage).label, s, _late_words(s.due_at, s.late_by(now))) for s in clock],
+        "tasks": case.tasks.select_related("owner_organisation", "owner_user"),
+        "events": case.events.select_related("actor"),
+        "incidents": case.incidents.select_related("region"),
+        "alerts": case.alerts.all(),
+        "supporting": case.supporting_organisations.all(),
+        "is_lead": _is_lead(request.user, case),
+        "works_on": _works_on(request.user, case),
+        "is_analyst": role_of(request.user) in ANALYST_ROLES,
+        "task_form": f.TaskForm(initial={"owner": case.lead_organisation_id}),
+        "reassign_form": f.ReassignForm(),
+        "update_form": f.CaseUpdateForm(
+            initial={"phase": case.phase, "resolve_by": timezone.localtime(case.resolve_due_at).date()}
+        ),
+        "now": now,
+        "mediations": _mediations_of(case),
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def _mediations_of(case: Case) -> list[Any]:
+    """The mediation room, when installed, links its mediations to cases."""
+    from django.apps import apps
+
+    if not apps.is_installed("sigap.mediation"):
+        return []
+    return list(apps.get_model("mediation", "Mediation").objects.filter(cases=case))
+
+
+Action = Callable[[HttpRequest, Case], str]
+
+
+def _act_acknowledge(request: HttpRequest, case: Case) -> str:
+    services.case_acknowledge(case=case, actor=request.user)
+    return _("Case acknowledged.")
+
+
+def _act_log(request: HttpRequest, case: Case) -> str:
+    form = f.NoteForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_errors(form))
+    services.case_log_action(case=case, actor=request.user, note=form.cleaned_data["note"])
+    return _("Action recorded.")
+
+
+def _act_task(request: HttpRequest, case: Case) -> str:
+    form = f.TaskForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_errors(form))
+    data = form.cleaned_data
+    services.task_add(case=case, title=data["title"], owner=data["owner"], due_at=data["due"], actor=request.user)
+    return _("Task added; its owner has been told.")
+
+
+def _act_propose(request: HttpRequest, case: Case) -> str:
+    form = f.NoteForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_("Write how the problem was settled."))
+    services.case_propose_resolution(case=case, actor=request.user, summary=form.cleaned_data["note"])
+    return _("Resolution proposed; an analyst will confirm it.")
+
+
+def _act_confirm(request: HttpRequest, case: Case) -> str:
+    form = f.OptionalNoteForm(request.POST)
+    form.is_valid()
+    services.case_confirm_resolution(case=case, actor=request.user, note=form.cleaned_data.get("note", ""))
+    return _("Case resolved.")
+
+
+def _act_send_back(request: HttpRequest, case: Case) -> str:
+    form = f.NoteForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_("Say what is still missing."))
+    services.case_send_back(case=case, actor=request.user, reason=form.cleaned_data["note"])
+    return _("Sent back to the lead organisation.")
+
+
+def _act_reopen(request: HttpRequest, case: Case) -> str:
+    form = f.NoteForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_("Say why the case is reopened."))
+    services.case_reopen(case=case, actor=request.user, reason=form.cleaned_data["note"])
+    return _("Case reopened.")
+
+
+def _act_reassign(request: HttpRequest, case: Case) -> str:
+    form = f.ReassignForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_errors(form))
+    services.case_reassign(
+        case=case, lead=form.cleaned_data["lead"], actor=request.user, reason=form.cleaned_data["note"]
+    )
+    return _("Lead organisation changed.")
+
+
+def _act_update(request: HttpRequest, case: Case) -> str:
+    form = f.CaseUpdateForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_errors(form))
+    data = form.cleaned_data
+    services.case_update(
+        case=case,
+        actor=request.user,
+        reason=data["note"],
+        phase=CasePhase(data["phase"]),
+        resolve_by=_end_of(data["resolve_by"]),
+    )
+    return _("Saved.")
+
+
+def _act_link(request: HttpRequest, case: Case) -> str:
+    form = f.LinkIncidentForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(_errors(form))
+    incident = Incident.objects.visible_to(request.user).filter(pk=form.cleaned_data["incident"]).first()
+    if incident is None:
+        raise services.CaseRuleError(_("There is no incident #%(n)s.") % {"n": form.cleaned_data["incident"]})
+    services.case_link_incident(case=case, incident=incident, actor=request.user, reason=form.cleaned_data["note"])
+    return _("Incident linked.")
+
+
+# Who may take each step: "lead" (the lead organisation or an analyst), "works" (also supporting organisations),
+# "analyst" (the secretariat only).
+ACTIONS: dict[str, tuple[str, Action]] = {
+    "terima": ("lead", _act_acknowledge),
+    "tindakan": ("works", _act_log),
+    "tugas": ("lead", _act_task),
+    "usul-selesai": ("lead", _act_propose),
+    "konfirmasi": ("analyst", _act_confirm),
+    "kembalikan": ("analyst", _act_send_back),
+    "buka-kembali": ("analyst", _act_reopen),
+    "alihkan": ("analyst", _act_reassign),
+    "ubah": ("analyst", _act_update),
+    "kaitkan": ("analyst", _act_link),
+}
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    case = _case_for(request, pk)
+    if action not in ACTIONS:
+        raise PermissionDenied
+    who, run = ACTIONS[action]
+    allowed = {
+        "lead": _is_lead(request.user, case),
+        "works": _works_on(request.user, case),
+        "analyst": role_of(request.user) in ANALYST_ROLES,
+    }[who]
+    if not allowed:
+        raise PermissionDenied
+    try:
+        messages.success(request, run(request, case))
+    except CaseTransitionError:
+        messages.error(request, _("That step is not possible from the case's present status."))
+    except services.CaseRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    if role_of(request.user) not in CASE_ROLES:
+        raise PermissionDenied
+    tasks = Task.objects.visible_to(request.user).select_related("case", "owner_organisation", "owner_user")
+    context = {
+        "open": tasks.open().order_by("due_at")[:300],
+        "now": timezone.now(),
+        "done": tasks.exclude(status="open").order_by("-done_at")[:30],
+    }
+    return render(request, "cases/tasks.html", context)
+
+
+@login_required
+@require_POST
+def task_finish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
+    role = role_of(request.user)
+    owner = role in ANALYST_ROLES or request.user.organisation_id == task.owner_organisation_id  # type: ignore[union-attr]
+    if role == Role.LEADERSHIP or not owner:
+        raise PermissionDenied
+    form = f.TaskFinishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": _errors(form)})
+    else:
+        try:
+            services.task_finish(
+                task=task, actor=request.user, done=form.cleaned_data["done"], note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Task updated."))
+        except services.CaseRuleError as exc:
+            messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("cases:tasks")
+
+
+# ---- Status Keadaan Konflik --------------------------------------------------------------------------------------
+
+
+def _status_viewer(request: HttpRequest) -> None:
+    if role_of(request.user) not in CITYWIDE_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+def status_list(request: HttpRequest) -> HttpResponse:
+    _status_viewer(request)
+    form = f.DeclareForm(request.POST or None)
+    if request.method == "POST":
+        if role_of(request.user) not in ANALYST_ROLES:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                incidents = list(Incident.objects.filter(pk__in=form.incident_ids()))
+                status = services.status_declare(
+                    services.Declaration(
+                        decree_number=data["decree_number"],
+                        reasons=data["reasons"],
+                        dprd_consulted_on=data["dprd_consulted_on"],
+                        declared_on=data["declared_on"],
+                        starts_on=data["starts_on"],
+                        ends_on=data["ends_on"],
+                    ),
+                    actor=request.user,
+                    incidents=incidents,
+                )
+            except (StatusRuleError, ValueError) as exc:
+                messages.error(request, _("Not recorded: %(why)s") % {"why": exc})
+            else:
+                messages.success(request, _("Status recorded."))
+                return redirect("cases:status_detail", pk=status.pk)
+    context = {
+        "statuses": ConflictStatus.objects.all(),
+        "in_force": status_in_force(),
+        "prompts": status_prompts(),
+        "form": form,
+        "is_analyst": role_of(request.user) in ANALYST_ROLES,
+    }
+    return render(request, "cases/status_list.html", context)
+
+
+@login_required
+def status_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _status_viewer(request)
+    status = get_object_or_404(ConflictStatus, pk=pk)
+    today = timezone.localdate()
+    context = {
+        "status": status,
+        "state": status.state_on(today),
+        "duties": services.status_duties(status, today),
+        "reports": status.reports.all(),
+        "events": status.events.select_related("actor"),
+        "incidents": status.incidents.all(),
+        "is_analyst": role_of(request.user) in ANALYST_ROLES,
+        "today": today,
+        "extend_form": f.ExtendForm(),
+        "revoke_form": f.RevokeForm(),
+        "report_form": f.StatusReportForm(initial={"sent_on": today}),
+        "funding_form": f.FundingPlanForm(initial={"filed_on": today}),
+    }
+    return render(request, "cases/status_detail.html", context)
+
+
+@login_required
+@require_POST
+def status_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if role_of(request.user) not in ANALYST_ROLES:
+        raise PermissionDenied
+    status = get_object_or_404(ConflictStatus, pk=pk)
+    forms_by_action: dict[str, type[Any]] = {
+        "perpanjang": f.ExtendForm,
+        "cabut": f.RevokeForm,
+        "laporan": f.StatusReportForm,
+        "biaya": f.FundingPlanForm,
+    }
+    if action not in forms_by_action:
+        raise PermissionDenied
+    form = forms_by_action[action](request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": _errors(form)})
+        return redirect("cases:status_detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        if action == "perpanjang":
+            services.status_extend(
+                status=status,
+                decided_on=d["decided_on"],
+                extended_to=d["extended_to"],
+                actor=request.user,
+                reason=d["note"],
+            )
+        elif action == "cabut":
+            services.status_revoke(status=status, revoked_on=d["revoked_on"], actor=request.user, reason=d["note"])
+        elif action == "laporan":
+            services.status_report_record(
+                status=status,
+                sent_on=d["sent_on"],
+                letter_number=d["letter_number"],
+                summary=d["summary"],
+                actor=request.user,
+            )
+        else:
+            services.status_funding_plan_filed(status=status, filed_on=d["filed_on"], actor=request.user)
+        messages.success(request, _("Saved."))
+    except StatusRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("cases:status_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def status_consider_view(request: HttpRequest, incident_pk: int) -> HttpResponse:
+    if role_of(request.user) not in ANALYST_ROLES:
+        raise PermissionDenied
+    incident = get_object_or_404(Incident, pk=incident_pk)
+    form = f.NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why no status is needed."))
+    else:
+        services.status_consider(incident=incident, actor=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("Recorded: no status needed for incident #%(n)s.") % {"n": incident.pk})
+    return redirect("cases:status_list")
