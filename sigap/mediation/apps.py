@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class MediationConfig(AppConfig):
+    name = "sigap.mediation"
+
+    def ready(self) -> None:
+        from sigap.mediation.services import commitments_due, incident_changed
+        from sigap.notify.services import every_minute
+        from sigap.triage.services import on_incident_changed
+
+        on_incident_changed(incident_changed)
+        every_minute(commitments_due)

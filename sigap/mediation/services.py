@@ -1,0 +1,432 @@
+"""Mediation writes: each step through one function that writes the timeline and audit rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from sigap.cases.models import Case
+from sigap.cases.rules import party_mentioned
+from sigap.cases.services import secretariat
+from sigap.core.services import audit_record
+from sigap.directory.models import Person
+from sigap.mediation.choices import Compliance, MediationStatus
+from sigap.mediation.models import (
+    Agreement,
+    Commitment,
+    FollowUp,
+    Forum,
+    Mediation,
+    MediationEvent,
+    Party,
+    RelapseFlag,
+    Session,
+)
+from sigap.mediation.states import check_transition
+from sigap.notify.services import queue_to
+from sigap.risk.services import area_flag_raise
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+
+
+class MediationRuleError(ValueError):
+    pass
+
+
+def _is_user(actor: Any) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+def _event(
+    mediation: Mediation, *, actor: Any, verb: str, note: str = "", to_status: str = "", at: datetime | None = None
+) -> None:
+    MediationEvent.objects.create(
+        mediation=mediation,
+        at=at or timezone.now(),
+        actor=actor if _is_user(actor) else None,
+        verb=verb,
+        from_status=mediation.status if to_status else "",
+        to_status=to_status,
+        note=note,
+    )
+    audit_record(
+        actor=actor, action=f"mediation.{verb}", target=mediation, details={"to": to_status} if to_status else {}
+    )
+
+
+def _move(
+    mediation: Mediation, to: MediationStatus, *, actor: Any, verb: str, note: str = "", at: datetime | None = None
+) -> None:
+    check_transition(MediationStatus(mediation.status), to)
+    _event(mediation, actor=actor, verb=verb, note=note, to_status=to, at=at)
+    mediation.status = to
+    if to in (MediationStatus.FULFILLED, MediationStatus.FAILED, MediationStatus.WITHDRAWN):
+        mediation.closed_at = at or timezone.now()
+    else:
+        mediation.closed_at = None
+
+
+def _link(mediation: Mediation) -> str:
+    return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("mediation:detail", args=[mediation.pk])
+
+
+def _tell_followers(
+    mediation: Mediation, *, key: str, subject: str, body: str, at: datetime, secretariat_too: bool = False
+) -> int:
+    orgs: list[Any] = []
+    users: list[Any] = [mediation.mediator] if mediation.mediator_id else []
+    if mediation.forum_id and mediation.forum and mediation.forum.organisation_id:
+        orgs.append(mediation.forum.organisation)
+    if secretariat_too:
+        more_orgs, more_users = secretariat()
+        orgs += more_orgs
+        users += more_users
+    return len(
+        queue_to(
+            organisations=orgs,
+            users=users,
+            purpose="mediation",
+            subject=f"[Mediasi M-{mediation.pk}] {subject}",
+            body=f"{body}\n\n{mediation.title}\n{_link(mediation)}",
+            key=key,
+            at=at,
+        )
+    )
+
+
+# ---- Forums ------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def forum_save(*, forum: Forum, actor: Any, areas: Iterable[Any], facilitators: Iterable[Person]) -> Forum:
+    created = forum.pk is None
+    forum.save()
+    forum.areas.set(list(areas))
+    forum.facilitators.set(list(facilitators))
+    audit_record(actor=actor, action="forum.created" if created else "forum.updated", target=forum)
+    return forum
+
+
+# ---- A mediation from start to agreement -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    name: str
+    representative: str = ""
+
+
+@transaction.atomic
+def mediation_open(
+    *,
+    title: str,
+    actor: Any,
+    parties: Sequence[PartyInput],
+    forum: Forum | None = None,
+    region: Any = None,
+    incidents: Iterable[Incident] = (),
+    cases: Iterable[Case] = (),
+    facilitators: Iterable[Person] = (),
+    mediator: Any = None,
+    at: datetime | None = None,
+) -> Mediation:
+    """A dispute goes to a forum: at least two parties, linked to the incidents and cases it settles."""
+    at = at or timezone.now()
+    named = [p for p in parties if p.name.strip()]
+    if len(named) < 2:
+        raise MediationRuleError("A mediation needs at least two parties")
+    incident_list, case_list = list(incidents), list(cases)
+    if region is None:
+        region = next((i.region for i in incident_list if i.region_id), None) or next(
+            (c.region for c in case_list if c.region_id), None
+        )
+    mediation = Mediation.objects.create(title=title[:200], forum=forum, region=region, mediator=mediator, opened_at=at)
+    mediation.incidents.set(incident_list)
+    mediation.cases.set(case_list)
+    mediation.facilitators.set(list(facilitators))
+    for p in named:
+        Party.objects.create(mediation=mediation, name=p.name.strip()[:200], representative=p.representative.strip())
+    _event(
+        mediation,
+        actor=actor,
+        verb="opened",
+        to_status=MediationStatus.PREPARING,
+        note=", ".join(p.name for p in named),
+        at=at,
+    )
+    for case in case_list:
+        from sigap.cases.models import CaseEvent
+
+        CaseEvent.objects.create(
+            case=case,
+            at=at,
+            actor=actor if _is_user(actor) else None,
+            verb="mediation_started",
+            note=f"M-{mediation.pk} {mediation.title}",
+        )
+    return mediation
+
+
+@transaction.atomic
+def session_schedule(*, mediation: Mediation, scheduled_at: datetime, venue: str, actor: Any) -> Session:
+    if mediation.status in (MediationStatus.WITHDRAWN, MediationStatus.FULFILLED):
+        raise MediationRuleError("The mediation is closed")
+    if not venue.strip():
+        raise MediationRuleError("Where is the session held?")
+    session = Session.objects.create(mediation=mediation, scheduled_at=scheduled_at, venue=venue.strip())
+    note = f"{timezone.localtime(scheduled_at):%d-%m-%Y %H:%M}, {venue.strip()}"
+    _event(mediation, actor=actor, verb="session_scheduled", note=note)
+    _tell_followers(
+        mediation,
+        key=f"med{mediation.pk}:session{session.pk}",
+        subject="Jadwal pertemuan mediasi",
+        body=note,
+        at=timezone.now(),
+    )
+    return session
+
+
+@transaction.atomic
+def session_record(
+    *, session: Session, actor: Any, attendees: str, attendee_count: int, women_count: int, minutes: str
+) -> Session:
+    """The session took place: who came and what was said. The first one starts the talks."""
+    if not minutes.strip():
+        raise MediationRuleError("A held session needs its minutes")
+    if women_count > attendee_count:
+        raise MediationRuleError("More women than people present")
+    mediation = session.mediation
+    session.held = True
+    session.attendees = attendees.strip()
+    session.attendee_count = attendee_count
+    session.women_count = women_count
+    session.minutes = minutes.strip()
+    session.save()
+    if mediation.status in (MediationStatus.PREPARING, MediationStatus.FAILED):
+        _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_started")
+        mediation.save()
+    _event(mediation, actor=actor, verb="session_held", note=f"{attendee_count} hadir: {minutes.strip()[:300]}")
+    return session
+
+
+@dataclass(frozen=True)
+class CommitmentInput:
+    description: str
+    owner: str
+    due_on: date
+    party: Party | None = None
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    mediation: Mediation,
+    actor: Any,
+    signed_on: date,
+    text: str,
+    signatories: str,
+    commitments: Sequence[CommitmentInput],
+) -> Agreement:
+    """The parties signed a kesepakatan damai; each commitment has an owner and a due date, to be followed up."""
+    if mediation.status != MediationStatus.IN_SESSION:
+        raise MediationRuleError("An agreement comes out of held sessions")
+    if not text.strip():
+        raise MediationRuleError("Write down what was agreed")
+    listed = [c for c in commitments if c.description.strip()]
+    if not listed:
+        raise MediationRuleError("An agreement needs at least one commitment to follow up")
+    for c in listed:
+        if not c.owner.strip():
+            raise MediationRuleError(f"Who is to do it: {c.description}")
+        if c.due_on < signed_on:
+            raise MediationRuleError(f"A commitment falls due after the signing: {c.description}")
+    agreement = Agreement.objects.create(
+        mediation=mediation,
+        signed_on=signed_on,
+        text=text.strip(),
+        signatories=signatories.strip(),
+        recorded_by=actor if _is_user(actor) else None,
+    )
+    for c in listed:
+        Commitment.objects.create(
+            agreement=agreement,
+            party=c.party,
+            description=c.description.strip()[:400],
+            owner=c.owner.strip()[:200],
+            due_on=c.due_on,
+        )
+    _move(mediation, MediationStatus.AGREED, actor=actor, verb="agreed", note=f"{len(listed)} komitmen")
+    mediation.outcome = text.strip()
+    mediation.save()
+    return agreement
+
+
+@transaction.atomic
+def mediation_end(*, mediation: Mediation, actor: Any, failed: bool, note: str) -> Mediation:
+    """No agreement (the case may go to court), or withdrawn."""
+    if not note.strip():
+        raise MediationRuleError("Say why")
+    to = MediationStatus.FAILED if failed else MediationStatus.WITHDRAWN
+    _move(mediation, to, actor=actor, verb="failed" if failed else "withdrawn", note=note.strip())
+    mediation.outcome = note.strip()
+    mediation.save()
+    return mediation
+
+
+@transaction.atomic
+def mediation_resume(*, mediation: Mediation, actor: Any, note: str) -> Mediation:
+    """Talks again (after a relapse, or another attempt after a failure)."""
+    if not note.strip():
+        raise MediationRuleError("Say why the talks resume")
+    _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_resumed", note=note.strip())
+    mediation.save()
+    return mediation
+
+
+@transaction.atomic
+def follow_up_record(
+    *, agreement: Agreement, actor: Any, visited_on: date, results: dict[int, Compliance], notes: str
+) -> FollowUp:
+    """A visit checks the commitments. A broken one is reported to the secretariat; when every commitment is
+    kept, the agreement is fulfilled."""
+    mediation = agreement.mediation
+    if visited_on < agreement.signed_on:
+        raise MediationRuleError("A follow-up comes after the signing")
+    commitments = {c.pk: c for c in agreement.commitments.all()}
+    unknown = set(results) - set(commitments)
+    if unknown:
+        raise MediationRuleError("Those commitments are not part of this agreement")
+    if not results:
+        raise MediationRuleError("Record at least one commitment's state")
+    follow_up = FollowUp.objects.create(
+        agreement=agreement,
+        visited_on=visited_on,
+        notes=notes.strip(),
+        visited_by=actor if _is_user(actor) else None,
+        results={str(k): str(v) for k, v in results.items()},
+    )
+    for pk, compliance in results.items():
+        commitment = commitments[pk]
+        commitment.compliance = compliance
+        commitment.checked_on = visited_on
+        commitment.save(update_fields=["compliance", "checked_on"])
+    counts = {c: sum(1 for v in results.values() if v == c) for c in Compliance}
+    summary = ", ".join(f"{Compliance(c).label}: {n}" for c, n in counts.items() if n)
+    _event(mediation, actor=actor, verb="follow_up", note=f"{visited_on:%d-%m-%Y}: {summary}")
+    broken = [commitments[pk] for pk, v in results.items() if v == Compliance.BROKEN]
+    if broken:
+        _tell_followers(
+            mediation,
+            key=f"med{mediation.pk}:fu{follow_up.pk}:broken",
+            subject="Komitmen dilanggar",
+            body="\n".join(f"- {c.description} ({c.owner})" for c in broken),
+            at=timezone.now(),
+            secretariat_too=True,
+        )
+    all_kept = all(c.compliance == Compliance.KEPT for c in Commitment.objects.filter(agreement=agreement))
+    if all_kept and mediation.status == MediationStatus.AGREED:
+        _move(mediation, MediationStatus.FULFILLED, actor=actor, verb="fulfilled", note="semua komitmen dipenuhi")
+        mediation.save()
+    return follow_up
+
+
+# ---- Relapse watch -----------------------------------------------------------------------------------------------
+
+
+def relapse_reason(mediation: Mediation, incident: Incident, text: str) -> str | None:
+    """The same parties (named in the incident), or the same kelurahan."""
+    named = [p.name for p in mediation.parties.all() if party_mentioned(p.name, text)]
+    if named:
+        return f"pihak yang sama: {', '.join(named)}"
+    if mediation.region_id is not None and incident.region_id == mediation.region_id:
+        return f"wilayah yang sama: {incident.region}"
+    return None
+
+
+def incident_changed(incident: Incident, at: datetime) -> None:
+    """Hook from triage (after the commit): a verified incident after an agreement, involving the same parties or
+    area, raises a flag on the mediation and on the kelurahan's risk, and tells the mediator and the secretariat."""
+    if incident.status != IncidentStatus.VERIFIED or incident.region_id is None:
+        return
+    happened = incident.occurred_at or at
+    watch_from = timezone.localdate(happened) - timedelta(days=settings.SIGAP_RELAPSE_WATCH_DAYS)
+    candidates = (
+        Mediation.objects.filter(
+            agreement__signed_on__lt=timezone.localdate(happened), agreement__signed_on__gte=watch_from
+        )
+        .exclude(incidents=incident)
+        .select_related("agreement", "region", "forum")
+    )
+    text = f"{incident.title} {incident.summary} " + " ".join(
+        g for g in incident.reports.values_list("groups_involved", flat=True) if g
+    )
+    for mediation in candidates.filter(Q(region=incident.region_id) | Q(parties__isnull=False)).distinct():
+        reason = relapse_reason(mediation, incident, text)
+        if reason is None or RelapseFlag.objects.filter(mediation=mediation, incident=incident).exists():
+            continue
+        with transaction.atomic():
+            RelapseFlag.objects.create(mediation=mediation, incident=incident, raised_at=at, reason=reason[:300])
+            _event(
+                mediation, actor=None, verb="relapse_flagged", note=f"#{incident.pk} {incident.title}: {reason}", at=at
+            )
+            area = mediation.region or incident.region
+            assert area is not None  # noqa: S101 - the incident has a region (checked above)
+            area_flag_raise(
+                region=area,
+                kind="relapse",
+                starts_on=timezone.localdate(happened),
+                days=settings.SIGAP_RELAPSE_FLAG_DAYS,
+                note=f"M-{mediation.pk}: {reason}",
+                source=f"mediation:{mediation.pk}:incident:{incident.pk}",
+            )
+            _tell_followers(
+                mediation,
+                key=f"med{mediation.pk}:relapse:i{incident.pk}",
+                subject="Kejadian baru setelah kesepakatan damai",
+                body=f"Kejadian #{incident.pk} ({reason}) setelah kesepakatan "
+                f"{mediation.agreement.signed_on:%d-%m-%Y}. Mohon ditinjau.",
+                at=at,
+                secretariat_too=True,
+            )
+
+
+@transaction.atomic
+def relapse_review(*, flag: RelapseFlag, actor: Any, note: str) -> RelapseFlag:
+    """The mediator looked at it: what it means for the agreement (the flag on the risk runs its course)."""
+    if not note.strip():
+        raise MediationRuleError("Write what the review found")
+    flag.reviewed_at = timezone.now()
+    flag.reviewed_by = actor if _is_user(actor) else None
+    flag.review_note = note.strip()
+    flag.save()
+    _event(flag.mediation, actor=actor, verb="relapse_reviewed", note=f"#{flag.incident_id}: {note.strip()}")
+    return flag
+
+
+def commitments_due(now: datetime | None = None) -> int:
+    """Commitments past their due date that no follow-up has checked: remind the mediator (once per commitment)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    queued = 0
+    due = Commitment.objects.filter(
+        compliance=Compliance.PENDING, due_on__lt=today, agreement__mediation__status=MediationStatus.AGREED
+    ).select_related("agreement__mediation__forum__organisation", "agreement__mediation__mediator")
+    for commitment in due:
+        mediation = commitment.agreement.mediation
+        queued += _tell_followers(
+            mediation,
+            key=f"commitment{commitment.pk}:due:{commitment.due_on.isoformat()}",
+            subject="Kunjungan tindak lanjut jatuh tempo",
+            body=f'Komitmen "{commitment.description}" ({commitment.owner}) jatuh tempo '
+            f"{commitment.due_on:%d-%m-%Y} dan belum diperiksa.",
+            at=now,
+        )
+    return queued

@@ -1,0 +1,237 @@
+"""Mediation from a case to a followed-up agreement, the relapse watch (on the mediation and on the kelurahan's
+risk), workload, and who may do what."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from sigap.cases import services as cases
+from sigap.cases.tests.factories import mailbox, reported, verify
+from sigap.conftest import BUGUL_LOR
+from sigap.directory.choices import PersonRole
+from sigap.directory.models import Person
+from sigap.mediation import services
+from sigap.mediation.choices import Compliance, ForumKind, MediationStatus
+from sigap.mediation.models import Forum, Mediation
+from sigap.mediation.selectors import workload
+from sigap.mediation.states import MediationTransitionError
+from sigap.notify.models import Notification
+from sigap.risk.models import AreaFlag, AreaRisk
+from sigap.risk.services import risk_refresh
+
+WIB = ZoneInfo("Asia/Jakarta")
+SIGNED = date(2020, 12, 12)
+AFTER = datetime(2020, 12, 20, 21, tzinfo=WIB)
+BEFORE = datetime(2020, 12, 10, 21, tzinfo=WIB)
+
+
+@pytest.fixture
+def forum(region, organisations):
+    kyai = Person.objects.create(name="KH. Abdul Hamid", role=PersonRole.TOKOH_AGAMA)
+    forum = Forum.objects.create(
+        name="Musyawarah Kelurahan Bugul Lor", kind=ForumKind.MUSYAWARAH, organisation=organisations["fkub"]
+    )
+    forum.areas.set([region(BUGUL_LOR)])
+    forum.facilitators.set([kyai])
+    return forum
+
+
+@pytest.fixture
+def case(region, personas, organisations):
+    incident = verify(
+        reported(
+            region(BUGUL_LOR),
+            "Pemuda dua RW saling serang usai pertandingan voli",
+            groups="Karang Taruna RW 05; Remaja RW 07",
+        ),
+        personas["analyst"],
+    )
+    return cases.case_open(
+        title="Perselisihan pemuda RW 05 dan RW 07",
+        lead_organisation=organisations["fkub"],
+        parties=["Karang Taruna RW 05", "Remaja RW 07"],
+        incidents=[incident],
+        actor=personas["analyst"],
+    )
+
+
+def open_mediation(case, forum, mediator):
+    return services.mediation_open(
+        title=case.title,
+        actor=mediator,
+        forum=forum,
+        cases=[case],
+        incidents=case.incidents.all(),
+        facilitators=forum.facilitators.all(),
+        mediator=mediator,
+        parties=[
+            services.PartyInput("Karang Taruna RW 05", "Sdr. Fajar"),
+            services.PartyInput("Remaja RW 07", "Sdr. Bagus"),
+        ],
+    )
+
+
+def agree(mediation, mediator):
+    session = services.session_schedule(
+        mediation=mediation, scheduled_at=datetime(2020, 12, 11, 19, tzinfo=WIB), venue="Balai RW 05", actor=mediator
+    )
+    services.session_record(
+        session=session,
+        actor=mediator,
+        attendees="Fajar\nBagus\nKH. Abdul Hamid",
+        attendee_count=14,
+        women_count=4,
+        minutes="Kedua pihak menyampaikan duduk perkara",
+    )
+    return services.agreement_record(
+        mediation=Mediation.objects.get(pk=mediation.pk),
+        actor=mediator,
+        signed_on=SIGNED,
+        text="Kedua kelompok saling memaafkan dan menjaga ketertiban",
+        signatories="Fajar, Bagus, Lurah Bugul Lor",
+        commitments=[
+            services.CommitmentInput(
+                "Tidak membawa senjata tajam saat pertandingan", "Karang Taruna RW 05", SIGNED + timedelta(days=14)
+            ),
+            services.CommitmentInput(
+                "Ronda bersama dua RW setiap Sabtu", "Ketua RW 05 dan RW 07", SIGNED + timedelta(days=30)
+            ),
+        ],
+    )
+
+
+@pytest.mark.django_db
+def test_a_mediation_needs_two_parties_and_an_agreement_needs_its_commitments(case, forum, personas):
+    mediator = personas["mediator"]
+    with pytest.raises(services.MediationRuleError, match="two parties"):
+        services.mediation_open(title="x", actor=mediator, parties=[services.PartyInput("Satu pihak")])
+    mediation = open_mediation(case, forum, mediator)
+    assert mediation.region == case.region and case.events.filter(verb="mediation_started").exists()
+    with pytest.raises(services.MediationRuleError, match="held sessions"):
+        services.agreement_record(
+            mediation=mediation,
+            actor=mediator,
+            signed_on=SIGNED,
+            text="x",
+            signatories="",
+            commitments=[services.CommitmentInput("y", "z", SIGNED)],
+        )
+    services.mediation_end(mediation=mediation, actor=mediator, failed=False, note="Para pihak berdamai sendiri")
+    with pytest.raises(MediationTransitionError):
+        services.mediation_resume(mediation=mediation, actor=mediator, note="x")
+
+
+@pytest.mark.django_db
+def test_from_sessions_to_a_fulfilled_agreement(case, forum, personas, organisations):
+    mediator = personas["mediator"]
+    mailbox(organisations["fkub"], "fkub@example.org")
+    mailbox(organisations["kesbangpol"], "sekretariat@kesbangpol.example")
+    mediation = open_mediation(case, forum, mediator)
+    agreement = agree(mediation, mediator)
+    mediation.refresh_from_db()
+    assert mediation.status == MediationStatus.AGREED
+    assert Notification.objects.filter(subject__contains="Jadwal pertemuan").exists()
+    first, second = agreement.commitments.all()
+    # a commitment past due and not checked: the mediator's organisation is reminded
+    assert services.commitments_due(datetime(2020, 12, 28, 8, tzinfo=WIB)) == 1
+    services.follow_up_record(
+        agreement=agreement,
+        actor=mediator,
+        visited_on=date(2020, 12, 28),
+        results={first.pk: Compliance.KEPT, second.pk: Compliance.BROKEN},
+        notes="Ronda RW 07 belum jalan",
+    )
+    assert Notification.objects.filter(subject__contains="Komitmen dilanggar").count() == 2  # FKUB + secretariat
+    mediation.refresh_from_db()
+    assert mediation.status == MediationStatus.AGREED
+    with pytest.raises(services.MediationRuleError):
+        services.follow_up_record(
+            agreement=agreement,
+            actor=mediator,
+            visited_on=date(2020, 12, 1),
+            results={first.pk: Compliance.KEPT},
+            notes="",
+        )
+    services.follow_up_record(
+        agreement=agreement,
+        actor=mediator,
+        visited_on=date(2021, 1, 16),
+        results={second.pk: Compliance.KEPT},
+        notes="Ronda berjalan",
+    )
+    mediation.refresh_from_db()
+    assert mediation.status == MediationStatus.FULFILLED and mediation.closed_at is not None
+    verbs = list(mediation.events.values_list("verb", flat=True))
+    assert verbs == [
+        "opened",
+        "session_scheduled",
+        "talks_started",
+        "session_held",
+        "agreed",
+        "follow_up",
+        "follow_up",
+        "fulfilled",
+    ]
+    by_mediator, by_facilitator = workload(Mediation.objects.all())
+    assert (by_mediator[0].fulfilled, by_mediator[0].sessions_held) == (1, 1)
+    assert str(by_facilitator[0].who) == "KH. Abdul Hamid"
+
+
+@pytest.mark.django_db
+def test_a_new_incident_of_the_same_parties_after_the_agreement_flags_the_mediation_and_the_risk(
+    case, forum, personas, region, django_capture_on_commit_callbacks
+):
+    mediator, analyst = personas["mediator"], personas["analyst"]
+    mediation = open_mediation(case, forum, mediator)
+    agree(mediation, mediator)
+    elsewhere = region("35.75.01.1001")
+    with django_capture_on_commit_callbacks(execute=True):
+        relapse = verify(
+            reported(elsewhere, "Remaja RW 07 menghadang anggota Karang Taruna RW 05 di jalan", at=AFTER),
+            analyst,
+            AFTER,
+        )
+    flag = mediation.relapses.get()
+    assert flag.incident == relapse and "pihak yang sama" in flag.reason
+    area_flag = AreaFlag.objects.get()
+    assert area_flag.region.code == BUGUL_LOR and area_flag.kind == "relapse"
+    risk_refresh(case.city, area_flag.starts_on)
+    assessed = AreaRisk.objects.get(region__code=BUGUL_LOR, day=area_flag.starts_on)
+    structural = next(d for d in assessed.drivers if d["code"] == "structural")
+    assert "relapse:1" in structural["notes"]
+    services.relapse_review(flag=flag, actor=mediator, note="Perorangan, bukan kelompok; kesepakatan tetap")
+    assert mediation.events.filter(verb="relapse_reviewed").exists()
+
+
+@pytest.mark.django_db
+def test_incidents_before_the_agreement_or_of_other_people_raise_no_flag(
+    case, forum, personas, region, django_capture_on_commit_callbacks
+):
+    mediation = open_mediation(case, forum, personas["mediator"])
+    agree(mediation, personas["mediator"])
+    with django_capture_on_commit_callbacks(execute=True):
+        other = reported(region("35.75.01.1001"), "Pedagang pasar Gadingrejo protes retribusi", at=AFTER)
+        verify(other, personas["analyst"], AFTER)
+        before = reported(region(BUGUL_LOR), "Karang Taruna RW 05 ribut dengan Remaja RW 07", at=BEFORE)
+        verify(before, personas["analyst"], BEFORE)
+    assert not mediation.relapses.exists() and not AreaFlag.objects.exists()
+
+
+@pytest.mark.django_db
+def test_who_may_run_a_mediation(case, forum, personas, client):
+    mediation = open_mediation(case, forum, personas["mediator"])
+    client.force_login(personas["leadership"])
+    assert client.get(reverse("mediation:detail", args=[mediation.pk])).status_code == 200
+    assert client.post(reverse("mediation:act", args=[mediation.pk, "gagal"]), {"note": "x"}).status_code == 403
+    client.force_login(personas["trusted_reporter"])
+    assert client.get(reverse("mediation:list")).status_code == 403
+    client.force_login(personas["mediator"])
+    page = client.get(reverse("mediation:list")).content.decode()
+    assert "KH. Abdul Hamid" in page and case.title in page
+    client.post(
+        reverse("mediation:act", args=[mediation.pk, "jadwal"]),
+        {"scheduled_at": "2020-12-11T19:00", "venue": "Balai RW 05"},
+    )
+    assert mediation.sessions.count() == 1

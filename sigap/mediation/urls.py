@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sigap.mediation import views
+
+app_name = "mediation"
+urlpatterns = [
+    path("mediasi/", views.mediation_list, name="list"),
+    path("mediasi/forum/", views.forum_list, name="forums"),
+    path("mediasi/baru/", views.mediation_new, name="new"),
+    path("mediasi/<int:pk>/", views.mediation_detail, name="detail"),
+    path("mediasi/<int:pk>/<slug:action>/", views.mediation_act, name="act"),
+]

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from sigap.cases.models import Case
+from sigap.core.roles import STAFF_ROLES, Role, role_of
+from sigap.mediation import forms as f
+from sigap.mediation import services
+from sigap.mediation.models import Forum, Mediation, RelapseFlag
+from sigap.mediation.selectors import status_counts, workload
+from sigap.mediation.states import MediationTransitionError
+from sigap.triage.models import Incident
+
+# Analysts and mediators run mediations; responders and leadership read them.
+MEDIATION_ROLES = {Role.ADMIN, Role.ANALYST, Role.MEDIATOR}
+
+
+def _errors(form: Any) -> str:
+    return "; ".join(" ".join(str(e) for e in errs) for errs in form.errors.values())
+
+
+def _staff(request: HttpRequest) -> None:
+    if role_of(request.user) not in STAFF_ROLES:
+        raise PermissionDenied
+
+
+def _runs(request: HttpRequest) -> None:
+    if role_of(request.user) not in MEDIATION_ROLES:
+        raise PermissionDenied
+
+
+@login_required
+def mediation_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    visible = Mediation.objects.visible_to(request.user)
+    by_mediator, by_facilitator = workload(visible)
+    context = {
+        "active": visible.active().select_related("forum", "region"),
+        "closed": visible.exclude(pk__in=visible.active()).select_related("forum")[:50],
+        "by_mediator": by_mediator,
+        "by_facilitator": by_facilitator,
+        "counts": status_counts(visible),
+        "can_run": role_of(request.user) in MEDIATION_ROLES,
+        "open_relapses": RelapseFlag.objects.filter(mediation__in=visible, reviewed_at=None).select_related(
+            "mediation", "incident"
+        ),
+    }
+    return render(request, "mediation/list.html", context)
+
+
+@login_required
+def forum_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form = f.ForumForm(request.POST or None)
+    if request.method == "POST":
+        _runs(request)
+        if form.is_valid():
+            services.forum_save(
+                forum=form.save(commit=False),
+                actor=request.user,
+                areas=form.cleaned_data["areas"],
+                facilitators=form.cleaned_data["facilitators"],
+            )
+            messages.success(request, _("Forum saved."))
+            return redirect("mediation:forums")
+    forums = (
+        Forum.objects.visible_to(request.user).prefetch_related("areas", "facilitators").select_related("organisation")
+    )
+    context = {"forums": forums, "form": form, "can_run": role_of(request.user) in MEDIATION_ROLES}
+    return render(request, "mediation/forums.html", context)
+
+
+@login_required
+def mediation_new(request: HttpRequest) -> HttpResponse:
+    _runs(request)
+    source = request.GET if request.method == "GET" else request.POST
+    case = Case.objects.visible_to(request.user).filter(pk=source.get("case") or 0).first()
+    incident = Incident.objects.visible_to(request.user).filter(pk=source.get("incident") or 0).first()
+    if request.method == "POST":
+        form = f.MediationOpenForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            incidents = [incident] if incident else list(case.incidents.all()) if case else []
+            try:
+                mediation = services.mediation_open(
+                    title=d["title"],
+                    actor=request.user,
+                    parties=[services.PartyInput(n, r) for n, r in form.parties()],
+                    forum=d["forum"],
+                    region=d["region"],
+                    incidents=incidents,
+                    cases=[case] if case else [],
+                    facilitators=d["facilitators"],
+                    mediator=request.user if role_of(request.user) == Role.MEDIATOR else None,
+                )
+            except services.MediationRuleError as exc:
+                messages.error(request, _("Not started: %(why)s") % {"why": exc})
+            else:
+                messages.success(request, _("Mediation started."))
+                return redirect("mediation:detail", pk=mediation.pk)
+    else:
+        initial: dict[str, Any] = {"title": case.title if case else incident.title if incident else ""}
+        parties = case.parties if case else []
+        for i, name in enumerate(parties[: f.MAX_PARTIES]):
+            initial[f"party_{i}"] = name
+        if case and case.region_id:
+            initial["region"] = case.region_id
+        form = f.MediationOpenForm(initial=initial)
+    return render(request, "mediation/new.html", {"form": form, "case": case, "incident": incident})
+
+
+@login_required
+def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
+    agreement = getattr(mediation, "agreement", None)
+    context = {
+        "m": mediation,
+        "parties": mediation.parties.all(),
+        "sessions": mediation.sessions.all(),
+        "agreement": agreement,
+        "commitments": agreement.commitments.select_related("party") if agreement else [],
+        "follow_ups": agreement.follow_ups.select_related("visited_by") if agreement else [],
+        "relapses": mediation.relapses.select_related("incident"),
+        "events": mediation.events.select_related("actor"),
+        "can_run": role_of(request.user) in MEDIATION_ROLES,
+        "session_form": f.SessionForm(),
+        "record_form": f.SessionRecordForm(),
+        "agreement_form": f.AgreementForm(mediation=mediation) if agreement is None else None,
+        "follow_up_form": f.FollowUpForm(agreement=agreement) if agreement else None,
+    }
+    return render(request, "mediation/detail.html", context)
+
+
+@login_required
+@require_POST
+def mediation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _runs(request)
+    mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
+    try:
+        messages.success(request, _run(request, mediation, action))
+    except MediationTransitionError:
+        messages.error(request, _("That step is not possible from the mediation's present status."))
+    except services.MediationRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("mediation:detail", pk=pk)
+
+
+def _valid(form: Any) -> Any:
+    if not form.is_valid():
+        raise services.MediationRuleError(_errors(form))
+    return form.cleaned_data
+
+
+def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
+    user = request.user
+    if action == "jadwal":
+        d = _valid(f.SessionForm(request.POST))
+        services.session_schedule(mediation=mediation, scheduled_at=d["scheduled_at"], venue=d["venue"], actor=user)
+        return _("Session scheduled; the followers have been told.")
+    if action == "pertemuan":
+        session = get_object_or_404(mediation.sessions, pk=request.POST.get("session") or 0)
+        d = _valid(f.SessionRecordForm(request.POST))
+        services.session_record(
+            session=session,
+            actor=user,
+            attendees=d["attendees"],
+            attendee_count=d["attendee_count"],
+            women_count=d["women_count"],
+            minutes=d["minutes"],
+        )
+        return _("Session recorded.")
+    if action == "kesepakatan":
+        form = f.AgreementForm(request.POST, mediation=mediation)
+        d = _valid(form)
+        parties = {str(p.pk): p for p in mediation.parties.all()}
+        services.agreement_record(
+            mediation=mediation,
+            actor=user,
+            signed_on=d["signed_on"],
+            text=d["text"],
+            signatories=d["signatories"],
+            commitments=[services.CommitmentInput(t, o, due, parties.get(p)) for t, p, o, due in form.rows()],
+        )
+        return _("Agreement recorded; its commitments will be followed up.")
+    if action == "tindak-lanjut":
+        agreement = getattr(mediation, "agreement", None)
+        if agreement is None:
+            raise services.MediationRuleError(_("There is no agreement yet."))
+        follow_up = f.FollowUpForm(request.POST, agreement=agreement)
+        d = _valid(follow_up)
+        services.follow_up_record(
+            agreement=agreement, actor=user, visited_on=d["visited_on"], results=follow_up.results(), notes=d["notes"]
+        )
+        return _("Follow-up recorded.")
+    if action in ("gagal", "tarik", "lanjut"):
+        d = _valid(f.NoteForm(request.POST))
+        if action == "lanjut":
+            services.mediation_resume(mediation=mediation, actor=user, note=d["note"])
+        else:
+            services.mediation_end(mediation=mediation, actor=user, failed=action == "gagal", note=d["note"])
+        return _("Saved.")
+    if action == "tinjau-kambuh":
+        flag = get_object_or_404(mediation.relapses, pk=request.POST.get("flag") or 0)
+        d = _valid(f.NoteForm(request.POST))
+        services.relapse_review(flag=flag, actor=user, note=d["note"])
+        return _("Review recorded.")
+    raise PermissionDenied
