@@ -1,0 +1,115 @@
+"""Meetings whose decisions become tasks, the contact log, and the action plan with its four-monthly report."""
+
+from datetime import date, datetime
+from io import BytesIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from sigap.cases.models import Task
+from sigap.coordination import services
+from sigap.coordination.choices import PlanPart
+from sigap.coordination.models import ContactLog, Meeting
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.mark.django_db
+def test_a_meeting_decision_becomes_a_task_with_an_owner(client, personas, organisations):
+    client.force_login(personas["analyst"])
+    response = client.post(
+        reverse("coordination:meetings"),
+        {
+            "kind": "rakor",
+            "title": "Rakor pengamanan pemungutan suara",
+            "held_at": "2020-12-07T09:00",
+            "venue": "Ruang Untung Suropati",
+            "chaired_by": "Wali Kota",
+            "attendee_count": "23",
+            "organisations": [organisations["polsek_panggungrejo"].pk, organisations["kesbangpol"].pk],
+            "decisions": "Patroli gabungan di TPS rawan\nSosialisasi anti hoaks lewat RT/RW",
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and meeting.decisions.count() == 2
+    decision = meeting.decisions.first()
+    client.post(
+        reverse("coordination:decision_task", args=[decision.pk]),
+        {"owner": organisations["polsek_panggungrejo"].pk, "due": "2020-12-08T18:00"},
+    )
+    task = Task.objects.get()
+    assert (
+        task.title == "Patroli gabungan di TPS rawan"
+        and task.owner_organisation == organisations["polsek_panggungrejo"]
+    )
+    with pytest.raises(services.CoordinationError):
+        services.decision_to_task(
+            decision=decision, owner=organisations["kesbangpol"], due_at=task.due_at, actor=personas["analyst"]
+        )
+    client.force_login(personas["responder"])  # responders read meetings, do not record them
+    assert client.get(reverse("coordination:meeting", args=[meeting.pk])).status_code == 200
+    assert client.post(reverse("coordination:meetings"), {"title": "x"}).status_code == 403
+    assert "Patroli gabungan" in client.get(reverse("cases:tasks")).content.decode()
+
+
+@pytest.mark.django_db
+def test_contacts_between_stakeholders_are_logged(client, personas, organisations):
+    client.force_login(personas["responder"])
+    client.post(
+        reverse("coordination:contacts"),
+        {
+            "at": "2020-12-06T20:15",
+            "organisation": organisations["polsek_panggungrejo"].pk,
+            "counterpart": "Ketua RW 05 Bugul Lor",
+            "channel": "phone",
+            "summary": "Minta warga tidak terpancing isu",
+            "incident_ids": "",
+        },
+    )
+    contact = ContactLog.objects.get()
+    assert contact.recorded_by == personas["responder"] and contact.channel == "phone"
+    bad = client.post(
+        reverse("coordination:contacts"), {"at": "kemarin", "counterpart": "", "channel": "x", "summary": ""}
+    )
+    assert bad.status_code == 200 and ContactLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_four_monthly_report_shows_progress_as_of_the_end_of_its_period(client, personas, organisations):
+    analyst = personas["analyst"]
+    item = services.plan_item_add(
+        year=2020,
+        part=PlanPart.PENCEGAHAN,
+        action="Pemetaan kelurahan rawan Pilkada",
+        owner=organisations["kesbangpol"],
+        target="34 kelurahan terpetakan",
+        actor=analyst,
+    )
+    services.plan_item_add(
+        year=2020,
+        part=PlanPart.PEMULIHAN,
+        action="Dialog pasca-Pilkada",
+        owner=organisations["fkub"],
+        target="4 kecamatan",
+        actor=analyst,
+    )
+    services.plan_progress_record(
+        item=item, on=date(2020, 7, 20), progress=40, note="Gadingrejo dan Purworejo", actor=analyst
+    )
+    services.plan_progress_record(item=item, on=date(2020, 10, 2), progress=100, note="Semua kecamatan", actor=analyst)
+    with pytest.raises(services.CoordinationError):
+        services.plan_progress_record(item=item, on=date(2020, 10, 3), progress=140, note="x", actor=analyst)
+    Meeting.objects.create(title="Rakor", held_at=datetime(2020, 6, 3, 9, tzinfo=WIB))
+    b08 = services.plan_report(2020, "B.08")
+    assert [r.progress for r in b08.rows] == [40, 0] and b08.achievement == 20.0 and b08.meetings == 1
+    assert b08.rows[0].done_in_period == ["20-07-2020: Gadingrejo dan Purworejo"]
+    assert services.plan_report(2020, "B.12").rows[0].progress == 100
+    client.force_login(personas["leadership"])
+    response = client.get(reverse("coordination:plan_report_xlsx", args=[2020, "B.08"]))
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert response["Content-Disposition"].endswith('RAT-2020-B.08.xlsx"')
+    assert sheet["C6"].value == "Pemetaan kelurahan rawan Pilkada" and sheet["F6"].value == 40
+    assert "B.08" in sheet["A2"].value
+    assert client.get(reverse("coordination:plan_report", args=[2020, "B.05"])).status_code == 404
