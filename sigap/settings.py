@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "sigap.risk",
     "sigap.alerts",
     "sigap.notify",
+    "sigap.cases",
+    "sigap.mediation",
+    "sigap.coordination",
     "sigap.home",
     "sigap.demo",
 ]
@@ -220,8 +223,25 @@ SIGAP_PUBLIC_URL = env_str("SIGAP_PUBLIC_URL", "")
 # The triage text classifier, built by `sigap triage train` from data shipped in the repository.
 SIGAP_TEXT_MODEL_PATH = Path(env_str("SIGAP_TEXT_MODEL_PATH", str(DATA_DIR / "models" / "textmodel.joblib")))
 
-# Verification: the clock an incident shows in the analysts' queue.
+# The end-to-end clock, in working days (Monday-Friday by SIGAP_WORKWEEK, less the PublicHoliday rows): verify a
+# report, the lead organisation acknowledges the case, takes its first action, resolves it. LAPOR!'s 3 and 5 days
+# are the defaults. Urgent incidents (urgency high or critical) must be verified within SIGAP_VERIFY_TARGET_HOURS.
 SIGAP_VERIFY_TARGET_HOURS = env_int("SIGAP_VERIFY_TARGET_HOURS", 24)
+SIGAP_WORKWEEK = [int(x) for x in env_list("SIGAP_WORKWEEK", ["0", "1", "2", "3", "4"])]
+SIGAP_CLOCK_VERIFY_DAYS = env_int("SIGAP_CLOCK_VERIFY_DAYS", 3)
+SIGAP_CLOCK_ACK_DAYS = env_int("SIGAP_CLOCK_ACK_DAYS", 1)
+SIGAP_CLOCK_ACT_DAYS = env_int("SIGAP_CLOCK_ACT_DAYS", 5)
+SIGAP_CLOCK_RESOLVE_DAYS = env_int("SIGAP_CLOCK_RESOLVE_DAYS", 20)
+# A verified incident about the parties or the place and kind of problem of a case resolved within this many days
+# reopens it (and joins open cases at any time).
+SIGAP_CASE_REOPEN_DAYS = env_int("SIGAP_CASE_REOPEN_DAYS", 90)
+# While a Status Keadaan Konflik is in force, a progress report to the Gubernur falls due this often (the law sets
+# the duty, UU 7/2012 Ps 23, not the cadence).
+SIGAP_STATUS_REPORT_EVERY_DAYS = env_int("SIGAP_STATUS_REPORT_EVERY_DAYS", 7)
+# Relapse watch: a verified incident with the parties or in the area of a peace agreement signed within this many
+# days flags the mediation, and the kelurahan's risk for SIGAP_RELAPSE_FLAG_DAYS.
+SIGAP_RELAPSE_WATCH_DAYS = env_int("SIGAP_RELAPSE_WATCH_DAYS", 365)
+SIGAP_RELAPSE_FLAG_DAYS = env_int("SIGAP_RELAPSE_FLAG_DAYS", 30)
 
 # Early warning. Lowest scores (0-100) of Waspada, Siaga and Awas: a local ladder, shown on the risk page.
 SIGAP_RISK_THRESHOLDS = [float(x) for x in env_list("SIGAP_RISK_THRESHOLDS", ["20", "40", "65"])]

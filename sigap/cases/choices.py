@@ -27,7 +27,7 @@ class TaskStatus(models.TextChoices):
 class Stage(models.TextChoices):
     """The stages of the end-to-end clock, in order."""
 
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", _("Report received")
     VERIFIED = "verified", _("Verified")
     DISPOSED = "disposed", _("Handed to the lead organisation")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged by the lead organisation")

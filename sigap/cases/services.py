@@ -59,7 +59,7 @@ def _event(case: Case, *, at: datetime, actor: Any, verb: str, note: str = "", t
         at=at,
         actor=actor if _is_user(actor) else None,
         verb=verb,
-        from_status=case.status if to_status else "",
+        from_status=case.status if to_status and verb != "opened" else "",
         to_status=to_status,
         note=note,
     )

@@ -153,11 +153,37 @@ def _early_warning(user: User) -> dict[str, Any]:
     }
 
 
+def _handling(user: User) -> dict[str, Any]:
+    """The response side of every staff home: cases and tasks to act on, proposals to confirm, a status to consider."""
+    from django.utils import timezone
+
+    from sigap.cases.choices import CaseStatus
+    from sigap.cases.models import Case, Task
+    from sigap.cases.selectors import status_in_force, status_prompts
+
+    role = role_of(user)
+    cases = Case.objects.visible_to(user).open().select_related("lead_organisation").order_by("act_due_at")
+    if role in (Role.RESPONDER, Role.MEDIATOR):
+        tasks = Task.objects.visible_to(user).open().filter(owner_organisation=user.organisation_id)
+    else:
+        tasks = Task.objects.none()
+    citywide = role in (Role.ADMIN, Role.ANALYST, Role.LEADERSHIP)
+    return {
+        "my_cases": list(cases[:10]),
+        "my_case_count": cases.count(),
+        "my_tasks": list(tasks.select_related("case").order_by("due_at")[:10]),
+        "to_confirm": list(cases.filter(status=CaseStatus.RESOLUTION_PROPOSED)[:10]) if citywide else [],
+        "status_prompts": status_prompts() if citywide else [],
+        "status_in_force": status_in_force() if citywide else None,
+        "handling_now": timezone.now(),
+    }
+
+
 def home_for(user: User) -> Home:
     role = role_of(user)
     if role is None:
         raise PermissionError("home_for needs a signed-in user")
     context = _BUILDERS[role](user)
     if role != Role.TRUSTED_REPORTER:
-        context |= _early_warning(user)
+        context |= _early_warning(user) | _handling(user)
     return Home(role=role, template=f"home/role_{role.value}.html", context=context)

@@ -53,7 +53,7 @@ def _event(
         at=at or timezone.now(),
         actor=actor if _is_user(actor) else None,
         verb=verb,
-        from_status=mediation.status if to_status else "",
+        from_status=mediation.status if to_status and verb != "opened" else "",
         to_status=to_status,
         note=note,
     )

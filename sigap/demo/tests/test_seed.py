@@ -4,10 +4,15 @@ from django.db.models import Count
 from sigap.accounts.models import User
 from sigap.alerts.choices import AlertKind, AlertState
 from sigap.alerts.models import Alert, AlertEvent
+from sigap.cases.choices import CaseStatus, TaskStatus
+from sigap.cases.models import Case, StatusConsideration
+from sigap.coordination.models import Meeting, PlanItem
 from sigap.core.roles import Role
 from sigap.demo.generator import seed_demo
 from sigap.directory.models import Organisation, TeamMembership
 from sigap.intake.models import Report
+from sigap.mediation.choices import MediationStatus
+from sigap.mediation.models import RelapseFlag
 from sigap.notify.models import Channel, Notification, RoutingRule
 from sigap.regions.selectors import region_at_point
 from sigap.risk.choices import RiskLevel
@@ -50,6 +55,20 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     # Every alert was queued for the analyst and Polres in the app, in the transaction that raised it.
     alerts_notified = Notification.objects.filter(purpose="alert").values("alert").distinct().count()
     assert alerts_notified == Alert.objects.count()
+
+    # Response until resolved: a case with tasks, resolved through a mediation whose agreement is followed up.
+    resolved = Case.objects.filter(status=CaseStatus.RESOLVED, tasks__isnull=False, mediations__isnull=False)
+    showcase = resolved.distinct().get()
+    assert not showcase.tasks.filter(status=TaskStatus.OPEN).exists()
+    assert showcase.incidents.get().status == IncidentStatus.RESOLVED
+    agreed = showcase.mediations.get()
+    assert agreed.status == MediationStatus.FULFILLED and agreed.agreement.follow_ups.count() == 2
+    # The Trajeng clashes broke an earlier agreement: the mediation and the kelurahan's risk are flagged.
+    assert RelapseFlag.objects.filter(mediation__region__name="Trajeng").exists()
+    trajeng = AreaRisk.objects.get(region__name="Trajeng", day="2020-12-10")
+    assert any("relapse:1" in d.get("notes", []) for d in trajeng.drivers)
+    assert Case.objects.exclude(status=CaseStatus.RESOLVED).exists() and Meeting.objects.count() == 2
+    assert PlanItem.objects.filter(year=2020).count() >= 4 and StatusConsideration.objects.exists()
 
     again = seed_demo(seed=7)
     assert not again.created
