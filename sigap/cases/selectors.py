@@ -6,13 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from sigap.alerts.choices import AlertKind
 from sigap.alerts.models import Alert
 from sigap.cases.models import Case, ConflictStatus, StatusConsideration, Task
 from sigap.cases.services import case_clock
+from sigap.intake.models import Report
 from sigap.triage.models import Incident
+
+# What the clock needs of each report: when it came in.
+RECEIPTS = Prefetch("incidents__reports", queryset=Report.objects.only("id", "incident_id", "received_at"))
 
 
 @dataclass
@@ -36,7 +41,7 @@ def breach_board(user: Any, now: datetime | None = None) -> list[OrgBreaches]:
         Case.objects.visible_to(user)
         .open()
         .select_related("lead_organisation")
-        .prefetch_related("incidents__reports", "alerts")
+        .prefetch_related(RECEIPTS, "alerts")
     )
     for case in cases:
         row = rows.setdefault(case.lead_organisation_id, OrgBreaches(case.lead_organisation))

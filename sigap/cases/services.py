@@ -478,7 +478,7 @@ def incident_changed(incident: Incident, at: datetime) -> None:
 def case_clock(case: Case) -> list[rules.StageClock]:
     """Receipt -> verification -> disposition -> acknowledgement -> first action -> resolution, with deadlines."""
     incidents = list(case.incidents.all())
-    received = [r for i in incidents for r in i.reports.values_list("received_at", flat=True)]
+    received = [r.received_at for i in incidents for r in i.reports.all()]  # prefetched by the lists
     first_received = min(received) if received else None
     if first_received is None:
         triggered = [a.triggered_at for a in case.alerts.all()]
