@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from sigap.alerts.choices import AlertKind
 from sigap.alerts.models import Alert
+from sigap.cases.choices import Stage
 from sigap.cases.models import Case, ConflictStatus, StatusConsideration, Task
 from sigap.cases.services import case_clock
 from sigap.intake.models import Report
@@ -27,6 +28,9 @@ class OrgBreaches:
     late_cases: list[tuple[Case, list[str]]] = field(default_factory=list)
     late_tasks: list[Task] = field(default_factory=list)
 
+    def late_cases_in_words(self) -> list[tuple[Case, list[str]]]:
+        return [(case, [str(Stage(s).label) for s in stages]) for case, stages in self.late_cases]
+
     @property
     def breaches(self) -> int:
         return len(self.late_cases) + len(self.late_tasks)
@@ -38,10 +42,7 @@ def breach_board(user: Any, now: datetime | None = None) -> list[OrgBreaches]:
     now = now or timezone.now()
     rows: dict[int, OrgBreaches] = {}
     cases = (
-        Case.objects.visible_to(user)
-        .open()
-        .select_related("lead_organisation")
-        .prefetch_related(RECEIPTS, "alerts")
+        Case.objects.visible_to(user).open().select_related("lead_organisation").prefetch_related(RECEIPTS, "alerts")
     )
     for case in cases:
         row = rows.setdefault(case.lead_organisation_id, OrgBreaches(case.lead_organisation))

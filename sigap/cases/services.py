@@ -170,6 +170,7 @@ def case_open(
 def case_reassign(*, case: Case, lead: Organisation, actor: Any, reason: str) -> Case:
     """Another organisation leads; the previous lead keeps supporting. A case nobody has acted on yet starts its
     acknowledgement and first-action clock again for the new lead."""
+    case = Case.objects.select_for_update().get(pk=case.pk)  # the caller's copy may be stale
     if case.status == CaseStatus.RESOLVED:
         raise CaseRuleError("Reopen the case before changing its lead")
     if not reason.strip():
@@ -237,6 +238,7 @@ def case_update(
     *, case: Case, actor: Any, reason: str, phase: CasePhase | None = None, resolve_by: datetime | None = None
 ) -> Case:
     """The phase moves on (pencegahan -> penghentian -> pemulihan) or the target date changes, with a reason."""
+    case = Case.objects.select_for_update().get(pk=case.pk)  # the caller's copy may be stale
     changes = []
     if phase is not None and phase != case.phase:
         changes.append(f"fase: {CasePhase(case.phase).label} \u2192 {phase.label}")
@@ -397,6 +399,7 @@ def _day(moment: datetime) -> str:
 @transaction.atomic
 def task_finish(*, task: Task, actor: Any, done: bool, note: str, at: datetime | None = None) -> Task:
     """Done (with what was done) or cancelled (with why)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)  # the caller's copy may be stale
     at = at or timezone.now()
     if task.status != TaskStatus.OPEN:
         raise CaseRuleError("The task is already finished")
@@ -635,7 +638,8 @@ def status_declare(
 
 
 @transaction.atomic
-def status_extend(*, status: ConflictStatus, decided_on: date, extended_to: date, actor: Any, reason: str) -> None:
+def status_extend(*, status: ConflictStatus, decided_on: date, extended_to: date, actor: Any, reason: str) -> ConflictStatus:
+    status = ConflictStatus.objects.select_for_update().get(pk=status.pk)
     if status.revoked_on is not None:
         raise rules.StatusRuleError("A revoked status cannot be extended")
     rules.check_extension(
@@ -648,10 +652,12 @@ def status_extend(*, status: ConflictStatus, decided_on: date, extended_to: date
     status.extended_to = extended_to
     status.save()
     _status_event(status, actor=actor, verb="extended", note=f"s.d. {extended_to:%d-%m-%Y}: {reason}")
+    return status
 
 
 @transaction.atomic
-def status_revoke(*, status: ConflictStatus, revoked_on: date, actor: Any, reason: str) -> None:
+def status_revoke(*, status: ConflictStatus, revoked_on: date, actor: Any, reason: str) -> ConflictStatus:
+    status = ConflictStatus.objects.select_for_update().get(pk=status.pk)
     if status.revoked_on is not None:
         raise rules.StatusRuleError("The status is already revoked")
     if not reason.strip():
@@ -661,6 +667,7 @@ def status_revoke(*, status: ConflictStatus, revoked_on: date, actor: Any, reaso
     status.revocation_reason = reason.strip()
     status.save()
     _status_event(status, actor=actor, verb="revoked", note=reason.strip())
+    return status
 
 
 @transaction.atomic

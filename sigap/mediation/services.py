@@ -203,7 +203,7 @@ def session_record(
         raise MediationRuleError("A held session needs its minutes")
     if women_count > attendee_count:
         raise MediationRuleError("More women than people present")
-    mediation = session.mediation
+    mediation = Mediation.objects.select_for_update().get(pk=session.mediation_id)
     session.held = True
     session.attendees = attendees.strip()
     session.attendee_count = attendee_count
@@ -236,6 +236,7 @@ def agreement_record(
     commitments: Sequence[CommitmentInput],
 ) -> Agreement:
     """The parties signed a kesepakatan damai; each commitment has an owner and a due date, to be followed up."""
+    mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if mediation.status != MediationStatus.IN_SESSION:
         raise MediationRuleError("An agreement comes out of held sessions")
     if not text.strip():
@@ -272,6 +273,7 @@ def agreement_record(
 @transaction.atomic
 def mediation_end(*, mediation: Mediation, actor: Any, failed: bool, note: str) -> Mediation:
     """No agreement (the case may go to court), or withdrawn."""
+    mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if not note.strip():
         raise MediationRuleError("Say why")
     to = MediationStatus.FAILED if failed else MediationStatus.WITHDRAWN
@@ -284,6 +286,7 @@ def mediation_end(*, mediation: Mediation, actor: Any, failed: bool, note: str) 
 @transaction.atomic
 def mediation_resume(*, mediation: Mediation, actor: Any, note: str) -> Mediation:
     """Talks again (after a relapse, or another attempt after a failure)."""
+    mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if not note.strip():
         raise MediationRuleError("Say why the talks resume")
     _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_resumed", note=note.strip())
@@ -297,7 +300,7 @@ def follow_up_record(
 ) -> FollowUp:
     """A visit checks the commitments. A broken one is reported to the secretariat; when every commitment is
     kept, the agreement is fulfilled."""
-    mediation = agreement.mediation
+    mediation = Mediation.objects.select_for_update().get(pk=agreement.mediation_id)
     if visited_on < agreement.signed_on:
         raise MediationRuleError("A follow-up comes after the signing")
     commitments = {c.pk: c for c in agreement.commitments.all()}

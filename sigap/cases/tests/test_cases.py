@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from sigap.cases import services
-from sigap.cases.choices import CaseStatus, TaskStatus
+from sigap.cases.choices import CasePhase, CaseStatus, TaskStatus
 from sigap.cases.models import Case
 from sigap.cases.selectors import breach_board
 from sigap.cases.states import CaseTransitionError
@@ -265,3 +265,13 @@ def test_the_workers_minute_runs_the_case_deadlines_and_reaches_staff_of_an_orga
     assert Notification.objects.get(purpose="case").channel == inbox
     assert periodic_due(datetime(2020, 12, 8, 9, 0, tzinfo=WIB)) >= 1
     assert Notification.objects.filter(purpose="reminder", channel=inbox, subject__contains=f"P-{case.pk}").exists()
+
+
+@pytest.mark.django_db
+def test_a_change_through_a_stale_copy_keeps_what_others_did(case, personas):
+    """A page holds a copy of the case while the lead acts on it; the analyst's later change keeps the lead's step."""
+    stale = Case.objects.get(pk=case.pk)
+    services.case_log_action(case=case, actor=personas["responder"], note="Patroli")
+    services.case_update(case=stale, actor=personas["analyst"], reason="Bentrok fisik", phase=CasePhase.PENGHENTIAN)
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.status, fresh.phase) == (CaseStatus.IN_PROGRESS, CasePhase.PENGHENTIAN)

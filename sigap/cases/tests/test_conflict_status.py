@@ -95,6 +95,7 @@ def test_extension_and_revocation_at_their_limits(status, personas):
         actor=analyst,
         reason="Masih rawan",
     )
+    status.refresh_from_db()
     assert status.last_day == end + timedelta(days=30)
     with pytest.raises(StatusRuleError, match="once"):
         services.status_extend(
@@ -107,6 +108,7 @@ def test_extension_and_revocation_at_their_limits(status, personas):
     services.status_revoke(
         status=status, revoked_on=START + timedelta(days=40), actor=analyst, reason="Situasi kondusif"
     )
+    status.refresh_from_db()
     assert status.state_on(START + timedelta(days=39)) == StatusState.IN_FORCE
     assert status.state_on(START + timedelta(days=40)) == StatusState.REVOKED
     assert [e.verb for e in status.events.all()] == ["declared", "extended", "revoked"]
