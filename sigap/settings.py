@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "sigap.cases",
     "sigap.mediation",
     "sigap.coordination",
+    "sigap.dashboard",
+    "sigap.sitrep",
+    "sigap.public",
     "sigap.home",
     "sigap.demo",
 ]

@@ -1,0 +1,126 @@
+"""Exports with the dashboard's filters: incidents as CSV (with HXL hashtags under the header) and XLSX, and the
+kelurahan as GeoJSON with their counts and level. Incidents carry their kelurahan, never a point or a reporter."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
+
+from django.db.models import Count, Q
+
+from sigap.dashboard.selectors import Filters, levels_on
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+from sigap.risk.choices import RiskLevel
+from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.models import Incident
+
+# (header, HXL hashtag, field)
+COLUMNS = [
+    ("id", "#event+id", "pk"),
+    ("occurred_at", "#date+occurred", "occurred_at"),
+    ("kecamatan", "#adm3+name", "region__parent__name"),
+    ("kelurahan", "#adm4+name", "region__name"),
+    ("kelurahan_code", "#adm4+code", "region__code"),
+    ("category", "#event+type", "category"),
+    ("title", "#event+name", "title"),
+    ("status", "#status", "status"),
+    ("urgency", "#severity", "urgency"),
+    ("people_estimate", "#affected+num", "people_estimate"),
+    ("injured", "#affected+injured", "injured"),
+    ("killed", "#affected+killed", "killed"),
+    ("verified_at", "#date+verified", "verified_at"),
+    ("closed_at", "#date+closed", "closed_at"),
+]
+LABELS: dict[str, dict[Any, Any]] = {
+    "category": dict(Category.choices),
+    "status": dict(IncidentStatus.choices),
+    "urgency": dict(Urgency.choices),
+}
+
+
+def incident_rows(filters: Filters, user: Any) -> Iterator[list[Any]]:
+    rows = (
+        filters.incidents(Incident.objects.visible_to(user))
+        .order_by("occurred_at", "pk")
+        .values_list(*[field for _, _, field in COLUMNS])
+    )
+    for row in rows.iterator(chunk_size=2000):
+        out = []
+        for (name, _, _), value in zip(COLUMNS, row, strict=True):
+            if name in LABELS and value is not None:
+                value = str(LABELS[name].get(value, value))
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat(timespec="minutes")
+            out.append("" if value is None else value)
+        yield out
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(filters: Filters, user: Any) -> Iterator[str]:
+    """Streamed: the header, the HXL hashtag row, then one line per incident."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow([name for name, _, _ in COLUMNS])
+    yield writer.writerow([tag for _, tag, _ in COLUMNS])
+    for row in incident_rows(filters, user):
+        yield writer.writerow(row)
+
+
+def xlsx_bytes(filters: Filters, user: Any) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Kejadian")
+    sheet.append([name for name, _, _ in COLUMNS])
+    sheet.append([tag for _, tag, _ in COLUMNS])
+    for row in incident_rows(filters, user):
+        sheet.append(row)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def geojson(filters: Filters, user: Any) -> dict[str, Any]:
+    """Each kelurahan of the area with its verified, resolved and open counts in the period and its level."""
+    counted = filters.incidents(Incident.objects.visible_to(user))
+    per_area = {
+        row["region"]: row
+        for row in counted.values("region").annotate(
+            verified=Count("id", filter=Q(status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED])),
+            resolved=Count("id", filter=Q(status=IncidentStatus.RESOLVED)),
+            waiting=Count("id", filter=Q(status=IncidentStatus.NEW)),
+        )
+    }
+    levels = {r.region_id: r for r in levels_on(filters)}
+    features = []
+    areas = Region.objects.filter(level=Level.DESA_KELURAHAN, code__startswith=f"{filters.area_code}.")
+    for region in areas.select_related("parent").order_by("code"):
+        counts = per_area.get(region.pk, {})
+        risk = levels.get(region.pk)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": region.boundary,
+                "properties": {
+                    "code": region.code,
+                    "name": region.name,
+                    "kecamatan": region.parent.name if region.parent else "",
+                    "verified": counts.get("verified", 0),
+                    "resolved": counts.get("resolved", 0),
+                    "awaiting_verification": counts.get("waiting", 0),
+                    "level": RiskLevel(risk.level).name.lower() if risk else None,
+                    "score": risk.score if risk else None,
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "properties": {"from": filters.start.isoformat(), "to": filters.end.isoformat(), "category": filters.category},
+        "features": features,
+    }

@@ -1,0 +1,97 @@
+"""The leadership dashboard on the demo month: filters, a bounded number of queries, exports with HXL, and who
+may see it."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sigap.accounts.models import User
+from sigap.cases.services import case_open
+from sigap.demo.generator import seed_demo
+from sigap.directory.models import Organisation
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+
+
+@pytest.fixture
+def leader(db, client):
+    seed_demo(seed=2020)
+    client.force_login(User.objects.get(username="pimpinan"))
+    return client
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_the_city_with_a_bounded_number_of_queries(leader):
+    url = reverse("dashboard:page")
+    with CaptureQueriesContext(connection) as month:
+        page = leader.get(url + "?start=2020-11-20&end=2020-12-20")
+    text = page.content.decode()
+    assert page.status_code == 200
+    for part in (
+        "Papan peringatan",
+        "Kejadian terverifikasi per minggu",
+        "Penanganan terbuka dan keterlambatan",
+        "Mediasi",
+        "hari setelah pemungutan suara",
+        "leaflet/leaflet.",
+        "/api/v1/risk.geojson?parent=35.75&amp;day=2020-12-20",
+    ):
+        assert part in text, part
+    # Twice the incidents and more cases in the same month: the same number of queries (aggregates, prefetches).
+    analyst = User.objects.get(username="analis")
+    lead = Organisation.objects.get(short_name="Polres")
+    for incident in list(Incident.objects.filter(status=IncidentStatus.VERIFIED, cases=None)[:20]):
+        case_open(title=incident.title, lead_organisation=lead, incidents=[incident], actor=analyst)
+    Incident.objects.bulk_create(
+        [
+            Incident(
+                title=f"x{i}",
+                region=i.region,
+                category=i.category,
+                status=IncidentStatus.VERIFIED,
+                occurred_at=i.occurred_at,
+                verified_at=i.verified_at,
+            )
+            for i in Incident.objects.all()
+        ]
+    )
+    with CaptureQueriesContext(connection) as doubled:
+        again = leader.get(url + "?start=2020-11-20&end=2020-12-20")
+    assert again.status_code == 200
+    assert len(doubled.captured_queries) == len(month.captured_queries) < 40
+    bad = leader.get(url + "?start=2020-12-20&end=2020-11-01")
+    assert bad.status_code == 200 and "berakhir sebelum dimulai" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_exports_follow_the_filters_and_carry_hxl_tags(leader):
+    query = "?start=2020-12-01&end=2020-12-20&kecamatan=35.75.04"
+    response = leader.get(reverse("dashboard:export", args=["csv"]) + query)
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:3] == ["id", "occurred_at", "kecamatan"] and rows[1][:3] == [
+        "#event+id",
+        "#date+occurred",
+        "#adm3+name",
+    ]
+    assert len(rows) > 10 and {r[2] for r in rows[2:]} == {"Panggungrejo"}
+    assert not any("reporter" in h for h in rows[0])
+    geo = json.loads(leader.get(reverse("dashboard:export", args=["geojson"]) + query).content)
+    assert len(geo["features"]) == 13 and all(
+        f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in geo["features"]
+    )
+    assert sum(f["properties"]["verified"] for f in geo["features"]) > 0
+    xlsx = leader.get(reverse("dashboard:export", args=["xlsx"]) + query)
+    assert xlsx.content[:2] == b"PK"
+
+
+@pytest.mark.django_db
+def test_responders_use_their_own_pages(client, db):
+    seed_demo(seed=2020)
+    client.force_login(User.objects.get(username="polres"))
+    assert client.get(reverse("dashboard:page")).status_code == 403
+    assert client.get(reverse("dashboard:export", args=["csv"])).status_code == 403

@@ -1,0 +1,144 @@
+"""What the public page shows: levels and suppressed counts per kecamatan and kelurahan, and the warnings in force.
+Never an identity, a note, a title or a point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from sigap.intake.models import Report
+from sigap.public.models import PublicWarning
+from sigap.public.suppress import shown, suppress_group
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+from sigap.risk.choices import RiskLevel
+from sigap.risk.models import AreaRisk
+from sigap.risk.selectors import latest_day
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+
+DAYS = 30
+
+
+def _label(level: int | None) -> str:
+    return str(RiskLevel(level).label) if level is not None else ""
+
+
+@dataclass
+class PublicArea:
+    code: str
+    name: str
+    level: int | None
+    reports: str
+    verified: str
+    resolved: str
+
+    @property
+    def level_label(self) -> str:
+        return _label(self.level)
+
+
+@dataclass
+class PublicKecamatan:
+    code: str
+    name: str
+    level: int | None  # the highest of its kelurahan
+    reports: str
+    verified: str
+    resolved: str
+    kelurahan: list[PublicArea] = field(default_factory=list)
+
+    @property
+    def level_label(self) -> str:
+        return _label(self.level)
+
+
+@dataclass
+class PublicSummary:
+    day: date | None
+    since: date
+    kecamatan: list[PublicKecamatan]
+    totals: tuple[str, str, str]
+
+
+def public_summary(today: date | None = None) -> PublicSummary:
+    city = settings.SIGAP_DEPLOYMENT_REGION
+    day = latest_day(city) or today or timezone.localdate()
+    since = day - timedelta(days=DAYS - 1)
+    tz = timezone.get_current_timezone()
+    lo = datetime.combine(since, time.min, tzinfo=tz)
+    hi = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    levels = dict(AreaRisk.objects.filter(day=day, region__code__startswith=f"{city}.").values_list("region", "level"))
+    reports = dict(
+        Report.objects.filter(received_at__gte=lo, received_at__lt=hi, region__code__startswith=f"{city}.")
+        .values_list("region")
+        .annotate(n=Count("id"))
+    )
+    incidents = {
+        row["region"]: row
+        for row in Incident.objects.filter(occurred_at__gte=lo, occurred_at__lt=hi, region__code__startswith=f"{city}.")
+        .values("region")
+        .annotate(
+            verified=Count("id", filter=Q(status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED])),
+            resolved=Count("id", filter=Q(status=IncidentStatus.RESOLVED)),
+        )
+    }
+    kecamatan = Region.objects.filter(level=Level.KECAMATAN, code__startswith=f"{city}.").defer("boundary")
+    kelurahan = Region.objects.filter(level=Level.DESA_KELURAHAN, code__startswith=f"{city}.").defer("boundary")
+    by_parent: dict[int, list[Region]] = {}
+    for kel in kelurahan.order_by("name"):
+        by_parent.setdefault(kel.parent_id or 0, []).append(kel)
+    out = []
+    all_counts = ([], [], [])  # type: tuple[list[int], list[int], list[int]]
+    for kec in kecamatan.order_by("code"):
+        kels = by_parent.get(kec.pk, [])
+        counts = [
+            [reports.get(k.pk, 0) for k in kels],
+            [incidents.get(k.pk, {}).get("verified", 0) for k in kels],
+            [incidents.get(k.pk, {}).get("resolved", 0) for k in kels],
+        ]
+        cells = [suppress_group(column) for column in counts]
+        areas = [
+            PublicArea(k.code, k.name, levels.get(k.pk), cells[0][i], cells[1][i], cells[2][i])
+            for i, k in enumerate(kels)
+        ]
+        kec_levels = [a.level for a in areas if a.level is not None]
+        out.append(
+            PublicKecamatan(
+                code=kec.code,
+                name=kec.name,
+                level=max(kec_levels) if kec_levels else None,
+                reports=shown(sum(counts[0])),
+                verified=shown(sum(counts[1])),
+                resolved=shown(sum(counts[2])),
+                kelurahan=areas,
+            )
+        )
+        for total, column in zip(all_counts, counts, strict=True):
+            total.extend(column)
+    totals = (shown(sum(all_counts[0])), shown(sum(all_counts[1])), shown(sum(all_counts[2])))
+    return PublicSummary(day=day if levels else None, since=since, kecamatan=out, totals=totals)
+
+
+def warnings_in_force(now: datetime | None = None) -> list[PublicWarning]:
+    now = now or timezone.now()
+    return list(
+        PublicWarning.objects.filter(cancelled_at=None, issued_at__lte=now, expires_at__gt=now).prefetch_related(
+            "regions"
+        )
+    )
+
+
+def warnings_for_feed(now: datetime | None = None) -> list[PublicWarning]:
+    """In force, plus those cancelled in the last two days (published as Cancel messages)."""
+    now = now or timezone.now()
+    recent = now - timedelta(days=2)
+    return list(
+        PublicWarning.objects.filter(issued_at__lte=now)
+        .filter(Q(cancelled_at=None, expires_at__gt=now) | Q(cancelled_at__gte=recent))
+        .prefetch_related("regions")
+    )

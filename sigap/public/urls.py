@@ -1,0 +1,14 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from sigap.public import views
+
+app_name = "public"
+urlpatterns = [
+    path("publik/", views.public_page, name="page"),
+    path("public/", RedirectView.as_view(pattern_name="public:page", permanent=True)),
+    path("publik/cap.xml", views.cap_feed, name="cap_feed"),
+    path("publik/cap/<int:pk>.xml", views.cap_message, name="cap_message"),
+    path("peringatan/<int:alert_pk>/publikasi/", views.publish, name="publish"),
+    path("publik/peringatan/<int:pk>/cabut/", views.cancel, name="cancel"),
+]

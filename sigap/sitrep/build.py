@@ -1,0 +1,225 @@
+"""The situation report (laporan situasi) as data: what a Wali Kota takes into a meeting. Rendered as PDF and XLSX
+by the modules beside this one; the same data feed both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from sigap.alerts.models import Alert
+from sigap.cases.choices import CaseStatus
+from sigap.cases.models import Case
+from sigap.cases.selectors import breach_board, status_in_force
+from sigap.dashboard import metrics
+from sigap.dashboard.selectors import Filters, alert_quality, levels_on, mediation_counts, response_times
+from sigap.intake.models import Report
+from sigap.regions.models import Region
+from sigap.risk.choices import RiskLevel
+from sigap.risk.words import driver_text
+from sigap.sitrep.models import SitrepRecord
+from sigap.triage.choices import Category, IncidentStatus
+from sigap.triage.models import Incident
+
+
+@dataclass
+class AreaLine:
+    code: str
+    name: str
+    kecamatan: str
+    level: int
+    score: float
+    reasons: list[str]
+    boundary: dict[str, Any] | None = None
+
+
+@dataclass
+class Sitrep:
+    title: str
+    area_name: str
+    starts_on: date
+    ends_on: date
+    made_at: datetime
+    compared_with: str
+    totals: list[tuple[str, int]]
+    changes: list[str]
+    levels: list[AreaLine]
+    by_category: list[tuple[str, int]]
+    alerts: list[tuple[int, str, str, str, str]]  # number, level, title, state, areas
+    cases: list[tuple[int, str, str, str, str]]  # number, title, lead, status, late stages
+    breaches: list[tuple[str, int, int, int]]  # organisation, open cases, late cases, late tasks
+    response: dict[str, list[metrics.StageSummary]]
+    alert_score: metrics.AlertScore
+    mediation: list[tuple[str, int]]
+    status_in_force: str = ""
+    snapshot: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def elevated(self) -> list[AreaLine]:
+        return [a for a in self.levels if a.level >= RiskLevel.SIAGA]
+
+
+def _snapshot(levels: list[AreaLine], alerts: list[Alert], cases: list[Case]) -> dict[str, Any]:
+    return {
+        "levels": {a.code: a.level for a in levels},
+        "names": {a.code: a.name for a in levels},
+        "alerts": sorted(a.pk for a in alerts),
+        "cases": sorted(c.pk for c in cases),
+    }
+
+
+def _changes(
+    before: dict[str, Any], now: dict[str, Any], alerts: dict[int, Alert], cases: dict[int, Case]
+) -> list[str]:
+    """In words: level changes, new and closed alerts, new and resolved cases."""
+    out = []
+    names = {**before.get("names", {}), **now["names"]}
+    for code, level in sorted(now["levels"].items(), key=lambda kv: -kv[1]):
+        old = before.get("levels", {}).get(code)
+        if old is not None and old != level:
+            arrow = "naik" if level > old else "turun"
+            out.append(f"{names.get(code, code)}: {arrow} dari {RiskLevel(old).label} ke {RiskLevel(level).label}")
+    new_alerts = set(now["alerts"]) - set(before.get("alerts", []))
+    gone_alerts = set(before.get("alerts", [])) - set(now["alerts"])
+    out += [f"Peringatan baru #{pk}: {alerts[pk].title}" for pk in sorted(new_alerts) if pk in alerts]
+    if gone_alerts:
+        out.append(f"{len(gone_alerts)} peringatan ditutup: " + ", ".join(f"#{pk}" for pk in sorted(gone_alerts)))
+    new_cases = set(now["cases"]) - set(before.get("cases", []))
+    done_cases = set(before.get("cases", [])) - set(now["cases"])
+    out += [f"Penanganan baru P-{pk}: {cases[pk].title}" for pk in sorted(new_cases) if pk in cases]
+    if done_cases:
+        out.append(f"{len(done_cases)} penanganan selesai: " + ", ".join(f"P-{pk}" for pk in sorted(done_cases)))
+    return out or ["Tidak ada perubahan tingkat kerawanan, peringatan atau penanganan."]
+
+
+def build_sitrep(filters: Filters, user: Any, *, with_boundaries: bool = False) -> Sitrep:
+    """Everything in Bahasa Indonesia; compared with the previous report of the same area, or with the state at
+    the start of the period when there is none."""
+    with translation.override("id"):
+        return _build(filters, user, with_boundaries)
+
+
+def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
+    now = timezone.now()
+    lo, hi = filters.bounds()
+    area = Region.objects.defer("boundary").get(code=filters.area_code)
+    risk_rows = levels_on(filters)
+    boundaries: dict[str, Any] = {}
+    if with_boundaries and risk_rows:
+        boundaries = dict(
+            Region.objects.filter(pk__in=[r.region_id for r in risk_rows]).values_list("code", "boundary")
+        )
+    levels = [
+        AreaLine(
+            code=r.region.code,
+            name=r.region.name,
+            kecamatan=r.region.parent.name if r.region.parent else "",
+            level=r.level,
+            score=r.score,
+            reasons=[driver_text(d) for d in r.drivers[:3]],
+            boundary=boundaries.get(r.region.code),
+        )
+        for r in risk_rows
+    ]
+    open_alerts = list(
+        Alert.objects.visible_to(user)
+        .open()
+        .filter(regions__code__startswith=f"{filters.area_code}.")
+        .distinct()
+        .prefetch_related("regions")
+        .order_by("-level", "-triggered_at")
+    )
+    cases = Case.objects.visible_to(user).open().select_related("lead_organisation").order_by("resolve_due_at")
+    if filters.kecamatan:
+        cases = cases.filter(region__code__startswith=f"{filters.kecamatan}.")
+    open_cases = list(cases)
+    board = breach_board(user, now)
+    late_by_case = {c.pk: stages for row in board for c, stages in row.late_cases_in_words()}
+    snapshot = _snapshot(levels, open_alerts, open_cases)
+    previous = SitrepRecord.objects.filter(area_code=filters.area_code, made_at__lt=now).order_by("-made_at").first()
+    if previous is not None:
+        before = previous.snapshot
+        compared = f"laporan sebelumnya ({timezone.localtime(previous.made_at):%d-%m-%Y %H:%M})"
+    else:
+        start_levels = levels_on(Filters(filters.start, filters.start, filters.kecamatan, filters.category))
+        before = {
+            "levels": {r.region.code: r.level for r in start_levels},
+            "alerts": [a.pk for a in open_alerts if a.triggered_at < lo],
+            "cases": [c.pk for c in open_cases if c.opened_at < lo],
+        }
+        compared = f"awal periode ({filters.start:%d-%m-%Y})"
+    incidents = filters.incidents(Incident.objects.visible_to(user))
+    reports = Report.objects.filter(received_at__gte=lo, received_at__lt=hi).filter(
+        region__code__startswith=f"{filters.area_code}."
+    )
+    counted = incidents.filter(status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED])
+    labels = dict(Category.choices)
+    by_category: dict[str, int] = {}
+    for category in counted.values_list("category", flat=True):
+        by_category[str(labels.get(category, category))] = by_category.get(str(labels.get(category, category)), 0) + 1
+    in_force = status_in_force(filters.end)
+    return Sitrep(
+        title=f"Laporan Situasi {settings.SIGAP_DEPLOYMENT_NAME}",
+        area_name=area.name,
+        starts_on=filters.start,
+        ends_on=filters.end,
+        made_at=now,
+        compared_with=compared,
+        totals=[
+            ("Laporan masuk", reports.count()),
+            ("Kejadian terverifikasi", counted.count()),
+            ("Kejadian selesai ditangani", incidents.filter(status=IncidentStatus.RESOLVED).count()),
+            ("Menunggu verifikasi", incidents.filter(status=IncidentStatus.NEW).count()),
+            ("Peringatan terbuka", len(open_alerts)),
+            ("Penanganan terbuka", len(open_cases)),
+            (
+                "Penanganan selesai dalam periode",
+                Case.objects.visible_to(user)
+                .filter(status=CaseStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi)
+                .count(),
+            ),
+        ],
+        changes=_changes(before, snapshot, {a.pk: a for a in open_alerts}, {c.pk: c for c in open_cases}),
+        levels=levels,
+        by_category=sorted(by_category.items(), key=lambda kv: -kv[1]),
+        alerts=[
+            (
+                a.pk,
+                str(RiskLevel(a.level).label),
+                a.title,
+                str(a.get_state_display()),
+                ", ".join(r.name for r in a.regions.all()),
+            )
+            for a in open_alerts
+        ],
+        cases=[
+            (
+                c.pk,
+                c.title,
+                str(c.lead_organisation),
+                str(c.get_status_display()),
+                ", ".join(late_by_case.get(c.pk, [])),
+            )
+            for c in open_cases
+        ],
+        breaches=[(str(r.organisation), r.open_cases, len(r.late_cases), len(r.late_tasks)) for r in board],
+        response=response_times(filters, user, now),
+        alert_score=alert_quality(filters),
+        mediation=mediation_counts(user),
+        status_in_force=str(in_force) if in_force else "",
+        snapshot=snapshot,
+    )
+
+
+def remember(sitrep: Sitrep, *, filters: Filters, fmt: str, user: Any) -> SitrepRecord:
+    return SitrepRecord.objects.create(
+        made_by=user if getattr(user, "is_authenticated", False) else None,
+        starts_on=sitrep.starts_on,
+        ends_on=sitrep.ends_on,
+        area_code=filters.area_code,
+        format=fmt,
+        snapshot=sitrep.snapshot,
+    )
