@@ -638,7 +638,9 @@ def status_declare(
 
 
 @transaction.atomic
-def status_extend(*, status: ConflictStatus, decided_on: date, extended_to: date, actor: Any, reason: str) -> ConflictStatus:
+def status_extend(
+    *, status: ConflictStatus, decided_on: date, extended_to: date, actor: Any, reason: str
+) -> ConflictStatus:
     status = ConflictStatus.objects.select_for_update().get(pk=status.pk)
     if status.revoked_on is not None:
         raise rules.StatusRuleError("A revoked status cannot be extended")
