@@ -33,7 +33,7 @@ class CaseOpenForm(forms.Form):
     resolve_by = forms.DateField(
         label=_("Resolve by"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Empty: the default number of working days."),
     )
 
@@ -57,7 +57,9 @@ class OptionalNoteForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=Organisation.objects.none())
-    due = forms.DateTimeField(label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    due = forms.DateTimeField(
+        label=_("Due"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +82,9 @@ class ReassignForm(forms.Form):
 
 class CaseUpdateForm(forms.Form):
     phase = forms.ChoiceField(label=_("Phase"), choices=CasePhase.choices)
-    resolve_by = forms.DateField(label=_("Resolve by"), widget=forms.DateInput(attrs={"type": "date"}))
+    resolve_by = forms.DateField(
+        label=_("Resolve by"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("Reason"), max_length=1000)
 
 
@@ -89,7 +93,7 @@ class LinkIncidentForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=1000)
 
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class DeclareForm(forms.Form):

@@ -10,7 +10,7 @@ from sigap.coordination.models import ContactLog, Meeting
 from sigap.directory.models import Organisation
 
 NOTE = forms.Textarea(attrs={"rows": 2})
-WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"})
+WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _orgs() -> Any:
@@ -81,6 +81,6 @@ class PlanItemForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    on = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     note = forms.CharField(label=_("What was done"), max_length=4000, widget=NOTE)

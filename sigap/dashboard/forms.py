@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.dashboard.selectors import Filters, default_filters, kecamatan_choices
 from sigap.triage.choices import Category
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_DAYS = 800
 
 

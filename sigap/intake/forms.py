@@ -106,7 +106,7 @@ class ReportForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("When?"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
     )
     groups_involved = forms.CharField(label=_("Which groups are involved?"), max_length=300, required=False)

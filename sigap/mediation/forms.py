@@ -12,7 +12,7 @@ from sigap.mediation.models import Agreement, Forum, Mediation
 from sigap.regions.models import Region
 
 NOTE = forms.Textarea(attrs={"rows": 2})
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PARTIES = 4
 MAX_COMMITMENTS = 6
 
@@ -59,7 +59,9 @@ class MediationOpenForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    scheduled_at = forms.DateTimeField(label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    scheduled_at = forms.DateTimeField(
+        label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
     venue = forms.CharField(label=_("Venue"), max_length=200)
 
 

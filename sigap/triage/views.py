@@ -68,16 +68,21 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if is_analyst:
         context |= {
+            # Several forms on one page: each its own id prefix, so that every label names its own field.
             "verify_form": VerifyForm(
-                initial={"reliability": _best_reliability(reports), "credibility": Credibility.POSSIBLY_TRUE}
+                initial={"reliability": _best_reliability(reports), "credibility": Credibility.POSSIBLY_TRUE},
+                auto_id="verify-%s",
             ),
             "triage_form": TriageForm(
-                initial={"category": incident.category, "urgency": incident.urgency, "region": incident.region}
+                initial={"category": incident.category, "urgency": incident.urgency, "region": incident.region},
+                auto_id="triage-%s",
             ),
-            "merge_form": MergeForm(),
-            "facts_form": FactsForm(initial={name: getattr(incident, name) for name in ESCALATION_FACTS}),
-            "reveal_form": RevealForm(),
-            "message_form": MessageForm(),
+            "merge_form": MergeForm(auto_id="merge-%s"),
+            "facts_form": FactsForm(
+                initial={name: getattr(incident, name) for name in ESCALATION_FACTS}, auto_id="facts-%s"
+            ),
+            "reveal_form": RevealForm(auto_id="reveal-%s"),
+            "message_form": MessageForm(auto_id="message-%s"),
         }
     return render(request, "triage/incident_detail.html", context)
 

@@ -64,6 +64,9 @@ def test_the_dashboard_shows_the_city_with_a_bounded_number_of_queries(leader):
         again = leader.get(url + "?start=2020-11-20&end=2020-12-20")
     assert again.status_code == 200
     assert len(doubled.captured_queries) == len(month.captured_queries) < 40
+    # Without filters: the last 30 days up to the latest assessed day, shown in the form.
+    plain = leader.get(url).content.decode()
+    assert 'value="2020-11-21"' in plain and 'value="2020-12-20"' in plain
     bad = leader.get(url + "?start=2020-12-20&end=2020-11-01")
     assert bad.status_code == 200 and "berakhir sebelum dimulai" in bad.content.decode()
 
