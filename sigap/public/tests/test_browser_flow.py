@@ -201,6 +201,7 @@ def test_from_a_warga_report_to_a_resolved_case_seen_through_the_receipt(page, l
             response = page.goto(f"{live_server.url}{url}")
             assert response.status == 200, url
             no_script_ran(page)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (url, name)
             slug = url.strip("/").replace("/", "-") or "home"
             page.screenshot(path=str(artifacts / f"page-{slug}-{name}-{vendor}.png"), full_page=True)
 
