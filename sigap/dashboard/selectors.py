@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -182,41 +183,57 @@ def response_times(filters: Filters, user: Any, now: datetime | None = None) -> 
     }
 
 
+# Alerts that come before trouble: the engine's (a grave-incident alert follows its incident; a manual one is a
+# person's judgement), not merged into another.
+ENGINE_ALERTS = ~Q(kind__in=[AlertKind.MANUAL, AlertKind.GRAVE_INCIDENT]) & Q(merged_into=None)
+GRAVE = Q(urgency__gte=Urgency.HIGH) | Q(killed__gt=0) | Q(arson_or_looting=True) | Q(vital_object_damaged=True)
+
+
 def alert_quality(filters: Filters) -> metrics.AlertScore:
-    """Alerts raised by the engine in the period scored against incidents verified later (up to the horizon
-    after the period), and the share of incidents that had been warned of."""
+    """The engine's alerts raised in the period, scored against incidents verified later (precision, lead time),
+    and the share of the period's incidents an alert in their kelurahan had come before (within the horizon).
+    The same definitions as `metrics.score_alerts`, computed by the database (a year of incidents stays there)."""
     lo, hi = filters.bounds()
     area = f"{filters.area_code}."
-    alerts = (
-        Alert.objects.filter(triggered_at__gte=lo, triggered_at__lt=hi, merged_into=None)
-        .exclude(kind__in=[AlertKind.MANUAL, AlertKind.GRAVE_INCIDENT])  # those follow an incident, not precede it
-        .filter(regions__code__startswith=area)
-        .distinct()
-        .prefetch_related("regions")
-    )
-    alert_rows = [metrics.AlertRow(a.pk, a.triggered_at, frozenset(r.code for r in a.regions.all())) for a in alerts]
-    incidents = Incident.objects.filter(
-        status__in=COUNTED, occurred_at__gte=lo, occurred_at__lt=hi + ALERT_HORIZON, region__code__startswith=area
-    )
+    counted = Incident.objects.filter(status__in=COUNTED, region__code__startswith=area)
     if filters.category:
-        incidents = incidents.filter(category=filters.category)
-    grave = Q(urgency__gte=Urgency.HIGH) | Q(killed__gt=0) | Q(arson_or_looting=True) | Q(vital_object_damaged=True)
-    incident_rows = [
-        metrics.IncidentRow(pk, occurred, code, bool(is_grave))
-        for pk, occurred, code, is_grave in incidents.annotate(is_grave=Count("id", filter=grave)).values_list(
-            "pk", "occurred_at", "region__code", "is_grave"
+        counted = counted.filter(category=filters.category)
+    first_after = counted.filter(
+        region__alerts=OuterRef("pk"),
+        occurred_at__gt=OuterRef("triggered_at"),
+        occurred_at__lte=OuterRef("triggered_at") + ALERT_HORIZON,
+    ).order_by("occurred_at")
+    alerts = (
+        Alert.objects.filter(ENGINE_ALERTS, triggered_at__gte=lo, triggered_at__lt=hi)
+        .filter(pk__in=Alert.objects.filter(regions__code__startswith=area).values("pk"))
+        .annotate(first=Subquery(first_after.values("occurred_at")[:1]))
+        .values_list("triggered_at", "first")
+    )
+    leads = sorted((first - raised).total_seconds() / 3600 for raised, first in alerts if first is not None)
+    total_alerts = len(alerts)
+    before = Alert.objects.filter(
+        ENGINE_ALERTS,
+        regions=OuterRef("region_id"),
+        triggered_at__lt=OuterRef("occurred_at"),
+        triggered_at__gte=OuterRef("occurred_at") - ALERT_HORIZON,
+    )
+    warned = Q(had_alert=True)
+    stats = (
+        counted.filter(occurred_at__gte=lo, occurred_at__lt=hi)
+        .annotate(had_alert=Exists(before))
+        .aggregate(
+            incidents=Count("id"),
+            warned=Count("id", filter=warned),
+            grave=Count("id", filter=GRAVE),
+            grave_warned=Count("id", filter=GRAVE & warned),
         )
-        if occurred is not None
-    ]
-    in_period = [i for i in incident_rows if i.occurred_at < hi]
-    scored = metrics.score_alerts(alert_rows, incident_rows, ALERT_HORIZON)
-    warned = metrics.score_alerts(alert_rows, in_period, ALERT_HORIZON)
+    )
     return metrics.AlertScore(
-        alerts=scored.alerts,
-        confirmed=scored.confirmed,
-        median_lead_hours=scored.median_lead_hours,
-        incidents=warned.incidents,
-        warned=warned.warned,
-        grave_incidents=warned.grave_incidents,
-        grave_warned=warned.grave_warned,
+        alerts=total_alerts,
+        confirmed=len(leads),
+        median_lead_hours=round(float(np.median(leads)), 1) if leads else None,
+        incidents=stats["incidents"],
+        warned=stats["warned"],
+        grave_incidents=stats["grave"],
+        grave_warned=stats["grave_warned"],
     )

@@ -98,3 +98,39 @@ def test_responders_use_their_own_pages(client, db):
     client.force_login(User.objects.get(username="polres"))
     assert client.get(reverse("dashboard:page")).status_code == 403
     assert client.get(reverse("dashboard:export", args=["csv"])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_database_scores_alerts_as_the_reference_definition_does(db):
+    """alert_quality (aggregates in SQL) against metrics.score_alerts (plain Python) on the demo month."""
+    from datetime import date
+
+    from sigap.alerts.models import Alert
+    from sigap.dashboard import metrics
+    from sigap.dashboard.selectors import ALERT_HORIZON, COUNTED, ENGINE_ALERTS, GRAVE, Filters, alert_quality
+
+    seed_demo(seed=2020)
+    filters = Filters(start=date(2020, 11, 20), end=date(2020, 12, 20))
+    lo, hi = filters.bounds()
+    engine = Alert.objects.filter(ENGINE_ALERTS).prefetch_related("regions")
+    rows = [metrics.AlertRow(a.pk, a.triggered_at, frozenset(r.code for r in a.regions.all())) for a in engine]
+    incidents = [
+        metrics.IncidentRow(i.pk, i.occurred_at, i.region.code, Incident.objects.filter(GRAVE, pk=i.pk).exists())
+        for i in Incident.objects.filter(status__in=COUNTED).select_related("region")
+    ]
+    in_period = [i for i in incidents if lo <= i.occurred_at < hi]
+    precision = metrics.score_alerts([a for a in rows if lo <= a.raised_at < hi], incidents, ALERT_HORIZON)
+    warned = metrics.score_alerts(rows, in_period, ALERT_HORIZON)
+    got = alert_quality(filters)
+    assert got.alerts > 3 and got.incidents > 50  # the demo month has both
+    assert (got.alerts, got.confirmed, got.median_lead_hours) == (
+        precision.alerts,
+        precision.confirmed,
+        precision.median_lead_hours,
+    )
+    assert (got.incidents, got.warned, got.grave_incidents, got.grave_warned) == (
+        warned.incidents,
+        warned.warned,
+        warned.grave_incidents,
+        warned.grave_warned,
+    )
