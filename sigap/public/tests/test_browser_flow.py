@@ -194,6 +194,8 @@ def test_from_a_warga_report_to_a_resolved_case_seen_through_the_receipt(page, l
         "/kerawanan/",
         "/kotak-masuk/",
         "/status-konflik/",
+        "/mediasi/forum/",
+        "/koordinasi/kontak/",
     ]
     for url in staff_pages:
         for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
