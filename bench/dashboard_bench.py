@@ -77,6 +77,7 @@ def generate(n_reports: int, rng: random.Random) -> dict[str, float]:
                     status=status,
                     urgency=rng.randint(1, 4),
                     occurred_at=at,
+                    first_received_at=at + timedelta(minutes=10),
                     verified_at=verified,
                     verification_due_at=at + timedelta(days=3),
                     closed_at=verified + timedelta(days=rng.uniform(1, 20))

@@ -9,6 +9,7 @@ within the horizon before it occurred.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -103,35 +104,40 @@ class AlertScore:
 
 
 def score_alerts(alerts: Sequence[AlertRow], incidents: Sequence[IncidentRow], horizon: timedelta) -> AlertScore:
-    """Precision and lead time of the alerts; the share of (grave) incidents that had been warned of."""
-    by_area: dict[str, list[IncidentRow]] = defaultdict(list)
+    """Precision and lead time of the alerts; the share of (grave) incidents that had been warned of.
+    Sorted times and bisection: a year of incidents is scored in well under a second."""
+    incident_times: dict[str, list[datetime]] = defaultdict(list)
     for incident in incidents:
-        by_area[incident.area].append(incident)
+        incident_times[incident.area].append(incident.occurred_at)
+    for times in incident_times.values():
+        times.sort()
     leads = []
-    confirmed = 0
     for alert in alerts:
-        after = [
-            i.occurred_at - alert.raised_at
-            for area in alert.areas
-            for i in by_area.get(area, [])
-            if timedelta(0) < i.occurred_at - alert.raised_at <= horizon
-        ]
-        if after:
-            confirmed += 1
-            leads.append(min(after).total_seconds() / 3600)
-    alerts_by_area: dict[str, list[datetime]] = defaultdict(list)
+        firsts = []
+        for area in alert.areas:
+            times = incident_times.get(area, [])
+            i = bisect_right(times, alert.raised_at)  # the first incident strictly after the alert
+            if i < len(times) and times[i] - alert.raised_at <= horizon:
+                firsts.append(times[i] - alert.raised_at)
+        if firsts:
+            leads.append(min(firsts).total_seconds() / 3600)
+    alert_times: dict[str, list[datetime]] = defaultdict(list)
     for alert in alerts:
         for area in alert.areas:
-            alerts_by_area[area].append(alert.raised_at)
+            alert_times[area].append(alert.raised_at)
+    for times in alert_times.values():
+        times.sort()
 
     def warned(incident: IncidentRow) -> bool:
-        return any(timedelta(0) < incident.occurred_at - t <= horizon for t in alerts_by_area.get(incident.area, []))
+        times = alert_times.get(incident.area, [])
+        i = bisect_left(times, incident.occurred_at)  # alerts strictly before the incident are times[:i]
+        return i > 0 and incident.occurred_at - times[i - 1] <= horizon
 
     warned_flags = [warned(i) for i in incidents]
     grave = [w for i, w in zip(incidents, warned_flags, strict=True) if i.grave]
     return AlertScore(
         alerts=len(alerts),
-        confirmed=confirmed,
+        confirmed=len(leads),
         median_lead_hours=round(float(np.median(leads)), 1) if leads else None,
         incidents=len(incidents),
         warned=sum(warned_flags),

@@ -51,6 +51,9 @@ class Incident(TimeStampedModel):
     arson_or_looting = models.BooleanField(_("arson, looting or destruction"), default=False)
     vital_object_damaged = models.BooleanField(_("offices or vital objects damaged or occupied"), default=False)
     police_outnumbered = models.BooleanField(_("police outnumbered or under-equipped"), default=False)
+    # When its first report came in: the start of the end-to-end clock (kept here so that counting a year of
+    # incidents does not join their reports).
+    first_received_at = models.DateTimeField(null=True, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Verification (Admiralty grading) and its clock.
@@ -71,7 +74,12 @@ class Incident(TimeStampedModel):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["status", "urgency"]), models.Index(fields=["region", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["status", "urgency"]),
+            models.Index(fields=["region", "occurred_at"]),
+            # The dashboard, the sitrep and the public page count a period's verified incidents.
+            models.Index(fields=["status", "occurred_at"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone, translation
 
 from sigap.core.calendar import deadline
@@ -132,6 +133,7 @@ def incident_open(
         occurred_at=report.occurred_at or report.received_at,
         people_estimate=people_estimate,
         verification_due_at=_due(report.received_at, urgency),
+        first_received_at=report.received_at,
         triage=triage or {},
         crowd_growing=report.mass_mobilisation,
     )
@@ -148,6 +150,9 @@ def incident_attach_report(
     """Merge one more report into an incident (same event, another source); urgency only goes up."""
     report.incident = incident
     report.save(update_fields=["incident"])
+    if incident.first_received_at is None or report.received_at < incident.first_received_at:
+        incident.first_received_at = report.received_at
+        incident.save(update_fields=["first_received_at", "updated_at"])
     suggested = report.triage.get("urgency", {}).get("value")
     if isinstance(suggested, int) and suggested > incident.urgency:
         incident.urgency = suggested
@@ -314,6 +319,11 @@ def incident_merge(*, source: Incident, target: Incident, actor: Any) -> Inciden
     if source.urgency > target.urgency:
         target.urgency = source.urgency
         target.save(update_fields=["urgency", "updated_at"])
+    if source.first_received_at and (
+        target.first_received_at is None or source.first_received_at < target.first_received_at
+    ):
+        target.first_received_at = source.first_received_at
+        target.save(update_fields=["first_received_at", "updated_at"])
     _event(target, at=timezone.now(), actor=actor, verb="merged", note=f"dari #{source.pk}: {', '.join(moved)}")
     return target
 
@@ -334,6 +344,8 @@ def report_split(*, report: Report, actor: Any) -> Incident:
         urgency=Urgency(old.urgency),
         triage=report.triage,
     )
+    old.first_received_at = old.reports.aggregate(first=Min("received_at"))["first"]
+    old.save(update_fields=["first_received_at", "updated_at"])
     _event(old, at=timezone.now(), actor=actor, verb="report_split", note=f"laporan {report.receipt} \u2192 #{new.pk}")
     return new
 
