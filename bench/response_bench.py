@@ -50,6 +50,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("regions", "load", "35.75", "--no-progress", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]  # Django's test client
 
     from sigap.accounts.models import User
     from sigap.cases import services
