@@ -12,15 +12,27 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditLog(models.Model):
-    """Who did what to which object, and when. Written by services, never edited."""
+GENESIS_DIGEST = "0" * 64
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+class AuditLog(models.Model):
+    """Who did what to which object, and when. Written only by core.audit.append, never edited.
+
+    The rows form a hash chain: each row's digest covers its content and the previous row's digest, so
+    `sigap audit verify` detects a changed, removed or inserted row (see core/audit.py).
+    """
+
+    at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # The actor's username at the time: part of the digest, so deleting a user does not break the chain.
+    actor_name = models.CharField(max_length=150, blank=True, default="")
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     details = models.JSONField(default=dict, blank=True)
+    seq = models.BigIntegerField(unique=True)
+    prev_digest = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -28,6 +40,17 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The chain's last link (one row): appending locks it, so rows get consecutive numbers even with
+    many writers, and truncating the log's tail is detected because the head no longer matches."""
+
+    seq = models.BigIntegerField(default=0)
+    digest = models.CharField(max_length=64, default=GENESIS_DIGEST)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.seq} {self.digest[:12]}"
 
 
 class PublicHoliday(models.Model):

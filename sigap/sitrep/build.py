@@ -14,6 +14,7 @@ from sigap.alerts.models import Alert
 from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case
 from sigap.cases.selectors import breach_board, status_in_force
+from sigap.core import audit
 from sigap.dashboard import metrics
 from sigap.dashboard.selectors import Filters, alert_quality, levels_on, mediation_counts, response_times
 from sigap.intake.models import Report
@@ -55,6 +56,7 @@ class Sitrep:
     alert_score: metrics.AlertScore
     mediation: list[tuple[str, int]]
     status_in_force: str = ""
+    audit_anchor: str = ""  # the audit chain's head when the report was made: an outside copy of it
     snapshot: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -93,6 +95,11 @@ def _changes(
     if done_cases:
         out.append(f"{len(done_cases)} penanganan selesai: " + ", ".join(f"P-{pk}" for pk in sorted(done_cases)))
     return out or ["Tidak ada perubahan tingkat kerawanan, peringatan atau penanganan."]
+
+
+def _audit_anchor() -> str:
+    seq, digest = audit.head()
+    return f"#{seq} {digest[:16]}"
 
 
 def build_sitrep(filters: Filters, user: Any, *, with_boundaries: bool = False) -> Sitrep:
@@ -167,6 +174,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         starts_on=filters.start,
         ends_on=filters.end,
         made_at=now,
+        audit_anchor=_audit_anchor(),
         compared_with=compared,
         totals=[
             ("Laporan masuk", reports.count()),

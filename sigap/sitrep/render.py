@@ -53,6 +53,7 @@ def to_xlsx(report: Sitrep) -> bytes:
     summary.append([f"{report.area_name}, {report.starts_on:%d-%m-%Y} s.d. {report.ends_on:%d-%m-%Y}"])
     made = timezone.localtime(report.made_at)
     summary.append([f"Dibuat {made:%d-%m-%Y %H:%M} {made.tzname()}; perubahan dibanding {report.compared_with}"])
+    summary.append([f"Jejak audit {report.audit_anchor}"])
     if report.status_in_force:
         summary.append([f"Status Keadaan Konflik berlaku: {report.status_in_force}"])
     summary.append([])
@@ -259,6 +260,9 @@ def to_pdf(report: Sitrep) -> bytes:
         new_x="LMARGIN",
         new_y="NEXT",
     )
+    pdf.set_font("Helvetica", size=7)
+    pdf.cell(0, 4, latin1(f"Jejak audit {report.audit_anchor}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=9)
     if report.status_in_force:
         pdf.set_text_color(192, 0, 0)
         pdf.cell(

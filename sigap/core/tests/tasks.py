@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from sigap.core.models import AuditLog
+from sigap.core import audit
 
 
 @task()
 def record_audit_row(label: str) -> None:
-    AuditLog.objects.create(action=f"worker.{label}", object_type="test", object_id="0")
+    audit.append(actor=None, action=f"worker.{label}", object_type="test", object_id="0")

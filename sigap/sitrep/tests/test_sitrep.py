@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from sigap.accounts.models import User
+from sigap.core import audit
 from sigap.demo.generator import seed_demo
 from sigap.sitrep.models import SitrepRecord
 
@@ -56,6 +57,8 @@ def test_the_command_line_makes_the_same_report(demo, tmp_path, capsys):
     call_command("sitrep", "--from", "2020-12-07", "--to", "2020-12-13", "--format", "xlsx", "--out", str(xlsx))
     summary = load_workbook(xlsx)["Ringkasan"]
     assert "07-12-2020 s.d. 13-12-2020" in summary["A2"].value
+    seq, digest = audit.head()
+    assert seq > 0 and summary["A4"].value == f"Jejak audit #{seq} {digest[:16]}"  # the chain's anchor
     with pytest.raises(Exception, match="--to comes before --from"):
         call_command("sitrep", "--from", "2020-12-13", "--to", "2020-12-07", "--format", "pdf", "--out", str(out))
 

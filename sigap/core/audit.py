@@ -1,0 +1,149 @@
+"""The audit log as a hash chain: append under a lock, verify from the first row to the head.
+
+Each row's digest is SHA-256 over the previous digest and a canonical JSON of the row's content (sequence
+number, time, actor's name, action, object, details). Changing any stored field, deleting a row or inserting
+one breaks the chain at that row; cutting rows off the end no longer matches the head. Someone who can write
+the database could rebuild the whole chain, so the head digest is also printed (`sigap audit head`) and shown
+in every situation report: a copy kept outside the database anchors it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sigap.core.models import GENESIS_DIGEST, AuditChainHead, AuditLog
+
+
+def canonical_details(details: dict[str, Any] | None) -> dict[str, Any]:
+    """Details as they will read back from any database (JSON types only, so the digest is reproducible)."""
+    loaded: dict[str, Any] = json.loads(json.dumps(details or {}, default=str))
+    return loaded
+
+
+def row_digest(
+    *,
+    prev_digest: str,
+    seq: int,
+    at: datetime,
+    actor_name: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: dict[str, Any],
+) -> str:
+    content = json.dumps(
+        [
+            seq,
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            actor_name,
+            action,
+            object_type,
+            object_id,
+            details,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(f"{prev_digest}\n{content}".encode()).hexdigest()
+
+
+def append(
+    *,
+    actor: Any | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Add one row at the end of the chain; the head row lock makes concurrent writers take turns."""
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        at = timezone.now()
+        clean = canonical_details(details)
+        actor_name = user.get_username() if user is not None else ""
+        seq = head.seq + 1
+        digest = row_digest(
+            prev_digest=head.digest,
+            seq=seq,
+            at=at,
+            actor_name=actor_name,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            details=clean,
+        )
+        row = AuditLog.objects.create(
+            at=at,
+            actor=user,
+            actor_name=actor_name,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            details=clean,
+            seq=seq,
+            prev_digest=head.digest,
+            digest=digest,
+        )
+        head.seq, head.digest = seq, digest
+        head.save(update_fields=["seq", "digest"])
+    return row
+
+
+def head() -> tuple[int, str]:
+    """The last link (sequence number, digest): what an outside copy keeps to anchor the chain."""
+    row = AuditChainHead.objects.filter(pk=1).first()
+    return (row.seq, row.digest) if row else (0, GENESIS_DIGEST)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    rows: int
+    head_seq: int
+    head_digest: str
+    broken_at: int | None  # sequence number of the first bad row (or head_seq + 1 for a cut tail)
+    reason: str
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(chunk: int = 5000) -> ChainCheck:
+    """Walk the whole chain in order; stop at the first row that does not fit."""
+    head_seq, head_digest = head()
+    expected_seq, prev = 1, GENESIS_DIGEST
+    rows = 0
+    fields = ("seq", "at", "actor_name", "action", "object_type", "object_id", "details", "prev_digest", "digest")
+    for values in AuditLog.objects.order_by("seq").values_list(*fields).iterator(chunk_size=chunk):
+        seq, at, actor_name, action, object_type, object_id, details, prev_digest, digest = values
+        rows += 1
+
+        if seq != expected_seq:
+            return ChainCheck(rows, head_seq, head_digest, expected_seq, f"row {expected_seq} is missing")
+        if prev_digest != prev:
+            return ChainCheck(rows, head_seq, head_digest, seq, "its link to the previous row does not match")
+        recomputed = row_digest(
+            prev_digest=prev,
+            seq=seq,
+            at=at,
+            actor_name=actor_name,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+        )
+        if recomputed != digest:
+            return ChainCheck(rows, head_seq, head_digest, seq, "its content was changed after it was written")
+        prev, expected_seq = digest, seq + 1
+    if expected_seq - 1 != head_seq or prev != head_digest:
+        return ChainCheck(rows, head_seq, head_digest, expected_seq, "rows at the end of the log were removed")
+    return ChainCheck(rows, head_seq, head_digest, None, "")
