@@ -98,9 +98,9 @@ def append(
     return row
 
 
-def head() -> tuple[int, str]:
+def head(using: str = "default") -> tuple[int, str]:
     """The last link (sequence number, digest): what an outside copy keeps to anchor the chain."""
-    row = AuditChainHead.objects.filter(pk=1).first()
+    row = AuditChainHead.objects.using(using).filter(pk=1).first()
     return (row.seq, row.digest) if row else (0, GENESIS_DIGEST)
 
 
@@ -117,13 +117,13 @@ class ChainCheck:
         return self.broken_at is None
 
 
-def verify(chunk: int = 5000) -> ChainCheck:
+def verify(chunk: int = 5000, using: str = "default") -> ChainCheck:
     """Walk the whole chain in order; stop at the first row that does not fit."""
-    head_seq, head_digest = head()
+    head_seq, head_digest = head(using)
     expected_seq, prev = 1, GENESIS_DIGEST
     rows = 0
     fields = ("seq", "at", "actor_name", "action", "object_type", "object_id", "details", "prev_digest", "digest")
-    for values in AuditLog.objects.order_by("seq").values_list(*fields).iterator(chunk_size=chunk):
+    for values in AuditLog.objects.using(using).order_by("seq").values_list(*fields).iterator(chunk_size=chunk):
         seq, at, actor_name, action, object_type, object_id, details, prev_digest, digest = values
         rows += 1
 
