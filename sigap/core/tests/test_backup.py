@@ -18,7 +18,7 @@ from sigap.core.backup import BackupError, backup, compare, restore
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _restored_alias(tmp_path: Path) -> tuple[str, dict]:
+def _restored_alias(tmp_path: Path) -> tuple[str, dict[str, object]]:
     """A second database beside the test database, registered as a Django alias."""
     alias = f"restored_{uuid.uuid4().hex[:8]}"
     config = {**settings.DATABASES["default"]}

@@ -1,0 +1,351 @@
+"""Access control as a matrix: every role x every page and API route x its objects x view/change/reveal/export.
+
+The expected answer comes from two sources written independently of the views:
+- ROUTE_POLICY below: which roles may use a route at all (the product's access rules, in one table);
+- the models' `visible_to` querysets: which objects a role may see (so a view that forgets to scope its
+  object look-up, an IDOR, shows up as a leak).
+Denied means 403, 404, 405 or a redirect to the sign-in page. A leak is a denied cell that answered otherwise,
+or any page that shows a reporter's identity without a recorded reveal. SIGAP_EVIDENCE_OUT=FILE writes the
+figures for `make evidence`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sigap.accounts.models import User
+from sigap.alerts.models import Alert
+from sigap.cases.models import Case, ConflictStatus, Task
+from sigap.coordination.models import Decision, Meeting, PlanItem
+from sigap.core.crypto import unseal
+from sigap.core.models import AuditLog
+from sigap.core.roles import Role
+from sigap.demo.generator import seed_demo
+from sigap.directory.models import Organisation, Person
+from sigap.intake.models import Attachment, Report
+from sigap.mediation.models import Mediation
+from sigap.public.models import PublicWarning
+from sigap.regions.models import Region
+from sigap.triage.models import Incident
+
+ANY = "anonymous"
+ALL_ROLES: set[str] = {ANY, *(r.value for r in Role)}
+SIGNED_IN: set[str] = {r.value for r in Role}
+STAFF: set[str] = SIGNED_IN - {Role.TRUSTED_REPORTER.value}
+ANALYSTS: set[str] = {Role.ADMIN, Role.ANALYST}
+CITYWIDE: set[str] = {Role.ADMIN, Role.ANALYST, Role.LEADERSHIP}
+WORKERS: set[str] = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR}
+MEDIATION: set[str] = {Role.ADMIN, Role.ANALYST, Role.MEDIATOR}  # who runs forums and opens mediations
+
+# route name -> (roles that may view, roles that may change). Object scoping is checked on top of this.
+ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
+    "core:healthz": (ALL_ROLES, set()),
+    "home:landing": (ALL_ROLES, set()),
+    "home:home": (SIGNED_IN, set()),
+    "intake:report_new": (ALL_ROLES, ALL_ROLES),
+    "intake:report_done": (ALL_ROLES, set()),
+    "intake:trusted_report_new": ({Role.TRUSTED_REPORTER.value, *ANALYSTS}, {Role.TRUSTED_REPORTER.value, *ANALYSTS}),
+    "intake:receipt_check": (ALL_ROLES, ALL_ROLES),
+    "intake:receipt_status": (ALL_ROLES, ALL_ROLES),
+    "intake:receipt_resend": (ALL_ROLES, ALL_ROLES),
+    "triage:incident_detail": (SIGNED_IN, set()),
+    "triage:incident_decide": (set(), ANALYSTS),
+    "triage:incident_retriage": (set(), ANALYSTS),
+    "triage:incident_facts": (set(), ANALYSTS),
+    "triage:incident_merge": (set(), ANALYSTS),
+    "triage:report_split": (set(), ANALYSTS),
+    "triage:report_reveal": (set(), ANALYSTS),  # reveal: the only way to a reporter's identity
+    "triage:report_reply": (set(), ANALYSTS),
+    "triage:attachment": (SIGNED_IN, set()),
+    "risk:map": (STAFF, set()),
+    "risk:area": (STAFF, set()),
+    "risk:indicator": (set(), ANALYSTS),
+    "alerts:list": (STAFF, set()),
+    "alerts:raise": (set(), ANALYSTS),
+    "alerts:detail": (STAFF, set()),
+    "alerts:step": (set(), WORKERS),
+    "alerts:override": (set(), ANALYSTS),
+    "alerts:merge": (set(), ANALYSTS),
+    "notify:inbox": (SIGNED_IN, SIGNED_IN),
+    "notify:preview": (ANALYSTS, set()),
+    "cases:list": (STAFF, set()),
+    "cases:new": (ANALYSTS, ANALYSTS),
+    "cases:detail": (STAFF, set()),
+    "cases:act": (set(), WORKERS),
+    "cases:tasks": (STAFF, set()),
+    "cases:task_finish": (set(), WORKERS),
+    "cases:status_list": (CITYWIDE, ANALYSTS),
+    "cases:status_detail": (CITYWIDE, set()),
+    "cases:status_act": (set(), ANALYSTS),
+    "cases:status_consider": (set(), ANALYSTS),
+    "mediation:list": (STAFF, set()),
+    "mediation:forums": (STAFF, MEDIATION),
+    "mediation:new": (MEDIATION, MEDIATION),
+    "mediation:detail": (STAFF, set()),
+    "mediation:act": (set(), WORKERS),
+    "coordination:meetings": (STAFF, ANALYSTS),
+    "coordination:meeting": (STAFF, set()),
+    "coordination:decision_task": (set(), ANALYSTS),
+    "coordination:contacts": (STAFF, WORKERS),
+    "coordination:plan": (STAFF, ANALYSTS),
+    "coordination:plan_progress": (set(), ANALYSTS),
+    "coordination:plan_report": (STAFF, set()),
+    "coordination:plan_report_xlsx": (STAFF, set()),
+    "dashboard:page": (CITYWIDE, set()),
+    "dashboard:export": (CITYWIDE, set()),
+    "sitrep:page": (CITYWIDE, set()),
+    "sitrep:download": (CITYWIDE, set()),
+    "public:page": (ALL_ROLES, set()),
+    "public:cap_feed": (ALL_ROLES, set()),
+    "public:cap_message": (ALL_ROLES, set()),
+    "public:publish": (ANALYSTS, ANALYSTS),
+    "public:cancel": (set(), ANALYSTS),
+    "demo:webhook": (set(), ALL_ROLES),  # the demo's webhook receiver: POST only, refused by its signature check
+    "demo:mailbox": (CITYWIDE, set()),
+}
+# Routes whose behaviour is not a role question: sign-in pages, language choice, token links (tested elsewhere).
+NOT_ROLE_ROUTES = {"login", "logout", "set_language", "notify:ack", "public:None"}
+
+
+@dataclass
+class Matrix:
+    cells: int = 0
+    leaks: list[str] = field(default_factory=list)
+    refused_wrongly: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    by_action: Counter[str] = field(default_factory=Counter)
+    identity_pages_scanned: int = 0
+    reveals: int = 0
+    reveals_audited: int = 0
+
+
+def _routes() -> list[tuple[str, URLPattern]]:
+    found: list[tuple[str, URLPattern]] = []
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = ":".join(x for x in (namespace, entry.namespace or "") if x)
+                walk(entry, inner)
+            else:
+                found.append(((f"{namespace}:" if namespace else "") + str(entry.name), entry))
+
+    walk(get_resolver(), "")
+    return [(n, p) for n, p in found if not n.startswith(("admin:", "api-v1:"))]
+
+
+def _samples(user: User | None) -> dict[str, list[tuple[Any, bool]]]:
+    """Objects per kind with whether `user` may see them: a few visible and a few not (guessed ids)."""
+
+    def pick(queryset: Any, visible: Any) -> list[tuple[Any, bool]]:
+        seen = set(visible.values_list("pk", flat=True)) if user is not None else set()
+        inside = [o for o in queryset.order_by("pk") if o.pk in seen][:2]
+        outside = [o for o in queryset.order_by("pk") if o.pk not in seen][:2]
+        return [(o, True) for o in inside] + [(o, False) for o in outside]
+
+    who = user if user is not None else _Anonymous()
+    return {
+        "incident": pick(Incident.objects.all(), Incident.objects.visible_to(who)),
+        "report": pick(Report.objects.filter(incident__isnull=False), Report.objects.visible_to(who)),
+        "attachment": pick(
+            Attachment.objects.all(), Attachment.objects.filter(report__in=Report.objects.visible_to(who))
+        ),
+        "alert": pick(Alert.objects.all(), Alert.objects.visible_to(who)),
+        "case": pick(Case.objects.all(), Case.objects.visible_to(who)),
+        "task": pick(Task.objects.all(), Task.objects.visible_to(who)),
+        "mediation": pick(Mediation.objects.all(), Mediation.objects.visible_to(who)),
+        "status": [(o, True) for o in ConflictStatus.objects.all()[:2]],
+        "meeting": [(o, True) for o in Meeting.objects.all()[:2]],
+        "decision": [(o, True) for o in Decision.objects.all()[:2]],
+        "plan": [(o, True) for o in PlanItem.objects.all()[:2]],
+        "warning": [(o, True) for o in PublicWarning.objects.all()[:2]],
+        "area": [(o, True) for o in Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")[:2]],
+    }
+
+
+class _Anonymous:
+    is_authenticated = False
+    is_superuser = False
+
+
+def _urls(name: str, samples: dict[str, list[tuple[Any, bool]]]) -> list[tuple[str, bool]]:
+    """Concrete URLs for a route, each with whether its object is in the user's scope."""
+    out: list[tuple[str, bool]] = []
+    if name in ("triage:report_split", "triage:report_reveal", "triage:report_reply"):
+        for report, visible in samples["report"]:
+            out.append((reverse(name, args=[report.incident_id, report.pk]), visible))
+        return out
+    kinds = {
+        "triage:incident_": "incident",
+        "triage:attachment": "attachment",
+        "cases:status_consider": "incident",
+        "alerts:": "alert",
+        "public:publish": "alert",
+        "public:cancel": "warning",
+        "public:cap_message": "warning",
+        "cases:task_finish": "task",
+        "cases:status_": "status",
+        "cases:": "case",
+        "mediation:": "mediation",
+        "coordination:meeting": "meeting",
+        "coordination:decision_task": "decision",
+        "coordination:plan_progress": "plan",
+        "risk:": "area",
+    }
+    extra: list[Any] = []
+    if name in ("cases:act", "mediation:act", "cases:status_act"):
+        extra = ["acknowledge"] if name == "cases:act" else ["session"] if name == "mediation:act" else ["revoke"]
+    if name == "coordination:plan_report" or name == "coordination:plan_report_xlsx":
+        return [(reverse(name, args=[2020, "B.12"]), True)]
+    if name == "dashboard:export":
+        return [(reverse(name, args=["csv"]) + "?start=2020-12-01&end=2020-12-07", True)]
+    if name == "sitrep:download":
+        return [(reverse(name, args=["xlsx"]) + "?start=2020-12-07&end=2020-12-13", True)]
+    pattern = dict(_routes())[name].pattern
+    if not pattern.converters:
+        return [(reverse(name), True)]
+    kind = next(k for prefix, k in kinds.items() if name.startswith(prefix))
+    for obj, visible in samples[kind]:
+        key = obj.code if kind == "area" else obj.pk
+        out.append((reverse(name, args=[key, *extra]), visible))
+    return out
+
+
+def _denied(response: Any) -> bool:
+    if response.status_code in (403, 404, 405):
+        return True
+    return response.status_code == 302 and "/masuk/" in response.get("Location", "")
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    demo = seed_demo(seed=2020)
+    users: dict[str, User | None] = {ANY: None}
+    for persona in demo.personas:
+        users[persona.role.value if persona.username != "pelapor" else Role.TRUSTED_REPORTER.value] = User.objects.get(
+            username=persona.username
+        )
+    # A responder and a mediator scoped to one kecamatan's organisation, so that out-of-scope objects exist.
+    polsek = Organisation.objects.filter(name__startswith="Polsek ").order_by("name").first()
+    users["responder"] = User.objects.create_user(
+        "matrix-polsek", password="x" * 12, role=Role.RESPONDER, organisation=polsek
+    )
+    identities = []
+    # Warga's identities; a trusted reporter signs in with an account whose name staff may see.
+    for report in Report.objects.exclude(reporter_name_sealed="").filter(submitted_by__isnull=True).iterator():
+        identities += [v for v in (unseal(report.reporter_name_sealed), unseal(report.reporter_contact_sealed)) if v]
+    # The demo draws names from a small pool; a warga who shares a name with an official is not a leak.
+    public = " | ".join(
+        [*(u.get_full_name() for u in User.objects.all()), *Person.objects.values_list("name", flat=True)]
+    )
+    kept = [i for i in set(identities) if len(i) >= 6 and i not in public]
+    return {"users": users, "identities": kept}
+
+
+def _api_cells(matrix: Matrix, role: str, client: Client, user: User | None) -> None:
+    """The JSON API: staff lists only what the caller may see; receipts by guessing find nothing."""
+    matrix.cells += 1
+    matrix.by_action["api view"] += 1
+    response = client.get("/api/v1/alerts?limit=500")
+    cell = f"{role} GET /api/v1/alerts"
+    if response.status_code >= 500:
+        matrix.server_errors.append(cell)
+    elif role in STAFF:
+        visible = set(Alert.objects.visible_to(user).values_list("pk", flat=True))
+        shown = {row["id"] for row in response.json()}
+        if response.status_code != 200:
+            matrix.refused_wrongly.append(cell)
+        elif shown - visible:
+            matrix.leaks.append(f"{cell} lists alerts outside the caller's scope: {sorted(shown - visible)[:5]}")
+    elif response.status_code not in (401, 403):
+        matrix.leaks.append(f"{cell} -> {response.status_code}")
+    for guess in ("SGP-AAAA-AAAA", "SGP-0000-0001", "../../etc/passwd"):
+        matrix.cells += 1
+        matrix.by_action["api receipt guess"] += 1
+        answer = client.get(f"/api/v1/receipts/{guess}")
+        if answer.status_code >= 500:
+            matrix.server_errors.append(f"{role} GET receipt {guess}")
+        elif answer.status_code not in (404, 429):
+            matrix.leaks.append(f"{role} GET receipt {guess} -> {answer.status_code}")
+
+
+def test_every_route_has_a_policy():
+    names = {name for name, _ in _routes()} - NOT_ROLE_ROUTES
+    assert names - set(ROUTE_POLICY) == set(), "a new route needs its row in ROUTE_POLICY"
+    assert set(ROUTE_POLICY) - names == set(), "a policy row for a route that no longer exists"
+
+
+def test_access_matrix(world, settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    matrix = Matrix()
+    routes = [(n, p) for n, p in _routes() if n in ROUTE_POLICY]
+    for role, user in world["users"].items():
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        samples = _samples(user)
+        for name, _pattern in routes:
+            may_view, may_change = ROUTE_POLICY[name]
+            # A read-only page answers a POST like a GET (nothing to change), so it is judged as a view.
+            may_post = may_change or may_view
+            for url, in_scope in _urls(name, samples):
+                for action, method, allowed_roles in (("view", "get", may_view), ("change", "post", may_post)):
+                    if name == "triage:report_reveal":
+                        action = "reveal" if method == "post" else action
+                    if name in ("dashboard:export", "sitrep:download", "coordination:plan_report_xlsx"):
+                        action = "export" if method == "get" else action
+                    response = getattr(client, method)(url, {"reason": "matrix check"} if method == "post" else None)
+                    matrix.cells += 1
+                    matrix.by_action[action] += 1
+                    cell = f"{role} {method.upper()} {url}"
+                    if response.status_code >= 500:
+                        matrix.server_errors.append(cell)
+                        continue
+                    expected = role in allowed_roles and in_scope
+                    if _denied(response):
+                        if expected and method == "get":
+                            matrix.refused_wrongly.append(cell)
+                        continue
+                    if not expected:
+                        matrix.leaks.append(f"{cell} -> {response.status_code}")
+                    if method == "get" and response.get("Content-Type", "").startswith("text/"):
+                        raw = b"".join(response.streaming_content) if response.streaming else response.content
+                        body = raw.decode(errors="replace")
+                        matrix.identity_pages_scanned += 1
+                        for identity in world["identities"]:
+                            if identity in body:
+                                matrix.leaks.append(f"{cell} shows a reporter identity ({identity})")
+                    if action == "reveal":
+                        matrix.reveals += 1
+        _api_cells(matrix, role, client, user)
+    matrix.reveals_audited = AuditLog.objects.filter(action="report.identity_revealed").count()
+    figures = {
+        "cells": matrix.cells,
+        "by_action": dict(matrix.by_action),
+        "roles": sorted(world["users"]),
+        "routes": len(routes),
+        "leaks": len(matrix.leaks),
+        "leak_examples": matrix.leaks[:20],
+        "refused_wrongly": len(matrix.refused_wrongly),
+        "refused_wrongly_examples": matrix.refused_wrongly[:20],
+        "server_errors": len(matrix.server_errors),
+        "server_error_examples": matrix.server_errors[:20],
+        "identity_pages_scanned": matrix.identity_pages_scanned,
+        "identities_looked_for": len(world["identities"]),
+        "reveals": matrix.reveals,
+        "reveals_audited": matrix.reveals_audited,
+    }
+    if os.environ.get("SIGAP_EVIDENCE_OUT"):
+        with open(os.environ["SIGAP_EVIDENCE_OUT"], "w") as out:
+            json.dump(figures, out, indent=1)
+    assert matrix.leaks == [] and matrix.server_errors == [], json.dumps(figures, indent=1)
+    assert matrix.reveals_audited >= matrix.reveals > 0
+    assert matrix.refused_wrongly == [], json.dumps(figures, indent=1)
