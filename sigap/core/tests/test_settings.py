@@ -75,3 +75,9 @@ def test_every_variable_the_code_reads_is_documented_in_env_example():
         read |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
     read -= {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     assert read - documented == set()
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_scripts(client, db):
+    policy = client.get("/lapor/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-eval" not in policy
+    assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]

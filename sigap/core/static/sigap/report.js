@@ -12,3 +12,11 @@
     }, function () { state.textContent = button.dataset.fail; }, {enableHighAccuracy: true, timeout: 10000});
   });
 })();
+
+// "Copy" buttons on the receipt page: data-copy names the element whose text goes to the clipboard.
+document.querySelectorAll("[data-copy]").forEach(function (b) {
+  b.addEventListener("click", function () {
+    var source = document.getElementById(b.dataset.copy);
+    if (navigator.clipboard && source) navigator.clipboard.writeText(source.textContent);
+  });
+});
