@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create .venv and install Sigap into it; a second call with unchanged pyproject.toml does nothing.
-# Usage: scripts/bootstrap.sh [run|test]
+# Usage: scripts/bootstrap.sh [run|test|evidence]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile=${1:-run}
@@ -26,6 +26,7 @@ fi
 
 extras=""
 [ "$profile" = "test" ] && extras="[test]"
+[ "$profile" = "evidence" ] && extras="[test,evidence]"
 stamp=".venv/.sigap-installed-$profile-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "==> installing Sigap ($profile) into .venv (log: .venv/install.log)"

@@ -1,0 +1,291 @@
+"""`make evidence`, one database: reporter protection, backup and restore, configuration, access control.
+
+Usage: python bench/evidence.py OUT.json (environment from scripts/evidence.sh: SIGAP_DATA_DIR, SECRET_KEY,
+SIGAP_FIELD_KEYS and, for PostgreSQL, DATABASE_URL). Writes every figure to OUT.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings")
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+
+from sigap.accounts.models import User  # noqa: E402
+from sigap.core import audit  # noqa: E402
+from sigap.core.backup import backup, compare, restore  # noqa: E402
+from sigap.core.crypto import unseal  # noqa: E402
+from sigap.core.models import AuditLog  # noqa: E402
+from sigap.demo.generator import seed_demo  # noqa: E402
+from sigap.directory.models import Person  # noqa: E402
+from sigap.intake.models import Report  # noqa: E402
+from sigap.intake.services import report_identity_reveal  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _identities() -> tuple[list[str], int]:
+    """Every sealed name and contact, opened; less those that are also an official's name in the directory
+    (the demo draws names from a small pool, and the directory of officials is not secret)."""
+    found: set[str] = set()
+    for name, contact in Report.objects.exclude(reporter_name_sealed="").values_list(
+        "reporter_name_sealed", "reporter_contact_sealed"
+    ):
+        found.update(v for v in (unseal(name), unseal(contact)) if v and len(v) >= 5)
+    public = " | ".join(
+        [*(u.get_full_name() for u in User.objects.all()), *Person.objects.values_list("name", flat=True)]
+    )
+    kept = sorted(i for i in found if i not in public)
+    return kept, len(found) - len(kept)
+
+
+def _raw_bytes(workdir: Path) -> dict[str, bytes]:
+    """What someone who copies the database (or its backup) gets, without the keys."""
+    out: dict[str, bytes] = {}
+    if connection.vendor == "sqlite":
+        base = Path(connection.settings_dict["NAME"])
+        for path in (base, Path(f"{base}-wal")):
+            if path.exists():
+                out[path.name] = path.read_bytes()
+    dump = workdir / f"protection-{int(time.time())}.bak"
+    backup(dump, {**settings.DATABASES["default"], "NAME": connection.settings_dict["NAME"]})
+    if connection.vendor == "postgresql":  # the custom format compresses: read it back as plain SQL
+        plain = subprocess.run(
+            ["pg_restore", "--file=-", str(dump)],
+            capture_output=True,
+            check=True,  # noqa: S607
+        ).stdout
+        out["pg_dump (as SQL)"] = plain
+    else:
+        out["backup"] = dump.read_bytes()
+    return out
+
+
+def reporter_protection(workdir: Path) -> dict[str, Any]:
+    identities, shared_with_directory = _identities()
+    raw = _raw_bytes(workdir)
+    plaintext_hits = []
+    for label, blob in raw.items():
+        for identity in identities:
+            if identity.encode() in blob:
+                plaintext_hits.append(f"{identity[:3]}... in {label}")
+    analyst = User.objects.get(username="analis")
+    responder = User.objects.get(username="polres")
+    before = AuditLog.objects.filter(action__startswith="report.identity_").count()
+    reports = list(Report.objects.exclude(reporter_name_sealed="")[:20])
+    refused = 0
+    for report in reports:
+        report_identity_reveal(report=report, user=analyst, reason="evidence: verify a report")
+        try:
+            report_identity_reveal(report=report, user=responder, reason="evidence: not allowed")
+        except Exception:  # noqa: BLE001 - the refusal is what is measured
+            refused += 1
+    audited = AuditLog.objects.filter(action__startswith="report.identity_").count() - before
+    intact_before = audit.verify()
+    target = AuditLog.objects.order_by("seq")[len(reports) // 2]
+    original = target.details
+    AuditLog.objects.filter(pk=target.pk).update(details={**original, "tampered": True})
+    tampered = audit.verify()
+    AuditLog.objects.filter(pk=target.pk).update(details=original)
+    intact_after = audit.verify()
+    return {
+        "identities_looked_for": len(identities),
+        "identities_skipped_as_directory_names": shared_with_directory,
+        "places_scanned": {label: len(blob) for label, blob in raw.items()},
+        "plaintext_identities_found": len(plaintext_hits),
+        "examples": plaintext_hits[:5],
+        "reveals": len(reports),
+        "refused_reveals": refused,
+        "reveal_and_refusal_audit_rows": audited,
+        "unaudited_reveals": max(0, 2 * len(reports) - audited),
+        "audit_rows": intact_before.rows,
+        "chain_intact": intact_before.intact and intact_after.intact,
+        "tampering_detected": tampered.broken_at == target.seq,
+        "tamper_report": f"row {tampered.broken_at}: {tampered.reason}",
+    }
+
+
+def _alias_for(workdir: Path, name: str) -> tuple[str, dict[str, Any]]:
+    config = {**settings.DATABASES["default"], "TEST": {}}
+    if connection.vendor == "sqlite":
+        config["NAME"] = str(workdir / f"{name}.sqlite3")
+    else:
+        config["NAME"] = name
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connections.databases[name] = config
+    return name, config
+
+
+def backup_restore(workdir: Path) -> dict[str, Any]:
+    stop = threading.Event()
+    written = [0]
+
+    def writer() -> None:
+        try:
+            while not stop.is_set():
+                audit.append(actor=None, action="evidence.write", object_type="evidence", object_id=str(written[0]))
+                written[0] += 1
+        finally:
+            connections["default"].close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    time.sleep(0.5)
+    online_file = workdir / "online.bak"
+    started = time.perf_counter()
+    online = backup(online_file)
+    online_seconds = time.perf_counter() - started
+    time.sleep(0.3)
+    stop.set()
+    thread.join()
+    alias, config = _alias_for(workdir, "evidence_online")
+    restore(online_file, config)
+    chain = audit.verify(using=alias)
+    connections[alias].close()
+    quiet_file = workdir / "quiet.bak"
+    backup(quiet_file)
+    quiet_alias, quiet_config = _alias_for(workdir, "evidence_quiet")
+    restore(quiet_file, quiet_config)
+    same = compare("default", quiet_alias)
+    connections[quiet_alias].close()
+    return {
+        "writes_during_backup": written[0],
+        "online_backup_seconds": round(online_seconds, 2),
+        "online_backup_bytes": online.size_bytes,
+        "online_restore_chain_intact": chain.intact,
+        "online_restore_audit_rows": chain.rows,
+        "quiet_tables_compared": same.tables,
+        "quiet_rows_compared": same.rows_compared,
+        "differences": same.differences,
+        "difference_examples": same.first_differences,
+    }
+
+
+def configuration() -> dict[str, Any]:
+    production = {
+        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
+        "SECRET_KEY": "evidence-" + os.urandom(32).hex(),
+        "SIGAP_HTTPS": "true",
+        "SIGAP_SSL_REDIRECT": "true",
+        "ALLOWED_HOSTS": "sigap.pasuruankota.go.id",
+    }
+    check = subprocess.run(  # noqa: S603
+        [PYTHON, "-m", "sigap", "check", "--deploy", "--fail-level", "WARNING"],
+        env=production,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    headers_script = (
+        "import django,os,json;os.environ.setdefault('DJANGO_SETTINGS_MODULE','sigap.settings');django.setup();"
+        "from django.core.management import call_command;call_command('collectstatic',interactive=False,verbosity=0);"
+        "from django.test import Client;"
+        "r=Client().get('/masuk/',secure=True,HTTP_HOST='sigap.pasuruankota.go.id');"
+        "print(json.dumps({'status':r.status_code,'headers':dict(r.headers),"
+        "'cookies':{k:{'secure':bool(v['secure']),'httponly':bool(v['httponly']),'samesite':v['samesite']} "
+        "for k,v in r.cookies.items()}}))"
+    )
+    seen = subprocess.run(  # noqa: S603
+        [PYTHON, "-c", headers_script], env=production, capture_output=True, text=True, check=False
+    )
+    try:
+        page = json.loads(seen.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        page = {"status": None, "headers": {}, "cookies": {}, "error": seen.stderr[-500:]}
+    wanted = [
+        "Strict-Transport-Security",
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+    ]
+    audit_run = subprocess.run(  # noqa: S603
+        [str(Path(PYTHON).with_name("pip-audit")), "--progress-spinner", "off", "--format", "json", "--local"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    try:
+        findings = json.loads(audit_run.stdout)
+        vulnerable = [
+            {"name": d["name"], "version": d["version"], "ids": [v["id"] for v in d.get("vulns", [])]}
+            for d in findings.get("dependencies", [])
+            if d.get("vulns")
+        ]
+        packages = len(findings.get("dependencies", []))
+        pip_audit: dict[str, Any] = {"ran": True, "packages": packages, "findings": vulnerable}
+    except json.JSONDecodeError:
+        pip_audit = {"ran": False, "why": (audit_run.stderr or audit_run.stdout)[-400:]}
+    secrets_in_settings = subprocess.run(  # noqa: S603
+        ["grep", "-nE", "(SECRET_KEY|PASSWORD|FIELD_KEYS) *= *['\"][^'\"]{8,}", str(ROOT / "sigap/settings.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "check_deploy_exit": check.returncode,
+        "check_deploy_output": (check.stdout + check.stderr).strip()[-1500:],
+        "headers_present": {h: page["headers"].get(h, "") for h in wanted},
+        "headers_missing": [h for h in wanted if not page["headers"].get(h)],
+        "cookies": page.get("cookies", {}),
+        "secrets_written_in_settings": secrets_in_settings.splitlines(),
+        "pip_audit": pip_audit,
+    }
+
+
+def access_control(workdir: Path) -> dict[str, Any]:
+    out = workdir / "matrix.json"
+    run = subprocess.run(  # noqa: S603
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "sigap/core/tests/test_access_matrix.py"],
+        cwd=ROOT,
+        env={**os.environ, "SIGAP_EVIDENCE_OUT": str(out)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    figures: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {"error": run.stdout[-2000:]}
+    figures["pytest_exit"] = run.returncode
+    return figures
+
+
+def main() -> None:
+    out = Path(sys.argv[1])
+    workdir = Path(tempfile.mkdtemp(prefix="sigap-evidence."))
+    call_command("migrate", verbosity=0)
+    call_command("regions", "load", "35.75", "--no-progress", verbosity=0)
+    seed_demo(seed=2020)
+    result: dict[str, Any] = {"database": connection.vendor}
+    for name, run in (
+        ("reporter_protection", lambda: reporter_protection(workdir)),
+        ("backup_restore", lambda: backup_restore(workdir)),
+        ("configuration", configuration),
+        ("access_control", lambda: access_control(workdir)),
+    ):
+        started = time.perf_counter()
+        result[name] = run()
+        result[name]["seconds"] = round(time.perf_counter() - started, 1)
+        print(f"{connection.vendor} {name}: done in {result[name]['seconds']} s", flush=True)
+    out.write_text(json.dumps(result, indent=1, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()
