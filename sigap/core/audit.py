@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from sigap.core.models import GENESIS_DIGEST, AuditChainHead, AuditLog
@@ -55,6 +55,20 @@ def row_digest(
     return hashlib.sha256(f"{prev_digest}\n{content}".encode()).hexdigest()
 
 
+def _locked_head() -> AuditChainHead:
+    """The head row, locked until the caller's transaction ends; created once (migration 0004 does it, but a
+    flushed test database has none), with a second creator simply waiting for the first."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():  # a savepoint: losing the race leaves the outer transaction usable
+            AuditChainHead.objects.create(pk=1)
+    except IntegrityError:
+        pass  # another writer created it first
+    return AuditChainHead.objects.select_for_update().get(pk=1)
+
+
 def append(
     *,
     actor: Any | None,
@@ -66,7 +80,7 @@ def append(
     """Add one row at the end of the chain; the head row lock makes concurrent writers take turns."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = _locked_head()
         at = timezone.now()
         clean = canonical_details(details)
         actor_name = user.get_username() if user is not None else ""
