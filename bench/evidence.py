@@ -1,16 +1,17 @@
 """`make evidence`, one database: reporter protection, backup and restore, configuration, access control.
 
-Usage: python bench/evidence.py OUT.json (environment from scripts/evidence.sh: SIGAP_DATA_DIR, SECRET_KEY,
-SIGAP_FIELD_KEYS and, for PostgreSQL, DATABASE_URL). Writes every figure to OUT.json.
+Run by scripts/evidence.sh through bench/both_databases.sh, which sets SIGAP_DATA_DIR, SECRET_KEY,
+SIGAP_FIELD_KEYS and, for PostgreSQL, DATABASE_URL: `python bench/evidence.py OUT.json` writes every figure to
+OUT.json; `python bench/evidence.py --headers` prints one page's headers under the settings it is given.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,31 +28,15 @@ from django.db import connection, connections  # noqa: E402
 
 from sigap.accounts.models import User  # noqa: E402
 from sigap.core import audit  # noqa: E402
-from sigap.core.backup import backup, compare, restore  # noqa: E402
-from sigap.core.crypto import unseal  # noqa: E402
+from sigap.core.backup import backup, compare, pg_tool, restore  # noqa: E402
 from sigap.core.models import AuditLog  # noqa: E402
 from sigap.demo.generator import seed_demo  # noqa: E402
-from sigap.directory.models import Person  # noqa: E402
+from sigap.demo.identities import sealed_identities  # noqa: E402
 from sigap.intake.models import Report  # noqa: E402
-from sigap.intake.services import report_identity_reveal  # noqa: E402
+from sigap.intake.services import IdentityAccessDenied, report_identity_reveal  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-
-
-def _identities() -> tuple[list[str], int]:
-    """Every sealed name and contact, opened; less those that are also an official's name in the directory
-    (the demo draws names from a small pool, and the directory of officials is not secret)."""
-    found: set[str] = set()
-    for name, contact in Report.objects.exclude(reporter_name_sealed="").values_list(
-        "reporter_name_sealed", "reporter_contact_sealed"
-    ):
-        found.update(v for v in (unseal(name), unseal(contact)) if v and len(v) >= 5)
-    public = " | ".join(
-        [*(u.get_full_name() for u in User.objects.all()), *Person.objects.values_list("name", flat=True)]
-    )
-    kept = sorted(i for i in found if i not in public)
-    return kept, len(found) - len(kept)
 
 
 def _raw_bytes(workdir: Path) -> dict[str, bytes]:
@@ -65,11 +50,7 @@ def _raw_bytes(workdir: Path) -> dict[str, bytes]:
     dump = workdir / f"protection-{int(time.time())}.bak"
     backup(dump, {**settings.DATABASES["default"], "NAME": connection.settings_dict["NAME"]})
     if connection.vendor == "postgresql":  # the custom format compresses: read it back as plain SQL
-        plain = subprocess.run(
-            ["pg_restore", "--file=-", str(dump)],
-            capture_output=True,
-            check=True,  # noqa: S607
-        ).stdout
+        plain = subprocess.run([pg_tool("pg_restore"), "--file=-", str(dump)], capture_output=True, check=True).stdout
         out["pg_dump (as SQL)"] = plain
     else:
         out["backup"] = dump.read_bytes()
@@ -77,7 +58,7 @@ def _raw_bytes(workdir: Path) -> dict[str, bytes]:
 
 
 def reporter_protection(workdir: Path) -> dict[str, Any]:
-    identities, shared_with_directory = _identities()
+    identities, shared_with_directory = sealed_identities(warga_only=False)
     raw = _raw_bytes(workdir)
     plaintext_hits = []
     for label, blob in raw.items():
@@ -93,7 +74,7 @@ def reporter_protection(workdir: Path) -> dict[str, Any]:
         report_identity_reveal(report=report, user=analyst, reason="evidence: verify a report")
         try:
             report_identity_reveal(report=report, user=responder, reason="evidence: not allowed")
-        except Exception:  # noqa: BLE001 - the refusal is what is measured
+        except IdentityAccessDenied:
             refused += 1
     audited = AuditLog.objects.filter(action__startswith="report.identity_").count() - before
     intact_before = audit.verify()
@@ -120,7 +101,8 @@ def reporter_protection(workdir: Path) -> dict[str, Any]:
     }
 
 
-def _alias_for(workdir: Path, name: str) -> tuple[str, dict[str, Any]]:
+def _empty_database(workdir: Path, name: str) -> dict[str, Any]:
+    """A new, empty database registered as Django alias `name`, to restore into."""
     config = {**settings.DATABASES["default"], "TEST": {}}
     if connection.vendor == "sqlite":
         config["NAME"] = str(workdir / f"{name}.sqlite3")
@@ -130,7 +112,7 @@ def _alias_for(workdir: Path, name: str) -> tuple[str, dict[str, Any]]:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}"')
     connections.databases[name] = config
-    return name, config
+    return config
 
 
 def backup_restore(workdir: Path) -> dict[str, Any]:
@@ -155,16 +137,14 @@ def backup_restore(workdir: Path) -> dict[str, Any]:
     time.sleep(0.3)
     stop.set()
     thread.join()
-    alias, config = _alias_for(workdir, "evidence_online")
-    restore(online_file, config)
-    chain = audit.verify(using=alias)
-    connections[alias].close()
+    restore(online_file, _empty_database(workdir, "evidence_online"))
+    chain = audit.verify(using="evidence_online")
+    connections["evidence_online"].close()
     quiet_file = workdir / "quiet.bak"
     backup(quiet_file)
-    quiet_alias, quiet_config = _alias_for(workdir, "evidence_quiet")
-    restore(quiet_file, quiet_config)
-    same = compare("default", quiet_alias)
-    connections[quiet_alias].close()
+    restore(quiet_file, _empty_database(workdir, "evidence_quiet"))
+    same = compare("default", "evidence_quiet")
+    connections["evidence_quiet"].close()
     return {
         "writes_during_backup": written[0],
         "online_backup_seconds": round(online_seconds, 2),
@@ -178,13 +158,30 @@ def backup_restore(workdir: Path) -> dict[str, Any]:
     }
 
 
+PRODUCTION_HOST = "sigap.pasuruankota.go.id"
+
+
+def headers_seen() -> dict[str, Any]:
+    """Run as `evidence.py --headers` under production settings: one page's headers and cookie flags."""
+    from django.test import Client
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    response = Client().get("/masuk/", secure=True, HTTP_HOST=PRODUCTION_HOST)
+    cookies = {
+        name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"]), "samesite": c["samesite"]}
+        for name, c in response.cookies.items()
+    }
+    return {"status": response.status_code, "headers": dict(response.headers), "cookies": cookies}
+
+
 def configuration() -> dict[str, Any]:
+    """The production settings (DEBUG off, HTTPS, a real secret) checked by Django and seen on a page."""
     production = {
-        **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")},
+        **{k: v for k, v in os.environ.items() if k != "DEBUG"},
         "SECRET_KEY": "evidence-" + os.urandom(32).hex(),
         "SIGAP_HTTPS": "true",
         "SIGAP_SSL_REDIRECT": "true",
-        "ALLOWED_HOSTS": "sigap.pasuruankota.go.id",
+        "ALLOWED_HOSTS": PRODUCTION_HOST,
     }
     check = subprocess.run(  # noqa: S603
         [PYTHON, "-m", "sigap", "check", "--deploy", "--fail-level", "WARNING"],
@@ -193,17 +190,8 @@ def configuration() -> dict[str, Any]:
         text=True,
         check=False,
     )
-    headers_script = (
-        "import django,os,json;os.environ.setdefault('DJANGO_SETTINGS_MODULE','sigap.settings');django.setup();"
-        "from django.core.management import call_command;call_command('collectstatic',interactive=False,verbosity=0);"
-        "from django.test import Client;"
-        "r=Client().get('/masuk/',secure=True,HTTP_HOST='sigap.pasuruankota.go.id');"
-        "print(json.dumps({'status':r.status_code,'headers':dict(r.headers),"
-        "'cookies':{k:{'secure':bool(v['secure']),'httponly':bool(v['httponly']),'samesite':v['samesite']} "
-        "for k,v in r.cookies.items()}}))"
-    )
     seen = subprocess.run(  # noqa: S603
-        [PYTHON, "-c", headers_script], env=production, capture_output=True, text=True, check=False
+        [PYTHON, __file__, "--headers"], env=production, capture_output=True, text=True, check=False
     )
     try:
         page = json.loads(seen.stdout.strip().splitlines()[-1])
@@ -217,38 +205,16 @@ def configuration() -> dict[str, Any]:
         "Referrer-Policy",
         "Cross-Origin-Opener-Policy",
     ]
-    audit_run = subprocess.run(  # noqa: S603
-        [str(Path(PYTHON).with_name("pip-audit")), "--progress-spinner", "off", "--format", "json", "--local"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    try:
-        findings = json.loads(audit_run.stdout)
-        vulnerable = [
-            {"name": d["name"], "version": d["version"], "ids": [v["id"] for v in d.get("vulns", [])]}
-            for d in findings.get("dependencies", [])
-            if d.get("vulns")
-        ]
-        packages = len(findings.get("dependencies", []))
-        pip_audit: dict[str, Any] = {"ran": True, "packages": packages, "findings": vulnerable}
-    except json.JSONDecodeError:
-        pip_audit = {"ran": False, "why": (audit_run.stderr or audit_run.stdout)[-400:]}
-    secrets_in_settings = subprocess.run(  # noqa: S603
-        ["grep", "-nE", "(SECRET_KEY|PASSWORD|FIELD_KEYS) *= *['\"][^'\"]{8,}", str(ROOT / "sigap/settings.py")],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
+    written_secret = re.compile(r"""(SECRET_KEY|PASSWORD|FIELD_KEYS)\s*=\s*['"][^'"]{8,}""")
+    settings_text = (ROOT / "sigap/settings.py").read_text().splitlines()
+    secrets_in_settings = [f"{n}: {line}" for n, line in enumerate(settings_text, 1) if written_secret.search(line)]
     return {
         "check_deploy_exit": check.returncode,
         "check_deploy_output": (check.stdout + check.stderr).strip()[-1500:],
         "headers_present": {h: page["headers"].get(h, "") for h in wanted},
         "headers_missing": [h for h in wanted if not page["headers"].get(h)],
         "cookies": page.get("cookies", {}),
-        "secrets_written_in_settings": secrets_in_settings.splitlines(),
-        "pip_audit": pip_audit,
+        "secrets_written_in_settings": secrets_in_settings,
     }
 
 
@@ -268,8 +234,12 @@ def access_control(workdir: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    if sys.argv[1] == "--headers":
+        print(json.dumps(headers_seen()))
+        return
     out = Path(sys.argv[1])
-    workdir = Path(tempfile.mkdtemp(prefix="sigap-evidence."))
+    workdir = Path(settings.DATA_DIR) / f"evidence-{connection.vendor}"  # removed with the runner's data dir
+    workdir.mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     call_command("regions", "load", "35.75", "--no-progress", verbosity=0)
     seed_demo(seed=2020)

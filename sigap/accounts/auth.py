@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sigap.accounts.models import StaffToken, User
-from sigap.core.roles import role_of
+from sigap.core.roles import STAFF_ROLES, role_of
 
 
 def token_digest(token: str) -> str:
@@ -25,16 +25,19 @@ def staff_token_create(user: User, name: str) -> str:
 
 
 def staff_caller(request: HttpRequest) -> Any | None:
-    """A staff user (any role) from the session or an `Authorization: Bearer` staff token; None otherwise."""
+    """A staff user from the session or an `Authorization: Bearer` staff token; None otherwise.
+
+    Staff are the roles of STAFF_ROLES: a trusted reporter signs in to send reports, not to read the team's work.
+    """
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and role_of(user) is not None:
-        return user
+    if user is not None and user.is_authenticated:
+        return user if role_of(user) in STAFF_ROLES else None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     found = StaffToken.objects.select_related("user").filter(token_sha256=token_digest(token.strip()), active=True)
     row = found.first()
-    if row is None or not row.user.is_active or role_of(row.user) is None:
+    if row is None or not row.user.is_active or role_of(row.user) not in STAFF_ROLES:
         return None
     StaffToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
     return row.user

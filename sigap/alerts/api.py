@@ -8,7 +8,6 @@ from ninja.errors import HttpError
 from sigap.accounts.auth import staff_caller
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
-from sigap.core.roles import Role, role_of
 from sigap.risk.choices import RiskLevel
 
 router = Router(tags=["alerts"])
@@ -78,10 +77,10 @@ def _out(a: Alert) -> dict[str, Any]:
 )
 def alerts_list(request: HttpRequest, filters: Query[AlertFilter]) -> Any:
     user = staff_caller(request)
+    if user is None and request.user.is_authenticated:  # signed in, but not staff (a trusted reporter)
+        raise HttpError(403, "Peringatan hanya untuk tim / alerts are for the team only")
     if user is None:
         raise HttpError(401, "Hanya untuk petugas; masuk atau pakai token / staff only: sign in or use a staff token")
-    if role_of(user) == Role.TRUSTED_REPORTER:  # reporters send reports; alerts are for the team (as on the pages)
-        raise HttpError(403, "Peringatan hanya untuk tim / alerts are for the team only")
     alerts = Alert.objects.visible_to(user).prefetch_related("regions", "incidents", "events__actor")
     if filters.state:
         alerts = alerts.filter(state=filters.state)

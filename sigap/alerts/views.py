@@ -16,7 +16,8 @@ from sigap.alerts.choices import ORDER, AlertKind, AlertState
 from sigap.alerts.forms import MergeForm, OverrideForm, RaiseForm, StepForm
 from sigap.alerts.models import Alert
 from sigap.alerts.services import AlertStateError, alert_merge, alert_override, alert_raise, alert_transition
-from sigap.core.roles import Role, role_of
+from sigap.core.forms import form_errors
+from sigap.core.roles import Role, require_role, role_of
 from sigap.regions.models import Region
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
@@ -28,10 +29,6 @@ def _alert_for(request: HttpRequest, pk: int) -> Alert:
     if role_of(request.user) is None:
         raise PermissionDenied
     return get_object_or_404(Alert.objects.visible_to(request.user), pk=pk)
-
-
-def _errors(form: Any) -> str:
-    return "; ".join(" ".join(e) for e in form.errors.values())
 
 
 @login_required
@@ -87,7 +84,7 @@ def alert_step(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = StepForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Not saved: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": form_errors(form)})
         return redirect("alerts:detail", pk=pk)
     to = AlertState(form.cleaned_data["to"])
     if to == AlertState.CLOSED and role not in ANALYST_ROLES:
@@ -106,8 +103,7 @@ def alert_step(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_override_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     alert = _alert_for(request, pk)
     form = OverrideForm(request.POST)
     if form.is_valid():
@@ -116,19 +112,18 @@ def alert_override_view(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Level changed."))
     else:
-        messages.error(request, _("Not saved: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Not saved: %(errors)s") % {"errors": form_errors(form)})
     return redirect("alerts:detail", pk=pk)
 
 
 @login_required
 @require_POST
 def alert_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     source = _alert_for(request, pk)
     form = MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Not merged: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Not merged: %(errors)s") % {"errors": form_errors(form)})
         return redirect("alerts:detail", pk=pk)
     target = Alert.objects.visible_to(request.user).filter(pk=form.cleaned_data["target"]).first()
     if target is None:
@@ -146,11 +141,10 @@ def alert_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def alert_raise_view(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     form = RaiseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Alert not raised: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Alert not raised: %(errors)s") % {"errors": form_errors(form)})
         return redirect("alerts:list")
     data = form.cleaned_data
     alert = alert_raise(

@@ -22,15 +22,12 @@ from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.cases.rules import StatusRuleError
 from sigap.cases.selectors import breach_board, status_in_force, status_prompts
 from sigap.cases.states import CaseTransitionError
-from sigap.core.roles import CITYWIDE_ROLES, Role, role_of
+from sigap.core.forms import form_errors
+from sigap.core.roles import CITYWIDE_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 CASE_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR, Role.LEADERSHIP}
-
-
-def _errors(form: Any) -> str:
-    return "; ".join(" ".join(str(e) for e in errs) for errs in form.errors.values())
 
 
 def _end_of(day: Any) -> datetime:
@@ -42,8 +39,7 @@ def _late_words(due: datetime | None, late: timedelta | None) -> str:
 
 
 def _case_for(request: HttpRequest, pk: int) -> Case:
-    if role_of(request.user) not in CASE_ROLES:
-        raise PermissionDenied
+    require_role(request.user, CASE_ROLES)
     return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
 
 
@@ -65,8 +61,7 @@ def _works_on(user: Any, case: Case) -> bool:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) not in CASE_ROLES:
-        raise PermissionDenied
+    require_role(request.user, CASE_ROLES)
     cases = Case.objects.visible_to(request.user).select_related("lead_organisation", "region")
     show = request.GET.get("status", "open")
     listed = cases.filter(status=CaseStatus.RESOLVED) if show == "resolved" else cases.open()
@@ -82,8 +77,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     """Opened by an analyst from a verified incident (?incident=) or an alert (?alert=)."""
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     source = request.GET if request.method == "GET" else request.POST
     incident = Incident.objects.filter(pk=source.get("incident") or 0).first()
     alert = Alert.objects.filter(pk=source.get("alert") or 0).first()
@@ -176,7 +170,7 @@ def _act_acknowledge(request: HttpRequest, case: Case) -> str:
 def _act_log(request: HttpRequest, case: Case) -> str:
     form = f.NoteForm(request.POST)
     if not form.is_valid():
-        raise services.CaseRuleError(_errors(form))
+        raise services.CaseRuleError(form_errors(form))
     services.case_log_action(case=case, actor=request.user, note=form.cleaned_data["note"])
     return _("Action recorded.")
 
@@ -184,7 +178,7 @@ def _act_log(request: HttpRequest, case: Case) -> str:
 def _act_task(request: HttpRequest, case: Case) -> str:
     form = f.TaskForm(request.POST)
     if not form.is_valid():
-        raise services.CaseRuleError(_errors(form))
+        raise services.CaseRuleError(form_errors(form))
     data = form.cleaned_data
     services.task_add(case=case, title=data["title"], owner=data["owner"], due_at=data["due"], actor=request.user)
     return _("Task added; its owner has been told.")
@@ -224,7 +218,7 @@ def _act_reopen(request: HttpRequest, case: Case) -> str:
 def _act_reassign(request: HttpRequest, case: Case) -> str:
     form = f.ReassignForm(request.POST)
     if not form.is_valid():
-        raise services.CaseRuleError(_errors(form))
+        raise services.CaseRuleError(form_errors(form))
     services.case_reassign(
         case=case, lead=form.cleaned_data["lead"], actor=request.user, reason=form.cleaned_data["note"]
     )
@@ -234,7 +228,7 @@ def _act_reassign(request: HttpRequest, case: Case) -> str:
 def _act_update(request: HttpRequest, case: Case) -> str:
     form = f.CaseUpdateForm(request.POST)
     if not form.is_valid():
-        raise services.CaseRuleError(_errors(form))
+        raise services.CaseRuleError(form_errors(form))
     data = form.cleaned_data
     services.case_update(
         case=case,
@@ -249,7 +243,7 @@ def _act_update(request: HttpRequest, case: Case) -> str:
 def _act_link(request: HttpRequest, case: Case) -> str:
     form = f.LinkIncidentForm(request.POST)
     if not form.is_valid():
-        raise services.CaseRuleError(_errors(form))
+        raise services.CaseRuleError(form_errors(form))
     incident = Incident.objects.visible_to(request.user).filter(pk=form.cleaned_data["incident"]).first()
     if incident is None:
         raise services.CaseRuleError(_("There is no incident #%(n)s.") % {"n": form.cleaned_data["incident"]})
@@ -298,8 +292,7 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) not in CASE_ROLES:
-        raise PermissionDenied
+    require_role(request.user, CASE_ROLES)
     tasks = Task.objects.visible_to(request.user).select_related("case", "owner_organisation", "owner_user")
     context = {
         "open": tasks.open().order_by("due_at")[:300],
@@ -319,7 +312,7 @@ def task_finish_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = f.TaskFinishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Not saved: %(why)s") % {"why": _errors(form)})
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
     else:
         try:
             services.task_finish(
@@ -337,18 +330,12 @@ def task_finish_view(request: HttpRequest, pk: int) -> HttpResponse:
 # ---- Status Keadaan Konflik --------------------------------------------------------------------------------------
 
 
-def _status_viewer(request: HttpRequest) -> None:
-    if role_of(request.user) not in CITYWIDE_ROLES:
-        raise PermissionDenied
-
-
 @login_required
 def status_list(request: HttpRequest) -> HttpResponse:
-    _status_viewer(request)
+    require_role(request.user, CITYWIDE_ROLES)
     form = f.DeclareForm(request.POST or None)
     if request.method == "POST":
-        if role_of(request.user) not in ANALYST_ROLES:
-            raise PermissionDenied
+        require_role(request.user, ANALYST_ROLES)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -382,7 +369,7 @@ def status_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def status_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _status_viewer(request)
+    require_role(request.user, CITYWIDE_ROLES)
     status = get_object_or_404(ConflictStatus, pk=pk)
     today = timezone.localdate()
     context = {
@@ -405,8 +392,7 @@ def status_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def status_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     status = get_object_or_404(ConflictStatus, pk=pk)
     forms_by_action: dict[str, type[Any]] = {
         "perpanjang": f.ExtendForm,
@@ -418,7 +404,7 @@ def status_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     form = forms_by_action[action](request.POST)
     if not form.is_valid():
-        messages.error(request, _("Not saved: %(why)s") % {"why": _errors(form)})
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
         return redirect("cases:status_detail", pk=pk)
     d = form.cleaned_data
     try:
@@ -451,8 +437,7 @@ def status_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def status_consider_view(request: HttpRequest, incident_pk: int) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     incident = get_object_or_404(Incident, pk=incident_pk)
     form = f.NoteForm(request.POST)
     if not form.is_valid():

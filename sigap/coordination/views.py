@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +15,8 @@ from sigap.coordination import services
 from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Decision, Meeting, PlanItem
 from sigap.coordination.periods import PERIODS, period_of
-from sigap.core.roles import STAFF_ROLES, Role, role_of
+from sigap.core.forms import form_errors
+from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
 
 # Analysts keep the team's records; every staff role reads them. Responders and mediators log their contacts.
@@ -26,22 +24,12 @@ KEEPERS = {Role.ADMIN, Role.ANALYST}
 CONTACT_WRITERS = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR}
 
 
-def _errors(form: Any) -> str:
-    return "; ".join(" ".join(str(e) for e in errs) for errs in form.errors.values())
-
-
-def _staff(request: HttpRequest) -> None:
-    if role_of(request.user) not in STAFF_ROLES:
-        raise PermissionDenied
-
-
 @login_required
 def meetings(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     form = f.MeetingForm(request.POST or None)
     if request.method == "POST":
-        if role_of(request.user) not in KEEPERS:
-            raise PermissionDenied
+        require_role(request.user, KEEPERS)
         if form.is_valid():
             meeting = services.meeting_record(
                 meeting=form.save(commit=False),
@@ -61,7 +49,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
     context = {
         "meeting": meeting,
@@ -75,12 +63,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_task(request: HttpRequest, pk: int) -> HttpResponse:
-    if role_of(request.user) not in KEEPERS:
-        raise PermissionDenied
+    require_role(request.user, KEEPERS)
     decision = get_object_or_404(Decision, pk=pk)
     form = f.DecisionTaskForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Not saved: %(why)s") % {"why": _errors(form)})
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
     else:
         try:
             services.decision_to_task(
@@ -94,7 +81,7 @@ def decision_task(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contacts(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     form = f.ContactForm(
         request.POST or None,
         initial={
@@ -103,8 +90,7 @@ def contacts(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        if role_of(request.user) not in CONTACT_WRITERS:
-            raise PermissionDenied
+        require_role(request.user, CONTACT_WRITERS)
         if form.is_valid():
             try:
                 ids = form.incidents()
@@ -122,14 +108,13 @@ def contacts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     today = timezone.localdate()
     asked = request.GET.get("tahun", "")
     year = int(asked) if asked.isdigit() and 2000 <= int(asked) <= 2100 else today.year
     form = f.PlanItemForm(request.POST or None, initial={"year": year})
     if request.method == "POST":
-        if role_of(request.user) not in KEEPERS:
-            raise PermissionDenied
+        require_role(request.user, KEEPERS)
         if form.is_valid():
             d = form.cleaned_data
             services.plan_item_add(
@@ -158,12 +143,11 @@ def plan(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    if role_of(request.user) not in KEEPERS:
-        raise PermissionDenied
+    require_role(request.user, KEEPERS)
     item = get_object_or_404(PlanItem, pk=pk)
     form = f.ProgressForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Not saved: %(why)s") % {"why": _errors(form)})
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
     else:
         d = form.cleaned_data
         services.plan_progress_record(item=item, on=d["on"], progress=d["progress"], note=d["note"], actor=request.user)
@@ -173,7 +157,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_report(request: HttpRequest, year: int, period: str, fmt: str = "html") -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     if period not in PERIODS:
         raise Http404
     report = services.plan_report(year, period)

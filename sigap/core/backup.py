@@ -13,9 +13,11 @@ import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 
 
@@ -30,7 +32,7 @@ class BackupResult:
     size_bytes: int
 
 
-def _engine(database: dict[str, Any]) -> str:
+def engine_of(database: dict[str, Any]) -> str:
     engine = str(database["ENGINE"])
     if engine.endswith("sqlite3"):
         return "sqlite"
@@ -47,7 +49,8 @@ def _pg_env(database: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def _pg_tool(name: str) -> str:
+def pg_tool(name: str) -> str:
+    """A PostgreSQL client program: Debian's wrapper on PATH, or the newest installed version's own."""
     found = shutil.which(name)
     if found:
         return found
@@ -60,7 +63,7 @@ def _pg_tool(name: str) -> str:
 def backup(out: Path, database: dict[str, Any] | None = None) -> BackupResult:
     """Write a consistent copy of the database to `out` (a new file)."""
     database = database or settings.DATABASES["default"]
-    engine = _engine(database)
+    engine = engine_of(database)
     if out.exists():
         raise BackupError(f"{out} exists; a backup never overwrites a file")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -78,7 +81,7 @@ def backup(out: Path, database: dict[str, Any] | None = None) -> BackupResult:
             partial.unlink(missing_ok=True)
             raise BackupError(f"the copy failed its integrity check: {check}")
     else:
-        command = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", str(database["NAME"])]
+        command = [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", str(database["NAME"])]
         done = subprocess.run(  # noqa: S603 - a fixed tool; arguments from settings
             command, env=_pg_env(database), capture_output=True, text=True, check=False
         )
@@ -93,7 +96,7 @@ def restore(source: Path, database: dict[str, Any] | None = None, *, replace: bo
     """Put a backup into the configured database; an existing SQLite file or non-empty PostgreSQL database is
     only replaced when asked (stop the web server and workers first)."""
     database = database or settings.DATABASES["default"]
-    engine = _engine(database)
+    engine = engine_of(database)
     if not source.exists():
         raise BackupError(f"no such backup: {source}")
     if engine == "sqlite":
@@ -114,7 +117,7 @@ def restore(source: Path, database: dict[str, Any] | None = None, *, replace: bo
         shutil.copyfile(source, staged)
         staged.replace(target)
         return
-    command = [_pg_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={database['NAME']}"]
+    command = [pg_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={database['NAME']}"]
     if replace:
         command += ["--clean", "--if-exists"]
     done = subprocess.run(  # noqa: S603 - a fixed tool; arguments from settings
@@ -134,8 +137,6 @@ class Comparison:
 
 def compare(using_a: str, using_b: str, *, limit_examples: int = 10) -> Comparison:
     """Every row of every Sigap table (m2m tables included) in two databases, compared field by field."""
-    from django.apps import apps
-
     tables = rows = differences = 0
     examples: list[str] = []
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
@@ -144,7 +145,7 @@ def compare(using_a: str, using_b: str, *, limit_examples: int = 10) -> Comparis
         left = model._base_manager.using(using_a).order_by("pk").values_list(*names).iterator(chunk_size=5000)
         right = model._base_manager.using(using_b).order_by("pk").values_list(*names).iterator(chunk_size=5000)
         tables += 1
-        for a, b in _zip_longest(left, right):
+        for a, b in zip_longest(left, right):
             rows += 1
             if a != b:
                 differences += 1
@@ -152,9 +153,3 @@ def compare(using_a: str, using_b: str, *, limit_examples: int = 10) -> Comparis
                     key = (a or b or ("?",))[0]
                     examples.append(f"{model._meta.db_table} pk={key}")
     return Comparison(tables, rows, differences, examples)
-
-
-def _zip_longest(left: Any, right: Any) -> Any:
-    from itertools import zip_longest
-
-    return zip_longest(left, right)

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,12 @@ def role_of(user: Any) -> Role | None:
     if getattr(user, "is_superuser", False):
         return Role.ADMIN
     return Role(user.role)
+
+
+def require_role(user: Any, roles: set[Role]) -> None:
+    """Refuse (403) a user whose role is not among `roles`; the anonymous public has no role."""
+    if role_of(user) not in roles:
+        raise PermissionDenied
 
 
 def under_codes(field: str, codes: list[str]) -> Q:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sigap.alerts.models import Alert
 from sigap.cases.selectors import breach_board, status_in_force
-from sigap.core.roles import CITYWIDE_ROLES, role_of
+from sigap.core.roles import CITYWIDE_ROLES, require_role
 from sigap.dashboard import exports
 from sigap.dashboard.forms import FilterForm
 from sigap.dashboard.selectors import (
@@ -27,8 +27,7 @@ from sigap.risk.choices import RiskLevel
 
 def _viewer(request: HttpRequest) -> None:
     """Leadership and the secretariat see the whole city (responders and mediators have their own pages)."""
-    if role_of(request.user) not in CITYWIDE_ROLES:
-        raise PermissionDenied
+    require_role(request.user, CITYWIDE_ROLES)
 
 
 @login_required

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sigap.cases.models import Case
-from sigap.core.roles import STAFF_ROLES, Role, role_of
+from sigap.core.forms import form_errors
+from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.mediation import forms as f
 from sigap.mediation import services
 from sigap.mediation.models import Forum, Mediation, RelapseFlag
@@ -23,23 +24,9 @@ from sigap.triage.models import Incident
 MEDIATION_ROLES = {Role.ADMIN, Role.ANALYST, Role.MEDIATOR}
 
 
-def _errors(form: Any) -> str:
-    return "; ".join(" ".join(str(e) for e in errs) for errs in form.errors.values())
-
-
-def _staff(request: HttpRequest) -> None:
-    if role_of(request.user) not in STAFF_ROLES:
-        raise PermissionDenied
-
-
-def _runs(request: HttpRequest) -> None:
-    if role_of(request.user) not in MEDIATION_ROLES:
-        raise PermissionDenied
-
-
 @login_required
 def mediation_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     visible = Mediation.objects.visible_to(request.user)
     by_mediator, by_facilitator = workload(visible)
     context = {
@@ -58,10 +45,10 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def forum_list(request: HttpRequest) -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     form = f.ForumForm(request.POST or None)
     if request.method == "POST":
-        _runs(request)
+        require_role(request.user, MEDIATION_ROLES)
         if form.is_valid():
             services.forum_save(
                 forum=form.save(commit=False),
@@ -80,7 +67,7 @@ def forum_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mediation_new(request: HttpRequest) -> HttpResponse:
-    _runs(request)
+    require_role(request.user, MEDIATION_ROLES)
     source = request.GET if request.method == "GET" else request.POST
     case = Case.objects.visible_to(request.user).filter(pk=source.get("case") or 0).first()
     incident = Incident.objects.visible_to(request.user).filter(pk=source.get("incident") or 0).first()
@@ -119,7 +106,7 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff(request)
+    require_role(request.user, STAFF_ROLES)
     mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
     agreement = getattr(mediation, "agreement", None)
     context = {
@@ -143,7 +130,7 @@ def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mediation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    _runs(request)
+    require_role(request.user, MEDIATION_ROLES)
     mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
     try:
         messages.success(request, _run(request, mediation, action))
@@ -156,7 +143,7 @@ def mediation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _valid(form: Any) -> Any:
     if not form.is_valid():
-        raise services.MediationRuleError(_errors(form))
+        raise services.MediationRuleError(form_errors(form))
     return form.cleaned_data
 
 

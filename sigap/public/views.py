@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from sigap.alerts.models import Alert
-from sigap.core.roles import Role, role_of
+from sigap.core.roles import Role, require_role
 from sigap.public import cap
 from sigap.public.forms import CancelForm, PublishForm
 from sigap.public.models import PublicWarning
@@ -43,8 +42,7 @@ def cap_message(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def publish(request: HttpRequest, alert_pk: int) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     alert = get_object_or_404(Alert, pk=alert_pk)
     form = PublishForm(request.POST or None, initial={"level": alert.level})
     if request.method == "POST" and form.is_valid():
@@ -71,8 +69,7 @@ def publish(request: HttpRequest, alert_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     warning = get_object_or_404(PublicWarning, pk=pk)
     form = CancelForm(request.POST)
     if not form.is_valid():

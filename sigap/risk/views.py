@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dateparse import parse_date
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sigap.alerts.models import Alert
-from sigap.core.roles import Role, role_of
+from sigap.core.roles import Role, require_role, role_of
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk import mapsvg
@@ -31,8 +30,7 @@ VIEWER_ROLES = {Role.ADMIN, Role.ANALYST, Role.LEADERSHIP, Role.RESPONDER, Role.
 
 
 def _require_viewer(request: HttpRequest) -> None:
-    if role_of(request.user) not in VIEWER_ROLES:
-        raise PermissionDenied
+    require_role(request.user, VIEWER_ROLES)
 
 
 def _day(request: HttpRequest, code: str) -> date | None:
@@ -95,8 +93,7 @@ def risk_area(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
+    require_role(request.user, ANALYST_ROLES)
     region = get_object_or_404(Region, code=code, level=Level.DESA_KELURAHAN)
     form = IndicatorForm(request.POST)
     if form.is_valid():

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from sigap.core.roles import CITYWIDE_ROLES, role_of
+from sigap.core.roles import CITYWIDE_ROLES, require_role
 from sigap.dashboard.forms import FilterForm
 from sigap.dashboard.selectors import Filters
 from sigap.sitrep.build import build_sitrep, remember
@@ -20,8 +20,7 @@ CONTENT_TYPES = {
 
 
 def _viewer(request: HttpRequest) -> None:
-    if role_of(request.user) not in CITYWIDE_ROLES:
-        raise PermissionDenied
+    require_role(request.user, CITYWIDE_ROLES)
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, Filters]:

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sigap.core.forms import form_errors
 from sigap.core.grading import Credibility, Reliability
-from sigap.core.roles import Role, role_of
+from sigap.core.roles import Role, require_role, role_of
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
 from sigap.intake.models import Attachment, Report
@@ -45,11 +46,6 @@ def _incident_for(request: HttpRequest, pk: int) -> Incident:
 def _report_in(request: HttpRequest, pk: int, report_pk: int) -> tuple[Incident, Report]:
     incident = _incident_for(request, pk)
     return incident, get_object_or_404(incident.reports, pk=report_pk)
-
-
-def _require_analyst(request: HttpRequest) -> None:
-    if role_of(request.user) not in ANALYST_ROLES:
-        raise PermissionDenied
 
 
 @login_required
@@ -95,11 +91,11 @@ def _best_reliability(reports: Any) -> str:
 @login_required
 @require_POST
 def incident_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_analyst(request)
+    require_role(request.user, ANALYST_ROLES)
     incident = _incident_for(request, pk)
     form = VerifyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The decision was not saved: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("The decision was not saved: %(errors)s") % {"errors": form_errors(form)})
         return redirect("triage:incident_detail", pk=pk)
     data = form.cleaned_data
     try:
@@ -122,7 +118,7 @@ def incident_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def incident_retriage(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_analyst(request)
+    require_role(request.user, ANALYST_ROLES)
     incident = _incident_for(request, pk)
     form = TriageForm(request.POST)
     if form.is_valid():
@@ -137,14 +133,14 @@ def incident_retriage(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Triage updated."))
     else:
-        messages.error(request, _("Triage not changed: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Triage not changed: %(errors)s") % {"errors": form_errors(form)})
     return redirect("triage:incident_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def incident_facts(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_analyst(request)
+    require_role(request.user, ANALYST_ROLES)
     incident = _incident_for(request, pk)
     form = FactsForm(request.POST)
     if form.is_valid():
@@ -152,14 +148,14 @@ def incident_facts(request: HttpRequest, pk: int) -> HttpResponse:
         incident_update_facts(incident=incident, actor=request.user, reason=form.cleaned_data["reason"], **facts)
         messages.success(request, _("Facts of the event updated."))
     else:
-        messages.error(request, _("Facts not changed: %(errors)s") % {"errors": _errors(form)})
+        messages.error(request, _("Facts not changed: %(errors)s") % {"errors": form_errors(form)})
     return redirect("triage:incident_detail", pk=pk)
 
 
 @login_required
 @require_POST
 def incident_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_analyst(request)
+    require_role(request.user, ANALYST_ROLES)
     source = _incident_for(request, pk)
     form = MergeForm(request.POST)
     target = None
@@ -180,7 +176,7 @@ def incident_merge_into(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_split_out(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
-    _require_analyst(request)
+    require_role(request.user, ANALYST_ROLES)
     _incident, report = _report_in(request, pk, report_pk)
     try:
         new = report_split(report=report, actor=request.user)
@@ -211,7 +207,7 @@ def report_reveal(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def report_reply(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
-    _require_analyst(request)
+    require_role(request.user, ANALYST_ROLES)
     incident, report = _report_in(request, pk, report_pk)
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -233,7 +229,3 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _errors(form: Any) -> str:
-    return "; ".join(str(e) for errors in form.errors.values() for e in errors)

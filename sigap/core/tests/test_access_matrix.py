@@ -3,7 +3,8 @@
 The expected answer comes from two sources written independently of the views:
 - ROUTE_POLICY below: which roles may use a route at all (the product's access rules, in one table);
 - the models' `visible_to` querysets: which objects a role may see (so a view that forgets to scope its
-  object look-up, an IDOR, shows up as a leak).
+  object look-up, an IDOR, shows up as a leak); those querysets are themselves held to a table of their own in
+  accounts/tests/test_visibility_matrix.py.
 Denied means 403, 404, 405 or a redirect to the sign-in page. A leak is a denied cell that answered otherwise,
 or any page that shows a reporter's identity without a recorded reveal. SIGAP_EVIDENCE_OUT=FILE writes the
 figures for `make evidence`.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -25,11 +27,11 @@ from sigap.accounts.models import User
 from sigap.alerts.models import Alert
 from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.coordination.models import Decision, Meeting, PlanItem
-from sigap.core.crypto import unseal
 from sigap.core.models import AuditLog
 from sigap.core.roles import Role
 from sigap.demo.generator import seed_demo
-from sigap.directory.models import Organisation, Person
+from sigap.demo.identities import sealed_identities
+from sigap.directory.models import Organisation
 from sigap.intake.models import Attachment, Report
 from sigap.mediation.models import Mediation
 from sigap.public.models import PublicWarning
@@ -142,41 +144,37 @@ def _routes() -> list[tuple[str, URLPattern]]:
     return [(n, p) for n, p in found if not n.startswith(("admin:", "api-v1:"))]
 
 
-def _samples(user: User | None) -> dict[str, list[tuple[Any, bool]]]:
+def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
     """Objects per kind with whether `user` may see them: a few visible and a few not (guessed ids)."""
 
     def pick(queryset: Any, visible: Any) -> list[tuple[Any, bool]]:
-        seen = set(visible.values_list("pk", flat=True)) if user is not None else set()
-        inside = [o for o in queryset.order_by("pk") if o.pk in seen][:2]
-        outside = [o for o in queryset.order_by("pk") if o.pk not in seen][:2]
+        inside = queryset.filter(pk__in=visible.values("pk")).order_by("pk")[:2]
+        outside = queryset.exclude(pk__in=visible.values("pk")).order_by("pk")[:2]
         return [(o, True) for o in inside] + [(o, False) for o in outside]
 
-    who = user if user is not None else _Anonymous()
+    def every(queryset: Any) -> list[tuple[Any, bool]]:  # kinds without per-object scope: the role decides
+        return [(o, True) for o in queryset[:2]]
+
     return {
-        "incident": pick(Incident.objects.all(), Incident.objects.visible_to(who)),
-        "report": pick(Report.objects.filter(incident__isnull=False), Report.objects.visible_to(who)),
+        "incident": pick(Incident.objects.all(), Incident.objects.visible_to(user)),
+        "report": pick(Report.objects.filter(incident__isnull=False), Report.objects.visible_to(user)),
         "attachment": pick(
-            Attachment.objects.all(), Attachment.objects.filter(report__in=Report.objects.visible_to(who))
+            Attachment.objects.all(), Attachment.objects.filter(report__in=Report.objects.visible_to(user))
         ),
-        "alert": pick(Alert.objects.all(), Alert.objects.visible_to(who)),
-        "case": pick(Case.objects.all(), Case.objects.visible_to(who)),
-        "task": pick(Task.objects.all(), Task.objects.visible_to(who)),
-        "mediation": pick(Mediation.objects.all(), Mediation.objects.visible_to(who)),
-        "status": [(o, True) for o in ConflictStatus.objects.all()[:2]],
-        "meeting": [(o, True) for o in Meeting.objects.all()[:2]],
-        "decision": [(o, True) for o in Decision.objects.all()[:2]],
-        "plan": [(o, True) for o in PlanItem.objects.all()[:2]],
-        "warning": [(o, True) for o in PublicWarning.objects.all()[:2]],
-        "area": [(o, True) for o in Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")[:2]],
+        "alert": pick(Alert.objects.all(), Alert.objects.visible_to(user)),
+        "case": pick(Case.objects.all(), Case.objects.visible_to(user)),
+        "task": pick(Task.objects.all(), Task.objects.visible_to(user)),
+        "mediation": pick(Mediation.objects.all(), Mediation.objects.visible_to(user)),
+        "status": every(ConflictStatus.objects.all()),
+        "meeting": every(Meeting.objects.all()),
+        "decision": every(Decision.objects.all()),
+        "plan": every(PlanItem.objects.all()),
+        "warning": every(PublicWarning.objects.all()),
+        "area": every(Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")),
     }
 
 
-class _Anonymous:
-    is_authenticated = False
-    is_superuser = False
-
-
-def _urls(name: str, samples: dict[str, list[tuple[Any, bool]]]) -> list[tuple[str, bool]]:
+def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, bool]]]) -> list[tuple[str, bool]]:
     """Concrete URLs for a route, each with whether its object is in the user's scope."""
     out: list[tuple[str, bool]] = []
     if name in ("triage:report_split", "triage:report_reveal", "triage:report_reply"):
@@ -209,8 +207,7 @@ def _urls(name: str, samples: dict[str, list[tuple[Any, bool]]]) -> list[tuple[s
         return [(reverse(name, args=["csv"]) + "?start=2020-12-01&end=2020-12-07", True)]
     if name == "sitrep:download":
         return [(reverse(name, args=["xlsx"]) + "?start=2020-12-07&end=2020-12-13", True)]
-    pattern = dict(_routes())[name].pattern
-    if not pattern.converters:
+    if not pattern.pattern.converters:
         return [(reverse(name), True)]
     kind = next(k for prefix, k in kinds.items() if name.startswith(prefix))
     for obj, visible in samples[kind]:
@@ -228,29 +225,20 @@ def _denied(response: Any) -> bool:
 @pytest.fixture
 def world(db: None) -> dict[str, Any]:
     demo = seed_demo(seed=2020)
-    users: dict[str, User | None] = {ANY: None}
-    for persona in demo.personas:
-        users[persona.role.value if persona.username != "pelapor" else Role.TRUSTED_REPORTER.value] = User.objects.get(
-            username=persona.username
-        )
-    # A responder and a mediator scoped to one kecamatan's organisation, so that out-of-scope objects exist.
+    users: dict[str, Any] = {ANY: AnonymousUser()}
+    for persona in demo.personas:  # one per role
+        users[persona.role.value] = User.objects.get(username=persona.username)
+    # The demo's responder (Polres) covers the whole city; a Polsek responder covers one kecamatan, so that
+    # objects outside a responder's scope exist.
     polsek = Organisation.objects.filter(name__startswith="Polsek ").order_by("name").first()
     users["responder"] = User.objects.create_user(
         "matrix-polsek", password="x" * 12, role=Role.RESPONDER, organisation=polsek
     )
-    identities = []
-    # Warga's identities; a trusted reporter signs in with an account whose name staff may see.
-    for report in Report.objects.exclude(reporter_name_sealed="").filter(submitted_by__isnull=True).iterator():
-        identities += [v for v in (unseal(report.reporter_name_sealed), unseal(report.reporter_contact_sealed)) if v]
-    # The demo draws names from a small pool; a warga who shares a name with an official is not a leak.
-    public = " | ".join(
-        [*(u.get_full_name() for u in User.objects.all()), *Person.objects.values_list("name", flat=True)]
-    )
-    kept = [i for i in set(identities) if len(i) >= 6 and i not in public]
-    return {"users": users, "identities": kept}
+    identities, _shared_with_officials = sealed_identities(warga_only=True)
+    return {"users": users, "identities": identities}
 
 
-def _api_cells(matrix: Matrix, role: str, client: Client, user: User | None) -> None:
+def _api_cells(matrix: Matrix, role: str, client: Client, user: Any) -> None:
     """The JSON API: staff lists only what the caller may see; receipts by guessing find nothing."""
     matrix.cells += 1
     matrix.by_action["api view"] += 1
@@ -289,14 +277,14 @@ def test_access_matrix(world, settings):
     routes = [(n, p) for n, p in _routes() if n in ROUTE_POLICY]
     for role, user in world["users"].items():
         client = Client(raise_request_exception=False)
-        if user is not None:
+        if user.is_authenticated:
             client.force_login(user)
         samples = _samples(user)
-        for name, _pattern in routes:
+        for name, pattern in routes:
             may_view, may_change = ROUTE_POLICY[name]
             # A read-only page answers a POST like a GET (nothing to change), so it is judged as a view.
             may_post = may_change or may_view
-            for url, in_scope in _urls(name, samples):
+            for url, in_scope in _urls(name, pattern, samples):
                 for action, method, allowed_roles in (("view", "get", may_view), ("change", "post", may_post)):
                     if name == "triage:report_reveal":
                         action = "reveal" if method == "post" else action

@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from sigap.core.backup import BackupError, backup, restore
+from sigap.core.backup import BackupError, backup, engine_of, restore
 
 
 class Command(BaseCommand):
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="with --restore: overwrite the current data")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.conf import settings
-
         try:
             if options["restore"]:
                 if not options["file"]:
@@ -30,7 +29,7 @@ class Command(BaseCommand):
                 restore(Path(options["file"]), replace=options["replace"])
                 self.stdout.write(f"restored {options['file']}")
                 return
-            suffix = "sqlite3" if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3") else "pgdump"
+            suffix = {"sqlite": "sqlite3", "postgresql": "pgdump"}[engine_of(settings.DATABASES["default"])]
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
             out = Path(options["file"] or Path(settings.DATA_DIR) / "backups" / f"sigap-{stamp}.{suffix}")
             result = backup(out)
