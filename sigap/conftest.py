@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from sigap.accounts.models import User
+from sigap.core import ratelimit
 from sigap.core.roles import Role
 from sigap.directory.choices import OrganisationKind
 from sigap.directory.models import Organisation
@@ -40,10 +41,8 @@ def _collected_static() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    """Rate-limit counters live in the cache; one test's requests from 127.0.0.1 must not throttle the next."""
-    from django.core.cache import cache
-
-    cache.clear()
+    """Rate counts roll back with each test, but each process also remembers who was over a limit this hour."""
+    ratelimit._over_until.clear()
 
 
 @pytest.fixture(autouse=True)

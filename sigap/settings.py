@@ -221,8 +221,8 @@ SIGAP_PHOTO_MAX_COUNT = env_int("SIGAP_PHOTO_MAX_COUNT", 4)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # non-file request bodies (JSON, form fields)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Rate limits for anonymous intake (web form, API without a partner token), per client address.
-# The cache is per process, so with N web processes the effective limit is up to N times this.
+# Rate limits for anonymous intake (web form, API without a partner token), per client address, per hour; counted
+# in the database (core/ratelimit.py), so the limit holds across every web process and machine.
 SIGAP_ANON_REPORTS_PER_HOUR = env_int("SIGAP_ANON_REPORTS_PER_HOUR", 20)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sigap"}}
 

@@ -65,3 +65,17 @@ class PublicHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.name}"
+
+
+class RateCount(models.Model):
+    """Requests of one key (a limit's name and a client address) in one fixed window; see core/ratelimit.py."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratecount_one_row_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%H:%M}: {self.count}"

@@ -6,11 +6,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django_ratelimit.core import is_ratelimited
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from sigap.core.net import client_ip
+from sigap.core.ratelimit import over_hourly_limit
 from sigap.intake.choices import Channel, CrowdSize, PublicStatus
 from sigap.intake.gateways import SignatureError, parse_message, verify_generic, verify_twilio
 from sigap.intake.models import ApiPartner, Report
@@ -81,10 +81,6 @@ def _partner(request: HttpRequest) -> ApiPartner | None:
     return partner
 
 
-def _ip_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
-
-
 @router.post(
     "/reports",
     response={201: ReportCreated, 200: ReportCreated, 400: Error, 401: Error, 413: Error, 422: Error, 429: Error},
@@ -95,9 +91,7 @@ def _ip_key(group: str, request: HttpRequest) -> str:
 )
 def report_create(request: HttpRequest, payload: ReportIn, response: HttpResponse) -> Any:
     partner = _partner(request)
-    if partner is None and is_ratelimited(
-        request, group="report-api", key=_ip_key, rate=f"{settings.SIGAP_ANON_REPORTS_PER_HOUR}/h", increment=True
-    ):
+    if partner is None and over_hourly_limit(request, "report-api", settings.SIGAP_ANON_REPORTS_PER_HOUR):
         raise HttpError(429, "Terlalu banyak laporan dari alamat ini / too many reports from this address; retry later")
     if not payload.description.strip():
         raise HttpError(422, "Uraian laporan kosong / the description is empty")
@@ -161,7 +155,7 @@ def _created(report: Report) -> dict[str, Any]:
     summary="Public status of a report, by its receipt code",
 )
 def receipt_detail(request: HttpRequest, receipt: str) -> Any:
-    if is_ratelimited(request, group="receipt-api", key=_ip_key, rate="60/h", increment=True):
+    if over_hourly_limit(request, "receipt-api", 60):
         raise HttpError(429, "Terlalu banyak permintaan / too many requests; retry later")
     report = Report.objects.select_related("incident", "region").filter(receipt=receipt_normalise(receipt)).first()
     if report is None:

@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from sigap.core.crypto import contact_digest
-from sigap.core.net import client_ip
+from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
 from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.forms import MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
@@ -22,14 +21,6 @@ from sigap.intake.services import ReportDraft, report_receive, reporter_message_
 from sigap.intake.tasks import receipts_resend
 
 SESSION_RECEIPTS = "sigap_receipts"  # receipts this browser may see; kept out of URLs and access logs
-
-
-def _ip_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request)
-
-
-def _limited(request: HttpRequest, group: str, per_hour: int) -> bool:
-    return bool(is_ratelimited(request, group=group, key=_ip_key, rate=f"{per_hour}/h", increment=True))
 
 
 def _remember_receipt(request: HttpRequest, receipt: str) -> None:
@@ -64,7 +55,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     """The public form: no login, anonymous by default, a receipt at the end."""
     form = PublicReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
-        if _limited(request, "report-web", settings.SIGAP_ANON_REPORTS_PER_HOUR):
+        if over_hourly_limit(request, "report-web", settings.SIGAP_ANON_REPORTS_PER_HOUR):
             messages.error(
                 request,
                 _(
@@ -120,7 +111,7 @@ def trusted_report_new(request: HttpRequest) -> HttpResponse:
 def receipt_check(request: HttpRequest) -> HttpResponse:
     form = ReceiptForm(request.POST or None)
     if request.method == "POST":
-        if _limited(request, "receipt-check", 30):
+        if over_hourly_limit(request, "receipt-check", 30):
             messages.error(request, _("Too many attempts from this connection. Please wait an hour."))
             return render(request, "intake/receipt_check.html", {"form": form}, status=429)
         if form.is_valid():
@@ -165,7 +156,7 @@ def receipt_resend(request: HttpRequest) -> HttpResponse:
     """A lost receipt: sent again to the contact left with the report. The answer never says whether it exists."""
     form = ResendForm(request.POST or None)
     if request.method == "POST":
-        if _limited(request, "receipt-resend", 5):
+        if over_hourly_limit(request, "receipt-resend", 5):
             messages.error(request, _("Too many attempts from this connection. Please wait an hour."))
             return render(request, "intake/receipt_resend.html", {"form": form}, status=429)
         if form.is_valid():
