@@ -25,6 +25,12 @@ class SignatureError(ValueError):
     pass
 
 
+def _same(expected: str, given: str) -> bool:
+    """Constant-time comparison of a signature as bytes: compare_digest refuses str with non-ASCII characters, and a
+    forged header may carry any."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
+
+
 def generic_signature(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
 
@@ -38,7 +44,7 @@ def verify_generic(*, secret: str, timestamp: str, signature: str, body: bytes, 
         raise SignatureError("missing or malformed X-Sigap-Timestamp") from None
     if abs(now - sent) > REPLAY_WINDOW_SECONDS:
         raise SignatureError("timestamp outside the replay window")
-    if not hmac.compare_digest(generic_signature(secret, timestamp, body), signature.strip().lower()):
+    if not _same(generic_signature(secret, timestamp, body), signature.strip().lower()):
         raise SignatureError("signature does not match")
 
 
@@ -50,7 +56,7 @@ def twilio_signature(token: str, url: str, params: Mapping[str, str]) -> str:
 def verify_twilio(*, token: str, url: str, params: Mapping[str, str], signature: str) -> None:
     if not token:
         raise SignatureError("gateway secret not configured")
-    if not hmac.compare_digest(twilio_signature(token, url, params), signature.strip()):
+    if not _same(twilio_signature(token, url, params), signature.strip()):
         raise SignatureError("signature does not match")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -25,6 +26,7 @@ from sigap.regions.selectors import regions_by_name
 
 MAX_ROWS = 10_000
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # 10,000 rows of reports are a few MB once unpacked
 # Column names people use, folded with name_key (so "Uraian Kejadian" and "uraian_kejadian" match).
 COLUMNS = {
     "description": {"uraian", "uraiankejadian", "description", "keterangan", "kejadian", "isi", "laporan"},
@@ -68,6 +70,20 @@ class ImportPlan:
         return [row for row in self.rows if row.errors]
 
 
+def _refuse_zip_bomb(path: Path) -> None:
+    """An XLSX is a zip: refuse one that would unpack to far more than any real report list before opening it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportFileError(f"Berkas XLSX tidak dapat dibaca / unreadable XLSX: {type(exc).__name__}") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            f"Berkas XLSX terbongkar lebih dari {MAX_UNPACKED_BYTES // 1024 // 1024} MB / "
+            f"unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB"
+        )
+
+
 def _read_table(path: Path) -> Iterator[list[Any]]:
     if path.stat().st_size > MAX_BYTES:
         raise ImportFileError(f"Berkas lebih dari {MAX_BYTES // 1024 // 1024} MB / file too large")
@@ -75,11 +91,13 @@ def _read_table(path: Path) -> Iterator[list[Any]]:
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
+        _refuse_zip_bomb(path)
         try:
             book = load_workbook(path, read_only=True, data_only=True)
+            sheet = book.worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportFileError(f"Berkas XLSX tidak dapat dibaca / unreadable XLSX: {type(exc).__name__}") from None
-        yield from (list(row) for row in book.worksheets[0].iter_rows(values_only=True))
+        yield from (list(row) for row in sheet.iter_rows(values_only=True))
         book.close()
     elif suffix == ".csv":
         raw = path.read_bytes()
@@ -87,8 +105,14 @@ def _read_table(path: Path) -> Iterator[list[Any]]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")  # old spreadsheet exports; names stay readable enough to check
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        yield from csv.reader(io.StringIO(text), dialect)
+        try:
+            dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        except csv.Error:
+            dialect = csv.excel  # one column, or no clear separator: read as commas and let the checks speak
+        try:
+            yield from csv.reader(io.StringIO(text), dialect)
+        except csv.Error as exc:
+            raise ImportFileError(f"Berkas CSV rusak / broken CSV: {exc}") from None
     else:
         raise ImportFileError("Hanya berkas .csv atau .xlsx / only .csv or .xlsx files")
 
