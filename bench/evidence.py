@@ -1,4 +1,5 @@
-"""`make evidence`, one database: reporter protection, backup and restore, configuration, access control.
+"""`make evidence`, one database: reporter protection, backup and restore, configuration, access control, and
+(each in its own process and database) crash safety and flood.
 
 Run by scripts/evidence.sh through bench/both_databases.sh, which sets SIGAP_DATA_DIR, SECRET_KEY,
 SIGAP_FIELD_KEYS and, for PostgreSQL, DATABASE_URL: `python bench/evidence.py OUT.json` writes every figure to
@@ -233,6 +234,36 @@ def access_control(workdir: Path) -> dict[str, Any]:
     return figures
 
 
+def _own_database_env(workdir: Path, name: str) -> dict[str, str]:
+    """The environment of a child process that works on a database of its own, beside the runner's."""
+    env = {**os.environ}
+    if connection.vendor == "sqlite":
+        env["SIGAP_DATA_DIR"] = str(workdir / name)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
+    return env
+
+
+def _child(workdir: Path, script: str, database: str, *args: str) -> dict[str, Any]:
+    """A bench/evidence_*.py script in its own process, on a database of its own; its figures, or why none."""
+    out = workdir / f"{database}.json"
+    run = subprocess.run(  # noqa: S603
+        [PYTHON, str(ROOT / "bench" / script), str(out), *args],
+        cwd=ROOT,
+        env=_own_database_env(workdir, database),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if not out.exists():
+        return {"error": (run.stdout + run.stderr)[-2000:]}
+    figures: dict[str, Any] = json.loads(out.read_text())
+    return figures
+
+
 def main() -> None:
     if sys.argv[1] == "--headers":
         print(json.dumps(headers_seen()))
@@ -249,6 +280,8 @@ def main() -> None:
         ("backup_restore", lambda: backup_restore(workdir)),
         ("configuration", configuration),
         ("access_control", lambda: access_control(workdir)),
+        ("crash_safety", lambda: _child(workdir, "evidence_crash.py", "evidence_crash", "--seconds", "60")),
+        ("flood", lambda: _child(workdir, "evidence_flood.py", "evidence_flood", "--seconds", "20")),
     ):
         started = time.perf_counter()
         result[name] = run()

@@ -282,6 +282,11 @@ except (ValueError, IndexError):
 SIGAP_DIGEST_HOUR = env_int("SIGAP_DIGEST_HOUR", 7)
 # Webhooks and gateways may reach private addresses only when this is on (an intranet gateway; the tests).
 SIGAP_NOTIFY_ALLOW_PRIVATE = env_bool("SIGAP_NOTIFY_ALLOW_PRIVATE", False)
+# How long a claimed notification stays a worker's before another may send it (the worker was killed mid-send).
+# Longer than one send may take (transport timeouts are 10 s); shorter means quicker recovery, more duplicates.
+SIGAP_NOTIFY_LEASE_SECONDS = env_int("SIGAP_NOTIFY_LEASE_SECONDS", 300)
+if SIGAP_NOTIFY_LEASE_SECONDS < 30:
+    raise ImproperlyConfigured("SIGAP_NOTIFY_LEASE_SECONDS must be at least 30 (a send may take 10 s)")
 SIGAP_TELEGRAM_API = env_str("SIGAP_TELEGRAM_API", "https://api.telegram.org")
 SIGAP_TELEGRAM_BOT_TOKEN = env_secret("SIGAP_TELEGRAM_BOT_TOKEN") or ""
 

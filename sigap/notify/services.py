@@ -35,7 +35,6 @@ from sigap.risk.choices import RiskLevel
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
-LEASE = timedelta(minutes=5)
 ACK_SALT = "sigap.notify.ack"
 
 
@@ -293,7 +292,10 @@ def claim_due(limit: int = 20, now: datetime | None = None) -> list[Notification
     with transaction.atomic():
         due = Notification.objects.filter(
             status=NotificationStatus.PENDING, next_attempt_at__lte=now
-        ) | Notification.objects.filter(status=NotificationStatus.SENDING, claimed_at__lt=now - LEASE)
+        ) | Notification.objects.filter(
+            status=NotificationStatus.SENDING,
+            claimed_at__lt=now - timedelta(seconds=settings.SIGAP_NOTIFY_LEASE_SECONDS),
+        )
         due = due.order_by("next_attempt_at", "id")
         if connection.vendor == "postgresql":
             due = due.select_for_update(skip_locked=True)
