@@ -17,6 +17,7 @@ from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Decision, Meeting, PlanItem, PlanProgress
 from sigap.coordination.periods import period_bounds
 from sigap.core.services import audit_record
+from sigap.core.spreadsheet import append_text_safe
 from sigap.directory.models import Organisation
 
 
@@ -193,7 +194,8 @@ def plan_report_xlsx(report: PlanReport, title: str) -> bytes:
     for cell in sheet[5]:
         cell.font = Font(bold=True)
     for n, row in enumerate(report.rows, start=1):
-        sheet.append([n, row.part, row.action, row.owner, row.target, row.progress, "\n".join(row.done_in_period)])
+        done = "\n".join(row.done_in_period)
+        append_text_safe(sheet, [n, row.part, row.action, row.owner, row.target, row.progress, done])
     for column, width in zip("ABCDEFG", (5, 22, 40, 24, 30, 12, 60), strict=True):
         sheet.column_dimensions[column].width = width
     for line in sheet.iter_rows(min_row=6):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from sigap.core.spreadsheet import append_text_safe, csv_safe
 from sigap.dashboard.selectors import Filters, levels_on
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -69,7 +70,7 @@ def csv_lines(filters: Filters, user: Any) -> Iterator[str]:
     yield writer.writerow([name for name, _, _ in COLUMNS])
     yield writer.writerow([tag for _, tag, _ in COLUMNS])
     for row in incident_rows(filters, user):
-        yield writer.writerow(row)
+        yield writer.writerow(csv_safe(row))
 
 
 def xlsx_bytes(filters: Filters, user: Any) -> bytes:
@@ -80,7 +81,7 @@ def xlsx_bytes(filters: Filters, user: Any) -> bytes:
     sheet.append([name for name, _, _ in COLUMNS])
     sheet.append([tag for _, tag, _ in COLUMNS])
     for row in incident_rows(filters, user):
-        sheet.append(row)
+        append_text_safe(sheet, row)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sigap.core.spreadsheet import append_text_safe
 from sigap.dashboard.metrics import StageSummary
 from sigap.risk.choices import RiskLevel
 from sigap.sitrep.build import Sitrep
@@ -62,7 +63,7 @@ def to_xlsx(report: Sitrep) -> bytes:
     summary.append([])
     summary.append(["Yang berubah"])
     for line in report.changes:
-        summary.append([line])
+        append_text_safe(summary, [line])
     summary["A1"].font = Font(bold=True, size=13)
     summary.column_dimensions["A"].width = 70
 
@@ -72,7 +73,7 @@ def to_xlsx(report: Sitrep) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(row)
+            append_text_safe(ws, row)  # titles may carry a reporter's words
         for i, width in enumerate(widths):
             ws.column_dimensions[chr(ord("A") + i)].width = width
         for line in ws.iter_rows(min_row=2):
