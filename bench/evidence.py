@@ -1,5 +1,5 @@
 """`make evidence`, one database: reporter protection, backup and restore, configuration, access control, and
-(each in its own process and database) crash safety and flood.
+(each in its own process and database) crash safety, flood and bad input.
 
 Run by scripts/evidence.sh through bench/both_databases.sh, which sets SIGAP_DATA_DIR, SECRET_KEY,
 SIGAP_FIELD_KEYS and, for PostgreSQL, DATABASE_URL: `python bench/evidence.py OUT.json` writes every figure to
@@ -282,6 +282,7 @@ def main() -> None:
         ("access_control", lambda: access_control(workdir)),
         ("crash_safety", lambda: _child(workdir, "evidence_crash.py", "evidence_crash", "--seconds", "60")),
         ("flood", lambda: _child(workdir, "evidence_flood.py", "evidence_flood", "--seconds", "20")),
+        ("bad_input", lambda: _child(workdir, "evidence_bad_input.py", "evidence_bad_input", "--examples", "150")),
     ):
         started = time.perf_counter()
         result[name] = run()

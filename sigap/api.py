@@ -1,6 +1,7 @@
 """The JSON API under /api/v1/: one NinjaAPI that mounts each app's router."""
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -15,7 +16,33 @@ from sigap.risk.api import router as risk_router
 
 logger = logging.getLogger("sigap.api")
 
-api = NinjaAPI(
+ERROR_RESPONSE = {
+    "description": "Refused: `detail` says why, in Bahasa Indonesia and English (422 adds `errors`)",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}, "errors": {"type": "array"}},
+                "required": ["detail"],
+            }
+        }
+    },
+}
+
+
+class SigapAPI(NinjaAPI):
+    """Every operation can refuse a request (bad input, unknown region, not signed in, too many requests) and
+    always does so with the same JSON shape; the schema says so once for all, as a 4XX response."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault("4XX", ERROR_RESPONSE)
+        return schema
+
+
+api = SigapAPI(
     title="Sigap API",
     version="1",
     description="Early warning and response for a Tim Terpadu Penanganan Konflik Sosial. "

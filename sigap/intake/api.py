@@ -5,9 +5,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import ConfigDict, StrictBool, StrictFloat, field_validator
 
 from sigap.core.net import client_ip
 from sigap.core.ratelimit import over_hourly_limit
@@ -22,22 +24,45 @@ from sigap.regions.models import Region
 router = Router(tags=["reports"])
 
 
+def _point_needs(given: str, needed: str) -> dict[str, Any]:
+    return {
+        "if": {"properties": {given: {"type": "number"}}, "required": [given]},
+        "then": {"properties": {needed: {"type": "number"}}, "required": [needed]},
+    }
+
+
 class ReportIn(Schema):
     description: str = Field(..., min_length=1, max_length=5000, description="What happened (required)")
     region_code: str | None = Field(
-        None, max_length=16, examples=["35.75.04.1010"], description="Kemendagri code of the desa/kelurahan, if known"
+        None,
+        max_length=16,
+        pattern=r"^\s*[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?\s*$",
+        examples=["35.75.04.1010"],
+        description="Kemendagri code of the desa/kelurahan, if known (a code the gazetteer does not hold: 422)",
     )
-    latitude: float | None = Field(None, ge=-90, le=90)
-    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: StrictFloat | None = Field(None, ge=-90, le=90)  # a number: not true/false, not "7.6"
+    longitude: StrictFloat | None = Field(None, ge=-180, le=180)
     occurred_at: datetime | None = Field(None, description="ISO 8601; without a zone it is read as WIB")
     location_text: str | None = Field(None, max_length=300)
     groups_involved: str | None = Field(None, max_length=300)
     crowd_size: CrowdSize | None = None
-    weapons_seen: bool = False
-    mass_mobilisation: bool = False
-    online_provocation: bool = False
+    weapons_seen: StrictBool = False  # true or false, not 0/1 or "yes": what the schema says
+    mass_mobilisation: StrictBool = False
+    online_provocation: StrictBool = False
     reporter_name: str | None = Field(None, max_length=120)
     reporter_contact: str | None = Field(None, max_length=120)
+
+    # A point needs both coordinates; JSON Schema says so, so generated clients (and schemathesis) know it.
+    model_config = ConfigDict(
+        json_schema_extra={"allOf": [_point_needs("latitude", "longitude"), _point_needs("longitude", "latitude")]}
+    )
+
+    @field_validator("occurred_at", mode="before")
+    @classmethod
+    def _time_as_text(cls, value: Any) -> Any:
+        if value is not None and not isinstance(value, str):  # a bare number is not a time anyone wrote
+            raise ValueError("occurred_at must be an ISO 8601 string")
+        return value
 
 
 class ReportCreated(Schema):
@@ -249,7 +274,7 @@ def gateway_generic(request: HttpRequest, payload: GenericMessageIn) -> Any:
 
 @router.post(
     "/gateways/twilio",
-    response={200: None, 401: Error, 409: Error, 422: Error, 503: Error},
+    response={200: None, 400: Error, 401: Error, 409: Error, 422: Error, 503: Error},
     summary="Inbound SMS/WhatsApp from Twilio (form-encoded, X-Twilio-Signature)",
     tags=["gateways"],
 )
@@ -257,7 +282,10 @@ def gateway_twilio(request: HttpRequest) -> HttpResponse:
     token = settings.SIGAP_TWILIO_AUTH_TOKEN
     if not token:
         raise HttpError(503, "Gateway belum dikonfigurasi / gateway not configured (SIGAP_TWILIO_AUTH_TOKEN)")
-    params = {key: request.POST.get(key, "") for key in request.POST}
+    try:
+        params = {key: request.POST.get(key, "") for key in request.POST}
+    except MultiPartParserError as exc:  # e.g. multipart/form-data without a boundary
+        raise HttpError(400, f"Isi permintaan tidak dapat dibaca / unreadable form body: {exc}") from None
     url = (
         settings.SIGAP_PUBLIC_URL.rstrip("/") + request.path
         if settings.SIGAP_PUBLIC_URL

@@ -38,8 +38,16 @@ class RegionFilter(Schema):
     q: str | None = Field(None, max_length=120, description="Name, tolerant of spelling")
 
 
+class BoundedPagination(LimitOffsetPagination):
+    """Limit and offset within what a database integer holds: a huge offset is a 422, not a crash."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=1000)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
 @router.get("/regions", response=list[RegionOut], summary="List regions of the gazetteer")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedPagination)
 def regions_list(request: HttpRequest, filters: Query[RegionFilter]) -> Any:
     from sigap.regions.selectors import regions_by_name
 
