@@ -113,3 +113,13 @@ def test_what_schemathesis_found_is_refused_cleanly(client, settings):
         assert _post_json(client, json.dumps(body)).status_code == 422
     assert _post_json(client, json.dumps({"description": "ok", "online_provocation": 0})).status_code == 422
     assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_refused_at_the_edge(client):
+    """PostgreSQL cannot store NUL; schemathesis found GET /api/v1/risk?parent=<NUL> answering 500 there."""
+    assert client.get("/api/v1/risk?parent=35%0075").json()["detail"].startswith("Karakter NUL")
+    assert client.get("/api/v1/risk?parent=35%0075").status_code == 400
+    assert _post_json(client, json.dumps({"description": "ada\u0000di sini"})).status_code == 400
+    assert client.get("/lapor/?q=%00").status_code == 400
+    assert Report.objects.count() == 0
