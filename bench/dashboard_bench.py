@@ -195,6 +195,7 @@ def main() -> None:
     parser.add_argument("out")
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--reuse", action="store_true", help="measure the data an earlier run left in the database")
     args = parser.parse_args()
 
     import django
@@ -204,11 +205,18 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    from sigap.intake.models import Report
+
     call_command("migrate", verbosity=0)
     call_command("regions", "load", "35.75", "--no-progress", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     result: dict[str, object] = {"database": connection.vendor}
-    result |= generate(args.reports, random.Random(7))
+    from sigap.triage.models import Incident
+
+    if args.reuse and Incident.objects.exists():
+        result |= {"incidents": Incident.objects.count(), "reports": Report.objects.count()}
+    else:
+        result |= generate(args.reports, random.Random(7))
     from django.conf import settings
 
     from sigap.accounts.models import User

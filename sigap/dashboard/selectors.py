@@ -3,31 +3,40 @@ of queries whatever the amount of data (aggregates in the database, prefetches f
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from sigap.alerts.choices import AlertKind
 from sigap.alerts.models import Alert
-from sigap.cases.models import Case
+from sigap.cases.models import Case as ResponseCase
+from sigap.core.dbfunctions import EpochSeconds
 from sigap.dashboard import metrics
+from sigap.dashboard.columns import (
+    ALERT_HORIZON,
+    EPOCH_DAY,
+    IncidentColumns,
+    flag,
+    period_incidents,
+    raw_rows,
+)
 from sigap.mediation.choices import MediationStatus
 from sigap.mediation.models import Mediation
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk, ElectionPhase
 from sigap.risk.selectors import latest_day
-from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.choices import Category
 from sigap.triage.models import Incident
 
-COUNTED = [IncidentStatus.VERIFIED, IncidentStatus.RESOLVED]
-# Alerts are scored against incidents in their kelurahan within this horizon.
-ALERT_HORIZON = timedelta(days=7)
+# 1970-01-01 was a Thursday: (days since the epoch + 3) % 7 is the weekday, Monday 0.
+EPOCH_WEEKDAY = 3
 
 
 @dataclass(frozen=True)
@@ -90,31 +99,29 @@ def levels_on(filters: Filters) -> list[AreaRisk]:
     return list(rows.select_related("region__parent").defer("region__boundary").order_by("-level", "-score"))
 
 
-def weekly_by_category(filters: Filters, user: Any) -> tuple[list[date], list[tuple[str, list[int]]]]:
-    """Verified incidents per local week (from Monday) and category in the period. One query of two columns,
-    counted here: a week truncation in SQL runs as a Python function per row on SQLite."""
-    rows = (
-        filters.incidents(Incident.objects.visible_to(user).filter(status__in=COUNTED))
-        .order_by()
-        .values_list("occurred_at", "category")
-    )
-    tz = timezone.get_current_timezone()
-    counts: Counter[tuple[str, date]] = Counter()
-    for occurred, category in rows.iterator(chunk_size=5000):
-        if occurred is None:  # excluded by the period filter; for the type checker
-            continue
-        day = occurred.astimezone(tz).date()
-        counts[(category, day - timedelta(days=day.weekday()))] += 1
-    table: dict[str, dict[date, int]] = defaultdict(dict)
-    for (category, week), n in counts.items():
-        table[category][week] = n
-    ordered = sorted({week for _, week in counts})
+def incident_columns(filters: Filters, user: Any, now: datetime | None = None) -> IncidentColumns:
+    """The period's verified incidents the user may see, in the area and category, as columns (one query)."""
+    lo, hi = filters.bounds()
+    base = Incident.objects.visible_to(user).filter(region_id__in=filters.region_ids())
+    if filters.category:
+        base = base.filter(category=filters.category)
+    return period_incidents(base, lo, hi, now or timezone.now())
+
+
+def weekly_by_category(table: IncidentColumns) -> tuple[list[date], list[tuple[str, list[int]]]]:
+    """Verified incidents per local week (from Monday) and category in the period, the busiest category first."""
+    days = table.local_day[table.in_period]
+    weeks = days - (days + EPOCH_WEEKDAY) % 7
+    ordered = np.unique(weeks)
+    week_of = np.searchsorted(ordered, weeks)
+    counts = np.zeros((len(table.category_names), ordered.size), dtype=np.int64)
+    np.add.at(counts, (table.category[table.in_period], week_of), 1)
     labels = dict(Category.choices)
+    order = sorted((i for i in range(counts.shape[0]) if counts[i].any()), key=lambda i: -int(counts[i].sum()))
     series = [
-        (str(labels.get(cat, cat)), [counts.get(w, 0) for w in ordered])
-        for cat, counts in sorted(table.items(), key=lambda kv: -sum(kv[1].values()))
+        (str(labels.get(table.category_names[i], table.category_names[i])), [int(n) for n in counts[i]]) for i in order
     ]
-    return ordered, series
+    return [EPOCH_DAY + timedelta(days=int(d)) for d in ordered], series
 
 
 def election_stage(today: date) -> dict[str, Any]:
@@ -142,20 +149,16 @@ def mediation_counts(user: Any) -> list[tuple[str, int]]:
 # ---- Warning-response gap ----------------------------------------------------------------------------------------
 
 
-def response_times(filters: Filters, user: Any, now: datetime | None = None) -> dict[str, list[metrics.StageSummary]]:
-    """Time to verify (per category), and to acknowledge, act and resolve (per lead organisation), in the period."""
+def response_times(
+    filters: Filters, user: Any, table: IncidentColumns, now: datetime | None = None
+) -> dict[str, list[metrics.StageSummary]]:
+    """Time to verify (per category), and to acknowledge, act and resolve (per lead organisation), in the period.
+    `table` is incident_columns(filters, user, now)."""
     now = now or timezone.now()
     labels = dict(Category.choices)
-    verified = filters.incidents(
-        Incident.objects.visible_to(user).filter(status__in=COUNTED, verified_at__isnull=False)
-    ).values_list("category", "first_received_at", "verified_at", "verification_due_at")
-    verify = [
-        metrics.Span(str(labels.get(cat, cat)), received, done, due)
-        for cat, received, done, due in verified
-        if received is not None
-    ]
+    verified = table.in_period & ~np.isnan(table.verify_hours)
     lo, hi = filters.bounds()
-    cases = Case.objects.visible_to(user).filter(opened_at__gte=lo, opened_at__lt=hi)
+    cases = ResponseCase.objects.visible_to(user).filter(opened_at__gte=lo, opened_at__lt=hi)
     if filters.kecamatan:
         cases = cases.filter(region__code__startswith=f"{filters.kecamatan}.")
     if filters.category:
@@ -181,7 +184,12 @@ def response_times(filters: Filters, user: Any, now: datetime | None = None) -> 
         act.append(metrics.Span(org, disposed, acted, act_due))
         resolve.append(metrics.Span(org, opened, resolved, resolve_due))
     return {
-        "verify": metrics.summarise(verify, now),
+        "verify": metrics.summarise_stage(
+            [str(labels.get(name, name)) for name in table.category_names],
+            table.category[verified],
+            table.verify_hours[verified],
+            table.verify_state[verified],
+        ),
         "acknowledge": metrics.summarise(ack, now),
         "first_action": metrics.summarise(act, now),
         "resolve": metrics.summarise(resolve, now),
@@ -191,42 +199,46 @@ def response_times(filters: Filters, user: Any, now: datetime | None = None) -> 
 # Alerts that come before trouble: the engine's (a grave-incident alert follows its incident; a manual one is a
 # person's judgement), not merged into another.
 ENGINE_ALERTS = ~Q(kind__in=[AlertKind.MANUAL, AlertKind.GRAVE_INCIDENT]) & Q(merged_into=None)
-GRAVE = Q(urgency__gte=Urgency.HIGH) | Q(killed__gt=0) | Q(arson_or_looting=True) | Q(vital_object_damaged=True)
 
 
-def alert_quality(filters: Filters) -> metrics.AlertScore:
+def alert_quality(filters: Filters, table: IncidentColumns) -> metrics.AlertScore:
     """The engine's alerts raised in the period, scored against the incidents verified later (precision, lead
     time), and the share of the period's incidents an alert in their kelurahan had come before (within the horizon;
-    alerts raised up to the horizon before the period count). Three queries; the scoring is metrics.score_alerts."""
+    alerts raised up to the horizon before the period count). `table` is incident_columns(filters, ...); two more
+    queries for the alerts; the scoring is metrics.score_alert_times."""
     lo, hi = filters.bounds()
-    region_ids = filters.region_ids()
     engine = Alert.objects.filter(ENGINE_ALERTS, triggered_at__gte=lo - ALERT_HORIZON, triggered_at__lt=hi)
-    areas: dict[int, set[str]] = defaultdict(set)
+    areas: dict[int, set[int]] = defaultdict(set)
     for alert_id, region_id in Alert.regions.through.objects.filter(
-        alert__in=engine, region_id__in=region_ids
+        alert__in=engine, region_id__in=filters.region_ids()
     ).values_list("alert_id", "region_id"):
-        areas[alert_id].add(str(region_id))
+        areas[alert_id].add(region_id)
     alerts = [
-        metrics.AlertRow(pk, raised, frozenset(areas[pk]))
-        for pk, raised in engine.values_list("pk", "triggered_at")
+        (pk, raised, bool(recent))
+        for pk, raised, recent in raw_rows(
+            engine.order_by().values_list("pk", EpochSeconds("triggered_at"), flag(Q(triggered_at__gte=lo)))
+        )
         if pk in areas
     ]
-    counted = Incident.objects.filter(
-        status__in=COUNTED, region_id__in=region_ids, occurred_at__gte=lo, occurred_at__lt=hi + ALERT_HORIZON
+    recent = [a for a in alerts if a[2]]
+    horizon = ALERT_HORIZON.total_seconds()
+    precision = metrics.score_alert_times(
+        np.array([a[1] for a in recent], dtype=float),
+        [areas[a[0]] for a in recent],
+        table.occurred,
+        table.region,
+        table.grave,
+        horizon,
     )
-    if filters.category:
-        counted = counted.filter(category=filters.category)
-    rows = counted.annotate(grave=ExpressionWrapper(GRAVE, output_field=BooleanField())).values_list(
-        "pk", "occurred_at", "region_id", "grave"
+    period = table.in_period
+    warned = metrics.score_alert_times(
+        np.array([a[1] for a in alerts], dtype=float),
+        [areas[a[0]] for a in alerts],
+        table.occurred[period],
+        table.region[period],
+        table.grave[period],
+        horizon,
     )
-    incidents = [
-        metrics.IncidentRow(pk, at, str(region), bool(grave))
-        for pk, at, region, grave in rows.iterator(chunk_size=5000)
-        if at is not None
-    ]
-    in_period = [i for i in incidents if i.occurred_at < hi]
-    precision = metrics.score_alerts([a for a in alerts if a.raised_at >= lo], incidents, ALERT_HORIZON)
-    warned = metrics.score_alerts(alerts, in_period, ALERT_HORIZON)
     return metrics.AlertScore(
         alerts=precision.alerts,
         confirmed=precision.confirmed,

@@ -17,6 +17,7 @@ from sigap.dashboard.forms import FilterForm
 from sigap.dashboard.selectors import (
     alert_quality,
     election_stage,
+    incident_columns,
     levels_on,
     mediation_counts,
     response_times,
@@ -37,7 +38,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     lo, hi = filters.bounds()
     levels = levels_on(filters)
-    weeks, series = weekly_by_category(filters, request.user)
+    table = incident_columns(filters, request.user)
+    weeks, series = weekly_by_category(table)
     totals = [sum(col) for col in zip(*[counts for _, counts in series], strict=True)] if series else []
     top = max(totals, default=0) or 1
     alerts = (
@@ -66,8 +68,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "mediation": mediation_counts(request.user),
         "election": election_stage(filters.end),
         "status": status_in_force(filters.end),
-        "response": response_times(filters, request.user),
-        "score": alert_quality(filters),
+        "response": response_times(filters, request.user, table),
+        "score": alert_quality(filters, table),
         "query": query,
         "geojson_url": f"/api/v1/risk.geojson?parent={filters.area_code}"
         + (f"&day={levels[0].day.isoformat()}" if levels else ""),

@@ -3,10 +3,12 @@ by the modules beside this one; the same data feed both."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.utils import timezone, translation
 
@@ -16,7 +18,14 @@ from sigap.cases.models import Case
 from sigap.cases.selectors import breach_board, status_in_force
 from sigap.core import audit
 from sigap.dashboard import metrics
-from sigap.dashboard.selectors import Filters, alert_quality, levels_on, mediation_counts, response_times
+from sigap.dashboard.selectors import (
+    Filters,
+    alert_quality,
+    incident_columns,
+    levels_on,
+    mediation_counts,
+    response_times,
+)
 from sigap.intake.models import Report
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
@@ -162,11 +171,13 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
     reports = Report.objects.filter(received_at__gte=lo, received_at__lt=hi).filter(
         region__code__startswith=f"{filters.area_code}."
     )
-    counted = incidents.filter(status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED])
+    table = incident_columns(filters, user, now)
     labels = dict(Category.choices)
-    by_category: dict[str, int] = {}
-    for category in counted.values_list("category", flat=True):
-        by_category[str(labels.get(category, category))] = by_category.get(str(labels.get(category, category)), 0) + 1
+    by_category: Counter[str] = Counter()
+    for index, n in enumerate(np.bincount(table.category[table.in_period], minlength=len(table.category_names))):
+        if n:
+            name = table.category_names[index]
+            by_category[str(labels.get(name, name))] += int(n)
     in_force = status_in_force(filters.end)
     return Sitrep(
         title=f"Laporan Situasi {settings.SIGAP_DEPLOYMENT_NAME}",
@@ -178,7 +189,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         compared_with=compared,
         totals=[
             ("Laporan masuk", reports.count()),
-            ("Kejadian terverifikasi", counted.count()),
+            ("Kejadian terverifikasi", int(table.in_period.sum())),
             ("Kejadian selesai ditangani", incidents.filter(status=IncidentStatus.RESOLVED).count()),
             ("Menunggu verifikasi", incidents.filter(status=IncidentStatus.NEW).count()),
             ("Peringatan terbuka", len(open_alerts)),
@@ -214,8 +225,8 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
             for c in open_cases
         ],
         breaches=[(str(r.organisation), r.open_cases, len(r.late_cases), len(r.late_tasks)) for r in board],
-        response=response_times(filters, user, now),
-        alert_score=alert_quality(filters),
+        response=response_times(filters, user, table, now),
+        alert_score=alert_quality(filters, table),
         mediation=mediation_counts(user),
         status_in_force=str(in_force) if in_force else "",
         snapshot=snapshot,

@@ -77,8 +77,25 @@ class Incident(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "urgency"]),
             models.Index(fields=["region", "occurred_at"]),
-            # The dashboard, the sitrep and the public page count a period's verified incidents.
-            models.Index(fields=["status", "occurred_at"]),
+            # The dashboard, the sitrep and the public page count a period's verified incidents. The other columns
+            # the dashboard reads make the index covering: a year of incidents is read from the index alone (on
+            # SQLite 0.9 s instead of 1.9 s for 400,000 incidents; bench/dashboard_bench.py).
+            models.Index(
+                fields=[
+                    "status",
+                    "occurred_at",
+                    "region",
+                    "category",
+                    "urgency",
+                    "killed",
+                    "arson_or_looting",
+                    "vital_object_damaged",
+                    "first_received_at",
+                    "verified_at",
+                    "verification_due_at",
+                ],
+                name="incident_period_covering",
+            ),
         ]
 
     def __str__(self) -> str:

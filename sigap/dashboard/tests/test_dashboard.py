@@ -107,7 +107,8 @@ def test_the_database_scores_alerts_as_the_reference_definition_does(db):
 
     from sigap.alerts.models import Alert
     from sigap.dashboard import metrics
-    from sigap.dashboard.selectors import ALERT_HORIZON, COUNTED, ENGINE_ALERTS, GRAVE, Filters, alert_quality
+    from sigap.dashboard.columns import ALERT_HORIZON, COUNTED, GRAVE
+    from sigap.dashboard.selectors import ENGINE_ALERTS, Filters, alert_quality, incident_columns
 
     seed_demo(seed=2020)
     filters = Filters(start=date(2020, 11, 20), end=date(2020, 12, 20))
@@ -121,7 +122,7 @@ def test_the_database_scores_alerts_as_the_reference_definition_does(db):
     in_period = [i for i in incidents if lo <= i.occurred_at < hi]
     precision = metrics.score_alerts([a for a in rows if lo <= a.raised_at < hi], incidents, ALERT_HORIZON)
     warned = metrics.score_alerts(rows, in_period, ALERT_HORIZON)
-    got = alert_quality(filters)
+    got = alert_quality(filters, incident_columns(filters, User.objects.get(username="analis")))
     assert got.alerts > 3 and got.incidents > 50  # the demo month has both
     assert (got.alerts, got.confirmed, got.median_lead_hours) == (
         precision.alerts,
@@ -134,3 +135,62 @@ def test_the_database_scores_alerts_as_the_reference_definition_does(db):
         warned.grave_incidents,
         warned.grave_warned,
     )
+
+
+@pytest.mark.django_db
+def test_weekly_counts_and_verification_times_match_a_count_of_the_objects(db):
+    """weekly_by_category and the verification stage (aggregated in the database) against the same figures
+    counted from the Incident objects in Python, on the demo month."""
+    from collections import Counter
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from sigap.dashboard import metrics
+    from sigap.dashboard.columns import COUNTED
+    from sigap.dashboard.selectors import Filters, incident_columns, response_times, weekly_by_category
+    from sigap.triage.choices import Category
+
+    seed_demo(seed=2020)
+    analyst = User.objects.get(username="analis")
+    filters = Filters(start=date(2020, 11, 20), end=date(2020, 12, 20))
+    lo, hi = filters.bounds()
+    counted = [i for i in Incident.objects.filter(status__in=COUNTED) if lo <= i.occurred_at < hi]
+    assert len(counted) > 50
+    expected: Counter[tuple[str, date]] = Counter()
+    for incident in counted:
+        day = timezone.localtime(incident.occurred_at).date()
+        expected[(str(Category(incident.category).label), day - timedelta(days=day.weekday()))] += 1
+    table = incident_columns(filters, analyst)
+    weeks, series = weekly_by_category(table)
+    got = Counter({(label, week): n for label, counts in series for week, n in zip(weeks, counts, strict=True) if n})
+    assert got == expected
+
+    now = timezone.now()
+    spans = [
+        metrics.Span(str(Category(i.category).label), i.first_received_at, i.verified_at, i.verification_due_at)
+        for i in counted
+        if i.verified_at is not None and i.first_received_at is not None
+    ]
+    assert response_times(filters, analyst, incident_columns(filters, analyst, now), now)["verify"] == (
+        metrics.summarise(spans, now)
+    )
+
+
+@pytest.mark.django_db
+def test_incidents_are_counted_on_their_local_day(db, region, personas):
+    """23:30 and 00:30 in Pasuruan (UTC+7) fall on two local days and, this Sunday night, in two weeks, though both
+    are on the Sunday in UTC."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from sigap.dashboard.selectors import Filters, incident_columns, weekly_by_category
+
+    wib = ZoneInfo("Asia/Jakarta")
+    kelurahan = region("35.75.01.1001")
+    for at in (datetime(2020, 12, 6, 23, 30, tzinfo=wib), datetime(2020, 12, 7, 0, 30, tzinfo=wib)):
+        Incident.objects.create(title="x", region=kelurahan, category="lainnya", occurred_at=at, status="verified")
+    table = incident_columns(Filters(date(2020, 12, 1), date(2020, 12, 10)), personas["analyst"])
+    weeks, series = weekly_by_category(table)
+    assert weeks == [date(2020, 11, 30), date(2020, 12, 7)]
+    assert series == [("Lainnya", [1, 1])] or series == [("Other", [1, 1])]

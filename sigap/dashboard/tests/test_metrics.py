@@ -48,3 +48,40 @@ def test_alerts_are_scored_against_later_incidents_in_their_kelurahan():
 def test_no_alerts_no_division_by_zero():
     score = score_alerts([], [], timedelta(days=7))
     assert score.precision is None and score.warned_share is None and score.median_lead_hours is None
+
+
+def brute_force_score(alerts, incidents, horizon):
+    """The definitions, literally: every alert against every incident."""
+    leads = []
+    for a in alerts:
+        after = [i.occurred_at - a.raised_at for i in incidents if i.area in a.areas and i.occurred_at > a.raised_at]
+        if after and min(after) <= horizon:
+            leads.append(min(after).total_seconds() / 3600)
+    warned = [
+        any(i.area in a.areas and timedelta(0) < i.occurred_at - a.raised_at <= horizon for a in alerts)
+        for i in incidents
+    ]
+    return (len(leads), sum(warned), sum(w for w, i in zip(warned, incidents, strict=True) if i.grave), leads)
+
+
+def test_the_columnar_scoring_agrees_with_the_definitions_on_random_data():
+    import random
+
+    import numpy as np
+
+    rng = random.Random(11)
+    areas = ["A", "B", "C", "D"]
+    for _ in range(30):
+        alerts = [
+            AlertRow(k, T0 + h(rng.randrange(0, 400)), frozenset(rng.sample(areas, rng.randint(1, 2))))
+            for k in range(rng.randint(0, 12))
+        ]
+        incidents = [
+            IncidentRow(k, T0 + h(rng.randrange(-50, 450)), rng.choice(areas), rng.random() < 0.3)
+            for k in range(rng.randint(0, 60))
+        ]
+        score = score_alerts(alerts, incidents, timedelta(days=3))
+        confirmed, warned, grave_warned, leads = brute_force_score(alerts, incidents, timedelta(days=3))
+        assert (score.confirmed, score.warned, score.grave_warned) == (confirmed, warned, grave_warned)
+        assert score.median_lead_hours == (round(float(np.median(leads)), 1) if leads else None)
+        assert score.grave_incidents == sum(i.grave for i in incidents)
