@@ -29,12 +29,13 @@ from sigap.cases.models import (
     Task,
 )
 from sigap.cases.states import check_transition
-from sigap.core.calendar import deadline
+from sigap.core.calendar import deadline, working_calendar
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
+from sigap.core.workdays import Calendar
 from sigap.directory.choices import OrganisationKind
 from sigap.directory.models import Organisation
-from sigap.notify.services import queue_to
+from sigap.notify.services import Reminder, queue_reminders, queue_to
 from sigap.regions.models import Region
 from sigap.risk.services import city_of
 from sigap.triage.choices import IncidentStatus
@@ -498,78 +499,51 @@ def case_clock(case: Case) -> list[rules.StageClock]:
     ]
 
 
-def _escalation_moment(due: datetime) -> datetime:
+def _escalation_moment(due: datetime, calendar: Calendar | None = None) -> datetime:
     """A breach goes to the secretariat at the end of the next working day after the deadline (a deadline at
     midnight closes the day before it)."""
-    return deadline(due - timedelta(microseconds=1), 1)
+    calendar = calendar or working_calendar()
+    return calendar.deadline(due - timedelta(microseconds=1), 1, timezone.get_current_timezone())
 
 
 def deadlines_due(now: datetime | None = None) -> int:
     """Remind the lead when a case deadline passes and tell the secretariat a working day later; the same for
     tasks and their owners. Idempotent: each reminder once per deadline. Returns messages queued."""
     now = now or timezone.now()
-    queued = 0
     orgs, users = secretariat()
+    secretariat_people = (tuple(orgs), tuple(users))
+    calendar = working_calendar()  # once per pass, not once per late stage
     checks = [
         ("ack", "acknowledged_at", "ack_due_at", "Penanganan belum diterima"),
         ("act", "first_action_at", "act_due_at", "Belum ada tindakan pertama"),
         ("resolve", "resolved_at", "resolve_due_at", "Target penyelesaian terlewati"),
     ]
+    reminders: list[Reminder] = []
     cases = Case.objects.open().select_related("lead_organisation")
     for case in cases.filter(Q(ack_due_at__lte=now) | Q(act_due_at__lte=now) | Q(resolve_due_at__lte=now)):
         for stage, done_field, due_field, words in checks:
             due = getattr(case, due_field)
             if getattr(case, done_field) is not None or due > now:
                 continue
-            stamp = due.isoformat()
-            with transaction.atomic():
-                body = f"{words}: batas {_day(due)}. (Deadline passed.)"
-                key = f"case{case.pk}:{stage}:{stamp}"
-                made = queue_to(
-                    organisations=[case.lead_organisation],
-                    purpose="reminder",
-                    subject=f"[Terlambat] P-{case.pk} {words}",
-                    body=f"{body}\n{_link('cases:detail', case.pk)}",
-                    key=key,
-                    at=now,
-                )
-                if _escalation_moment(due) <= now:
-                    made += queue_to(
-                        organisations=orgs,
-                        users=users,
-                        purpose="escalation",
-                        subject=f"[ESKALASI] P-{case.pk} {words} ({case.lead_organisation})",
-                        body=f"{body}\n{_link('cases:detail', case.pk)}",
-                        key=f"{key}:esc",
-                        at=now,
-                    )
-                queued += len(made)
-    for task in Task.objects.open().filter(due_at__lte=now).select_related("owner_organisation", "owner_user"):
-        stamp = task.due_at.isoformat()
-        with transaction.atomic():
-            body = f"Tugas lewat batas {_day(task.due_at)}: {task.title}"
-            key = f"task{task.pk}:late:{stamp}"
-            made = queue_to(
-                organisations=[task.owner_organisation],
-                users=[task.owner_user] if task.owner_user else [],
-                purpose="reminder",
-                subject=f"[Terlambat] Tugas: {task.title}",
-                body=body,
-                key=key,
-                at=now,
+            body = f"{words}: batas {_day(due)}. (Deadline passed.)\n{_link('cases:detail', case.pk)}"
+            key = f"case{case.pk}:{stage}:{due.isoformat()}"
+            reminders.append(
+                Reminder((case.lead_organisation,), (), "reminder", f"[Terlambat] P-{case.pk} {words}", body, key)
             )
-            if _escalation_moment(task.due_at) <= now:
-                made += queue_to(
-                    organisations=orgs,
-                    users=users,
-                    purpose="escalation",
-                    subject=f"[ESKALASI] Tugas terlambat ({task.owner_organisation}): {task.title}",
-                    body=body,
-                    key=f"{key}:esc",
-                    at=now,
-                )
-            queued += len(made)
-    return queued
+            if _escalation_moment(due, calendar) <= now:
+                subject = f"[ESKALASI] P-{case.pk} {words} ({case.lead_organisation})"
+                reminders.append(Reminder(*secretariat_people, "escalation", subject, body, f"{key}:esc"))
+    for task in Task.objects.open().filter(due_at__lte=now).select_related("owner_organisation", "owner_user"):
+        body = f"Tugas lewat batas {_day(task.due_at)}: {task.title}"
+        key = f"task{task.pk}:late:{task.due_at.isoformat()}"
+        owners = (task.owner_user,) if task.owner_user else ()
+        reminders.append(
+            Reminder((task.owner_organisation,), owners, "reminder", f"[Terlambat] Tugas: {task.title}", body, key)
+        )
+        if _escalation_moment(task.due_at, calendar) <= now:
+            subject = f"[ESKALASI] Tugas terlambat ({task.owner_organisation}): {task.title}"
+            reminders.append(Reminder(*secretariat_people, "escalation", subject, body, f"{key}:esc"))
+    return queue_reminders(reminders, now)
 
 
 # ---- Status Keadaan Konflik --------------------------------------------------------------------------------------

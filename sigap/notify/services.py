@@ -13,6 +13,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -176,6 +177,16 @@ def escalate_due(now: datetime | None = None) -> int:
 # ---- Messages of later rooms (case deadlines, status duties, commitments) --------------------------------------
 
 
+def channels_for(organisations: Iterable[Any] = (), users: Iterable[Any] = ()) -> list[Channel]:
+    """The active channels of these organisations and people; an organisation without channels of its own is
+    reached through the channels of its staff."""
+    orgs, people = list(organisations), list(users)
+    with_own = set(Channel.objects.filter(active=True, organisation__in=orgs).values_list("organisation", flat=True))
+    query = Q(organisation__in=orgs) | Q(user__in=people)
+    query |= Q(user__organisation__in=[o for o in orgs if o.pk not in with_own], user__is_active=True)
+    return list(Channel.objects.filter(active=True).filter(query).distinct().order_by("pk"))
+
+
 def queue_to(
     *,
     organisations: Iterable[Any] = (),
@@ -185,18 +196,14 @@ def queue_to(
     body: str,
     key: str,
     at: datetime,
+    channels: list[Channel] | None = None,
 ) -> list[Notification]:
-    """Outbox rows for the active channels of these organisations and people, once per `key` and channel (a later
-    call with the same key queues nothing: reminders are idempotent). An organisation without channels of its own
-    is reached through the channels of its staff."""
-    orgs, people = list(organisations), list(users)
-    with_own = set(Channel.objects.filter(active=True, organisation__in=orgs).values_list("organisation", flat=True))
-    query = Q(organisation__in=orgs) | Q(user__in=people)
-    query |= Q(user__organisation__in=[o for o in orgs if o.pk not in with_own], user__is_active=True)
+    """Outbox rows for the active channels of these organisations and people (or the `channels` already resolved),
+    once per `key` and channel (a later call with the same key queues nothing: reminders are idempotent)."""
     rows = []
-    for channel in Channel.objects.filter(active=True).filter(query).distinct().order_by("pk"):
+    for channel in channels if channels is not None else channels_for(organisations, users):
         row, created = Notification.objects.get_or_create(
-            idempotency_key=f"{key}:c{channel.pk}"[:120],
+            idempotency_key=_channel_key(key, channel),
             defaults={
                 "channel": channel,
                 "purpose": purpose,
@@ -209,6 +216,61 @@ def queue_to(
         if created:
             rows.append(row)
     return rows
+
+
+def _channel_key(key: str, channel: Channel) -> str:
+    return f"{key}:c{channel.pk}"[:120]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One idempotent message to queue_to: a reminder or an escalation of a deadline."""
+
+    organisations: tuple[Any, ...]
+    users: tuple[Any, ...]
+    purpose: str
+    subject: str
+    body: str
+    key: str
+
+
+def queue_reminders(reminders: Iterable[Reminder], at: datetime) -> int:
+    """queue_to for many reminders, most of them queued already by an earlier minute's pass: the recipients'
+    channels are resolved once per set of recipients and the existing keys read in bulk, so a pass over hundreds of
+    late cases that finds nothing new costs a few queries, not a transaction per reminder. Returns rows queued."""
+    pending = list(reminders)
+    resolved: dict[tuple[tuple[int, ...], tuple[int, ...]], list[Channel]] = {}
+    planned = []
+    for reminder in pending:
+        recipients = (tuple(o.pk for o in reminder.organisations), tuple(u.pk for u in reminder.users))
+        if recipients not in resolved:
+            resolved[recipients] = channels_for(reminder.organisations, reminder.users)
+        channels = resolved[recipients]
+        planned.append((reminder, channels, [_channel_key(reminder.key, c) for c in channels]))
+    wanted = [key for _, _, keys in planned for key in keys]
+    existing: set[str] = set()
+    for start in range(0, len(wanted), 500):  # within every database's limit on query parameters
+        existing.update(
+            Notification.objects.filter(idempotency_key__in=wanted[start : start + 500]).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+    queued = 0
+    for reminder, channels, keys in planned:
+        if all(key in existing for key in keys):
+            continue
+        with transaction.atomic():
+            queued += len(
+                queue_to(
+                    purpose=reminder.purpose,
+                    subject=reminder.subject,
+                    body=reminder.body,
+                    key=reminder.key,
+                    at=at,
+                    channels=channels,
+                )
+            )
+    return queued
 
 
 PeriodicJob = Callable[[datetime], int]

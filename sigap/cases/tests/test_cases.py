@@ -151,6 +151,37 @@ def test_deadlines_remind_the_lead_then_escalate_to_the_secretariat(case, organi
 
 
 @pytest.mark.django_db
+def test_the_minutes_pass_over_late_cases_costs_the_same_few_queries_for_one_case_or_many(
+    case, incident, organisations, personas
+):
+    """Every minute the worker looks at every late case: once their reminders are queued, that look is a handful
+    of queries whatever the number of cases (not a transaction per case, stage and channel)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mailbox(organisations["kesbangpol"], "sekretariat@kesbangpol.example")
+    late = datetime(2021, 1, 20, 9, 0, tzinfo=WIB)
+
+    def repeat_pass_queries() -> int:
+        assert services.deadlines_due(late) > 0  # the first pass queues
+        with CaptureQueriesContext(connection) as queries:
+            assert services.deadlines_due(late) == 0  # the repeat queues nothing
+        return len(queries.captured_queries)
+
+    with_one = repeat_pass_queries()
+    for n in range(8):
+        with time_machine.travel(FRIDAY, tick=False):
+            services.case_open(
+                title=f"Bentrok {n}",
+                lead_organisation=organisations["polsek_panggungrejo"],
+                parties=[f"Kelompok {n}"],
+                incidents=[incident],
+                actor=personas["analyst"],
+            )
+    assert repeat_pass_queries() == with_one
+
+
+@pytest.mark.django_db
 def test_the_breach_board_and_the_clock_show_what_is_late(case, personas):
     with time_machine.travel(datetime(2020, 12, 8, 9, 0, tzinfo=WIB), tick=False):
         board = breach_board(personas["analyst"])
