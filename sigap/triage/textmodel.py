@@ -2,9 +2,10 @@
 
 Twelve labels of Ibrohim & Budi (2019): hate speech, abusive language, its target, its category (religion, race,
 physical, gender, other) and its strength. Slang is normalised with the shipped kamus alay first. Word and character
-n-gram TF-IDF feed one logistic regression per label, each with its own decision threshold tuned on a validation
-split. It trains in well under a minute on two cores and classifies a report in about a millisecond.
-No Django import: `sigap triage train` and the benchmark use it directly.
+n-gram TF-IDF feed one logistic regression per label (target, category and strength learnt from the hate-speech
+rows), with decision thresholds tuned on a validation split for example-based accuracy. It trains in well under a
+minute on two cores and classifies a report in milliseconds. No Django import: `sigap triage train` and the
+benchmark use it directly.
 """
 
 from __future__ import annotations
@@ -146,7 +147,7 @@ def _consistent(predicted: np.ndarray, probs: np.ndarray) -> np.ndarray:
 
 
 def train(texts: list[str], labels: np.ndarray, *, seed: int = 34, c: float = 8.0) -> TextModel:
-    """Fit on 85 % of the rows, tune each label's threshold on the other 15 %, then refit on all rows."""
+    """Fit on 85 % of the rows, tune the decision thresholds on the other 15 %, then refit on all rows."""
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(texts))
     cut = int(len(texts) * 0.85)
@@ -155,14 +156,41 @@ def train(texts: list[str], labels: np.ndarray, *, seed: int = 34, c: float = 8.
     features = _features()
     matrix = features.fit_transform([normalised[i] for i in fit_idx])
     tune_matrix = features.transform([normalised[i] for i in tune_idx])
-    thresholds = np.empty(len(LABELS))
-    for j in range(len(LABELS)):
-        clf = _classifier(c, seed).fit(matrix, labels[fit_idx, j])
-        thresholds[j] = _best_threshold(clf.predict_proba(tune_matrix)[:, 1], labels[tune_idx, j])
+    tuning = _fit_labels(matrix, labels[fit_idx], c, seed)
+    probs = np.column_stack([clf.predict_proba(tune_matrix)[:, 1] for clf in tuning])
+    thresholds = _tune_thresholds(probs, labels[tune_idx])
     features = _features()
     full = features.fit_transform(normalised)
-    classifiers = [_classifier(c, seed).fit(full, labels[:, j]) for j in range(len(LABELS))]
-    return TextModel(features, classifiers, thresholds)
+    return TextModel(features, _fit_labels(full, labels, c, seed), thresholds)
+
+
+def _fit_labels(matrix: Any, labels: np.ndarray, c: float, seed: int) -> list[LogisticRegression]:
+    """One classifier per label. Target, category and strength exist only in hate speech: theirs learn from the
+    hate-speech rows alone (probabilities given hate speech; _consistent applies the condition), which spends their
+    capacity on telling religion from race rather than hate from not (+1 point of example accuracy, held out)."""
+    hate = np.flatnonzero(labels[:, 0] == 1)
+    return [
+        _classifier(c, seed).fit(matrix[hate], labels[hate, j])
+        if j >= 2
+        else _classifier(c, seed).fit(matrix, labels[:, j])
+        for j in range(len(LABELS))
+    ]
+
+
+def _tune_thresholds(probs: np.ndarray, truth: np.ndarray, sweeps: int = 2) -> np.ndarray:
+    """Each label's F1-best threshold, then coordinate ascent on what the benchmark scores: example-based accuracy
+    of the whole label set after _consistent (a threshold good for one label's F1 can add wrong labels to rows)."""
+    thresholds = np.array([_best_threshold(probs[:, j], truth[:, j]) for j in range(truth.shape[1])])
+    for _ in range(sweeps):
+        for j in range(truth.shape[1]):
+            best = scores(truth, _consistent(probs >= thresholds, probs))["example_accuracy"]
+            for candidate in np.arange(0.1, 0.9, 0.025):
+                trial = thresholds.copy()
+                trial[j] = candidate
+                accuracy = scores(truth, _consistent(probs >= trial, probs))["example_accuracy"]
+                if accuracy > best:
+                    best, thresholds = accuracy, trial
+    return thresholds
 
 
 def _classifier(c: float, seed: int) -> LogisticRegression:
