@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from sigap.accounts.models import User
@@ -43,6 +44,12 @@ def _collected_static() -> None:
 def _fresh_rate_limits() -> None:
     """Rate counts roll back with each test, but each process also remembers who was over a limit this hour."""
     ratelimit._over_until.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The cache outlives a test's database (the public summary is kept a minute): each test starts empty."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

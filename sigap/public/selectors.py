@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -122,6 +123,18 @@ def public_summary(today: date | None = None) -> PublicSummary:
             total.extend(column)
     totals = (shown(sum(all_counts[0])), shown(sum(all_counts[1])), shown(sum(all_counts[2])))
     return PublicSummary(day=day if levels else None, since=since, kecamatan=out, totals=totals)
+
+
+# The page's own Cache-Control max-age: a browser or proxy may show it this old anyway.
+SUMMARY_SECONDS = 60
+
+
+def public_summary_recent() -> PublicSummary:
+    """public_summary at most a minute old, kept in each process's cache: the page anyone can load (0.6 s with a
+    year of a million reports) costs one computation a minute, not one per visitor. Warnings are read fresh."""
+    key = f"public-summary:{settings.SIGAP_DEPLOYMENT_REGION}"
+    summary = cache.get_or_set(key, public_summary, SUMMARY_SECONDS)
+    return summary if isinstance(summary, PublicSummary) else public_summary()
 
 
 def warnings_in_force(now: datetime | None = None) -> list[PublicWarning]:

@@ -14,7 +14,7 @@ from sigap.core.roles import Role, require_role
 from sigap.public import cap
 from sigap.public.forms import CancelForm, PublishForm
 from sigap.public.models import PublicWarning
-from sigap.public.selectors import public_summary, warnings_for_feed, warnings_in_force
+from sigap.public.selectors import public_summary_recent, warnings_for_feed, warnings_in_force
 from sigap.public.services import PublicWarningError, warning_cancel, warning_publish
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
@@ -23,7 +23,7 @@ ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 @cache_control(public=True, max_age=60)
 def public_page(request: HttpRequest) -> HttpResponse:
     """For everyone, no login: levels and counts per kecamatan and kelurahan, and the warnings in force."""
-    context = {"summary": public_summary(), "warnings": warnings_in_force()}
+    context = {"summary": public_summary_recent(), "warnings": warnings_in_force()}
     return render(request, "public/page.html", context)
 
 

@@ -1,6 +1,7 @@
 """The public page (no login, small counts suppressed, never an identity, a title or a point) and the CAP 1.2
 feed of the warnings the analysts publish."""
 
+import re
 from datetime import date, datetime, timedelta
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
@@ -129,6 +130,32 @@ def test_the_public_page_shows_levels_and_counts_without_identities(client, regi
     for secret in ("Slamet", "Wartini", "0812345678", "baliho", "amplop"):
         assert secret not in text
     assert client.get("/public/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_the_public_counts_are_computed_once_a_minute(client, region, assessed):
+    """Anyone can load the public page as often as they like: its counts are computed at most once a minute per
+    process (as old as its Cache-Control allows), then show the new reports."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def bugul_lor_row() -> str:
+        found = re.search(r"<tr><td>Bugul Lor</td>.*?</tr>", client.get("/publik/").content.decode())
+        assert found is not None
+        return found.group(0)
+
+    receive(region(BUGUL_LOR), "Baliho dirusak di RW 05")
+    with time_machine.travel(datetime(2020, 12, 8, 10, tzinfo=WIB), tick=False):
+        with CaptureQueriesContext(connection) as first:
+            before = bugul_lor_row()
+        for i in range(6):
+            receive(region(BUGUL_LOR), f"Baliho dirusak lagi nomor {i}")
+        with CaptureQueriesContext(connection) as again:
+            assert bugul_lor_row() == before  # within the minute: the same counts
+        assert len(again.captured_queries) < len(first.captured_queries)
+    with time_machine.travel(datetime(2020, 12, 8, 10, 1, 1, tzinfo=WIB), tick=False):
+        after = bugul_lor_row()
+    assert "<td>&lt;5</td>" in before and "<td>7</td>" in after
 
 
 @pytest.mark.django_db
