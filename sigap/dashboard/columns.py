@@ -105,7 +105,7 @@ def period_incidents(base: QuerySet[Incident], lo: datetime, hi: datetime, now: 
         (list(column) for column in zip(*rows, strict=True)) if rows else ([] for _ in range(7))
     )
     category_index = {value: i for i, value in enumerate(CATEGORIES)}
-    for value in set(category) - set(category_index):  # no longer offered, still counted under its own name
+    for value in sorted(set(category) - set(category_index)):  # no longer offered: counted under its own name
         category_index[value] = len(category_index)
     times = np.array(occurred, dtype=float)
     return IncidentColumns(
