@@ -14,12 +14,15 @@ import csv
 import gzip
 import io
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
@@ -80,6 +83,46 @@ def _features() -> FeatureUnion:
     )
 
 
+def _sigmoid(margins: np.ndarray) -> np.ndarray:
+    return np.asarray(expit(margins))
+
+
+@dataclass(frozen=True)
+class _Scorer:
+    """The fitted features and classifiers as plain arrays: per vectoriser its analyser, vocabulary, idf and
+    column offset; the coefficients of all labels as one (features x labels) matrix."""
+
+    parts: list[tuple[Callable[[str], list[str]], dict[str, int], np.ndarray, int]]
+    weights: np.ndarray
+    intercepts: np.ndarray
+
+    @classmethod
+    def of(cls, features: FeatureUnion, classifiers: list[LogisticRegression]) -> _Scorer:
+        parts, offset = [], 0
+        for _name, vectoriser in features.transformer_list:
+            parts.append((vectoriser.build_analyzer(), vectoriser.vocabulary_, vectoriser.idf_, offset))
+            offset += len(vectoriser.vocabulary_)
+        weights = np.ascontiguousarray(np.column_stack([clf.coef_[0] for clf in classifiers]))
+        intercepts = np.array([clf.intercept_[0] for clf in classifiers])
+        return cls(parts, weights, intercepts)
+
+    def vectorise(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """One text's non-zero TF-IDF features (column, value), as the FeatureUnion would give them: per
+        vectoriser, counts of known terms, sublinear tf (1 + log), times idf, then unit length."""
+        all_indices, all_values = [], []
+        for analyse, vocabulary, idf, offset in self.parts:
+            counts = Counter(j for term in analyse(text) if (j := vocabulary.get(term)) is not None)
+            if not counts:
+                continue
+            columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+            values = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0) * idf[columns]
+            all_indices.append(columns + offset)
+            all_values.append(values / np.sqrt(values @ values))
+        if not all_indices:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        return np.concatenate(all_indices), np.concatenate(all_values)
+
+
 @dataclass
 class TextModel:
     features: FeatureUnion
@@ -87,8 +130,24 @@ class TextModel:
     thresholds: np.ndarray
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
+        """P(label) per text and label: the logistic regressions' predict_proba, computed as one product."""
+        scorer = self._scorer()
+        if len(texts) == 1:  # one report on the request path: sklearn's per-call checks cost 8 ms, this 0.3 ms
+            indices, values = scorer.vectorise(normalise(texts[0]))
+            margins = values @ scorer.weights[indices] + scorer.intercepts
+            return _sigmoid(margins)[None, :]
         matrix = self.features.transform([normalise(t) for t in texts])
-        return np.column_stack([clf.predict_proba(matrix)[:, 1] for clf in self.classifiers])
+        return _sigmoid(np.asarray(matrix @ scorer.weights) + scorer.intercepts)
+
+    def _scorer(self) -> _Scorer:
+        scorer: _Scorer | None = self.__dict__.get("_scorer_cache")
+        if scorer is None:
+            scorer = _Scorer.of(self.features, self.classifiers)
+            self.__dict__["_scorer_cache"] = scorer
+        return scorer
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_scorer_cache"}  # rebuilt after loading
 
     def predict(self, texts: list[str]) -> np.ndarray:
         probs = self.probabilities(texts)

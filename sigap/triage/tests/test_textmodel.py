@@ -43,6 +43,20 @@ def test_the_saved_model_reloads_and_keeps_the_label_hierarchy(small_model_file)
     assert (predicted[hateful][:, textmodel.TARGETS].sum(axis=1) == 1).all()  # exactly one target
 
 
+def test_one_text_and_a_batch_score_as_the_fitted_classifiers_do(small_model_file):
+    """The request path scores one report without sklearn's transform and predict_proba; it must agree with them."""
+    import numpy as np
+
+    model = textmodel.load(small_model_file)
+    texts = textmodel.load_training_rows()[0][3000:3400] + ["", "!!! ???", "zzqx", "Pilkada damai di Bugul Lor"]
+    matrix = model.features.transform([textmodel.normalise(t) for t in texts])
+    expected = np.column_stack([clf.predict_proba(matrix)[:, 1] for clf in model.classifiers])
+    one_by_one = np.vstack([model.probabilities([t]) for t in texts])
+    np.testing.assert_allclose(one_by_one, expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(model.probabilities(texts), expected, rtol=0, atol=1e-12)
+    assert expected[:, 0].std() > 0.05  # the texts differ, so a constant answer could not pass
+
+
 @pytest.mark.django_db
 def test_triage_uses_the_model_when_present_and_says_so(small_model_file, settings, region):
     settings.SIGAP_TEXT_MODEL_PATH = small_model_file
