@@ -79,7 +79,7 @@ def append(
 ) -> AuditLog:
     """Add one row at the end of the chain; the head row lock makes concurrent writers take turns."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a caller's transaction a savepoint would buy nothing
         head = _locked_head()
         at = timezone.now()
         clean = canonical_details(details)

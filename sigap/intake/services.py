@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -102,6 +102,10 @@ def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
     if region is None and draft.latitude is not None and draft.longitude is not None:
         region = region_at_point(lat=draft.latitude, lng=draft.longitude)
     keep_identity = not draft.anonymous
+    # The moment of receipt is fixed before the hooks prepare, so that what they weigh (e.g. a merge window) is
+    # what gets stored.
+    received_at = draft.received_at or timezone.now()
+    draft = replace(draft, received_at=received_at)
     prepared = [(apply, prepare(draft, region)) for prepare, apply in _received_hooks]
     for _attempt in range(3):  # a receipt collision is astronomically rare; retry rather than fail
         try:
@@ -115,7 +119,7 @@ def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
                     latitude=draft.latitude,
                     longitude=draft.longitude,
                     occurred_at=draft.occurred_at,
-                    received_at=draft.received_at or timezone.now(),
+                    received_at=received_at,
                     submitted_by=draft.submitted_by,
                     raw=_without_identity(draft.raw),
                     groups_involved=draft.groups_involved.strip()[:300],

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.db import connection
+from django.db.models import QuerySet
 from rapidfuzz import fuzz
 
 from sigap.intake.models import Report
@@ -25,27 +27,50 @@ class MergeSuggestion:
     reason: str
 
 
-def _similarity(a: str, b: str) -> float:
-    return float(fuzz.token_set_ratio(fold(a), fold(b)))
+def _similarity(folded: str, other: str) -> float:
+    return float(fuzz.token_set_ratio(folded, fold(other)))
 
 
-def merge_candidate(report: Report, category: str) -> MergeSuggestion | None:
-    """The open incident this report most likely describes, or None to open a new one."""
-    if report.region_id is None:
-        return None
-    moment = report.occurred_at or report.received_at
-    candidates = Incident.objects.filter(
-        region_id=report.region_id,
+def _recent_descriptions(incident_ids: list[int]) -> list[tuple[int, str]]:
+    """(incident, description) of each incident's latest reports, in one query. The summary and the latest reports
+    describe the event; older ones add cost, not evidence."""
+    if not incident_ids:
+        return []
+    # Plain SQL: the ORM's window filter compiles to nested subqueries and costs a millisecond per report.
+    table, marks = Report._meta.db_table, ", ".join(["%s"] * len(incident_ids))
+    sql = (
+        f"SELECT incident_id, description FROM (SELECT incident_id, description, ROW_NUMBER() OVER "  # noqa: S608
+        f"(PARTITION BY incident_id ORDER BY received_at DESC, id DESC) AS recency FROM {table} "
+        f"WHERE incident_id IN ({marks})) AS ranked WHERE recency <= %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*incident_ids, RECENT_REPORTS])
+        return [(int(incident_id), str(description)) for incident_id, description in cursor.fetchall()]
+
+
+def _open_near(region_id: int, moment: datetime) -> QuerySet[Incident]:
+    return Incident.objects.filter(
+        region_id=region_id,
         status__in=[IncidentStatus.NEW, IncidentStatus.VERIFIED],
         occurred_at__gte=moment - WINDOW,
         occurred_at__lte=moment + WINDOW,
     )
+
+
+def best_match(
+    *, region_id: int, moment: datetime, description: str, category: str, candidates: list[Incident] | None = None
+) -> MergeSuggestion | None:
+    """The open incident that a report (in `region_id`, about `moment`) most likely describes, or None."""
+    if candidates is None:
+        candidates = list(_open_near(region_id, moment))
+    by_id = {incident.pk: incident for incident in candidates}
+    texts: dict[int, list[str]] = {pk: [incident.summary] for pk, incident in by_id.items()}
+    for incident_id, text in _recent_descriptions(list(by_id)):
+        texts[incident_id].append(text)
+    folded = fold(description)
     best: MergeSuggestion | None = None
-    for incident in candidates:
-        # The summary and the latest reports describe the event; older ones add cost, not evidence.
-        recent = incident.reports.order_by("-received_at").values_list("description", flat=True)[:RECENT_REPORTS]
-        texts = [incident.summary, *recent]
-        similarity = max((_similarity(report.description, t) for t in texts if t), default=0.0)
+    for pk, incident in by_id.items():
+        similarity = max((_similarity(folded, t) for t in texts[pk] if t), default=0.0)
         threshold = SAME_CATEGORY_MIN_SIMILARITY if incident.category == category else ANY_CATEGORY_MIN_SIMILARITY
         if similarity >= threshold and (best is None or similarity > best.similarity):
             hours = abs((incident.occurred_at - moment).total_seconds()) / 3600 if incident.occurred_at else 0
@@ -53,3 +78,48 @@ def merge_candidate(report: Report, category: str) -> MergeSuggestion | None:
                 incident, similarity, f"kelurahan sama, selisih {hours:.0f} jam, kemiripan teks {similarity:.0f}%"
             )
     return best
+
+
+@dataclass(frozen=True)
+class MergeLookout:
+    """A merge decision taken before the write lock, and the candidates it weighed."""
+
+    region_id: int
+    moment: datetime
+    description: str
+    category: str
+    seen: frozenset[int]
+    suggestion: MergeSuggestion | None
+
+
+def merge_lookout(*, region_id: int, moment: datetime, description: str, category: str) -> MergeLookout:
+    """Weigh the candidates outside the write transaction: reading them and their latest reports and comparing
+    texts is most of the merge's cost, and writers queue for SQLite's single lock, so every millisecond inside it
+    is a millisecond for every report in the queue."""
+    candidates = list(_open_near(region_id, moment))
+    suggestion = best_match(
+        region_id=region_id, moment=moment, description=description, category=category, candidates=candidates
+    )
+    seen = frozenset(incident.pk for incident in candidates)
+    return MergeLookout(region_id, moment, description, category, seen, suggestion)
+
+
+def merge_confirm(lookout: MergeLookout) -> MergeSuggestion | None:
+    """Inside the write transaction: the lookout's decision if the candidates are still those it weighed, else a
+    fresh one. The chosen incident is read again, so its writes start from its current row; texts attached in the
+    meantime are not weighed again (they change a similarity, not which incidents are open)."""
+    open_now = set(_open_near(lookout.region_id, lookout.moment).values_list("pk", flat=True))
+    chosen = lookout.suggestion.incident.pk if lookout.suggestion else None
+    # Weigh again when an incident opened or reopened nearby since the lookout, or when the chosen one was verified
+    # as a hoax, merged away or closed since.
+    if open_now - lookout.seen or (chosen is not None and chosen not in open_now):
+        return best_match(
+            region_id=lookout.region_id,
+            moment=lookout.moment,
+            description=lookout.description,
+            category=lookout.category,
+        )
+    if lookout.suggestion is None:
+        return None
+    current = Incident.objects.get(pk=lookout.suggestion.incident.pk)
+    return MergeSuggestion(current, lookout.suggestion.similarity, lookout.suggestion.reason)

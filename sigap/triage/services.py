@@ -22,7 +22,7 @@ from sigap.intake.services import ReportDraft, reporter_message_post
 from sigap.intake.tasks import reporter_update
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
-from sigap.triage.merge import merge_candidate
+from sigap.triage.merge import MergeLookout, merge_confirm, merge_lookout
 from sigap.triage.models import Incident, IncidentEvent
 from sigap.triage.placement import place_from_text
 from sigap.triage.rules import suggest_category, suggest_urgency
@@ -110,7 +110,7 @@ def _tighten_due(incident: Incident) -> None:
         incident.verification_due_at = min(incident.verification_due_at, _due(first, incident.urgency))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def incident_open(
     *,
     report: Report,
@@ -121,8 +121,10 @@ def incident_open(
     people_estimate: int | None = None,
     at: datetime | None = None,
     triage: dict[str, Any] | None = None,
+    report_fields: tuple[str, ...] = (),
 ) -> Incident:
-    """Open a new incident from a report (the report's place and time carry over)."""
+    """Open a new incident from a report (the report's place and time carry over). `report_fields` names fields
+    of the report that the caller changed, saved in the same UPDATE as the link to the incident."""
     at = at or timezone.now()
     incident = Incident.objects.create(
         title=title[:200],
@@ -138,18 +140,25 @@ def incident_open(
         crowd_growing=report.mass_mobilisation,
     )
     report.incident = incident
-    report.save(update_fields=["incident"])
+    report.save(update_fields=["incident", *report_fields])
     _event(incident, at=at, actor=actor, verb="opened", to_status=IncidentStatus.NEW, note=f"laporan {report.receipt}")
     return incident
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def incident_attach_report(
-    *, incident: Incident, report: Report, actor: Any | None, at: datetime | None = None, note: str = ""
+    *,
+    incident: Incident,
+    report: Report,
+    actor: Any | None,
+    at: datetime | None = None,
+    note: str = "",
+    report_fields: tuple[str, ...] = (),
 ) -> None:
-    """Merge one more report into an incident (same event, another source); urgency only goes up."""
+    """Merge one more report into an incident (same event, another source); urgency only goes up. `report_fields`
+    as in incident_open."""
     report.incident = incident
-    report.save(update_fields=["incident"])
+    report.save(update_fields=["incident", *report_fields])
     if incident.first_received_at is None or report.received_at < incident.first_received_at:
         incident.first_received_at = report.received_at
         incident.save(update_fields=["first_received_at", "updated_at"])
@@ -358,6 +367,7 @@ class Prepared:
     region: Any | None
     category: Category
     urgency: Urgency
+    merge: MergeLookout | None  # None when the report has no place (nothing to merge with)
 
 
 def triage_prepare(draft: ReportDraft, region: Any | None) -> Prepared:
@@ -389,7 +399,15 @@ def triage_prepare(draft: ReportDraft, region: Any | None) -> Prepared:
     )
     suggestions["category"] = {"value": category.value, "confidence": category.confidence, "reasons": category.reasons}
     suggestions["urgency"] = {"value": urgency.value, "confidence": urgency.confidence, "reasons": urgency.reasons}
-    return Prepared(suggestions, region, Category(str(category.value)), Urgency(int(urgency.value)))
+    lookout = None
+    if region is not None:
+        lookout = merge_lookout(
+            region_id=region.pk,
+            moment=draft.occurred_at or draft.received_at or timezone.now(),
+            description=draft.description.strip(),
+            category=str(category.value),
+        )
+    return Prepared(suggestions, region, Category(str(category.value)), Urgency(int(urgency.value)), lookout)
 
 
 def report_triage(report: Report, prepared: Prepared) -> None:
@@ -397,18 +415,21 @@ def report_triage(report: Report, prepared: Prepared) -> None:
     report.triage = dict(prepared.suggestions)
     if report.region_id is None and prepared.region is not None:
         report.region = prepared.region
-    if report.region is None:
+    if report.region is None or prepared.merge is None:
         report.save(update_fields=["triage"])
         return  # no place: it waits in the analysts' queue of unplaced reports
-    match = merge_candidate(report, prepared.category.value)
+    match = merge_confirm(prepared.merge)
     if match is not None:
         report.triage["merge"] = {"incident": match.incident.pk, "reasons": [match.reason]}
-        report.save(update_fields=["region", "triage"])
         incident_attach_report(
-            incident=match.incident, report=report, actor=None, note=match.reason, at=report.received_at
+            incident=match.incident,
+            report=report,
+            actor=None,
+            note=match.reason,
+            at=report.received_at,
+            report_fields=("region", "triage"),
         )
         return
-    report.save(update_fields=["region", "triage"])
     with translation.override("id"):  # titles are records of the team, kept in Bahasa Indonesia
         title = f"{prepared.category.label} di {report.region.name}"
     incident_open(
@@ -419,4 +440,5 @@ def report_triage(report: Report, prepared: Prepared) -> None:
         urgency=prepared.urgency,
         triage=report.triage,
         at=report.received_at,
+        report_fields=("region", "triage"),
     )

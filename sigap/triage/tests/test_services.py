@@ -8,6 +8,7 @@ from sigap.core.models import AuditLog
 from sigap.intake.choices import Channel
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.merge import merge_confirm, merge_lookout
 from sigap.triage.models import Incident
 from sigap.triage.services import (
     incident_merge,
@@ -57,6 +58,29 @@ def test_other_events_stay_apart(region):
     )
     incidents = {base.incident_id, elsewhere.incident_id, later.incident_id, unrelated.incident_id}
     assert len(incidents) == 4
+
+
+@pytest.mark.django_db
+def test_a_merge_weighed_before_the_write_lock_is_checked_inside_it(personas, region):
+    """Triage compares texts before the write transaction; what changed meanwhile is caught inside it."""
+    bugul_lor = region("35.75.04.1010")
+    text, later = "Adu mulut pendukung paslon di pasar, saling dorong", DAY + timedelta(hours=1)
+
+    def lookout():
+        return merge_lookout(
+            region_id=bugul_lor.pk, moment=later, description=text, category=Category.BENTROK_PENDUKUNG
+        )
+
+    before_any = lookout()
+    assert before_any.suggestion is None
+    first = receive(text, region=bugul_lor)  # opened after the lookout: the confirmation finds it
+    confirmed = merge_confirm(before_any)
+    assert confirmed is not None and confirmed.incident == first.incident
+
+    seen_open = lookout()
+    assert seen_open.suggestion is not None and seen_open.suggestion.incident == first.incident
+    incident_transition(incident=first.incident, to=IncidentStatus.HOAX, actor=personas["analyst"], note="hoaks")
+    assert merge_confirm(seen_open) is None  # a hoax takes no more reports
 
 
 @pytest.mark.django_db
