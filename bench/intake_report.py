@@ -37,7 +37,10 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "setup": {
             "server": "sigap serve: granian WSGI, 2 processes x 2 blocking threads, worker off",
-            "load": f"wrk -t1 -c{connections} -d{duration} on 127.0.0.1, sharing the machine's cores",
+            "load": f"wrk -t1 -c{connections} -d{duration} on 127.0.0.1, sharing the machine's cores, after 2 s of "
+            "ping and 3 s of reports to warm up (those reports are in `stored`)",
+            "triage": "placement, text model (trained from the shipped data), category, urgency, merge, timeline and "
+            "audit rows, all before the 201",
             "sqlite": "WAL, synchronous=FULL, IMMEDIATE transactions (every 201 is on disk)",
             "postgres": "throwaway cluster, fsync=off (CI settings; not a durability measurement)",
             "cpus": os.cpu_count(),
