@@ -499,10 +499,9 @@ def case_clock(case: Case) -> list[rules.StageClock]:
     ]
 
 
-def _escalation_moment(due: datetime, calendar: Calendar | None = None) -> datetime:
+def _escalation_moment(due: datetime, calendar: Calendar) -> datetime:
     """A breach goes to the secretariat at the end of the next working day after the deadline (a deadline at
     midnight closes the day before it)."""
-    calendar = calendar or working_calendar()
     return calendar.deadline(due - timedelta(microseconds=1), 1, timezone.get_current_timezone())
 
 
