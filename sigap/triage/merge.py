@@ -106,20 +106,20 @@ def merge_lookout(*, region_id: int, moment: datetime, description: str, categor
 
 def merge_confirm(lookout: MergeLookout) -> MergeSuggestion | None:
     """Inside the write transaction: the lookout's decision if the candidates are still those it weighed, else a
-    fresh one. The chosen incident is read again, so its writes start from its current row; texts attached in the
-    meantime are not weighed again (they change a similarity, not which incidents are open)."""
-    open_now = set(_open_near(lookout.region_id, lookout.moment).values_list("pk", flat=True))
+    fresh one. The chosen incident comes from this read, so its writes start from its current row; texts attached
+    in the meantime are not weighed again (they change a similarity, not which incidents are open)."""
+    open_now = {incident.pk: incident for incident in _open_near(lookout.region_id, lookout.moment)}
     chosen = lookout.suggestion.incident.pk if lookout.suggestion else None
     # Weigh again when an incident opened or reopened nearby since the lookout, or when the chosen one was verified
     # as a hoax, merged away or closed since.
-    if open_now - lookout.seen or (chosen is not None and chosen not in open_now):
+    if open_now.keys() - lookout.seen or (chosen is not None and chosen not in open_now):
         return best_match(
             region_id=lookout.region_id,
             moment=lookout.moment,
             description=lookout.description,
             category=lookout.category,
+            candidates=list(open_now.values()),
         )
-    if lookout.suggestion is None:
+    if lookout.suggestion is None or chosen is None:
         return None
-    current = Incident.objects.get(pk=lookout.suggestion.incident.pk)
-    return MergeSuggestion(current, lookout.suggestion.similarity, lookout.suggestion.reason)
+    return MergeSuggestion(open_now[chosen], lookout.suggestion.similarity, lookout.suggestion.reason)
