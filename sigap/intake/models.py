@@ -81,6 +81,8 @@ class Report(models.Model):
                 name="report_unique_anonymous_idempotency_key",
             ),
         ]
+        # An incident's latest reports (what a merge compares a new report with) without reading all of them.
+        indexes = [models.Index(fields=["incident", "received_at", "id"], name="report_incident_latest")]
 
     def __str__(self) -> str:
         return self.receipt

@@ -36,15 +36,17 @@ def _recent_descriptions(incident_ids: list[int]) -> list[tuple[int, str]]:
     describe the event; older ones add cost, not evidence."""
     if not incident_ids:
         return []
-    # Plain SQL: the ORM's window filter compiles to nested subqueries and costs a millisecond per report.
-    table, marks = Report._meta.db_table, ", ".join(["%s"] * len(incident_ids))
-    sql = (
-        f"SELECT incident_id, description FROM (SELECT incident_id, description, ROW_NUMBER() OVER "  # noqa: S608
-        f"(PARTITION BY incident_id ORDER BY received_at DESC, id DESC) AS recency FROM {table} "
-        f"WHERE incident_id IN ({marks})) AS ranked WHERE recency <= %s"
+    # One statement of per-incident LIMIT queries, each a short walk down the report_incident_latest index (a window
+    # function would number every report of a large incident). Written out: the ORM cannot union sliced querysets on
+    # SQLite. The table name is the model's own; values are parameters.
+    table = Report._meta.db_table
+    latest = (
+        f"SELECT * FROM (SELECT incident_id, description FROM {table} WHERE incident_id = %s "  # noqa: S608
+        "ORDER BY received_at DESC, id DESC LIMIT %s) AS latest"
     )
+    sql = " UNION ALL ".join([latest] * len(incident_ids))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*incident_ids, RECENT_REPORTS])
+        cursor.execute(sql, [value for pk in incident_ids for value in (pk, RECENT_REPORTS)])
         return [(int(incident_id), str(description)) for incident_id, description in cursor.fetchall()]
 
 

@@ -205,3 +205,25 @@ def test_the_reporter_learns_the_decision_in_plain_words(client, smtp_server, ga
     assert [m["To"] for m in smtp_server] == ["sari@example.org", "sari@example.org"]
     assert report.receipt in smtp_server[0]["Subject"]
     assert AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk)).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_merge_compares_with_each_incident_s_five_latest_reports(region):
+    from sigap.triage.merge import RECENT_REPORTS, _recent_descriptions
+
+    bugul_lor, tapaan = region("35.75.04.1010"), region("35.75.01.1003")
+    for hour in range(7):
+        receive(
+            f"Adu mulut pendukung paslon di pasar, saling dorong, kabar {hour}",
+            region=bugul_lor,
+            at=DAY + timedelta(hours=hour),
+        )
+    other = receive("Spanduk SARA dipasang di gang", region=tapaan)
+    crowd = Incident.objects.get(region=bugul_lor)
+    assert crowd.reports.count() == 7
+    latest = _recent_descriptions([crowd.pk, other.incident_id])
+    assert [text for pk, text in latest if pk == crowd.pk] == [
+        f"Adu mulut pendukung paslon di pasar, saling dorong, kabar {hour}" for hour in (6, 5, 4, 3, 2)
+    ]
+    assert [text for pk, text in latest if pk == other.incident_id] == ["Spanduk SARA dipasang di gang"]
+    assert RECENT_REPORTS == 5
