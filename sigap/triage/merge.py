@@ -60,11 +60,9 @@ def _open_near(region_id: int, moment: datetime) -> QuerySet[Incident]:
 
 
 def best_match(
-    *, region_id: int, moment: datetime, description: str, category: str, candidates: list[Incident] | None = None
+    *, candidates: list[Incident], moment: datetime, description: str, category: str
 ) -> MergeSuggestion | None:
-    """The open incident that a report (in `region_id`, about `moment`) most likely describes, or None."""
-    if candidates is None:
-        candidates = list(_open_near(region_id, moment))
+    """Which of the open incidents near a report (about `moment`) it most likely describes, or None."""
     by_id = {incident.pk: incident for incident in candidates}
     texts: dict[int, list[str]] = {pk: [incident.summary] for pk, incident in by_id.items()}
     for incident_id, text in _recent_descriptions(list(by_id)):
@@ -99,9 +97,7 @@ def merge_lookout(*, region_id: int, moment: datetime, description: str, categor
     texts is most of the merge's cost, and writers queue for SQLite's single lock, so every millisecond inside it
     is a millisecond for every report in the queue."""
     candidates = list(_open_near(region_id, moment))
-    suggestion = best_match(
-        region_id=region_id, moment=moment, description=description, category=category, candidates=candidates
-    )
+    suggestion = best_match(candidates=candidates, moment=moment, description=description, category=category)
     seen = frozenset(incident.pk for incident in candidates)
     return MergeLookout(region_id, moment, description, category, seen, suggestion)
 
@@ -116,11 +112,10 @@ def merge_confirm(lookout: MergeLookout) -> MergeSuggestion | None:
     # as a hoax, merged away or closed since.
     if open_now.keys() - lookout.seen or (chosen is not None and chosen not in open_now):
         return best_match(
-            region_id=lookout.region_id,
+            candidates=list(open_now.values()),
             moment=lookout.moment,
             description=lookout.description,
             category=lookout.category,
-            candidates=list(open_now.values()),
         )
     if lookout.suggestion is None or chosen is None:
         return None
