@@ -14,9 +14,19 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from sigap.analytics import alerting, ears, risk
-from sigap.analytics.detector import DetectorParams, Stream, _maybe_rare, high_risk_uplift, score, weekday_profile
-from sigap.analytics.nb import nb_sample, nb_sf, nb_size
-from sigap.analytics.simulate import HISTORY_DAYS, noufaily_scenarios, tier_a, tier_b
+from sigap.analytics.detector import (
+    COMMON_ABOVE,
+    DetectorParams,
+    Stream,
+    _tails_unless_common,
+    _trailing_sums,
+    high_risk_uplift,
+    score,
+    score_chunked,
+    weekday_profile,
+)
+from sigap.analytics.nb import SUMMED_UP_TO, nb_sample, nb_sf, nb_sf_lower_bound, nb_size
+from sigap.analytics.simulate import HISTORY_DAYS, national_counts, noufaily_scenarios, tier_a, tier_b
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -64,12 +74,60 @@ def test_screen_is_conservative() -> None:
     y = np.floor(mean + 2.5 * sd)
     worst = min(worst, np.where(y >= 3, nb_sf(y, mean, var), 1.0).min())
     assert worst >= 0.004
-    # Counts above the screen that the skewness-corrected normal calls common (p > 0.02) are common indeed.
+    # Above the screen, a count is given p = 1 only where its exact tail is at least COMMON_ABOVE; else it is exact.
     k = np.arange(60)[None, None, None, :]
     y = np.floor(mean[..., None] + sd[..., None] * k / 6) + 3
-    y, m, v = np.broadcast_arrays(y, mean[..., None], var[..., None])
-    skipped = ~_maybe_rare(y, m, v)
-    assert nb_sf(y[skipped], m[skipped], v[skipped]).min() >= 0.004
+    y, m, v = (a.ravel() for a in np.broadcast_arrays(y, mean[..., None], var[..., None]))
+    exact = nb_sf(y, m, v)
+    screened = _tails_unless_common(y, m, v)
+    given_one = screened == 1.0
+    assert exact[given_one & (exact < 1.0)].min() >= COMMON_ABOVE
+    assert np.array_equal(screened[~given_one], exact[~given_one])
+    # The bound spares the incomplete beta function for most large counts that are clearly common.
+    assert given_one[(y > SUMMED_UP_TO) & (exact > 2 * COMMON_ABOVE)].mean() > 0.8
+
+
+def test_nb_lower_bound_never_exceeds_the_tail() -> None:
+    rng = np.random.default_rng(7)
+    mean = 10 ** rng.uniform(-4, 3.5, 100_000)
+    variance = mean * rng.uniform(1, 20, mean.size) * (1 + mean * rng.choice([0, 0.05, 0.5, 3], mean.size))
+    variance[::10] = mean[::10]  # the Poisson limit, where r is huge and the log-gammas cancel
+    count = np.floor(mean + rng.uniform(0, 12, mean.size) * np.sqrt(variance)) + 1
+    exact, bound = nb_sf(count, mean, variance), nb_sf_lower_bound(count, mean, variance)
+    assert np.all(bound <= exact)
+    far = exact < 0.01
+    assert np.median(bound[far] / exact[far]) > 0.5  # and it is tight enough to decide most cells
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        DetectorParams(screen_z=2.5),
+        DetectorParams(screen_z=2.0, wave_steps=3),
+        DetectorParams.weekly().with_(screen_z=2.5),
+    ],
+)
+def test_national_recompute_equals_the_full_scores(params: DetectorParams) -> None:
+    """The screened national path (per-step work in float32, exact tails on the few cells above the screen) gives
+    score()'s p-values: the same cells below 1, the same NaN steps, the values to float32 rounding."""
+    counts = national_counts(700, 730, seed=5)  # float32, whole counts
+    counts[17, 600:606] += 9  # and an escalation
+    offset = weekday_profile(counts, first_weekday=0)[np.arange(730) % 7] * np.linspace(0.9, 1.3, 730)
+    expected = score(counts.astype(np.float64), offset, params).p_value
+    for given_counts in (counts, counts.astype(np.float64)):
+        fast = score_chunked(given_counts, offset, params, chunk=256).astype(np.float64)
+        assert np.array_equal(np.isnan(fast), np.isnan(expected))
+        assert np.array_equal(fast < 1.0, expected < 1.0)
+        known = ~np.isnan(expected) & (expected > 1e-30)  # float32 output: smaller values are subnormal
+        assert np.allclose(fast[known], expected[known], rtol=1e-6, atol=0)
+    assert np.nanmin(expected[17, 600:610]) < 1e-4
+
+
+def test_trailing_sums_match_the_loop_definition() -> None:
+    y = np.random.default_rng(3).integers(0, 9, (4, 40)).astype(np.float32)
+    for steps in range(1, 12):
+        loop = [[y[a, max(0, t - steps + 1) : t + 1].sum() for t in range(40)] for a in range(4)]
+        assert np.array_equal(_trailing_sums(y, steps), np.array(loop, dtype=np.float32))
 
 
 def _naive_ears(y: np.ndarray, guard: int) -> np.ndarray:
