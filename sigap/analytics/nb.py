@@ -50,22 +50,33 @@ def nb_sf(count: FloatArray, mean: FloatArray, variance: FloatArray) -> FloatArr
     return out
 
 
+HALF_LOG_TWO_PI = 0.5 * np.log(2.0 * np.pi)
+
+
 def nb_sf_lower_bound(count: FloatArray, mean: FloatArray, variance: FloatArray) -> FloatArray:
-    """A lower bound of P(Y >= count) for count >= 1, from the probability of `count` itself and the least ratio
-    of successive terms: P(Y >= c) = sum_k P(Y = c + k) >= P(Y = c) / (1 - rho), where rho is the infimum over k of
+    """A lower bound of P(Y >= count) for count >= 1, at a fraction of the incomplete beta function's cost: where
+    the bound is already large, the exact tail is not needed (the national screen).
+
+    P(Y >= c) = sum_k P(Y = c + k) >= P(Y = c) / (1 - rho), where rho is the infimum over k of
     P(Y = c + k + 1) / P(Y = c + k) = q (c + k + r) / (c + k + 1): q itself for r >= 1 (the ratio falls to q), its
-    first value for r < 1 (it rises to q). Three log-gammas, a fraction of the incomplete beta function's cost: where
-    the bound is already large, the exact tail is not needed (the national screen)."""
+    first value for r < 1 (it rises to q). P(Y = c) is bounded below with Stirling's series, whose remainder lies
+    in (0, 1 / (12 x)) for log Gamma(x), x > 0. With log Gamma(r) = log Gamma(r + 1) - log r (so that the
+    remainder stays below 1/12 for the small r of overdispersed quiet areas), log Gamma(c + r) - log Gamma(r) is at
+    least (r + 1/2) log1p((c - 1) / (r + 1)) + (c - 1) log(c + r) - (c - 1) + log r - 1 / (12 (r + 1)), written
+    without the cancelling large terms so that a near-Poisson r of 1e9 keeps its digits; log Gamma(c + 1) is at
+    most (c + 1/2) log(c + 1) - (c + 1) + log(2 pi) / 2 + 1 / (12 (c + 1)). Logarithms instead of log-gammas.
+    """
     count = np.asarray(count, dtype=np.float64)
     mean = np.maximum(np.asarray(mean, dtype=np.float64), 1e-12)
     r = nb_size(mean, np.asarray(variance, dtype=np.float64))
     q = mean / (r + mean)
-    log_pmf = (
-        special.gammaln(count + r) - special.gammaln(r) - special.gammaln(count + 1.0) + r * np.log1p(-q)
-    ) + count * np.log(q)
+    below = count - 1.0
+    rising = (r + 0.5) * np.log1p(below / (r + 1.0)) + below * np.log(count + r) - below + np.log(r)
+    rising -= 1.0 / (12.0 * (r + 1.0))
+    factorial = (count + 0.5) * np.log(count + 1.0) - (count + 1.0) + HALF_LOG_TWO_PI + 1.0 / (12.0 * (count + 1.0))
+    log_pmf = rising - factorial + r * np.log1p(-q) + count * np.log(q)
     rho = q * np.minimum(1.0, (count + r) / (count + 1.0))
-    # The log-gammas of a near-Poisson r (up to 1e9) cancel to about 1e-6 absolute: shave the bound by that.
-    return np.asarray(np.exp(log_pmf - 1e-5) / (1.0 - rho), dtype=np.float64)
+    return np.asarray(np.exp(log_pmf - 1e-9) / (1.0 - rho), dtype=np.float64)  # 1e-9: rounding of the sum
 
 
 def nb_midp(count: FloatArray, mean: FloatArray, variance: FloatArray) -> FloatArray:
