@@ -241,9 +241,10 @@ def _tails(
 ) -> FloatArray:
     """NB upper tails of `count` against `mean`, the variance taken from the step's bin.
 
-    With `screen_z`, cells at or below mean + screen_z * sd are not computed and get p = 1: their exact tail is far
-    above any alarm level (see test_screen_is_conservative), and skipping them keeps a national recompute near the
-    cost of EARS. The variance is computed for the remaining cells only.
+    With `screen_z`, cells at or below mean + screen_z * sd, or whose tail is shown to be above COMMON_ABOVE, are not
+    computed and get p = 1: their exact tail is far above any alarm level (see test_screen_is_conservative), and
+    skipping them keeps a national recompute near the cost of EARS. The variance is computed for the remaining cells
+    only.
     """
     out = np.ones(count.shape)
     with np.errstate(invalid="ignore"):
@@ -297,7 +298,9 @@ def _tails_unless_common(count: FloatArray, mean: FloatArray, variance: FloatArr
     above the screen are common, and the bound costs about half of nb_sf's term-by-term sum and a fifth of its
     incomplete beta function."""
     out = np.ones(count.shape)
-    rare = np.flatnonzero(nb_sf_lower_bound(count, mean, variance) <= COMMON_ABOVE)
+    # The bound is a sum over whole counts: a severity-weighted count that is not whole gets its exact tail.
+    common = (nb_sf_lower_bound(count, mean, variance) > COMMON_ABOVE) & (count == np.floor(count))
+    rare = np.flatnonzero(~common)
     out[rare] = nb_sf(count[rare], mean[rare], variance[rare])
     return out
 

@@ -37,7 +37,7 @@ def nb_sf(count: FloatArray, mean: FloatArray, variance: FloatArray) -> FloatArr
         log_p0 = rs * np.log1p(-q)
         below = np.exp(log_p0)  # P(Y <= c - 1), built up term by term
         term = below.copy()
-        for k in range(int(cs.max()) - 1):  # the terms up to the largest count present, in place
+        for k in range(int(np.ceil(cs.max())) - 1):  # the terms up to the largest count present, in place
             term *= rs + k
             term /= k + 1
             term *= q

@@ -87,6 +87,14 @@ def test_screen_is_conservative() -> None:
     assert given_one[exact > 2 * COMMON_ABOVE].mean() > 0.8
 
 
+def test_a_count_that_is_not_whole_is_tested_as_the_next_whole_count() -> None:
+    """Severity-weighted counts: P(Y >= 2.5) is P(Y >= 3), also where the screen would bound it."""
+    mean, variance = np.array([0.3, 1.5, 4.0]), np.array([0.6, 3.0, 12.0])
+    assert np.array_equal(nb_sf(np.full(3, 2.5), mean, variance), nb_sf(np.full(3, 3.0), mean, variance))
+    weighted = np.array([2.5, 6.5, 11.5])
+    assert np.array_equal(_tails_unless_common(weighted, mean, variance), nb_sf(weighted, mean, variance))
+
+
 def test_nb_lower_bound_never_exceeds_the_tail() -> None:
     rng = np.random.default_rng(7)
     mean = 10 ** rng.uniform(-4, 3.5, 100_000)
