@@ -87,11 +87,11 @@ class BinBaseline:
     seasonal_ratio: FloatArray
 
 
-def _csum(values: FloatArray, pad: int) -> FloatArray:
-    """Cumulative sums along time with `pad` leading zeros (windows that start before the data sum to 0)."""
-    out = np.empty(values.shape[:-1] + (values.shape[-1] + pad + 1,))
-    out[..., : pad + 1] = 0.0
-    np.cumsum(values, axis=-1, dtype=np.float64, out=out[..., pad + 1 :])
+def _csum(values: FloatArray) -> FloatArray:
+    """Cumulative sums along time after one leading zero: cum[..., b] is the sum of the bins before b."""
+    out = np.empty(values.shape[:-1] + (values.shape[-1] + 1,))
+    out[..., 0] = 0.0
+    np.cumsum(values, axis=-1, dtype=np.float64, out=out[..., 1:])
     return out
 
 
@@ -116,7 +116,7 @@ def _bin_window(cum: FloatArray, bins: slice, start_back: int, end_back: int) ->
 
 
 def _level(cy: FloatArray, cm: FloatArray, bins: slice, p: DetectorParams) -> tuple[FloatArray, ...]:
-    """Level per offset unit, relative error, level count and seasonal ratio at `bins` from padded cumsums."""
+    """Level per offset unit, relative error, level count and seasonal ratio at `bins` from cumulative sums."""
 
     def win(cum: FloatArray, start_back: int, end_back: int) -> FloatArray:
         return _bin_window(cum, bins, start_back, end_back)
@@ -203,15 +203,14 @@ def _to_bins(y: NDArray[Any], m: FloatArray, bin_steps: int) -> tuple[FloatArray
 
 def _bin_baseline(yb: FloatArray, mb: FloatArray, p: DetectorParams) -> tuple[BinBaseline, dict[str, FloatArray]]:
     """Both passes over the bins; returns the final baseline and the cumulative sums a Stream continues from."""
-    pad = 0
     bins = slice(0, yb.shape[-1])
-    sums = {"counts": _csum(yb, pad), "offset": _csum(mb, pad)}
+    sums = {"counts": _csum(yb), "offset": _csum(mb)}
     level1, rel1, _, _ = _level(sums["counts"], sums["offset"], bins, p)
     mean1 = level1 * mb
     pearson, valid = _pearson(yb, mean1, _nb_variance(mean1, 1.0, rel1))  # type: ignore[arg-type]
-    sums["pearson"], sums["valid"] = _csum(pearson, pad), _csum(valid, pad)
+    sums["pearson"], sums["valid"] = _csum(pearson), _csum(valid)
     phi = _dispersion(sums["pearson"], sums["valid"], bins, p)
-    sums["cleaned"] = _csum(_cleaned(yb, mean1, _nb_variance(mean1, phi, rel1), p), pad)
+    sums["cleaned"] = _csum(_cleaned(yb, mean1, _nb_variance(mean1, phi, rel1), p))
     level, rel, level_count, ratio = _level(sums["cleaned"], sums["offset"], bins, p)
     return BinBaseline(level, rel, phi, level_count, ratio), sums
 
@@ -398,11 +397,10 @@ def _screened_p_values(block: NDArray[Any], m: FloatArray, p: DetectorParams) ->
     bs = p.bin_steps
     base = _bin_baseline(*_to_bins(y, m, bs), p)[0]
     n_bins = base.level.shape[-1]
-    unknown = np.repeat(np.isnan(base.level[0]) if n_areas else np.zeros(n_bins, dtype=bool), bs)[:n_steps]
+    unknown = _unknown_steps(_per_step(base.level[:1], bs)[:, :n_steps])
     level = np.nan_to_num(base.level, nan=0.0)  # unknown bins count as nothing in the wave sums (as in score)
     cut = screen_z * (1.0 - 1e-4)
     out = np.ones((n_areas, n_steps), dtype=np.float32)
-
     flat = out.reshape(-1)
     level_steps = _per_step(level.astype(work), bs)
     todo = _above_cut(y, level_steps[:, :n_steps] * m.astype(work), cut, unknown)
