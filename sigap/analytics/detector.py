@@ -284,12 +284,13 @@ def _cell_tails(
 
 
 COMMON_ABOVE = 0.004  # the screen gives p = 1 only to counts whose exact tail is at least this (far above alarms)
+QUIET_MEAN = 0.1  # below this expected count, a count of 1 or 2 is weighed whatever the screen (_beyond_screen)
 
 
 def _beyond_screen(count: FloatArray, mean: FloatArray, variance: FloatArray, screen_z: float) -> NDArray[np.bool_]:
     """The counts above mean + screen_z * sd, and the counts of 1 or 2 where almost nothing is expected: a very
     overdispersed quiet area can make a single incident rare although it is within screen_z sd (closed form, cheap)."""
-    return np.asarray((count > mean + screen_z * np.sqrt(variance)) | ((count <= 2) & (mean < 0.1)))
+    return np.asarray((count > mean + screen_z * np.sqrt(variance)) | ((count <= 2) & (mean < QUIET_MEAN)))
 
 
 def _tails_unless_common(count: FloatArray, mean: FloatArray, variance: FloatArray) -> FloatArray:
@@ -371,21 +372,26 @@ def score_chunked(
     """
     p = params or DetectorParams()
     m = np.ones(counts.shape[-1]) if offset is None else np.asarray(offset, dtype=np.float64)
-    out = np.empty(counts.shape, dtype=np.float32)
+    # Filled at once: filling block by block, between the blocks' own allocations, cost five times as much.
+    out = np.ones(counts.shape, dtype=np.float32)
     for lo in range(0, len(counts), chunk):
         block = counts[lo : lo + chunk]
-        out[lo : lo + chunk] = score(block, m, p).p_value if p.screen_z is None else _screened_p_values(block, m, p)
+        if p.screen_z is None:
+            out[lo : lo + chunk] = score(block, m, p).p_value
+        else:
+            _screened_p_values(block, m, p, out=out[lo : lo + chunk])
     return out
 
 
-def _screened_p_values(block: NDArray[Any], m: FloatArray, p: DetectorParams) -> FloatArray:
+def _screened_p_values(block: NDArray[Any], m: FloatArray, p: DetectorParams, out: NDArray[np.float32]) -> None:
     """`score(block, m, p).p_value` for a screened recompute (`p.screen_z` set), touching every step only to
     compare it with its screen.
 
     Per step there are the expected count, the wave sums and the two first cuts, in the counts' own precision
     (float32 counts halve the arrays; whole counts are exact in float32, and the cut is loosened by 1e-4 of its z
     so that rounding never skips a cell). The few cells above a cut get their counts and means again in float64
-    from the baseline and go through the same tails as score(); the p-value is assembled on those cells only.
+    from the baseline and go through the same tails as score(); the p-value is assembled on those cells only, in
+    `out`: the caller's slice of the national array, all ones on entry (no copy of a block's result).
     """
     screen_z = p.screen_z
     if screen_z is None:
@@ -399,11 +405,12 @@ def _screened_p_values(block: NDArray[Any], m: FloatArray, p: DetectorParams) ->
     n_bins = base.level.shape[-1]
     unknown = _unknown_steps(_per_step(base.level[:1], bs)[:, :n_steps])
     level = np.nan_to_num(base.level, nan=0.0)  # unknown bins count as nothing in the wave sums (as in score)
-    cut = screen_z * (1.0 - 1e-4)
-    out = np.ones((n_areas, n_steps), dtype=np.float32)
+    factor = _cut_factors(base, m, screen_z * (1.0 - 1e-4), bs).astype(work)
     flat = out.reshape(-1)
     level_steps = _per_step(level.astype(work), bs)
-    todo = _above_cut(y, level_steps[:, :n_steps] * m.astype(work), cut, unknown)
+    m_steps = np.zeros(n_bins * bs, dtype=work)
+    m_steps[:n_steps] = m
+    todo = _above_cut(y, level_steps * m_steps, factor, unknown)
     step = todo % n_steps
     mean = level.reshape(-1)[(todo // n_steps) * n_bins + step // bs] * m[step]
     p_step = _cell_tails(todo, y.reshape(-1)[todo].astype(np.float64), mean, base, n_steps, bs, screen_z)
@@ -413,7 +420,7 @@ def _screened_p_values(block: NDArray[Any], m: FloatArray, p: DetectorParams) ->
         flat[todo] = np.minimum(2.0 * p_step, 1.0)  # Bonferroni-doubled, as in _score_steps
         shares = _offset_shares(m, n_bins, bs, p.wave_steps)
         wave_count = _trailing_sums(y, p.wave_steps)
-        todo = _above_cut(wave_count, _wave_means(level_steps, shares, bs, n_steps), cut, unknown)
+        todo = _above_cut(wave_count, _wave_means(level_steps, shares, bs, n_bins * bs), factor, unknown)
         row, step = np.divmod(todo, n_steps)
         wave_mean = np.zeros(len(todo))
         for j, share in enumerate(shares):
@@ -423,16 +430,38 @@ def _screened_p_values(block: NDArray[Any], m: FloatArray, p: DetectorParams) ->
         p_wave = _cell_tails(todo, count, wave_mean, base, n_steps, bs, screen_z)
         flat[todo] = np.minimum(flat[todo], np.minimum(2.0 * p_wave, 1.0))
     out[:, unknown] = np.nan
-    return out
 
 
-def _above_cut(count: NDArray[Any], mean: NDArray[Any], cut: float, unknown: NDArray[np.bool_]) -> NDArray[np.intp]:
-    """Flat indices of the cells above mean + cut * sqrt(mean), steps without a baseline left out."""
+def _cut_factors(base: BinBaseline, m: FloatArray, z: float, bin_steps: int) -> FloatArray:
+    """Per area and bin, a factor f with z * sd >= f * sqrt(mean) at each of the bin's steps, for the step and
+    the wave tests: the first cut count > mean + f * sqrt(mean) then keeps every cell that _cell_tails keeps.
+
+    The variance is dispersion * mean * (1 + mean * relative error) >= dispersion * mean, so f = z * sqrt(dispersion)
+    in a busy bin; z alone (a Poisson sd) where the expected count may fall below QUIET_MEAN at one of the bin's
+    steps, because there a count of 1 or 2 is weighed even within the screen. A wave's expected count is at least
+    its last step's, so a bin that is busy for its steps is busy for their waves."""
+    n_bins = base.level.shape[-1]
+    m_bins = np.full(n_bins * bin_steps, np.inf)
+    m_bins[: len(m)] = m
+    with np.errstate(invalid="ignore"):  # NaN levels (no baseline yet) compare False: those steps are skipped
+        # A hair above QUIET_MEAN: a wave's expected count, a sum of products, may round an ulp below its step's.
+        busy = base.level * m_bins.reshape(n_bins, bin_steps).min(axis=-1) >= QUIET_MEAN * (1.0 + 1e-9)
+    return np.where(busy, z * np.sqrt(base.dispersion), z)
+
+
+def _above_cut(
+    count: NDArray[Any], mean: NDArray[Any], factor: NDArray[Any], unknown: NDArray[np.bool_]
+) -> NDArray[np.intp]:
+    """Flat indices of the cells above mean + factor * sqrt(mean), steps without a baseline left out. `mean` runs
+    over whole bins (the last one padded), `factor` is per area and bin."""
+    n_areas, n_bins = factor.shape
     limit = np.sqrt(mean)
-    limit *= cut
+    per_bin = limit.reshape(n_areas, n_bins, -1)  # a view: the factors multiply the limits in place
+    per_bin *= factor[:, :, None]
     limit += mean
-    todo = np.flatnonzero(count > limit)
-    return np.asarray(todo[~unknown[todo % count.shape[-1]]], dtype=np.intp)
+    n_steps = count.shape[-1]
+    todo = np.flatnonzero(count > limit[:, :n_steps])
+    return np.asarray(todo[~unknown[todo % n_steps]], dtype=np.intp)
 
 
 def _offset_shares(m: FloatArray, n_bins: int, bin_steps: int, wave_steps: int) -> list[FloatArray]:
