@@ -117,7 +117,7 @@ def _database() -> dict[str, Any]:
     if synchronous not in {"FULL", "NORMAL"}:
         raise ImproperlyConfigured("SIGAP_SQLITE_SYNCHRONOUS must be FULL or NORMAL")
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        "ENGINE": "sigap.core.sqlite",  # Django's, waiting for the write lock in fine steps (see its module)
         "NAME": str(DATA_DIR / "sigap.sqlite3"),
         "CONN_MAX_AGE": 600,
         "OPTIONS": {

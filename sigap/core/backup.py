@@ -34,7 +34,7 @@ class BackupResult:
 
 def engine_of(database: dict[str, Any]) -> str:
     engine = str(database["ENGINE"])
-    if engine.endswith("sqlite3"):
+    if engine.endswith(("sqlite3", "sigap.core.sqlite")):
         return "sqlite"
     if "postgresql" in engine:
         return "postgresql"
