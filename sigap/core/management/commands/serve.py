@@ -13,6 +13,7 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 
 def _granian() -> list[str]:
@@ -25,6 +26,14 @@ def _granian() -> list[str]:
     return [found]
 
 
+def _default_threads() -> int:
+    """One thread per web process on SQLite: a request that holds the single write lock must not wait for its
+    process's other thread to give back the interpreter lock (bench/intake.sh: 2 x 1 threads took 127 reports/s
+    with p99 183 ms, 2 x 2 threads 85/s with p99 390 ms). PostgreSQL has no single writer, and a second thread
+    overlaps its round trips (stack.md section 5: more threads only queue up)."""
+    return 1 if connection.vendor == "sqlite" else 2
+
+
 class Command(BaseCommand):
     help = "Serve Sigap over HTTP with the background worker and the daily clock; Ctrl-C stops them cleanly."
 
@@ -32,10 +41,16 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--web-workers", type=int, default=int(os.environ.get("SIGAP_WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--web-threads",
+            type=int,
+            default=int(os.environ.get("SIGAP_WEB_THREADS", "0")),
+            help="blocking threads per web process (default: 1 on SQLite, 2 on PostgreSQL)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="serve HTTP only (workers run elsewhere)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Blocking threads per process = 2: more threads only queue up on SQLite's single writer (stack.md §5).
+        threads = options["web_threads"] or _default_threads()
         web_cmd = [
             *_granian(),
             "--interface",
@@ -47,7 +62,7 @@ class Command(BaseCommand):
             "--workers",
             str(options["web_workers"]),
             "--blocking-threads",
-            "2",
+            str(threads),
             "--workers-kill-timeout",
             "10",
             "--no-access-log",
