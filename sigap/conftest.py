@@ -16,6 +16,7 @@ from sigap.core.roles import Role
 from sigap.directory.choices import OrganisationKind
 from sigap.directory.models import Organisation
 from sigap.regions.models import Region
+from sigap.triage.placement import forget_gazetteer
 
 # Playwright's sync API runs an event loop in the main thread (stack.md §4); harmless elsewhere.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -48,8 +49,10 @@ def _fresh_rate_limits() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """The cache outlives a test's database (the public summary is kept a minute): each test starts empty."""
+    """The cache outlives a test's database (the public summary is kept a minute; each process trusts its
+    gazetteer for seconds): each test starts empty."""
     cache.clear()
+    forget_gazetteer()
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Max
 from rapidfuzz import fuzz
@@ -24,6 +26,15 @@ class PlaceSuggestion:
 
 
 _CACHE: dict[str, tuple[tuple[int, int, int | None], dict[str, tuple[Region, str]], set[str]]] = {}
+# How long a process trusts its gazetteer before asking whether a region or an alias changed (two queries, a tenth
+# of a report's cost). A change saved in this process is seen at once (forget_gazetteer, on the models' signals).
+TRUSTED_FOR_S = 5.0
+_checked_at: dict[str, float] = {}
+
+
+def forget_gazetteer(**_signal: Any) -> None:
+    _CACHE.clear()
+    _checked_at.clear()
 
 
 def _version(within: str) -> tuple[int, int, int | None]:
@@ -35,8 +46,12 @@ def _version(within: str) -> tuple[int, int, int | None]:
 def _gazetteer(within: str) -> tuple[dict[str, tuple[Region, str]], set[str]]:
     """Name key -> (region, how it is written) for every kelurahan/desa and alias under `within`, and the
     kecamatan name keys. Cached per process; polygons are never loaded here."""
-    version = _version(within)
     cached = _CACHE.get(within)
+    now = time.monotonic()
+    if cached and within in _checked_at and now - _checked_at[within] < TRUSTED_FOR_S:
+        return cached[1], cached[2]
+    version = _version(within)
+    _checked_at[within] = now
     if cached and cached[0] == version:
         return cached[1], cached[2]
     regions = (
