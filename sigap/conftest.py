@@ -15,6 +15,7 @@ from sigap.core import ratelimit
 from sigap.core.roles import Role
 from sigap.directory.choices import OrganisationKind
 from sigap.directory.models import Organisation
+from sigap.intake.partners import forget_partners
 from sigap.regions.models import Region
 from sigap.triage.placement import forget_gazetteer
 
@@ -50,9 +51,10 @@ def _fresh_rate_limits() -> None:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """The cache outlives a test's database (the public summary is kept a minute; each process trusts its
-    gazetteer for seconds): each test starts empty."""
+    gazetteer and the partners' tokens for seconds): each test starts empty."""
     cache.clear()
     forget_gazetteer()
+    forget_partners()
 
 
 @pytest.fixture(autouse=True)

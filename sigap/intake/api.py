@@ -16,6 +16,7 @@ from sigap.core.ratelimit import over_hourly_limit
 from sigap.intake.choices import Channel, CrowdSize, PublicStatus
 from sigap.intake.gateways import SignatureError, parse_message, verify_generic, verify_twilio
 from sigap.intake.models import ApiPartner, Report
+from sigap.intake.partners import partner_for_token
 from sigap.intake.receipts import receipt_normalise
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.regions.choices import Level
@@ -99,8 +100,7 @@ def _partner(request: HttpRequest) -> ApiPartner | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise HttpError(401, "Token tidak sah / invalid token: use 'Authorization: Bearer <token>'")
-    digest = hashlib.sha256(token.strip().encode()).hexdigest()
-    partner = ApiPartner.objects.filter(token_sha256=digest, active=True).first()
+    partner = partner_for_token(token.strip())
     if partner is None:
         raise HttpError(401, "Token tidak dikenal atau tidak aktif / unknown or inactive token")
     return partner

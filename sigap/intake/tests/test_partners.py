@@ -23,3 +23,30 @@ def test_a_partner_token_is_shown_once_works_and_can_be_rotated_or_disabled(clie
     assert again.status_code == 401
     with pytest.raises(CommandError, match="sudah ada"):
         call_command("partners", "add", "Aplikasi Polres")
+
+
+@pytest.mark.django_db
+def test_a_token_disabled_by_another_process_is_refused_once_the_trust_runs_out(client, capsys, monkeypatch):
+    from sigap.intake import partners
+
+    call_command("partners", "add", "Aplikasi Kodim")
+    token = capsys.readouterr().out.strip().splitlines()[-1]
+    body = '{"description": "Ada amplop dibagikan di Trajeng"}'
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.post("/api/v1/reports", body, content_type="application/json", **headers).status_code == 201
+    ApiPartner.objects.update(active=False)  # as another process would: no signal reaches this one
+    assert client.post("/api/v1/reports", body, content_type="application/json", **headers).status_code == 201
+    monkeypatch.setattr(partners, "TRUSTED_FOR_S", 0.0)
+    assert client.post("/api/v1/reports", body, content_type="application/json", **headers).status_code == 401
+    assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_unknown_tokens_are_not_remembered(client):
+    from sigap.intake import partners
+
+    for n in range(5):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer guess-{n}"}
+        body = '{"description": "x"}'
+        assert client.post("/api/v1/reports", body, content_type="application/json", **headers).status_code == 401
+    assert partners._accepted == {}

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sigap.core.grading import Reliability
 from sigap.intake.models import ApiPartner
+from sigap.intake.partners import TRUSTED_FOR_S
 
 
 class Command(BaseCommand):
@@ -51,7 +52,10 @@ class Command(BaseCommand):
         if action == "disable":
             partner.active = False
             partner.save(update_fields=["active"])
-            self.stdout.write(f"{partner.name}: token tidak lagi diterima / token disabled")
+            self.stdout.write(
+                f"{partner.name}: token tidak lagi diterima (server yang berjalan: dalam {TRUSTED_FOR_S:.0f} detik)"
+                f" / token disabled (running servers: within {TRUSTED_FOR_S:.0f} s)"
+            )
             return
         token = secrets.token_urlsafe(32)
         partner.token_sha256 = hashlib.sha256(token.encode()).hexdigest()
