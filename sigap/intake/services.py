@@ -26,7 +26,8 @@ from sigap.regions.selectors import region_at_point
 # Rooms above intake (triage) register here to act on every new report, so that a 201 means the report and its
 # triage are both on disk. Imports stay one-way: intake never imports triage. A hook has two halves: `prepare`
 # runs before the write transaction (CPU work: reading text, models), `apply` inside it (the writes). On SQLite
-# the write lock is then held only for the writes.
+# the write lock is then held only for the writes. `apply` gets the report before it is inserted (no primary key
+# yet): what it sets on it is written with the report's own INSERT.
 Prepare = Callable[["ReportDraft", "Region | None"], Any]
 Apply = Callable[[Report, Any], None]
 _received_hooks: list[tuple[Prepare, Apply]] = []
@@ -110,7 +111,7 @@ def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
     for _attempt in range(3):  # a receipt collision is astronomically rare; retry rather than fail
         try:
             with transaction.atomic():
-                report = Report.objects.create(
+                report = Report(
                     receipt=receipt_new(),
                     channel=draft.channel,
                     description=description,
@@ -135,10 +136,13 @@ def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
                     partner=draft.partner,
                     idempotency_key=draft.idempotency_key,
                 )
-                for photo in draft.photos:
-                    _attach(report, photo)
+                # The hooks fill in the report (its place, triage, incident) before it is written: one INSERT
+                # with all of it rather than an INSERT and an UPDATE.
                 for apply, data in prepared:
                     apply(report, data)
+                report.save(force_insert=True)
+                for photo in draft.photos:
+                    _attach(report, photo)
                 return report, True
         except IntegrityError:
             existing = _replayed(draft) if draft.idempotency_key else None

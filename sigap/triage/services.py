@@ -105,9 +105,20 @@ def _tighten_due(incident: Incident) -> None:
     """A more urgent incident is verified sooner; a deadline never moves later."""
     if incident.status != IncidentStatus.NEW or incident.verification_due_at is None:
         return
-    first = incident.reports.order_by("received_at").values_list("received_at", flat=True).first()
+    # Kept on the incident as its reports come and go; a report being attached may not be in the database yet.
+    first = incident.first_received_at
+    if first is None:
+        first = incident.reports.order_by("received_at").values_list("received_at", flat=True).first()
     if first is not None:
         incident.verification_due_at = min(incident.verification_due_at, _due(first, incident.urgency))
+
+
+def _link(report: Report, incident: Incident, report_fields: tuple[str, ...]) -> None:
+    """Point the report at its incident, saved in one UPDATE with the fields the caller changed; a report being
+    received is not in the database yet, and report_receive inserts it with all of this set."""
+    report.incident = incident
+    if not report._state.adding:
+        report.save(update_fields=["incident", *report_fields])
 
 
 @transaction.atomic(savepoint=False)
@@ -139,8 +150,7 @@ def incident_open(
         triage=triage or {},
         crowd_growing=report.mass_mobilisation,
     )
-    report.incident = incident
-    report.save(update_fields=["incident", *report_fields])
+    _link(report, incident, report_fields)
     _event(incident, at=at, actor=actor, verb="opened", to_status=IncidentStatus.NEW, note=f"laporan {report.receipt}")
     return incident
 
@@ -157,8 +167,7 @@ def incident_attach_report(
 ) -> None:
     """Merge one more report into an incident (same event, another source); urgency only goes up. `report_fields`
     as in incident_open."""
-    report.incident = incident
-    report.save(update_fields=["incident", *report_fields])
+    _link(report, incident, report_fields)
     if incident.first_received_at is None or report.received_at < incident.first_received_at:
         incident.first_received_at = report.received_at
         incident.save(update_fields=["first_received_at", "updated_at"])
@@ -411,12 +420,14 @@ def triage_prepare(draft: ReportDraft, region: Any | None) -> Prepared:
 
 
 def report_triage(report: Report, prepared: Prepared) -> None:
-    """Runs on every new report inside its transaction (registered with intake): merge or open an incident."""
+    """Runs on every new report inside its transaction, before its INSERT (registered with intake): merge or open
+    an incident."""
     report.triage = dict(prepared.suggestions)
     if report.region_id is None and prepared.region is not None:
         report.region = prepared.region
     if report.region is None or prepared.merge is None:
-        report.save(update_fields=["triage"])
+        if not report._state.adding:
+            report.save(update_fields=["triage"])
         return  # no place: it waits in the analysts' queue of unplaced reports
     match = merge_confirm(prepared.merge)
     if match is not None:
