@@ -89,6 +89,12 @@ def best_match(
     return best
 
 
+# What weighing a report reads and what attaching it writes (triage.services.incident_attach_report): the other
+# columns, the triage JSON among them, are not converted on every report.
+WEIGH_COLUMNS = ("summary", "category", "occurred_at")
+ATTACH_COLUMNS = (*WEIGH_COLUMNS, "status", "urgency", "verification_due_at", "first_received_at", "crowd_growing")
+
+
 @dataclass(frozen=True)
 class MergeLookout:
     """A merge decision taken before the write lock, and the candidates it weighed."""
@@ -106,7 +112,7 @@ def merge_lookout(*, region_id: int, moment: datetime, description: str, categor
     texts is most of the merge's cost, and writers queue for SQLite's single lock, so every millisecond inside it
     is a millisecond for every report in the queue."""
     # Only what the weighing reads: these rows are never written (merge_confirm reads the chosen one again).
-    candidates = _open_near(region_id, moment, columns=("summary", "category", "occurred_at"))
+    candidates = _open_near(region_id, moment, WEIGH_COLUMNS)
     suggestion = best_match(candidates=candidates, moment=moment, description=description, category=category)
     seen = frozenset(incident.pk for incident in candidates)
     return MergeLookout(region_id, moment, description, category, seen, suggestion)
@@ -116,7 +122,7 @@ def merge_confirm(lookout: MergeLookout) -> MergeSuggestion | None:
     """Inside the write transaction: the lookout's decision if the candidates are still those it weighed, else a
     fresh one. The chosen incident comes from this read, so its writes start from its current row; texts attached
     in the meantime are not weighed again (they change a similarity, not which incidents are open)."""
-    open_now = {incident.pk: incident for incident in _open_near(lookout.region_id, lookout.moment)}
+    open_now = {incident.pk: incident for incident in _open_near(lookout.region_id, lookout.moment, ATTACH_COLUMNS)}
     chosen = lookout.suggestion.incident.pk if lookout.suggestion else None
     # Weigh again when an incident opened or reopened nearby since the lookout, or when the chosen one was verified
     # as a hoax, merged away or closed since.

@@ -98,6 +98,36 @@ def test_a_graver_report_raises_the_incident_urgency(region):
 
 
 @pytest.mark.django_db
+def test_attaching_a_report_reads_the_incident_once_and_writes_what_it_changes(region):
+    """Merge reads only the columns it weighs and writes (merge.ATTACH_COLUMNS): a column missing there would be
+    fetched again by a query of its own, or written from a stale value."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kepel = region("35.75.03.1002")
+    first = receive("Ketegangan antar pendukung paslon di lapangan Kepel", region=kepel, at=DAY + timedelta(hours=5))
+    incident = first.incident
+    with CaptureQueriesContext(connection) as queries:
+        earlier = receive(  # a paper log typed in later: received before the first report, graver, a crowd forming
+            "Ketegangan antar pendukung paslon di lapangan Kepel, ada yang membawa celurit, massa 80 orang",
+            region=kepel,
+            at=DAY,
+            mass_mobilisation=True,
+        )
+    assert earlier.incident_id == incident.pk
+    reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT") and "triage_incident" in q["sql"]
+    ]
+    assert len(reads) == 2, reads  # the lookout's and the confirmation's, nothing fetched on the side
+    incident.refresh_from_db()
+    assert incident.urgency == Urgency.CRITICAL
+    assert incident.crowd_growing
+    assert incident.first_received_at == DAY
+    assert incident.verification_due_at == DAY + timedelta(hours=24)  # the graver clock runs from the first report
+    assert incident.title and incident.triage  # columns not read are left as they were
+
+
+@pytest.mark.django_db
 def test_verification_records_the_grading_timeline_and_audit(personas, region):
     analyst = personas["analyst"]
     report = receive("Pembagian amplop berisi uang atas nama paslon 01 di RW 03", region=region("35.75.02.1001"))
