@@ -170,3 +170,49 @@ def smtp_server(settings: Any) -> Iterator[list[Any]]:
         yield received
     finally:
         controller.stop()
+
+
+class Receiver:
+    """An HTTP endpoint on 127.0.0.1 that records what it receives; `fail` answers 503 (or a given code) that many
+    times."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict[str, Any]] = []
+        self.fail = 0
+        self.code = 503
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                raw = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.requests.append({"path": self.path, "headers": dict(self.headers), "raw": raw})
+                if outer.fail > 0:
+                    outer.fail -= 1
+                    self.send_response(outer.code)
+                else:
+                    self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture
+def http_receiver(settings: Any) -> Iterator[Receiver]:
+    """A webhook or gateway endpoint on 127.0.0.1 (outbound sends to private addresses allowed for the test)."""
+    settings.SIGAP_NOTIFY_ALLOW_PRIVATE = True
+    receiver = Receiver()
+    yield receiver
+    receiver.close()

@@ -232,6 +232,11 @@ SIGAP_GATEWAY_SECRET = env_secret("SIGAP_GATEWAY_SECRET") or ""
 SIGAP_TWILIO_AUTH_TOKEN = env_secret("SIGAP_TWILIO_AUTH_TOKEN") or ""
 # The public base URL (https://sigap.example.go.id); Twilio signs the URL it called, which a proxy may hide.
 SIGAP_PUBLIC_URL = env_str("SIGAP_PUBLIC_URL", "")
+# Outbound SMS/WhatsApp to reporters who left a phone number (a lost receipt sent again, status updates): an HTTP
+# gateway taking POST {"to", "text", "id"} with a bearer token, as the notification channels' gateway. Empty: only
+# reporters who left an e-mail address can be written to.
+SIGAP_REPORTER_GATEWAY_URL = env_str("SIGAP_REPORTER_GATEWAY_URL", "")
+SIGAP_REPORTER_GATEWAY_TOKEN = env_secret("SIGAP_REPORTER_GATEWAY_TOKEN") or ""
 
 # The triage text classifier, built by `sigap triage train` from data shipped in the repository.
 SIGAP_TEXT_MODEL_PATH = Path(env_str("SIGAP_TEXT_MODEL_PATH", str(DATA_DIR / "models" / "textmodel.joblib")))

@@ -2,25 +2,72 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
+
+from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 # Django 5.2 LTS: the django-tasks backport. On Django 6 this import becomes `from django.tasks import task`.
 from django_tasks import task
 
+from sigap.core.crypto import normalise_contact
+from sigap.core.services import audit_record
 from sigap.intake.models import Report
+from sigap.notify.transports.base import post_json
+
+SMS_LENGTH = 160
+
+
+def phones_reachable() -> bool:
+    """Whether reporters who left a phone number can be written to (an outbound gateway is configured)."""
+    return bool(settings.SIGAP_REPORTER_GATEWAY_URL)
+
+
+def _to_phone(contact: str, text: str, key: str) -> None:
+    """One SMS/WhatsApp message through the reporters' gateway; the gateway drops a repeated `key`. A failed send
+    raises (notify.transports.base.TransportError) and the task is recorded as failed."""
+    headers = {"Idempotency-Key": key}
+    if settings.SIGAP_REPORTER_GATEWAY_TOKEN:
+        headers["Authorization"] = f"Bearer {settings.SIGAP_REPORTER_GATEWAY_TOKEN}"
+    to = "+" + normalise_contact(contact)
+    post_json(settings.SIGAP_REPORTER_GATEWAY_URL, {"to": to, "text": text[:SMS_LENGTH], "id": key}, headers)
+
+
+def _receipts_sms(reports: list[Report]) -> tuple[str, int]:
+    """The receipt codes in one SMS, newest first, as many as fit; and how many that is."""
+    public = settings.SIGAP_PUBLIC_URL.rstrip("/")
+    ending = f". Cek status: {public}{reverse('intake:receipt_check')}" if public else "."
+    codes: list[str] = []
+    for report in reports:
+        if len("Sigap: kode laporan Anda " + ", ".join([*codes, report.receipt]) + ending) > SMS_LENGTH:
+            break
+        codes.append(report.receipt)
+    return "Sigap: kode laporan Anda " + ", ".join(codes) + ending, len(codes)
 
 
 @task(queue_name="notifications")
 def receipts_resend(contact_digest: str) -> int:
-    """E-mail every receipt left with this contact to it. Returns how many receipts were sent."""
+    """Send every receipt left with this contact to it: by e-mail, or by SMS/WhatsApp when a gateway is configured.
+    The contact is decrypted here only, and the use is written to the audit log. Returns how many were sent."""
     reports = list(Report.objects.filter(contact_digest=contact_digest).order_by("-received_at")[:20])
     if not reports:
         return 0
     _name, contact = reports[0]._identity()
-    if "@" not in contact:
-        return 0  # phone numbers get their receipts through the SMS gateway, not e-mail
+    by_email = "@" in contact
+    by = "e-mail" if by_email else "SMS/WhatsApp" if phones_reachable() else ""
+    audit_record(
+        actor=None, action="report.contact_read", target=reports[0], details={"for": "receipt resend", "by": by}
+    )
+    if not by:  # a phone number, and the gateway was switched off after the request was queued
+        return 0
+    if not by_email:
+        text, sent = _receipts_sms(reports)
+        _to_phone(contact, text, f"receipts-{uuid.uuid4().hex}")
+        return sent
     with translation.override("id"):
         lines = [f"- {r.receipt} ({r.received_at:%d-%m-%Y %H:%M})" for r in reports]
         body = "\n".join(
@@ -36,22 +83,33 @@ def receipts_resend(contact_digest: str) -> int:
     return len(reports)
 
 
+def _update_sms(receipt: str, text: str) -> str:
+    """The Indonesian part of a bilingual update ('... (English.)'), cut to one SMS; the whole text is on the
+    receipt page."""
+    indonesian = text.rsplit(" (", 1)[0] if text.endswith(")") else text
+    message = f"Sigap {receipt}: {indonesian}"
+    return message if len(message) <= SMS_LENGTH else message[: SMS_LENGTH - 1] + "\u2026"
+
+
 @task(queue_name="notifications")
 def reporter_update(report_id: int, text: str) -> bool:
-    """E-mail a reporter who left an e-mail address what became of the report (the text is already on the receipt
-    page). The contact is decrypted here only, and the use is written to the audit log."""
-    from sigap.core.services import audit_record
-
+    """Tell a reporter who left a contact what became of the report (the text is already on the receipt page), by
+    e-mail or SMS/WhatsApp. The contact is decrypted here only, and the use is written to the audit log."""
     report = Report.objects.filter(pk=report_id).first()
     if report is None or not report.reporter_contact_sealed:
         return False
     _name, contact = report._identity()
-    by_email = "@" in contact  # phone numbers: the SMS gateway is not wired for updates yet
+    by_email = "@" in contact
+    sent = by_email or phones_reachable()
     audit_record(
-        actor=None, action="report.contact_read", target=report, details={"for": "status update", "sent": by_email}
+        actor=None, action="report.contact_read", target=report, details={"for": "status update", "sent": sent}
     )
-    if not by_email:
+    if not sent:
         return False
+    if not by_email:
+        key = f"update-{report_id}-" + hashlib.sha256(text.encode()).hexdigest()[:16]  # a retried task: one SMS
+        _to_phone(contact, _update_sms(report.receipt, text), key)
+        return True
     with translation.override("id"):
         subject = _("Your report %(receipt)s") % {"receipt": report.receipt}
         send_mail(subject, text, None, [contact])

@@ -123,6 +123,10 @@ def test_a_lost_receipt_is_emailed_again_by_the_worker(client, smtp_server, gaze
     mail = smtp_server[0]
     assert mail["To"] == "budi@example.org"
     assert receipt in mail.get_payload(decode=True).decode()
+    from sigap.core.models import AuditLog
+
+    [read] = AuditLog.objects.filter(action="report.contact_read")  # decrypting the contact to send is recorded
+    assert read.details == {"for": "receipt resend", "by": "e-mail"}
 
 
 @pytest.mark.django_db
@@ -141,3 +145,50 @@ def test_a_trusted_reporter_reports_with_the_area_filled_in_and_their_standing(c
     assert report.region == reporter.area and not report.has_identity
     client.force_login(personas["responder"])
     assert client.get(reverse("intake:trusted_report_new")).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_receipt_goes_by_sms_to_a_phone_number_through_the_gateway(client, settings, http_receiver, gazetteer):
+    import json
+
+    from sigap.core.models import AuditLog
+
+    settings.SIGAP_REPORTER_GATEWAY_URL = f"{http_receiver.url}/kirim"
+    settings.SIGAP_REPORTER_GATEWAY_TOKEN = "token-gateway"
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
+    for _ in range(2):
+        client.post(
+            reverse("intake:report_new"),
+            {**FORM, "anonymous": "", "reporter_name": "Siti", "reporter_contact": "0812-3456-7890"},
+        )
+    receipts = list(Report.objects.order_by("-received_at").values_list("receipt", flat=True))
+    assert "dapat mengirim SMS" not in client.get(reverse("intake:receipt_resend")).content.decode()
+    page = client.post(reverse("intake:receipt_resend"), {"contact": "+62 812 3456 7890"}, follow=True)
+    assert "sedang dikirim" in page.content.decode()
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+    [sms] = http_receiver.requests
+    body = json.loads(sms["raw"])
+    assert sms["path"] == "/kirim" and sms["headers"]["Authorization"] == "Bearer token-gateway"
+    assert body["to"] == "+6281234567890" and len(body["text"]) <= 160
+    assert all(receipt in body["text"] for receipt in receipts)
+    assert "https://sigap.pasuruankota.go.id/laporan/cek/" in body["text"]
+    read = AuditLog.objects.get(action="report.contact_read")
+    assert read.details == {"for": "receipt resend", "by": "SMS/WhatsApp"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_gateway_a_phone_number_is_told_that_only_email_works(client, settings, gazetteer):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.SIGAP_REPORTER_GATEWAY_URL = ""
+    client.post(
+        reverse("intake:report_new"),
+        {**FORM, "anonymous": "", "reporter_name": "Siti", "reporter_contact": "0812-3456-7890"},
+    )
+    form = client.get(reverse("intake:receipt_resend")).content.decode()
+    assert "server ini tidak mengirim SMS" in form
+    for contact in ("0812-3456-7890", "0899-0000-1111"):  # a number with a report and one without: one answer
+        page = client.post(reverse("intake:receipt_resend"), {"contact": contact})
+        assert page.status_code == 400
+        assert "hanya dapat dikirim ulang ke alamat e-mail" in page.content.decode()
+    assert not DBTaskResult.objects.filter(task_path__endswith="receipts_resend").exists()

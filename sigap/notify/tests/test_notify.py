@@ -3,9 +3,7 @@
 import hashlib
 import hmac
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
@@ -25,45 +23,9 @@ from sigap.risk.tests.factories import BUGUL_LOR, CITY
 SECRET = "rahasia-bersama-0123456789"
 
 
-class Receiver:
-    """An HTTP endpoint that records what it receives; `fail` answers 503 (or a given code) that many times."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, object]] = []
-        self.fail = 0
-        self.code = 503
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
-                raw = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.requests.append({"path": self.path, "headers": dict(self.headers), "raw": raw})
-                if outer.fail > 0:
-                    outer.fail -= 1
-                    self.send_response(outer.code)
-                else:
-                    self.send_response(200)
-                self.end_headers()
-                self.wfile.write(b"{}")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-
-
 @pytest.fixture
-def receiver(settings):
-    settings.SIGAP_NOTIFY_ALLOW_PRIVATE = True
-    r = Receiver()
-    yield r
-    r.close()
+def receiver(http_receiver):
+    return http_receiver
 
 
 @pytest.fixture

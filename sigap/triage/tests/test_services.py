@@ -237,6 +237,40 @@ def test_the_reporter_learns_the_decision_in_plain_words(client, smtp_server, ga
     assert AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk)).count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_reporter_who_left_a_phone_number_gets_the_decision_by_sms(settings, http_receiver, gazetteer, personas):
+    import json
+
+    from django.core.management import call_command
+
+    from sigap.regions.models import Region
+
+    settings.SIGAP_REPORTER_GATEWAY_URL = http_receiver.url
+    report = report_receive(
+        ReportDraft(
+            channel=Channel.SMS,
+            description="Isu penculikan anak beredar di grup WA warga Bugul Lor",
+            region=Region.objects.get(code="35.75.04.1010"),
+            reporter_contact="0857 1234 5678",
+            anonymous=False,
+        )
+    )[0]
+    incident_verify(
+        incident=report.incident,
+        decision=IncidentStatus.HOAX,
+        actor=personas["analyst"],
+        reliability=Reliability.C,
+        credibility=Credibility.IMPROBABLE,
+    )
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+    [sms] = [json.loads(r["raw"]) for r in http_receiver.requests]
+    assert sms["to"] == "+6285712345678" and "Authorization" not in http_receiver.requests[0]["headers"]
+    # The Indonesian half of the bilingual update, cut to one SMS; the whole text is on the receipt page.
+    assert sms["text"].startswith(f"Sigap {report.receipt}: Setelah diperiksa, kabar dalam laporan Anda tidak benar")
+    assert len(sms["text"]) <= 160 and "After checking" not in sms["text"]
+    assert AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk)).count() == 1
+
+
 @pytest.mark.django_db
 def test_a_merge_compares_with_each_incident_s_five_latest_reports(region):
     from sigap.triage.merge import RECENT_REPORTS, _recent_descriptions
