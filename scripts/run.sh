@@ -25,8 +25,10 @@ export SIGAP_HTTPS=${SIGAP_HTTPS:-false}
 # The demo is a month in 2020: no daily assessment of today, which would hide it behind an empty present.
 export SIGAP_RISK_DAILY=${SIGAP_RISK_DAILY:-false}
 # The demo's notifications: mail goes to a folder shown at /demo/kotak-surat/, the webhook to Sigap's own demo
-# receiver (hence private addresses allowed), links point at this server, and no quiet hours hold them back.
+# receiver and reporters' SMS to its demo gateway (hence private addresses allowed), links point at this server,
+# and no quiet hours hold them back.
 export SIGAP_PUBLIC_URL=${SIGAP_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}
+export SIGAP_REPORTER_GATEWAY_URL=${SIGAP_REPORTER_GATEWAY_URL:-$SIGAP_PUBLIC_URL/demo/sms/}
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 export SIGAP_NOTIFY_ALLOW_PRIVATE=${SIGAP_NOTIFY_ALLOW_PRIVATE:-true}
 export SIGAP_QUIET_HOURS=${SIGAP_QUIET_HOURS:-0-0}

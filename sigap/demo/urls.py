@@ -5,5 +5,6 @@ from sigap.demo import views
 app_name = "demo"
 urlpatterns = [
     path("demo/webhook/", views.webhook_receiver, name="webhook"),
+    path("demo/sms/", views.sms_gateway, name="sms"),
     path("demo/kotak-surat/", views.mailbox, name="mailbox"),
 ]

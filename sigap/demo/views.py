@@ -1,5 +1,5 @@
-"""The demo's stand-ins for the outside world: a webhook receiver and a mailbox, so that `make run` shows alerts
-reaching people by email and webhook without any server of their own."""
+"""The demo's stand-ins for the outside world: a webhook receiver, an SMS/WhatsApp gateway and a mailbox, so that
+`make run` shows alerts reaching people by email and webhook, and reporters by SMS, without any server of their own."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from sigap.core.roles import Role, role_of
-from sigap.demo.models import DemoWebhookDelivery
+from sigap.demo.models import DemoTextMessage, DemoWebhookDelivery
 from sigap.notify.models import Channel
 from sigap.notify.transports.webhook import signature
 
@@ -43,6 +43,26 @@ def webhook_receiver(request: HttpRequest) -> HttpResponse:
     if not DemoWebhookDelivery.objects.filter(idempotency_key=key).exists():  # a retry is recorded once
         DemoWebhookDelivery.objects.create(signature_ok=ok, idempotency_key=key, payload=payload)
     return JsonResponse({"ok": ok}, status=200 if ok else 401)
+
+
+@csrf_exempt
+@require_POST
+def sms_gateway(request: HttpRequest) -> HttpResponse:
+    """The demo's outbound SMS/WhatsApp gateway (`make run` points SIGAP_REPORTER_GATEWAY_URL here). Only where the
+    demo is set up: elsewhere this address answers 404."""
+    if not Channel.objects.filter(name=DEMO_WEBHOOK_NAME, kind="webhook").exists():
+        return JsonResponse({"detail": "no demo"}, status=404)
+    token = settings.SIGAP_REPORTER_GATEWAY_TOKEN
+    if token and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
+        return JsonResponse({"detail": "bad token"}, status=401)
+    try:
+        payload = json.loads(request.body)
+        to, text, key = str(payload["to"]), str(payload["text"]), str(payload.get("id", ""))
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"detail": "expected JSON with 'to' and 'text'"}, status=400)
+    if not key or not DemoTextMessage.objects.filter(idempotency_key=key).exists():  # a retry is recorded once
+        DemoTextMessage.objects.create(to=to[:32], text=text, idempotency_key=key[:120])
+    return JsonResponse({"ok": True})
 
 
 def _mails(limit: int = 50) -> list[dict[str, Any]]:
@@ -75,5 +95,9 @@ def mailbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "demo/mailbox.html",
-        {"mails": _mails(), "webhooks": DemoWebhookDelivery.objects.all()[:50]},
+        {
+            "mails": _mails(),
+            "webhooks": DemoWebhookDelivery.objects.all()[:50],
+            "texts": DemoTextMessage.objects.all()[:50],
+        },
     )

@@ -44,3 +44,22 @@ def test_the_demo_receives_its_own_webhook_and_mail(client, settings, tmp_path):
     client.force_login(User.objects.get(username="analis"))
     page = client.get("/demo/kotak-surat/").content.decode()
     assert email.subject in page and "Uji kotak surat" in page and "[Siaga] uji" in page
+
+
+@pytest.mark.django_db
+def test_the_demo_gateway_takes_reporters_texts_once_and_shows_them_masked(client, settings):
+    from sigap.demo.models import DemoTextMessage
+
+    sms = {"to": "+6281234567890", "text": "Sigap: kode laporan Anda ABCD-EFGH-JKLM.", "id": "r1"}
+    assert client.post("/demo/sms/", sms, content_type="application/json").status_code == 404  # no demo, no gateway
+    seed_demo(seed=2020)
+    settings.SIGAP_REPORTER_GATEWAY_TOKEN = "rahasia"
+    assert client.post("/demo/sms/", sms, content_type="application/json").status_code == 401
+    auth = {"HTTP_AUTHORIZATION": "Bearer rahasia"}
+    for _ in range(2):  # a retry of the same message is kept once
+        assert client.post("/demo/sms/", sms, content_type="application/json", **auth).status_code == 200
+    assert client.post("/demo/sms/", "{", content_type="application/json", **auth).status_code == 400
+    assert DemoTextMessage.objects.count() == 1
+    client.force_login(User.objects.get(username="analis"))
+    page = client.get("/demo/kotak-surat/").content.decode()
+    assert "ABCD-EFGH-JKLM" in page and "+6281*****7890" in page and "+6281234567890" not in page
