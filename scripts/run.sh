@@ -28,7 +28,14 @@ export SIGAP_RISK_DAILY=${SIGAP_RISK_DAILY:-false}
 # receiver and reporters' SMS to its demo gateway (hence private addresses allowed), links point at this server,
 # and no quiet hours hold them back.
 export SIGAP_PUBLIC_URL=${SIGAP_PUBLIC_URL:-http://127.0.0.1:${PORT:-8000}}
-export SIGAP_REPORTER_GATEWAY_URL=${SIGAP_REPORTER_GATEWAY_URL:-$SIGAP_PUBLIC_URL/demo/sms/}
+if [ -z "${SIGAP_REPORTER_GATEWAY_URL:-}" ]; then
+  export SIGAP_REPORTER_GATEWAY_URL=$SIGAP_PUBLIC_URL/demo/sms/
+  if [ ! -s "$SIGAP_DATA_DIR/demo_gateway_token" ]; then
+    (umask 077; .venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))' > "$SIGAP_DATA_DIR/demo_gateway_token")
+  fi
+  SIGAP_REPORTER_GATEWAY_TOKEN=$(cat "$SIGAP_DATA_DIR/demo_gateway_token")
+  export SIGAP_REPORTER_GATEWAY_TOKEN
+fi
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 export SIGAP_NOTIFY_ALLOW_PRIVATE=${SIGAP_NOTIFY_ALLOW_PRIVATE:-true}
 export SIGAP_QUIET_HOURS=${SIGAP_QUIET_HOURS:-0-0}

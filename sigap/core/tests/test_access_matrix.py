@@ -111,6 +111,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "public:publish": (ANALYSTS, ANALYSTS),
     "public:cancel": (set(), ANALYSTS),
     "demo:webhook": (set(), ALL_ROLES),  # the demo's webhook receiver: POST only, refused by its signature check
+    "demo:sms": (set(), ALL_ROLES),  # the demo's SMS gateway: POST only, a token when set (make run sets one)
     "demo:mailbox": (CITYWIDE, set()),
 }
 # Routes whose behaviour is not a role question: sign-in pages, language choice, token links (tested elsewhere).
