@@ -40,7 +40,9 @@ def _to_phone(contact: str, text: str, key: str) -> None:
 def _receipts_sms(reports: list[Report]) -> tuple[str, int]:
     """The receipt codes in one SMS, newest first, as many as fit; and how many that is."""
     public = settings.SIGAP_PUBLIC_URL.rstrip("/")
-    ending = f". Cek status: {public}{reverse('intake:receipt_check')}" if public else "."
+    link = f". Cek status: {public}{reverse('intake:receipt_check')}" if public else "."
+    # A public address too long to leave room for one code is dropped: the codes are what the reporter lost.
+    ending = link if len(f"Sigap: kode laporan Anda {reports[0].receipt}{link}") <= SMS_LENGTH else "."
     codes: list[str] = []
     for report in reports:
         if len("Sigap: kode laporan Anda " + ", ".join([*codes, report.receipt]) + ending) > SMS_LENGTH:
@@ -100,11 +102,9 @@ def reporter_update(report_id: int, text: str) -> bool:
         return False
     _name, contact = report._identity()
     by_email = "@" in contact
-    sent = by_email or phones_reachable()
-    audit_record(
-        actor=None, action="report.contact_read", target=report, details={"for": "status update", "sent": sent}
-    )
-    if not sent:
+    by = "e-mail" if by_email else "SMS/WhatsApp" if phones_reachable() else ""
+    audit_record(actor=None, action="report.contact_read", target=report, details={"for": "status update", "by": by})
+    if not by:
         return False
     if not by_email:
         key = f"update-{report_id}-" + hashlib.sha256(text.encode()).hexdigest()[:16]  # a retried task: one SMS

@@ -176,6 +176,18 @@ def test_a_lost_receipt_goes_by_sms_to_a_phone_number_through_the_gateway(client
     assert read.details == {"for": "receipt resend", "by": "SMS/WhatsApp"}
 
 
+def test_a_receipt_sms_drops_a_public_address_too_long_to_leave_room_for_a_code(settings):
+    from sigap.intake.tasks import _receipts_sms
+
+    reports = [Report(receipt=f"K{n}XQ-7R2M-PW4D") for n in range(3)]
+    settings.SIGAP_PUBLIC_URL = "https://" + "sigap-kota-pasuruan." * 7 + "go.id"
+    text, sent = _receipts_sms(reports)
+    assert sent == 3 and text.endswith("PW4D.") and len(text) <= 160 and "https://" not in text
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
+    text, sent = _receipts_sms(reports)
+    assert sent >= 1 and "https://sigap.pasuruankota.go.id/" in text and len(text) <= 160
+
+
 @pytest.mark.django_db(transaction=True)
 def test_without_a_gateway_a_phone_number_is_told_that_only_email_works(client, settings, gazetteer):
     from django_tasks_db.models import DBTaskResult

@@ -268,7 +268,8 @@ def test_a_reporter_who_left_a_phone_number_gets_the_decision_by_sms(settings, h
     # The Indonesian half of the bilingual update, cut to one SMS; the whole text is on the receipt page.
     assert sms["text"].startswith(f"Sigap {report.receipt}: Setelah diperiksa, kabar dalam laporan Anda tidak benar")
     assert len(sms["text"]) <= 160 and "After checking" not in sms["text"]
-    assert AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk)).count() == 1
+    [read] = AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk))
+    assert read.details == {"for": "status update", "by": "SMS/WhatsApp"}
 
 
 @pytest.mark.django_db
