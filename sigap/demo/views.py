@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from sigap.accounts.models import User
 from sigap.core.roles import Role, role_of
 from sigap.demo.models import DemoTextMessage, DemoWebhookDelivery
 from sigap.notify.models import Channel
@@ -65,10 +66,33 @@ def sms_gateway(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"ok": True})
 
 
+def _masked_address(address: str) -> str:
+    """An address with its local part hidden but its first letter: enough to tell two messages apart."""
+    local, at, domain = address.strip().partition("@")
+    return f"{local[:1]}***@{domain}" if at else "***"
+
+
+def _recipients_shown(to: str, staff: set[str]) -> str:
+    """Staff and agency addresses as they are; any other (a reporter's, after a receipt resend or a status update)
+    masked, like the text messages: the mailbox stands in for a mail server, and its readers need no contact list."""
+    return ", ".join(
+        address if address.lower() in staff else _masked_address(address)
+        for address in (part.strip() for part in to.split(","))
+        if address
+    )
+
+
+def _staff_addresses() -> set[str]:
+    users = User.objects.exclude(email="").values_list("email", flat=True)
+    channels = Channel.objects.filter(kind="email").values_list("config", flat=True)
+    return {e.lower() for e in users} | {str(c.get("address", "")).lower() for c in channels}
+
+
 def _mails(limit: int = 50) -> list[dict[str, Any]]:
     folder = Path(settings.EMAIL_FILE_PATH)
     if not folder.is_dir():
         return []
+    staff = _staff_addresses()
     out = []
     for path in sorted(folder.glob("*.log"), reverse=True)[:20]:
         for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
@@ -79,7 +103,7 @@ def _mails(limit: int = 50) -> list[dict[str, Any]]:
             body = payload.decode(errors="replace") if isinstance(payload, bytes) else ""
             out.append(
                 {
-                    "to": message["To"],
+                    "to": _recipients_shown(message["To"] or "", staff),
                     "date": message["Date"],
                     "subject": str(make_header(decode_header(message["Subject"] or ""))),
                     "body": body,

@@ -40,10 +40,13 @@ def test_the_demo_receives_its_own_webhook_and_mail(client, settings, tmp_path):
     # The demo's alert messages to Bakesbangpol's duty desk go to the mailbox folder.
     email = Notification.objects.filter(channel__name="Surel piket Bakesbangpol").first()
     assert deliver(email) and Notification.objects.get(pk=email.pk).status == NotificationStatus.SENT
-    send_mail("Uji kotak surat", "isi", None, ["x@example.org"])
+    send_mail("Uji kotak surat", "isi", None, ["sari.warga@example.org"])  # as a receipt resend to a reporter
     client.force_login(User.objects.get(username="analis"))
     page = client.get("/demo/kotak-surat/").content.decode()
     assert email.subject in page and "Uji kotak surat" in page and "[Siaga] uji" in page
+    # The duty desk's address is shown; a reporter's is not.
+    assert email.channel.config["address"] in page
+    assert "s***@example.org" in page and "sari.warga" not in page
 
 
 @pytest.mark.django_db
