@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 # Django 5.2 LTS: the django-tasks backport. On Django 6 this import becomes `from django.tasks import task`.
@@ -17,9 +19,23 @@ from django_tasks import task
 from sigap.core.crypto import normalise_contact
 from sigap.core.services import audit_record
 from sigap.intake.models import Report
-from sigap.notify.transports.base import post_json
+from sigap.notify.services import MAX_ATTEMPTS, backoff
+from sigap.notify.transports.base import TransportError, post_json
+
+log = logging.getLogger(__name__)
 
 SMS_LENGTH = 160
+
+
+def _again_later(job: Any, attempt: int, exc: Exception, *args: Any) -> bool:
+    """After a failed send that may work later (a gateway or mail server down for a while), queue the same job
+    again with the notifications' backoff, the same idempotency key in `args`; False once the attempts are used up
+    or the failure is permanent, and the caller lets the task fail (recorded by the worker)."""
+    if attempt + 1 >= MAX_ATTEMPTS or (isinstance(exc, TransportError) and not exc.retryable):
+        return False
+    log.warning("reporter message failed (attempt %d), trying again later: %s", attempt + 1, exc)
+    job.using(run_after=timezone.now() + backoff(attempt + 1)).enqueue(*args, attempt=attempt + 1)
+    return True
 
 
 def phones_reachable() -> bool:
@@ -29,7 +45,7 @@ def phones_reachable() -> bool:
 
 def _to_phone(contact: str, text: str, key: str) -> None:
     """One SMS/WhatsApp message through the reporters' gateway; the gateway drops a repeated `key`. A failed send
-    raises (notify.transports.base.TransportError) and the task is recorded as failed."""
+    raises notify.transports.base.TransportError."""
     headers = {"Idempotency-Key": key}
     if settings.SIGAP_REPORTER_GATEWAY_TOKEN:
         headers["Authorization"] = f"Bearer {settings.SIGAP_REPORTER_GATEWAY_TOKEN}"
@@ -52,9 +68,10 @@ def _receipts_sms(reports: list[Report]) -> tuple[str, int]:
 
 
 @task(queue_name="notifications")
-def receipts_resend(contact_digest: str) -> int:
+def receipts_resend(contact_digest: str, key: str = "", attempt: int = 0) -> int:
     """Send every receipt left with this contact to it: by e-mail, or by SMS/WhatsApp when a gateway is configured.
-    The contact is decrypted here only, and the use is written to the audit log. Returns how many were sent."""
+    The contact is decrypted here only, and the use is written to the audit log. Returns how many were sent; a
+    failed send is tried again later (`attempt`), with the same `key` so that the gateway drops a repeat."""
     reports = list(Report.objects.filter(contact_digest=contact_digest).order_by("-received_at")[:20])
     if not reports:
         return 0
@@ -66,22 +83,28 @@ def receipts_resend(contact_digest: str) -> int:
     )
     if not by:  # a phone number, and the gateway was switched off after the request was queued
         return 0
-    if not by_email:
-        text, sent = _receipts_sms(reports)
-        _to_phone(contact, text, f"receipts-{uuid.uuid4().hex}")
-        return sent
-    with translation.override("id"):
-        lines = [f"- {r.receipt} ({r.received_at:%d-%m-%Y %H:%M})" for r in reports]
-        body = "\n".join(
-            [
-                _("These are the receipt codes of the reports you sent to Sigap:"),
-                "",
-                *lines,
-                "",
-                _("Use a code on the Sigap page 'Check a report' to see its status."),
-            ]
-        )
-        send_mail(_("Your Sigap receipt codes"), body, None, [contact])
+    key = key or f"receipts-{uuid.uuid4().hex}"
+    try:
+        if not by_email:
+            text, sent = _receipts_sms(reports)
+            _to_phone(contact, text, key)
+            return sent
+        with translation.override("id"):
+            lines = [f"- {r.receipt} ({r.received_at:%d-%m-%Y %H:%M})" for r in reports]
+            body = "\n".join(
+                [
+                    _("These are the receipt codes of the reports you sent to Sigap:"),
+                    "",
+                    *lines,
+                    "",
+                    _("Use a code on the Sigap page 'Check a report' to see its status."),
+                ]
+            )
+            send_mail(_("Your Sigap receipt codes"), body, None, [contact])
+    except (TransportError, OSError) as exc:  # smtplib's errors are OSErrors
+        if _again_later(receipts_resend, attempt, exc, contact_digest, key):
+            return 0
+        raise
     return len(reports)
 
 
@@ -94,9 +117,10 @@ def _update_sms(receipt: str, text: str) -> str:
 
 
 @task(queue_name="notifications")
-def reporter_update(report_id: int, text: str) -> bool:
+def reporter_update(report_id: int, text: str, attempt: int = 0) -> bool:
     """Tell a reporter who left a contact what became of the report (the text is already on the receipt page), by
-    e-mail or SMS/WhatsApp. The contact is decrypted here only, and the use is written to the audit log."""
+    e-mail or SMS/WhatsApp. The contact is decrypted here only, and the use is written to the audit log. A failed
+    send is tried again later (`attempt`)."""
     report = Report.objects.filter(pk=report_id).first()
     if report is None or not report.reporter_contact_sealed:
         return False
@@ -106,11 +130,16 @@ def reporter_update(report_id: int, text: str) -> bool:
     audit_record(actor=None, action="report.contact_read", target=report, details={"for": "status update", "by": by})
     if not by:
         return False
-    if not by_email:
-        key = f"update-{report_id}-" + hashlib.sha256(text.encode()).hexdigest()[:16]  # a retried task: one SMS
-        _to_phone(contact, _update_sms(report.receipt, text), key)
-        return True
-    with translation.override("id"):
-        subject = _("Your report %(receipt)s") % {"receipt": report.receipt}
-        send_mail(subject, text, None, [contact])
+    try:
+        if not by_email:
+            key = f"update-{report_id}-" + hashlib.sha256(text.encode()).hexdigest()[:16]  # a retried task: one SMS
+            _to_phone(contact, _update_sms(report.receipt, text), key)
+            return True
+        with translation.override("id"):
+            subject = _("Your report %(receipt)s") % {"receipt": report.receipt}
+            send_mail(subject, text, None, [contact])
+    except (TransportError, OSError) as exc:
+        if _again_later(reporter_update, attempt, exc, report_id, text):
+            return False
+        raise
     return True

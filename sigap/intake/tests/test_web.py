@@ -176,6 +176,43 @@ def test_a_lost_receipt_goes_by_sms_to_a_phone_number_through_the_gateway(client
     assert read.details == {"for": "receipt resend", "by": "SMS/WhatsApp"}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_receipt_sms_that_the_gateway_refuses_for_now_is_sent_again_later_once(client, settings, http_receiver):
+    import json
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.SIGAP_REPORTER_GATEWAY_URL = http_receiver.url
+    client.post(
+        reverse("intake:report_new"),
+        {**FORM, "anonymous": "", "reporter_name": "Siti", "reporter_contact": "0812-3456-7890"},
+    )
+    receipt = Report.objects.get().receipt
+
+    def work() -> None:
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    http_receiver.fail = 1  # the gateway is down (503) for the first try
+    client.post(reverse("intake:receipt_resend"), {"contact": "0812 3456 7890"})
+    work()
+    [retry] = DBTaskResult.objects.filter(task_path__endswith="receipts_resend", status="READY")
+    assert retry.run_after > timezone.now() and retry.args_kwargs["kwargs"]["attempt"] == 1
+    work()  # not yet due: nothing is sent
+    assert len(http_receiver.requests) == 1
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    work()
+    first, second = (json.loads(r["raw"]) for r in http_receiver.requests)
+    assert receipt in second["text"] and first["id"] == second["id"]  # the gateway can drop a repeat
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+    # A refusal that will not change (400) is not tried again: the task fails and the worker records it.
+    http_receiver.fail, http_receiver.code = 1, 400
+    client.post(reverse("intake:receipt_resend"), {"contact": "0812 3456 7890"})
+    work()
+    assert len(http_receiver.requests) == 3 and not DBTaskResult.objects.filter(status="READY").exists()
+    assert DBTaskResult.objects.filter(task_path__endswith="receipts_resend", status="FAILED").count() == 1
+
+
 def test_a_receipt_sms_drops_a_public_address_too_long_to_leave_room_for_a_code(settings):
     from sigap.intake.tasks import _receipts_sms
 
