@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sigap.intake.models import Report
 from sigap.public.models import PublicWarning
-from sigap.public.suppress import shown, suppress_group
+from sigap.public.suppress import suppress_table
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
@@ -93,18 +93,16 @@ def public_summary(today: date | None = None) -> PublicSummary:
     by_parent: dict[int, list[Region]] = {}
     for kel in kelurahan.order_by("name"):
         by_parent.setdefault(kel.parent_id or 0, []).append(kel)
+    groups = [(kec, by_parent.get(kec.pk, [])) for kec in kecamatan.order_by("code")]
+    columns = [
+        suppress_table([[reports.get(k.pk, 0) for k in kels] for _, kels in groups]),
+        suppress_table([[incidents.get(k.pk, {}).get("verified", 0) for k in kels] for _, kels in groups]),
+        suppress_table([[incidents.get(k.pk, {}).get("resolved", 0) for k in kels] for _, kels in groups]),
+    ]
     out = []
-    all_counts = ([], [], [])  # type: tuple[list[int], list[int], list[int]]
-    for kec in kecamatan.order_by("code"):
-        kels = by_parent.get(kec.pk, [])
-        counts = [
-            [reports.get(k.pk, 0) for k in kels],
-            [incidents.get(k.pk, {}).get("verified", 0) for k in kels],
-            [incidents.get(k.pk, {}).get("resolved", 0) for k in kels],
-        ]
-        cells = [suppress_group(column) for column in counts]
+    for g, (kec, kels) in enumerate(groups):
         areas = [
-            PublicArea(k.code, k.name, levels.get(k.pk), cells[0][i], cells[1][i], cells[2][i])
+            PublicArea(k.code, k.name, levels.get(k.pk), *(column.cells[g][i] for column in columns))
             for i, k in enumerate(kels)
         ]
         kec_levels = [a.level for a in areas if a.level is not None]
@@ -113,15 +111,13 @@ def public_summary(today: date | None = None) -> PublicSummary:
                 code=kec.code,
                 name=kec.name,
                 level=max(kec_levels) if kec_levels else None,
-                reports=shown(sum(counts[0])),
-                verified=shown(sum(counts[1])),
-                resolved=shown(sum(counts[2])),
+                reports=columns[0].group_totals[g],
+                verified=columns[1].group_totals[g],
+                resolved=columns[2].group_totals[g],
                 kelurahan=areas,
             )
         )
-        for total, column in zip(all_counts, counts, strict=True):
-            total.extend(column)
-    totals = (shown(sum(all_counts[0])), shown(sum(all_counts[1])), shown(sum(all_counts[2])))
+    totals = (columns[0].total, columns[1].total, columns[2].total)
     return PublicSummary(day=day if levels else None, since=since, kecamatan=out, totals=totals)
 
 
