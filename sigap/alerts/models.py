@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.alerts.choices import AlertKind, AlertState
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
+from sigap.core.timeline import TimelineWords
 from sigap.risk.choices import RiskLevel
 
 
@@ -55,8 +56,11 @@ class Alert(TimeStampedModel):
         return f"#{self.pk} {self.title}"
 
 
-class AlertEvent(models.Model):
+class AlertEvent(TimelineWords, models.Model):
     """The alert's timeline: each step with its time and who took it."""
+
+    status_choices = AlertState
+    status_fields = ("from_state", "to_state")
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.cases.choices import CasePhase, CaseStatus, StatusState, TaskStatus
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of
+from sigap.core.timeline import TimelineWords
 
 # Responders and mediators work the cases their organisation leads or supports.
 ORG_ROLES = {Role.RESPONDER, Role.MEDIATOR}
@@ -137,8 +138,10 @@ class Task(TimeStampedModel):
         return self.title
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TimelineWords, models.Model):
     """The case's timeline: actions taken in the field and every change of the case, with who and when."""
+
+    status_choices = CaseStatus
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -204,7 +207,7 @@ class ConflictStatus(TimeStampedModel):
         return StatusState.REVOKED if self.revoked_on is not None else StatusState.EXPIRED
 
 
-class ConflictStatusEvent(models.Model):
+class ConflictStatusEvent(TimelineWords, models.Model):
     status = models.ForeignKey(ConflictStatus, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, STAFF_ROLES, Role, role_of, under_codes
+from sigap.core.timeline import TimelineWords
 from sigap.mediation.choices import Compliance, ForumKind, MediationStatus
 
 
@@ -194,7 +195,9 @@ class RelapseFlag(models.Model):
         return f"M-{self.mediation_id} #{self.incident_id}"
 
 
-class MediationEvent(models.Model):
+class MediationEvent(TimelineWords, models.Model):
+    status_choices = MediationStatus
+
     mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
+from sigap.core.timeline import TimelineWords
 from sigap.triage.choices import Category, ConflictSource, IncidentStatus, Urgency
 
 
@@ -102,8 +103,10 @@ class Incident(TimeStampedModel):
         return self.title
 
 
-class IncidentEvent(models.Model):
+class IncidentEvent(TimelineWords, models.Model):
     """One line of an incident's timeline; written by the service that made the change."""
+
+    status_choices = IncidentStatus
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from sigap.core.forms import form_errors
@@ -23,6 +25,7 @@ from sigap.intake.services import (
     report_identity_reveal,
     reporter_message_post,
 )
+from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.forms import FactsForm, MergeForm, RevealForm, TriageForm, VerifyForm
 from sigap.triage.models import Incident
@@ -37,6 +40,49 @@ from sigap.triage.services import (
 from sigap.triage.states import TransitionError
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
+
+SUGGESTION_NAMES = {
+    "place": gettext_lazy("Place"),
+    "text_model": gettext_lazy("Text model"),
+    "category": gettext_lazy("Category"),
+    "urgency": gettext_lazy("Urgency"),
+    "merge": pgettext_lazy("triage suggestion", "Merge"),
+}
+
+
+@dataclass(frozen=True)
+class SuggestionLine:
+    name: str
+    value: str
+    confidence: float | None
+    reasons: list[str]
+
+
+def suggestion_lines(triage: dict[str, Any]) -> list[SuggestionLine]:
+    """The automatic triage stored with an incident, as an analyst reads it: names and labels instead of keys,
+    codes and slugs."""
+    places = {
+        r.code: r for r in Region.objects.filter(code__in=[s.get("code") for s in triage.values()]).defer("boundary")
+    }
+    lines = []
+    for key, suggestion in triage.items():
+        value = suggestion.get("value")
+        if "code" in suggestion:
+            region = places.get(suggestion["code"])
+            shown = f"{region.name} ({region.code})" if region else str(suggestion["code"])
+        elif "incident" in suggestion:
+            shown = f"#{suggestion['incident']}"
+        elif key == "category" and value in Category.values:
+            shown = str(Category(value).label)
+        elif key == "urgency" and value in Urgency.values:
+            shown = str(Urgency(value).label)
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value) or "\u2014"
+        else:
+            shown = "\u2014" if value is None else str(value)
+        name = str(SUGGESTION_NAMES.get(key, key))
+        lines.append(SuggestionLine(name, shown, suggestion.get("confidence"), list(suggestion.get("reasons", []))))
+    return lines
 
 
 def _incident_for(request: HttpRequest, pk: int) -> Incident:
@@ -57,6 +103,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "incident": incident,
         "reports": reports,
         "events": incident.events.select_related("actor"),
+        "suggestions": suggestion_lines(incident.triage or {}),
         "is_analyst": is_analyst,
         "can_reveal": role_of(request.user) in IDENTITY_ROLES,
         "now": timezone.now(),

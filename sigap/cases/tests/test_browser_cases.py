@@ -63,7 +63,7 @@ def test_a_case_from_incident_to_confirmed_resolution(page, live_server, demo, a
     page.get_by_role("button", name="Konfirmasi: selesai").click()
     page.get_by_text("Penanganan selesai.").wait_for(timeout=5000)
     timeline = page.locator("ol.timeline").inner_text()
-    assert "Bhabinkamtibmas mempertemukan" in timeline and "resolved" in timeline
+    assert "Bhabinkamtibmas mempertemukan" in timeline and "selesai (Diusulkan selesai → Selesai)" in timeline
     page.screenshot(path=str(artifacts / f"case-resolved-{connection.vendor}.png"), full_page=True)
     case.refresh_from_db()
     incident.refresh_from_db()

@@ -28,6 +28,11 @@ def test_an_analyst_sees_the_triage_reasons_and_decides(client, personas, incide
     client.force_login(personas["analyst"])
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
     assert "senjata: celurit" in page and "dipilih pelapor" in page
+    # The suggestions and the timeline in words, not keys, codes and slugs.
+    assert "<strong>Tempat</strong>: Bugul Lor (35.75.04.1010)" in page
+    assert f"<strong>Kategori</strong>: {incident.get_category_display()}" in page
+    assert f"<strong>Urgensi</strong>: {incident.get_urgency_display()}" in page
+    assert "dibuka (— → Menunggu verifikasi)" in page and "opened" not in page
     assert "Ibu Sari" not in page and "0812" not in page  # hidden until revealed
     response = client.post(
         reverse("triage:incident_decide", args=[incident.pk]),
@@ -36,6 +41,8 @@ def test_an_analyst_sees_the_triage_reasons_and_decides(client, personas, incide
     assert response.status_code == 302
     incident.refresh_from_db()
     assert (incident.status, incident.source_reliability, incident.info_credibility) == ("verified", "C", 2)
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert "status berubah (Menunggu verifikasi → Terverifikasi)" in page
 
 
 @pytest.mark.django_db

@@ -1,0 +1,92 @@
+"""Timelines in words: the verbs and statuses that services write to the event tables (short, English, stable for
+the API and the audit log) as the interface says them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+# One table for every timeline (incidents, alerts, cases, conflict status, mediations): a verb means the same
+# wherever it appears.
+VERB_LABELS: dict[str, Any] = {
+    "opened": pgettext_lazy("timeline", "opened"),
+    "report_attached": pgettext_lazy("timeline", "report attached"),
+    "status_changed": pgettext_lazy("timeline", "status changed"),
+    "state_changed": pgettext_lazy("timeline", "status changed"),
+    "triage_changed": pgettext_lazy("timeline", "triage corrected"),
+    "facts_changed": pgettext_lazy("timeline", "facts updated"),
+    "merged": pgettext_lazy("timeline", "merged"),
+    "report_split": pgettext_lazy("timeline", "report split off"),
+    "lead_changed": pgettext_lazy("timeline", "lead agency changed"),
+    "acknowledged": pgettext_lazy("timeline", "acknowledged"),
+    "handling_started": pgettext_lazy("timeline", "handling started"),
+    "action": pgettext_lazy("timeline", "action taken"),
+    "updated": pgettext_lazy("timeline", "updated"),
+    "resolution_proposed": pgettext_lazy("timeline", "resolution proposed"),
+    "resolved": pgettext_lazy("timeline", "resolved"),
+    "resolution_returned": pgettext_lazy("timeline", "resolution sent back"),
+    "reopened": pgettext_lazy("timeline", "reopened"),
+    "incident_linked": pgettext_lazy("timeline", "incident linked"),
+    "task_added": pgettext_lazy("timeline", "task added"),
+    "task_done": pgettext_lazy("timeline", "task done"),
+    "task_cancelled": pgettext_lazy("timeline", "task cancelled"),
+    "declared": pgettext_lazy("timeline", "declared"),
+    "extended": pgettext_lazy("timeline", "extended"),
+    "revoked": pgettext_lazy("timeline", "revoked"),
+    "report_sent": pgettext_lazy("timeline", "report sent"),
+    "funding_plan_filed": pgettext_lazy("timeline", "funding plan filed"),
+    "triggered": pgettext_lazy("timeline", "triggered"),
+    "escalated": pgettext_lazy("timeline", "escalated"),
+    "level_raised": pgettext_lazy("timeline", "level raised"),
+    "signal_attached": pgettext_lazy("timeline", "signal attached"),
+    "close_proposed": pgettext_lazy("timeline", "closing proposed"),
+    "close_withdrawn": pgettext_lazy("timeline", "closing proposal withdrawn"),
+    "level_overridden": pgettext_lazy("timeline", "level overridden"),
+    "mediation_started": pgettext_lazy("timeline", "mediation started"),
+    "session_scheduled": pgettext_lazy("timeline", "session scheduled"),
+    "talks_started": pgettext_lazy("timeline", "talks started"),
+    "session_held": pgettext_lazy("timeline", "session held"),
+    "agreed": pgettext_lazy("timeline", "agreement reached"),
+    "failed": pgettext_lazy("timeline", "no agreement"),
+    "withdrawn": pgettext_lazy("timeline", "withdrawn"),
+    "talks_resumed": pgettext_lazy("timeline", "talks resumed"),
+    "follow_up": pgettext_lazy("timeline", "follow-up visit"),
+    "fulfilled": pgettext_lazy("timeline", "agreement fulfilled"),
+    "relapse_flagged": pgettext_lazy("timeline", "relapse flagged"),
+    "relapse_reviewed": pgettext_lazy("timeline", "relapse reviewed"),
+}
+
+
+def verb_label(verb: str) -> str:
+    """The verb in the interface's language; one that is not in the table yet reads as its words."""
+    return str(VERB_LABELS.get(verb, verb.replace("_", " ")))
+
+
+class TimelineWords:
+    """For an event model: `verb_label`, `from_label` and `to_label` for its templates. `status_choices` names the
+    statuses of its subject; `status_fields` the event's two status columns."""
+
+    status_choices: ClassVar[type[models.TextChoices] | None] = None
+    status_fields: ClassVar[tuple[str, str]] = ("from_status", "to_status")
+    verb: str
+
+    @property
+    def verb_label(self) -> str:
+        return verb_label(self.verb)
+
+    def _status_label(self, value: str) -> str:
+        if not value:
+            return "\u2014"
+        if self.status_choices is not None and value in self.status_choices.values:
+            return str(self.status_choices(value).label)
+        return value
+
+    @property
+    def from_label(self) -> str:
+        return self._status_label(getattr(self, self.status_fields[0], ""))
+
+    @property
+    def to_label(self) -> str:
+        return self._status_label(getattr(self, self.status_fields[1], ""))
