@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs, installed only when missing: PostgreSQL (server binaries) and Chromium
-# (driven by Playwright; never `playwright install`, which downloads a browser and fails without the internet).
+# Debian packages the test suite needs, installed only when missing: PostgreSQL (server binaries), Chromium
+# (driven by Playwright; never `playwright install`, which downloads a browser and fails without the internet) and
+# gettext (xgettext: a test checks that the translation catalogue holds every string of the code and templates).
 set -euo pipefail
 
 need=()
 ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v xgettext >/dev/null 2>&1 || need+=(gettext)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "==> installing Debian packages: ${need[*]}"
