@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sigap.core.models import TimeStampedModel
 from sigap.notify.choices import ChannelKind, NotificationStatus
@@ -60,6 +61,17 @@ class RoutingRule(TimeStampedModel):
         return self.name
 
 
+PURPOSE_LABELS = {
+    "alert": pgettext_lazy("notification purpose", "alert"),
+    "escalation": pgettext_lazy("notification purpose", "escalation"),
+    "reminder": pgettext_lazy("notification purpose", "reminder"),
+    "case": pgettext_lazy("notification purpose", "case"),
+    "mediation": pgettext_lazy("notification purpose", "mediation"),
+    "task": pgettext_lazy("notification purpose", "task"),
+    "test": pgettext_lazy("notification purpose", "test"),
+}
+
+
 class Notification(models.Model):
     """The outbox: one message to one channel. Written in the transaction of the alert change that caused it;
     the worker claims due rows atomically and records every attempt."""
@@ -87,6 +99,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.purpose} -> {self.channel} ({self.status})"
+
+    @property
+    def purpose_label(self) -> str:
+        return str(PURPOSE_LABELS.get(self.purpose, self.purpose))
 
 
 class DeliveryAttempt(models.Model):

@@ -14,6 +14,7 @@ from sigap.alerts.services import (
     alert_transition,
 )
 from sigap.core.models import AuditLog
+from sigap.notify.models import Channel, Notification
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
@@ -237,8 +238,26 @@ def test_alert_pages_by_role(client, region, city, personas):
     assert step.status_code == 302
     alert.refresh_from_db()
     assert alert.state == AlertState.ACKNOWLEDGED
+    channel = Channel.objects.create(
+        name="Surel uji", kind="email", config={"address": "uji@example.org"}, user=personas["analyst"]
+    )
+    Notification.objects.create(
+        alert=alert,
+        channel=channel,
+        purpose="escalation",
+        tier=2,
+        subject="s",
+        body="b",
+        idempotency_key="k",
+        next_attempt_at=at(DAY),
+        created_at=at(DAY),
+    )
     assert client.post(f"/peringatan/{alert.pk}/langkah/", {"to": "closed", "note": "x"}).status_code == 403
     client.force_login(personas["analyst"])
+    page = client.get(f"/peringatan/{alert.pk}/").content.decode()
+    # The timeline and who was told, in words rather than service keys.
+    assert "status berubah (Terpicu → Diterima)" in page and "state_changed" not in page
+    assert "<td>eskalasi (Tahap eskalasi 2)</td>" in page
     empty = client.post(f"/peringatan/{alert.pk}/langkah/", {"to": "closed", "note": ""}, follow=True)
     assert "Tuliskan mengapa peringatan ditutup" in empty.content.decode()
     raised = client.post(
