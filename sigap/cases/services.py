@@ -236,7 +236,13 @@ def case_log_action(*, case: Case, actor: Any, note: str, at: datetime | None = 
 
 @transaction.atomic
 def case_update(
-    *, case: Case, actor: Any, reason: str, phase: CasePhase | None = None, resolve_by: datetime | None = None
+    *,
+    case: Case,
+    actor: Any,
+    reason: str,
+    phase: CasePhase | None = None,
+    resolve_by: datetime | None = None,
+    at: datetime | None = None,
 ) -> Case:
     """The phase moves on (pencegahan -> penghentian -> pemulihan) or the target date changes, with a reason."""
     case = Case.objects.select_for_update().get(pk=case.pk)  # the caller's copy may be stale
@@ -250,7 +256,7 @@ def case_update(
     if not changes:
         return case
     case.save()
-    _event(case, at=timezone.now(), actor=actor, verb="updated", note="; ".join(changes) + f" ({reason})")
+    _event(case, at=at or timezone.now(), actor=actor, verb="updated", note="; ".join(changes) + f" ({reason})")
     return case
 
 
@@ -670,13 +676,13 @@ def status_funding_plan_filed(*, status: ConflictStatus, filed_on: date, actor: 
 
 
 @transaction.atomic
-def status_consider(*, incident: Incident, actor: Any, note: str) -> StatusConsideration:
+def status_consider(*, incident: Incident, actor: Any, note: str, at: datetime | None = None) -> StatusConsideration:
     """The team considered a status for an escalating incident and decided none is needed (with why)."""
     if not note.strip():
         raise rules.StatusRuleError("Say why no status is needed")
     consideration, _ = StatusConsideration.objects.update_or_create(
         incident=incident,
-        defaults={"decided_at": timezone.now(), "decided_by": actor, "declared": None, "note": note.strip()},
+        defaults={"decided_at": at or timezone.now(), "decided_by": actor, "declared": None, "note": note.strip()},
     )
     audit_record(actor=actor, action="conflict_status.considered", target=incident, details={"declared": False})
     return consideration

@@ -480,6 +480,7 @@ def _escalate_threads(analyst: User) -> None:
             incident=incident,
             actor=analyst,
             reason="Laporan Kapolsek Bugulkidul: massa bertambah, dua warga luka.",
+            at=(incident.verified_at or DEMO_NOW) + timedelta(hours=1),
             people_estimate=150,
             injured=2,
             crowd_growing=True,

@@ -144,7 +144,11 @@ def _blandongan(
         at=start + timedelta(days=1, hours=2),
     )
     first = mediation.session_schedule(
-        mediation=med, scheduled_at=_at(date(2020, 11, 27), 19, 30), venue="Balai Kelurahan Blandongan", actor=mediator
+        mediation=med,
+        scheduled_at=_at(date(2020, 11, 27), 19, 30),
+        venue="Balai Kelurahan Blandongan",
+        actor=mediator,
+        at=start + timedelta(days=1, hours=3),
     )
     mediation.session_record(
         session=first,
@@ -154,9 +158,14 @@ def _blandongan(
         attendees="Ketua RW 03, 20 warga, manajer proyek, Lurah, Bhabinkamtibmas, Babinsa",
         minutes="Warga menyampaikan keberatan atas pengurukan di lahan yang diklaim tanah kas RW; "
         "pengembang menunjukkan sertifikat. Disepakati pengukuran ulang.",
+        at=_at(date(2020, 11, 27), 22),
     )
     second = mediation.session_schedule(
-        mediation=med, scheduled_at=_at(date(2020, 12, 1), 19, 30), venue="Balai Kelurahan Blandongan", actor=mediator
+        mediation=med,
+        scheduled_at=_at(date(2020, 12, 1), 19, 30),
+        venue="Balai Kelurahan Blandongan",
+        actor=mediator,
+        at=_at(date(2020, 11, 28), 9),
     )
     mediation.session_record(
         session=second,
@@ -165,6 +174,7 @@ def _blandongan(
         women_count=6,
         attendees="Perwakilan warga, pengembang, Lurah, Camat Bugul Kidul",
         minutes="Kedua pihak menyetujui rumusan kesepakatan damai.",
+        at=_at(date(2020, 12, 1), 22),
     )
     signed = date(2020, 12, 2)
     agreement = mediation.agreement_record(
@@ -185,6 +195,7 @@ def _blandongan(
                 "Pengukuran ulang bersama Kantor Pertanahan", "Lurah Blandongan", date(2020, 12, 16)
             ),
         ],
+        at=_at(signed, 10),
     )
     cases.task_finish(
         task=check,
@@ -212,6 +223,7 @@ def _blandongan(
         visited_on=date(2020, 12, 10),
         results={c1.pk: Compliance.KEPT, c2.pk: Compliance.KEPT},
         notes="Lokasi tenang; alat berat diparkir",
+        at=_at(date(2020, 12, 10), 11),
     )
     mediation.follow_up_record(
         agreement=agreement,
@@ -219,6 +231,7 @@ def _blandongan(
         visited_on=date(2020, 12, 17),
         results={c3.pk: Compliance.KEPT},
         notes="Pengukuran ulang selesai 15 Desember",
+        at=_at(date(2020, 12, 17), 11),
     )
 
 
@@ -264,7 +277,11 @@ def _trajeng(
         at=_at(date(2020, 11, 26), 13),
     )
     session = mediation.session_schedule(
-        mediation=med, scheduled_at=_at(date(2020, 11, 27), 20), venue="Musala RW 04 Trajeng", actor=mediator
+        mediation=med,
+        scheduled_at=_at(date(2020, 11, 27), 20),
+        venue="Musala RW 04 Trajeng",
+        actor=mediator,
+        at=_at(date(2020, 11, 26), 14),
     )
     mediation.session_record(
         session=session,
@@ -273,6 +290,7 @@ def _trajeng(
         women_count=3,
         attendees="Koordinator relawan kedua paslon, Ketua RW 04, tokoh agama, Panwascam",
         minutes="Kedua pihak sepakat soal titik baliho dan rute konvoi.",
+        at=_at(date(2020, 11, 27), 22),
     )
     agreement = mediation.agreement_record(
         mediation=Mediation.objects.get(pk=med.pk),
@@ -289,6 +307,7 @@ def _trajeng(
                 "Tidak ada konvoi melewati RW 04", "Koordinator relawan 01 dan 02", date(2020, 12, 9)
             ),
         ],
+        at=_at(date(2020, 11, 28), 10),
     )
     c1, _c2 = agreement.commitments.all()
     mediation.follow_up_record(
@@ -297,6 +316,7 @@ def _trajeng(
         visited_on=date(2020, 12, 5),
         results={c1.pk: Compliance.KEPT},
         notes="Baliho tertib",
+        at=_at(date(2020, 12, 5), 11),
     )
     thread = scenario.THREADS[0]
     clash = _thread_incident(thread)
@@ -342,25 +362,32 @@ def _trajeng(
         phase=CasePhase.PENGHENTIAN,
         reason="Bentrok fisik",
         resolve_by=_at(date(2020, 12, 31), 23),
+        at=clash.verified_at + timedelta(hours=4),
     )
     mediation.relapse_review(
         flag=med.relapses.get(),
         actor=mediator,
         note="Kesepakatan dilanggar oleh massa dari luar RW 04; perlu urun rembug ulang.",
+        at=clash.verified_at + timedelta(days=1),
     )
     mediation.mediation_resume(
-        mediation=Mediation.objects.get(pk=med.pk), actor=mediator, note="Perundingan ulang setelah bentrok 7 Desember"
+        mediation=Mediation.objects.get(pk=med.pk),
+        actor=mediator,
+        note="Perundingan ulang setelah bentrok 7 Desember",
+        at=clash.verified_at + timedelta(days=1, hours=1),
     )
     mediation.session_schedule(
         mediation=Mediation.objects.get(pk=med.pk),
         scheduled_at=_at(date(2020, 12, 21), 19),
         venue="Kantor Kelurahan Trajeng",
         actor=mediator,
+        at=clash.verified_at + timedelta(days=1, hours=2),
     )
     cases.status_consider(
         incident=clash,
         actor=analyst,
         note="Polres masih mampu mengendalikan; fungsi pemerintahan di Trajeng berjalan normal.",
+        at=clash.verified_at + timedelta(hours=5),
     )
 
 

@@ -176,29 +176,40 @@ def mediation_open(
 
 
 @transaction.atomic
-def session_schedule(*, mediation: Mediation, scheduled_at: datetime, venue: str, actor: Any) -> Session:
+def session_schedule(
+    *, mediation: Mediation, scheduled_at: datetime, venue: str, actor: Any, at: datetime | None = None
+) -> Session:
+    at = at or timezone.now()
     if mediation.status in (MediationStatus.WITHDRAWN, MediationStatus.FULFILLED):
         raise MediationRuleError("The mediation is closed")
     if not venue.strip():
         raise MediationRuleError("Where is the session held?")
     session = Session.objects.create(mediation=mediation, scheduled_at=scheduled_at, venue=venue.strip())
     note = f"{timezone.localtime(scheduled_at):%d-%m-%Y %H:%M}, {venue.strip()}"
-    _event(mediation, actor=actor, verb="session_scheduled", note=note)
+    _event(mediation, actor=actor, verb="session_scheduled", note=note, at=at)
     _tell_followers(
         mediation,
         key=f"med{mediation.pk}:session{session.pk}",
         subject="Jadwal pertemuan mediasi",
         body=note,
-        at=timezone.now(),
+        at=at,
     )
     return session
 
 
 @transaction.atomic
 def session_record(
-    *, session: Session, actor: Any, attendees: str, attendee_count: int, women_count: int, minutes: str
+    *,
+    session: Session,
+    actor: Any,
+    attendees: str,
+    attendee_count: int,
+    women_count: int,
+    minutes: str,
+    at: datetime | None = None,
 ) -> Session:
     """The session took place: who came and what was said. The first one starts the talks."""
+    at = at or timezone.now()
     if not minutes.strip():
         raise MediationRuleError("A held session needs its minutes")
     if women_count > attendee_count:
@@ -211,9 +222,10 @@ def session_record(
     session.minutes = minutes.strip()
     session.save()
     if mediation.status in (MediationStatus.PREPARING, MediationStatus.FAILED):
-        _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_started")
+        _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_started", at=at)
         mediation.save()
-    _event(mediation, actor=actor, verb="session_held", note=f"{attendee_count} hadir: {minutes.strip()[:300]}")
+    note = f"{attendee_count} hadir: {minutes.strip()[:300]}"
+    _event(mediation, actor=actor, verb="session_held", note=note, at=at)
     return session
 
 
@@ -234,6 +246,7 @@ def agreement_record(
     text: str,
     signatories: str,
     commitments: Sequence[CommitmentInput],
+    at: datetime | None = None,
 ) -> Agreement:
     """The parties signed a kesepakatan damai; each commitment has an owner and a due date, to be followed up."""
     mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
@@ -264,42 +277,51 @@ def agreement_record(
             owner=c.owner.strip()[:200],
             due_on=c.due_on,
         )
-    _move(mediation, MediationStatus.AGREED, actor=actor, verb="agreed", note=f"{len(listed)} komitmen")
+    _move(mediation, MediationStatus.AGREED, actor=actor, verb="agreed", note=f"{len(listed)} komitmen", at=at)
     mediation.outcome = text.strip()
     mediation.save()
     return agreement
 
 
 @transaction.atomic
-def mediation_end(*, mediation: Mediation, actor: Any, failed: bool, note: str) -> Mediation:
+def mediation_end(
+    *, mediation: Mediation, actor: Any, failed: bool, note: str, at: datetime | None = None
+) -> Mediation:
     """No agreement (the case may go to court), or withdrawn."""
     mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if not note.strip():
         raise MediationRuleError("Say why")
     to = MediationStatus.FAILED if failed else MediationStatus.WITHDRAWN
-    _move(mediation, to, actor=actor, verb="failed" if failed else "withdrawn", note=note.strip())
+    _move(mediation, to, actor=actor, verb="failed" if failed else "withdrawn", note=note.strip(), at=at)
     mediation.outcome = note.strip()
     mediation.save()
     return mediation
 
 
 @transaction.atomic
-def mediation_resume(*, mediation: Mediation, actor: Any, note: str) -> Mediation:
+def mediation_resume(*, mediation: Mediation, actor: Any, note: str, at: datetime | None = None) -> Mediation:
     """Talks again (after a relapse, or another attempt after a failure)."""
     mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if not note.strip():
         raise MediationRuleError("Say why the talks resume")
-    _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_resumed", note=note.strip())
+    _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_resumed", note=note.strip(), at=at)
     mediation.save()
     return mediation
 
 
 @transaction.atomic
 def follow_up_record(
-    *, agreement: Agreement, actor: Any, visited_on: date, results: dict[int, Compliance], notes: str
+    *,
+    agreement: Agreement,
+    actor: Any,
+    visited_on: date,
+    results: dict[int, Compliance],
+    notes: str,
+    at: datetime | None = None,
 ) -> FollowUp:
     """A visit checks the commitments. A broken one is reported to the secretariat; when every commitment is
     kept, the agreement is fulfilled."""
+    at = at or timezone.now()
     mediation = Mediation.objects.select_for_update().get(pk=agreement.mediation_id)
     if visited_on < agreement.signed_on:
         raise MediationRuleError("A follow-up comes after the signing")
@@ -323,7 +345,7 @@ def follow_up_record(
         commitment.save(update_fields=["compliance", "checked_on"])
     counts = {c: sum(1 for v in results.values() if v == c) for c in Compliance}
     summary = ", ".join(f"{Compliance(c).label}: {n}" for c, n in counts.items() if n)
-    _event(mediation, actor=actor, verb="follow_up", note=f"{visited_on:%d-%m-%Y}: {summary}")
+    _event(mediation, actor=actor, verb="follow_up", note=f"{visited_on:%d-%m-%Y}: {summary}", at=at)
     broken = [commitments[pk] for pk, v in results.items() if v == Compliance.BROKEN]
     if broken:
         _tell_followers(
@@ -331,12 +353,14 @@ def follow_up_record(
             key=f"med{mediation.pk}:fu{follow_up.pk}:broken",
             subject="Komitmen dilanggar",
             body="\n".join(f"- {c.description} ({c.owner})" for c in broken),
-            at=timezone.now(),
+            at=at,
             secretariat_too=True,
         )
     all_kept = all(c.compliance == Compliance.KEPT for c in Commitment.objects.filter(agreement=agreement))
     if all_kept and mediation.status == MediationStatus.AGREED:
-        _move(mediation, MediationStatus.FULFILLED, actor=actor, verb="fulfilled", note="semua komitmen dipenuhi")
+        _move(
+            mediation, MediationStatus.FULFILLED, actor=actor, verb="fulfilled", note="semua komitmen dipenuhi", at=at
+        )
         mediation.save()
     return follow_up
 
@@ -402,15 +426,16 @@ def incident_changed(incident: Incident, at: datetime) -> None:
 
 
 @transaction.atomic
-def relapse_review(*, flag: RelapseFlag, actor: Any, note: str) -> RelapseFlag:
+def relapse_review(*, flag: RelapseFlag, actor: Any, note: str, at: datetime | None = None) -> RelapseFlag:
     """The mediator looked at it: what it means for the agreement (the flag on the risk runs its course)."""
     if not note.strip():
         raise MediationRuleError("Write what the review found")
-    flag.reviewed_at = timezone.now()
+    at = at or timezone.now()
+    flag.reviewed_at = at
     flag.reviewed_by = actor if _is_user(actor) else None
     flag.review_note = note.strip()
     flag.save()
-    _event(flag.mediation, actor=actor, verb="relapse_reviewed", note=f"#{flag.incident_id}: {note.strip()}")
+    _event(flag.mediation, actor=actor, verb="relapse_reviewed", note=f"#{flag.incident_id}: {note.strip()}", at=at)
     return flag
 
 

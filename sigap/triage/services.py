@@ -306,21 +306,31 @@ ESCALATION_FACTS = (
 
 
 @transaction.atomic
-def incident_update_facts(*, incident: Incident, actor: Any, reason: str, **facts: Any) -> Incident:
+def _fact_words(value: Any) -> str:
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    return "\u2014" if value is None else str(value)
+
+
+def incident_update_facts(
+    *, incident: Incident, actor: Any, reason: str, at: datetime | None = None, **facts: Any
+) -> Incident:
     """The analyst records what is known of the event: people involved, victims, and the escalation signs of
-    PP 2/2015 Ps 43. Alerts follow (the hook), the reason stays on the timeline."""
+    PP 2/2015 Ps 43. Alerts follow (the hook), the reason stays on the timeline (in Indonesian, like the notes)."""
     unknown = set(facts) - set(ESCALATION_FACTS)
     if unknown:
         raise ValueError(f"Not an incident fact: {', '.join(sorted(unknown))}")
     changes = []
-    for name, value in facts.items():
-        if getattr(incident, name) != value:
-            changes.append(f"{name}: {getattr(incident, name)} \u2192 {value}")
-            setattr(incident, name, value)
+    with translation.override("id"):
+        for name, value in facts.items():
+            if getattr(incident, name) != value:
+                label = getattr(Incident._meta.get_field(name), "verbose_name", name)
+                changes.append(f"{label}: {_fact_words(getattr(incident, name))} \u2192 {_fact_words(value)}")
+                setattr(incident, name, value)
     if not changes:
         return incident
     incident.save()
-    at = timezone.now()
+    at = at or timezone.now()
     _event(incident, at=at, actor=actor, verb="facts_changed", note="; ".join(changes) + f" ({reason})")
     _changed(incident, at)
     return incident

@@ -81,6 +81,8 @@ def test_an_incident_meeting_pp_2_2015_raises_awas_at_once(
     assert alert.level == RiskLevel.AWAS
     assert "ada korban meninggal" in alert.reasons[0] and "pembakaran" in alert.reasons[0]
     assert list(alert.incidents.all()) == [incident]
+    [note] = incident.events.filter(verb="facts_changed").values_list("note", flat=True)  # in words, like the page
+    assert note == "meninggal: 0 \u2192 1; pembakaran, penjarahan atau perusakan: tidak \u2192 ya (Kapolsek di lokasi)"
     # Closed by the team, it is not raised again by the next assessment of the day.
     alert_transition(alert=alert, to=AlertState.CLOSED, actor=personas["analyst"], note="ditangani")
     risk_recompute(calm_city, DAY, DAY)

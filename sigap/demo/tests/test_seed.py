@@ -1,3 +1,5 @@
+from datetime import datetime
+
 import pytest
 from django.db.models import Count
 
@@ -5,20 +7,20 @@ from sigap.accounts.models import User
 from sigap.alerts.choices import AlertKind, AlertState
 from sigap.alerts.models import Alert, AlertEvent
 from sigap.cases.choices import CaseStatus, TaskStatus
-from sigap.cases.models import Case, StatusConsideration
+from sigap.cases.models import Case, CaseEvent, StatusConsideration
 from sigap.coordination.models import Meeting, PlanItem
 from sigap.core.roles import Role
-from sigap.demo.generator import seed_demo
+from sigap.demo.generator import WIB, seed_demo
 from sigap.directory.models import Organisation, TeamMembership
 from sigap.intake.models import Report
 from sigap.mediation.choices import MediationStatus
-from sigap.mediation.models import RelapseFlag
+from sigap.mediation.models import MediationEvent, RelapseFlag
 from sigap.notify.models import Channel, Notification, RoutingRule
 from sigap.regions.selectors import region_at_point
 from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
 from sigap.triage.choices import IncidentStatus
-from sigap.triage.models import Incident
+from sigap.triage.models import Incident, IncidentEvent
 
 
 @pytest.mark.django_db
@@ -69,6 +71,12 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     assert any("relapse:1" in d.get("notes", []) for d in trajeng.drivers)
     assert Case.objects.exclude(status=CaseStatus.RESOLVED).exists() and Meeting.objects.count() == 2
     assert PlanItem.objects.filter(year=2020).count() >= 4 and StatusConsideration.objects.exists()
+    # Every timeline step happened in the demo's weeks of 2020, not on the day the demo was set up.
+    month_over = datetime(2021, 1, 1, tzinfo=WIB)
+    for events in (IncidentEvent, CaseEvent, MediationEvent, AlertEvent):
+        assert not events.objects.filter(at__gte=month_over).exists(), events.__name__
+    assert not StatusConsideration.objects.filter(decided_at__gte=month_over).exists()
+    assert not RelapseFlag.objects.filter(reviewed_at__gte=month_over).exists()
 
     again = seed_demo(seed=7)
     assert not again.created
