@@ -223,7 +223,12 @@ def test_incidents_before_the_agreement_or_of_other_people_raise_no_flag(
 def test_who_may_run_a_mediation(case, forum, personas, client):
     mediation = open_mediation(case, forum, personas["mediator"])
     client.force_login(personas["leadership"])
-    assert client.get(reverse("mediation:detail", args=[mediation.pk])).status_code == 200
+    detail = client.get(reverse("mediation:detail", args=[mediation.pk]))
+    assert detail.status_code == 200
+    assert mediation.incidents.exists()
+    for incident in mediation.incidents.all():  # each incident by its number and title
+        assert f"#{incident.pk} {incident.title}</a>" in detail.content.decode()
+    assert "dibuka (— → Persiapan)" in detail.content.decode()
     assert client.post(reverse("mediation:act", args=[mediation.pk, "gagal"]), {"note": "x"}).status_code == 403
     client.force_login(personas["trusted_reporter"])
     assert client.get(reverse("mediation:list")).status_code == 403

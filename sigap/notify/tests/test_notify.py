@@ -206,7 +206,8 @@ def test_quiet_hours_hold_back_all_but_awas(region, routed, settings, time_machi
 
 
 @pytest.mark.django_db
-def test_in_app_messages_reach_the_inbox(client, region, routed, personas):
+def test_in_app_messages_reach_the_inbox(client, region, routed, personas, settings):
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
     analyst = personas["analyst"]
     Channel.objects.create(name="Aplikasi", kind=ChannelKind.IN_APP, user=analyst)
     rule = RoutingRule.objects.create(name="Analis", region=routed["city"], min_level=2)
@@ -217,7 +218,9 @@ def test_in_app_messages_reach_the_inbox(client, region, routed, personas):
     deliver_due()
     assert InAppMessage.objects.filter(user=analyst).count() == 1
     client.force_login(analyst)
-    assert "Kerawanan naik: Bugul Lor" in client.get("/kotak-masuk/").content.decode()
+    page = client.get("/kotak-masuk/").content.decode()
+    assert "Kerawanan naik: Bugul Lor" in page
+    assert '<a href="https://sigap.pasuruankota.go.id/terima/' in page  # the acknowledgement link can be followed
 
 
 @pytest.mark.django_db
