@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.crypto import unseal
@@ -126,7 +127,7 @@ class ReporterMessage(models.Model):
     """The conversation between a reporter (through the receipt) and the team. Never staff notes."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(default=timezone.now)  # the service may give the moment (an imported history)
     direction = models.CharField(max_length=12, choices=MessageDirection.choices)
     body = models.TextField()
     author = models.ForeignKey(

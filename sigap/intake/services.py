@@ -190,13 +190,19 @@ def report_identity_reveal(*, report: Report, user: Any, reason: str) -> Identit
 
 
 def reporter_message_post(
-    *, report: Report, body: str, direction: MessageDirection, author: Any | None = None
+    *,
+    report: Report,
+    body: str,
+    direction: MessageDirection,
+    author: Any | None = None,
+    at: datetime | None = None,
 ) -> ReporterMessage:
     body = body.strip()
     if not body:
         raise ValueError("An empty message is not sent")
     message = ReporterMessage.objects.create(
         report=report,
+        at=at or timezone.now(),
         body=body[:4000],
         direction=direction,
         author=author if direction == MessageDirection.TO_REPORTER else None,

@@ -203,7 +203,7 @@ def incident_transition(
     incident.closed_at = None if to in (IncidentStatus.NEW, IncidentStatus.VERIFIED) else at
     incident.save(update_fields=["status", "verified_at", "closed_at", "updated_at"])
     _event(incident, at=at, actor=actor, verb="status_changed", from_status=current, to_status=to, note=note)
-    _tell_reporters(incident, to)
+    _tell_reporters(incident, to, at)
     _changed(incident, at)
     return incident
 
@@ -229,12 +229,12 @@ REPORTER_WORDS = {
 }
 
 
-def _tell_reporters(incident: Incident, status: IncidentStatus) -> None:
+def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime) -> None:
     words = REPORTER_WORDS.get(status)
     if words is None:
         return
     for report in incident.reports.all():
-        reporter_message_post(report=report, body=words, direction=MessageDirection.TO_REPORTER)
+        reporter_message_post(report=report, body=words, direction=MessageDirection.TO_REPORTER, at=at)
         if report.reporter_contact_sealed:
             transaction.on_commit(partial(reporter_update.enqueue, report.pk, words))
 

@@ -77,7 +77,7 @@ def suggestion_lines(triage: dict[str, Any]) -> list[SuggestionLine]:
         elif key == "urgency" and value in Urgency.values:
             shown = str(Urgency(value).label)
         elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value) or "\u2014"
+            shown = ", ".join(str(v) for v in value)  # none: the reason says so
         else:
             shown = "\u2014" if value is None else str(value)
         name = str(SUGGESTION_NAMES.get(key, key))

@@ -12,7 +12,7 @@ from sigap.coordination.models import Meeting, PlanItem
 from sigap.core.roles import Role
 from sigap.demo.generator import WIB, seed_demo
 from sigap.directory.models import Organisation, TeamMembership
-from sigap.intake.models import Report
+from sigap.intake.models import Report, ReporterMessage
 from sigap.mediation.choices import MediationStatus
 from sigap.mediation.models import MediationEvent, RelapseFlag
 from sigap.notify.models import Channel, Notification, RoutingRule
@@ -77,6 +77,7 @@ def test_the_demo_month_is_realistic_and_seeded_once():
         assert not events.objects.filter(at__gte=month_over).exists(), events.__name__
     assert not StatusConsideration.objects.filter(decided_at__gte=month_over).exists()
     assert not RelapseFlag.objects.filter(reviewed_at__gte=month_over).exists()
+    assert ReporterMessage.objects.exists() and not ReporterMessage.objects.filter(at__gte=month_over).exists()
 
     again = seed_demo(seed=7)
     assert not again.created

@@ -86,3 +86,21 @@ def test_incidents_outside_ones_area_and_photos_of_others_are_404(client, person
     assert client.get(reverse("triage:incident_detail", args=[elsewhere.incident_id])).status_code == 404
     client.force_login(personas["trusted_reporter"])
     assert client.get(reverse("triage:incident_detail", args=[elsewhere.incident_id])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_triage_suggestions_read_as_words():
+    from sigap.triage.views import suggestion_lines
+
+    lines = suggestion_lines(
+        {
+            "text_model": {"value": [], "reasons": ["tidak ada label ujaran kebencian/kasar"]},
+            "merge": {"incident": 5, "reasons": ["kelurahan sama"]},
+            "place": {"code": "99.99", "confidence": 0.5, "reasons": ["teks"]},  # a region no longer loaded
+        }
+    )
+    assert [(line.name, line.value) for line in lines] == [
+        ("Model teks", ""),
+        ("Penggabungan", "#5"),
+        ("Tempat", "99.99"),
+    ]
