@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "sigap.core.context_processors.deployment",
+                "sigap.notify.context_processors.inbox",
             ],
         },
     },

@@ -218,8 +218,10 @@ def test_in_app_messages_reach_the_inbox(client, region, routed, personas, setti
     deliver_due()
     assert InAppMessage.objects.filter(user=analyst).count() == 1
     client.force_login(analyst)
+    assert 'Kotak masuk <strong class="unread">(1 baru)</strong>' in client.get("/beranda/").content.decode()
     page = client.get("/kotak-masuk/").content.decode()
     assert "Kerawanan naik: Bugul Lor" in page
+    assert "(1 baru)" not in client.get("/beranda/").content.decode()  # read once opened
     assert '<a href="https://sigap.pasuruankota.go.id/terima/' in page  # the acknowledgement link can be followed
 
 
