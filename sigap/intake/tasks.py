@@ -43,6 +43,22 @@ def phones_reachable() -> bool:
     return bool(settings.SIGAP_REPORTER_GATEWAY_URL)
 
 
+BY_EMAIL, BY_PHONE = "e-mail", "SMS/WhatsApp"
+
+
+def reach_by(contact: str) -> str:
+    """How a contact can be written to: BY_EMAIL, BY_PHONE, or "" (a phone number while no gateway is set)."""
+    return BY_EMAIL if "@" in contact else BY_PHONE if phones_reachable() else ""
+
+
+def _contact_read(report: Report, purpose: str) -> tuple[str, str]:
+    """The report's contact, decrypted for `purpose`, and how it can be reached; the read goes to the audit log."""
+    _name, contact = report._identity()
+    by = reach_by(contact)
+    audit_record(actor=None, action="report.contact_read", target=report, details={"for": purpose, "by": by})
+    return contact, by
+
+
 def _to_phone(contact: str, text: str, key: str) -> None:
     """One SMS/WhatsApp message through the reporters' gateway; the gateway drops a repeated `key`. A failed send
     raises notify.transports.base.TransportError."""
@@ -57,14 +73,15 @@ def _receipts_sms(reports: list[Report]) -> tuple[str, int]:
     """The receipt codes in one SMS, newest first, as many as fit; and how many that is."""
     public = settings.SIGAP_PUBLIC_URL.rstrip("/")
     link = f". Cek status: {public}{reverse('intake:receipt_check')}" if public else "."
+    opening = "Sigap: kode laporan Anda "
     # A public address too long to leave room for one code is dropped: the codes are what the reporter lost.
-    ending = link if len(f"Sigap: kode laporan Anda {reports[0].receipt}{link}") <= SMS_LENGTH else "."
+    ending = link if len(opening + reports[0].receipt + link) <= SMS_LENGTH else "."
     codes: list[str] = []
     for report in reports:
-        if len("Sigap: kode laporan Anda " + ", ".join([*codes, report.receipt]) + ending) > SMS_LENGTH:
+        if len(opening + ", ".join([*codes, report.receipt]) + ending) > SMS_LENGTH:
             break
         codes.append(report.receipt)
-    return "Sigap: kode laporan Anda " + ", ".join(codes) + ending, len(codes)
+    return opening + ", ".join(codes) + ending, len(codes)
 
 
 @task(queue_name="notifications")
@@ -75,17 +92,12 @@ def receipts_resend(contact_digest: str, key: str = "", attempt: int = 0) -> int
     reports = list(Report.objects.filter(contact_digest=contact_digest).order_by("-received_at")[:20])
     if not reports:
         return 0
-    _name, contact = reports[0]._identity()
-    by_email = "@" in contact
-    by = "e-mail" if by_email else "SMS/WhatsApp" if phones_reachable() else ""
-    audit_record(
-        actor=None, action="report.contact_read", target=reports[0], details={"for": "receipt resend", "by": by}
-    )
+    contact, by = _contact_read(reports[0], "receipt resend")
     if not by:  # a phone number, and the gateway was switched off after the request was queued
         return 0
     key = key or f"receipts-{uuid.uuid4().hex}"
     try:
-        if not by_email:
+        if by == BY_PHONE:
             text, sent = _receipts_sms(reports)
             _to_phone(contact, text, key)
             return sent
@@ -124,14 +136,11 @@ def reporter_update(report_id: int, text: str, attempt: int = 0) -> bool:
     report = Report.objects.filter(pk=report_id).first()
     if report is None or not report.reporter_contact_sealed:
         return False
-    _name, contact = report._identity()
-    by_email = "@" in contact
-    by = "e-mail" if by_email else "SMS/WhatsApp" if phones_reachable() else ""
-    audit_record(actor=None, action="report.contact_read", target=report, details={"for": "status update", "by": by})
+    contact, by = _contact_read(report, "status update")
     if not by:
         return False
     try:
-        if not by_email:
+        if by == BY_PHONE:
             key = f"update-{report_id}-" + hashlib.sha256(text.encode()).hexdigest()[:16]  # a retried task: one SMS
             _to_phone(contact, _update_sms(report.receipt, text), key)
             return True

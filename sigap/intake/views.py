@@ -18,7 +18,7 @@ from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.forms import MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
 from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_receive, reporter_message_post
-from sigap.intake.tasks import phones_reachable, receipts_resend
+from sigap.intake.tasks import phones_reachable, reach_by, receipts_resend
 
 SESSION_RECEIPTS = "sigap_receipts"  # receipts this browser may see; kept out of URLs and access logs
 
@@ -159,7 +159,7 @@ def receipt_resend(request: HttpRequest) -> HttpResponse:
         if over_hourly_limit(request, "receipt-resend", 5):
             messages.error(request, _("Too many attempts from this connection. Please wait an hour."))
             return render(request, "intake/receipt_resend.html", {"form": form}, status=429)
-        if form.is_valid() and "@" not in form.cleaned_data["contact"] and not phones_reachable():
+        if form.is_valid() and not reach_by(form.cleaned_data["contact"]):
             # Said whoever asks, so it tells nothing about which numbers left reports.
             messages.error(
                 request, _("This server cannot send text messages: receipt codes go only to an e-mail address.")
