@@ -77,6 +77,11 @@ def _link(path: str, *args: Any) -> str:
     return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse(path, args=args)
 
 
+def _task_link(task: Task) -> str:
+    """The task list, where its owner finishes it: an owner outside the case cannot open the case's page."""
+    return _link("cases:tasks") + f"#tugas-{task.pk}"
+
+
 def _tell_lead(case: Case, *, key: str, subject: str, body: str, at: datetime) -> None:
     link = _link("cases:detail", case.pk)
     queue_to(
@@ -392,7 +397,8 @@ def task_add(
         users=[owner_user] if owner_user is not None else [],
         purpose="task",
         subject=f"[Tugas] {task.title}"[:200],
-        body=f"Tugas untuk {owner}, selesai paling lambat {_day(due_at)}. (A task for your organisation.)",
+        body=f"Tugas untuk {owner}, selesai paling lambat {_day(due_at)}. (A task for your organisation.)\n"
+        f"{_task_link(task)}",
         key=f"task{task.pk}:added",
         at=at,
     )
@@ -539,7 +545,7 @@ def deadlines_due(now: datetime | None = None) -> int:
                 subject = f"[ESKALASI] P-{case.pk} {words} ({case.lead_organisation})"
                 reminders.append(Reminder(*secretariat_people, "escalation", subject, body, f"{key}:esc"))
     for task in Task.objects.open().filter(due_at__lte=now).select_related("owner_organisation", "owner_user"):
-        body = f"Tugas lewat batas {_day(task.due_at)}: {task.title}"
+        body = f"Tugas lewat batas {_day(task.due_at)}: {task.title}\n{_task_link(task)}"
         key = f"task{task.pk}:late:{task.due_at.isoformat()}"
         owners = (task.owner_user,) if task.owner_user else ()
         reminders.append(

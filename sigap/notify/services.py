@@ -10,6 +10,7 @@ again and carry the same idempotency key, so receivers that honour it see one me
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -89,6 +90,16 @@ def channels_for_rules(rules: list[RoutingRule]) -> dict[int, list[Channel]]:
 def ack_url(notification: Notification) -> str:
     token = signing.dumps(notification.pk, salt=ACK_SALT)
     return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("notify:ack", args=[token])
+
+
+def message_link(notification: Notification) -> str:
+    """The one link a short message carries: an alert's acknowledgement page; otherwise the page that the body
+    already names (a case, a task, a mediation), if any. Only alerts are acknowledged: a task or a digest given an
+    acknowledgement link sent its reader to a page that said the link was bad."""
+    if notification.alert_id:
+        return ack_url(notification)
+    links = re.findall(r"https?://\S+", notification.body)
+    return links[-1] if links else ""
 
 
 def _compose(alert: Alert, purpose: str) -> tuple[str, str]:
@@ -312,7 +323,9 @@ def _digest_for(org: Any) -> str:
         return ""
     with translation.override("id"):
         head = f"Ringkasan harian untuk {org.name}: {len(lines)} peringatan terbuka menunggu perhatian."
-    return f"{head}\n\n" + "\n".join(lines) + "\n\n(Daily summary: open alerts that need your attention.)"
+    link = settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("alerts:list")
+    tail = "(Daily summary: open alerts that need your attention.)"
+    return f"{head}\n\n" + "\n".join(lines) + f"\n\n{tail}\n{link}"
 
 
 def digests_due(now: datetime | None = None) -> int:
@@ -370,12 +383,13 @@ def deliver(notification: Notification) -> bool:
     """One attempt; returns True when sent. Failures are recorded and rescheduled with exponential backoff."""
     channel = notification.channel
     transport = REGISTRY[channel.kind]
+    acknowledge = ack_url(notification) if notification.alert_id else ""
     outgoing = Outgoing(
         subject=notification.subject,
-        body=notification.body + f"\n\n{ack_url(notification)}",
+        body=notification.body + (f"\n\n{acknowledge}" if acknowledge else ""),
         short=_short(notification),
         idempotency_key=notification.idempotency_key,
-        ack_url=ack_url(notification),
+        ack_url=acknowledge,
         payload={
             "alert": notification.alert_id,
             "level": RiskLevel(notification.alert.level).name.lower() if notification.alert else None,
@@ -412,8 +426,10 @@ def deliver(notification: Notification) -> bool:
 
 
 def _short(notification: Notification) -> str:
-    """One SMS (160 characters): as much of the subject as fits before the acknowledgement link."""
-    url = ack_url(notification)
+    """One SMS (160 characters): as much of the subject as fits before the message's link."""
+    url = message_link(notification)
+    if not url:
+        return notification.subject[:160]
     return f"{notification.subject[: max(160 - len(url) - 1, 20)]} {url}"[:160]
 
 

@@ -1,11 +1,13 @@
 """Response cases: opening, the lead's steps, closing rules, the working-day clock with reminders and escalation,
 the breach board, permissions, and a new incident that reopens a resolved case."""
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from sigap.cases import services
@@ -272,6 +274,45 @@ def test_tasks_past_due_remind_their_owner(case, organisations, personas):
     assert task.status == TaskStatus.CANCELLED
     with pytest.raises(services.CaseRuleError):
         services.task_finish(task=task, actor=personas["mediator"], done=True, note="lagi")
+
+
+@pytest.mark.django_db
+def test_a_late_task_message_links_to_the_task_and_carries_no_acknowledgement_link(
+    case, organisations, personas, smtp_server, http_receiver, settings
+):
+    """Only alerts are acknowledged: a task's messages sent their reader to /terima/..., a page that said the link
+    was bad. The mail and the SMS now lead to the task list, at the task."""
+    from sigap.notify.choices import ChannelKind
+    from sigap.notify.models import Channel
+    from sigap.notify.services import deliver_due
+
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
+    fkub = organisations["fkub"]
+    mailbox(fkub, "fkub@example.org")
+    Channel.objects.create(
+        name="SMS FKUB",
+        kind=ChannelKind.GATEWAY,
+        config={"url": f"{http_receiver.url}/sms", "phone": "+6281234567890", "token": "t0k"},
+        organisation=fkub,
+    )
+    task = services.task_add(
+        case=case,
+        title="Dialog tokoh lintas agama",
+        owner=fkub,
+        due_at=datetime(2020, 12, 8, 12, tzinfo=WIB),
+        actor=personas["analyst"],
+    )
+    services.deadlines_due(datetime(2020, 12, 8, 13, 0, tzinfo=WIB))
+    Notification.objects.exclude(channel__organisation=fkub).delete()  # the case lead's own messages
+    assert deliver_due(limit=50) == 4  # the new task and its late reminder, each by mail and by SMS
+    task_link = f"https://sigap.pasuruankota.go.id/tugas/#tugas-{task.pk}"
+    bodies = [m.get_payload(decode=True).decode() for m in smtp_server]
+    assert len(bodies) == 2 and all(task_link in body and "/terima/" not in body for body in bodies)
+    texts = [json.loads(r["raw"])["text"] for r in http_receiver.requests]
+    assert len(texts) == 2 and all(t.endswith(task_link) and len(t) <= 160 for t in texts)
+    page = Client()
+    page.force_login(personas["mediator"])
+    assert f'id="tugas-{task.pk}"' in page.get("/tugas/").content.decode()
 
 
 @pytest.mark.django_db

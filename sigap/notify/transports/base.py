@@ -26,7 +26,7 @@ class Outgoing:
     body: str  # full text, Bahasa Indonesia then English
     short: str  # at most 160 characters, for SMS
     idempotency_key: str
-    ack_url: str
+    ack_url: str  # empty for messages that need no acknowledgement (tasks, cases, digests, tests)
     payload: dict[str, Any]  # structured, for webhooks
 
 
