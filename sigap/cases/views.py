@@ -70,6 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "show": show,
         "board": breach_board(request.user),
         "now": timezone.now(),
+        "sees_statuses": role_of(request.user) in CITYWIDE_ROLES,  # the statuses page is city-wide only
     }
     return render(request, "cases/list.html", context)
 

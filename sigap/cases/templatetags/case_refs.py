@@ -1,0 +1,36 @@
+"""{% case_ref case %}: a case named by number and title, linked only for a reader who may open it.
+
+An incident, an alert or a mediation tells every reader that a case exists and who leads it; a mediator or a
+responder outside the case would follow the link into a 404, so for them the name stands without one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from sigap.cases.models import Case
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def case_ref(context: template.Context, case: Case) -> SafeString:
+    text = f"P-{case.pk} {case.title}"
+    if _opens(context, case):
+        return format_html('<a href="{}">{}</a>', reverse("cases:detail", args=[case.pk]), text)
+    return format_html("{}", text)
+
+
+def _opens(context: template.Context, case: Case) -> bool:
+    """Whether this reader may open the case, by the case page's own rule; asked once per case and request."""
+    request: Any = context.get("request")
+    if request is None:
+        return False
+    known: dict[int, bool] = request.__dict__.setdefault("_case_refs_open", {})
+    if case.pk not in known:
+        known[case.pk] = Case.objects.visible_to(request.user).filter(pk=case.pk).exists()
+    return known[case.pk]
