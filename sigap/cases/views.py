@@ -22,7 +22,7 @@ from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.cases.rules import StatusRuleError
 from sigap.cases.selectors import breach_board, status_in_force, status_prompts
 from sigap.cases.states import CaseTransitionError
-from sigap.core.forms import form_errors
+from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import CITYWIDE_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
 
@@ -80,8 +80,8 @@ def case_new(request: HttpRequest) -> HttpResponse:
     """Opened by an analyst from a verified incident (?incident=) or an alert (?alert=)."""
     require_role(request.user, ANALYST_ROLES)
     source = request.GET if request.method == "GET" else request.POST
-    incident = Incident.objects.filter(pk=source.get("incident") or 0).first()
-    alert = Alert.objects.filter(pk=source.get("alert") or 0).first()
+    incident = Incident.objects.filter(pk=id_param(source, "incident")).first()
+    alert = Alert.objects.filter(pk=id_param(source, "alert")).first()
     if incident is None and alert is None:
         messages.error(request, _("Open a case from a verified incident or an alert."))
         return redirect("cases:list")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sigap.cases.models import Case
-from sigap.core.forms import form_errors
+from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.mediation import forms as f
 from sigap.mediation import services
@@ -69,8 +69,8 @@ def forum_list(request: HttpRequest) -> HttpResponse:
 def mediation_new(request: HttpRequest) -> HttpResponse:
     require_role(request.user, MEDIATION_ROLES)
     source = request.GET if request.method == "GET" else request.POST
-    case = Case.objects.visible_to(request.user).filter(pk=source.get("case") or 0).first()
-    incident = Incident.objects.visible_to(request.user).filter(pk=source.get("incident") or 0).first()
+    case = Case.objects.visible_to(request.user).filter(pk=id_param(source, "case")).first()
+    incident = Incident.objects.visible_to(request.user).filter(pk=id_param(source, "incident")).first()
     if request.method == "POST":
         form = f.MediationOpenForm(request.POST)
         if form.is_valid():
@@ -154,7 +154,7 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
         services.session_schedule(mediation=mediation, scheduled_at=d["scheduled_at"], venue=d["venue"], actor=user)
         return _("Session scheduled; the followers have been told.")
     if action == "pertemuan":
-        session = get_object_or_404(mediation.sessions, pk=request.POST.get("session") or 0)
+        session = get_object_or_404(mediation.sessions, pk=id_param(request.POST, "session"))
         d = _valid(f.SessionRecordForm(request.POST))
         services.session_record(
             session=session,
@@ -196,7 +196,7 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
             services.mediation_end(mediation=mediation, actor=user, failed=action == "gagal", note=d["note"])
         return _("Saved.")
     if action == "tinjau-kambuh":
-        flag = get_object_or_404(mediation.relapses, pk=request.POST.get("flag") or 0)
+        flag = get_object_or_404(mediation.relapses, pk=id_param(request.POST, "flag"))
         d = _valid(f.NoteForm(request.POST))
         services.relapse_review(flag=flag, actor=user, note=d["note"])
         return _("Review recorded.")
