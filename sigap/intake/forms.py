@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.grading import Reliability
 from sigap.intake.choices import CrowdSize
 from sigap.intake.photos import CleanPhoto, PhotoError, photo_clean
 from sigap.intake.receipts import receipt_normalise
@@ -191,3 +192,31 @@ class ResendForm(forms.Form):
 
     def clean_contact(self) -> str:
         return validate_contact(self.cleaned_data["contact"])
+
+
+WEB_IMPORT_SUFFIXES = (".csv", ".xlsx")
+
+
+class ImportForm(forms.Form):
+    """A paper log to preview: checked for type and size here, row by row by the importer."""
+
+    log = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "One report per row, with a description column (uraian); kelurahan, date, place, reporter name and "
+            "contact when known."
+        ),
+    )
+    reliability = forms.ChoiceField(
+        label=_("Reliability of this log's source"), choices=Reliability.choices, initial=Reliability.C
+    )
+
+    def clean_log(self) -> UploadedFile:
+        from sigap.intake.importer import MAX_BYTES
+
+        log: UploadedFile = self.cleaned_data["log"]
+        if not (log.name or "").lower().endswith(WEB_IMPORT_SUFFIXES):
+            raise forms.ValidationError(_("Only .csv or .xlsx files."))
+        if (log.size or 0) > MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
+        return log

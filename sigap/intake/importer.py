@@ -15,7 +15,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from sigap.core import audit
 from sigap.core.grading import Reliability
 from sigap.intake.choices import Channel
 from sigap.intake.services import ReportDraft, report_receive
@@ -144,7 +146,7 @@ def _parse_when(value: Any) -> datetime | None:
             except ValueError:
                 continue
         else:
-            raise ValueError(f"tanggal {value!r} tidak dikenali (pakai 31/12/2020 atau 2020-12-31)")
+            raise ValueError(_("date %(value)r not recognised (use 31/12/2020 or 2020-12-31)") % {"value": value})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
@@ -189,17 +191,17 @@ def _check_row(
     row = Row(number=number, values=values)
     description = str(values.get("description") or "").strip()
     if not description:
-        row.errors.append("uraian kosong")
+        row.errors.append(_("empty description"))
     region = _resolve_kelurahan(values.get("kelurahan"), places)
     if values.get("kelurahan") and region is None:
-        row.errors.append(f"kelurahan {values['kelurahan']!r} tidak dikenal")
+        row.errors.append(_("kelurahan %(name)r unknown") % {"name": values["kelurahan"]})
     try:
         occurred = _parse_when(values.get("occurred_at"))
     except ValueError as exc:
         row.errors.append(str(exc))
         occurred = None
     if occurred and occurred > timezone.now():
-        row.errors.append("tanggal di masa depan")
+        row.errors.append(_("date in the future"))
     if not row.errors:
         contact = str(values.get("reporter_contact") or "").strip()
         name = str(values.get("reporter_name") or "").strip()
@@ -219,8 +221,11 @@ def _check_row(
     return row
 
 
-def import_commit(plan: ImportPlan, *, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-    """Write every row in one transaction, or none. Re-importing the same file adds nothing (row keys)."""
+def import_commit(
+    plan: ImportPlan, *, actor: Any = None, source: str = "", progress: Callable[[int], None] | None = None
+) -> tuple[int, int]:
+    """Write every row in one transaction, or none, with one audit row naming the file and who imported it.
+    Re-importing the same file adds nothing (row keys)."""
     if plan.errors:
         raise ImportFileError(f"{len(plan.errors)} baris bermasalah; perbaiki dulu / fix the rows first")
     created = existing = 0
@@ -232,4 +237,11 @@ def import_commit(plan: ImportPlan, *, progress: Callable[[int], None] | None = 
             existing += int(not new)
             if progress:
                 progress(1)
+        audit.append(
+            actor=actor,
+            action="reports.imported",
+            object_type="intake.import",
+            object_id=plan.fingerprint,
+            details={"file": source, "rows": len(plan.rows), "created": created, "existing": existing},
+        )
     return created, existing

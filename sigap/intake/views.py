@@ -1,21 +1,29 @@
 from __future__ import annotations
 
+import re
+import secrets
+import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sigap.core.crypto import contact_digest
+from sigap.core.grading import Reliability
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
 from sigap.intake.choices import Channel, MessageDirection
-from sigap.intake.forms import MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
+from sigap.intake.forms import ImportForm, MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
+from sigap.intake.importer import ImportFileError, ImportPlan, import_commit, import_plan
 from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_receive, reporter_message_post
 from sigap.intake.tasks import phones_reachable, reach_by, receipts_resend
@@ -176,3 +184,123 @@ def receipt_resend(request: HttpRequest) -> HttpResponse:
             return redirect("intake:receipt_check")
     context = {"form": form, "phones_reachable": phones_reachable()}
     return render(request, "intake/receipt_resend.html", context, status=400 if form.errors else 200)
+
+
+# ---- A paper log uploaded by an analyst: preview first, then all rows or none ------------------------------------
+
+IMPORT_SALT = "sigap.intake.import"
+IMPORT_KEPT_SECONDS = 3600  # an upload waits this long for its confirmation
+WEB_IMPORT_MAX_ROWS = 2000  # larger logs go through `sigap reports import`, with its progress bar
+KEPT_NAME = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
+PREVIEW_GOOD_ROWS = 50
+
+
+def _imports_folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _keep_upload(log: UploadedFile) -> Path:
+    """The uploaded bytes, kept until the analyst confirms: the import reads this file again rather than trusting
+    the preview. Uploads never confirmed are removed once they are older than a day."""
+    folder = _imports_folder()
+    stale = time.time() - 24 * 3600
+    for old in folder.iterdir():
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    path = folder / f"{secrets.token_hex(16)}{Path(log.name or '').suffix.lower()}"
+    with path.open("wb") as out:
+        for chunk in log.chunks():
+            out.write(chunk)
+    return path
+
+
+def _preview_rows(plan: ImportPlan) -> list[dict[str, Any]]:
+    """Every row with an error and the first good ones, in file order; contacts stay off the page."""
+    shown, good = [], 0
+    for row in plan.rows:
+        if not row.errors:
+            good += 1
+            if good > PREVIEW_GOOD_ROWS:
+                continue
+        draft = row.draft
+        shown.append(
+            {
+                "number": row.number,
+                "place": draft.region.name if draft and draft.region else str(row.values.get("kelurahan") or ""),
+                "when": draft.occurred_at if draft else row.values.get("occurred_at"),
+                "description": str(row.values.get("description") or ""),
+                "identity": bool(draft and not draft.anonymous),
+                "errors": row.errors,
+            }
+        )
+    return shown
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_import(request: HttpRequest) -> HttpResponse:
+    """A kelurahan's paper log (CSV/XLSX) for analysts: every row checked and shown first; confirmed, all rows
+    are imported in one transaction or none, and imported twice adds nothing."""
+    if role_of(request.user) not in {Role.ADMIN, Role.ANALYST}:
+        raise PermissionDenied
+    if request.method == "POST" and "confirm" in request.POST:
+        return _import_confirmed(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "max_rows": WEB_IMPORT_MAX_ROWS}
+    if request.method == "POST" and form.is_valid():
+        log, reliability = form.cleaned_data["log"], Reliability(form.cleaned_data["reliability"])
+        path = _keep_upload(log)
+        try:
+            plan = import_plan(path, reliability=reliability)
+            if len(plan.rows) > WEB_IMPORT_MAX_ROWS:
+                raise ImportFileError(
+                    _("More than %(n)d rows: split the file, or ask the administrator to run `sigap reports import`.")
+                    % {"n": WEB_IMPORT_MAX_ROWS}
+                )
+        except ImportFileError as exc:
+            path.unlink(missing_ok=True)
+            form.add_error("log", str(exc))
+        else:
+            if plan.errors:
+                path.unlink(missing_ok=True)  # nothing can be imported from it; the analyst fixes and uploads again
+            context |= {
+                "plan": plan,
+                "rows": _preview_rows(plan),
+                "file_name": log.name,
+                "token": "" if plan.errors else _import_token(request, path, log.name or "", reliability),
+            }
+    return render(request, "intake/import.html", context, status=400 if form.errors else 200)
+
+
+def _import_token(request: HttpRequest, path: Path, name: str, reliability: Reliability) -> str:
+    """The confirmation names the kept file, its uploader and the chosen reliability, signed: the form can only
+    confirm an upload of this analyst's own, within the hour."""
+    data = {"file": path.name, "user": request.user.pk, "name": name[:200], "reliability": reliability.value}
+    return signing.dumps(data, salt=IMPORT_SALT)
+
+
+def _import_confirmed(request: HttpRequest) -> HttpResponse:
+    try:
+        data = signing.loads(request.POST.get("confirm", ""), salt=IMPORT_SALT, max_age=IMPORT_KEPT_SECONDS)
+    except signing.BadSignature:
+        data = None
+    path = _imports_folder() / str(data["file"]) if data and KEPT_NAME.match(str(data["file"])) else None
+    if data is None or data.get("user") != request.user.pk or path is None or not path.exists():
+        messages.error(request, _("This preview has expired or was already imported: upload the file again."))
+        return redirect("intake:report_import")
+    try:
+        plan = import_plan(path, reliability=Reliability(data["reliability"]))
+        created, existing = import_commit(plan, actor=request.user, source=str(data["name"]))
+    except ImportFileError as exc:
+        messages.error(request, _("Nothing imported: %(why)s") % {"why": exc})
+        return redirect("intake:report_import")
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _("Imported %(created)d new reports from %(name)s; %(existing)d were already there.")
+        % {"created": created, "name": data["name"], "existing": existing},
+    )
+    return redirect("home:home")

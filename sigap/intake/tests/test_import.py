@@ -84,3 +84,81 @@ def test_xlsx_with_real_dates_imports(tmp_path, capsys):
 def test_unreadable_files_get_a_clear_error(tmp_path, name, content, message):
     with pytest.raises(CommandError, match=message):
         call_command("reports", "import", str(write(tmp_path, name, content)), "--no-progress")
+
+
+# ---- The same importer in the browser, for analysts --------------------------------------------------------------
+
+
+def upload(client, name, text, reliability="B"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    log = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
+    return client.post("/laporan/impor/", {"log": log, "reliability": reliability})
+
+
+@pytest.mark.django_db
+def test_an_analyst_previews_a_log_then_imports_it_all_once(client, personas, settings, tmp_path):
+    from sigap.core.models import AuditLog
+
+    settings.DATA_DIR = tmp_path
+    client.force_login(personas["analyst"])
+    assert client.get("/laporan/impor/").status_code == 200
+    preview = upload(client, "log-bugul.csv", GOOD_CSV)
+    page = preview.content.decode()
+    assert preview.status_code == 200 and Report.objects.count() == 0  # a preview writes nothing
+    assert "Bugul Lor" in page and "Tembokrejo" in page and "Adu mulut saksi di TPS 12" in page
+    assert "0812" not in page  # the reporter's contact stays off the page
+    token = preview.context["token"]
+    assert token and len(list((tmp_path / "imports").iterdir())) == 1
+    done = client.post("/laporan/impor/", {"confirm": token}, follow=True)
+    assert "3" in done.content.decode() and "log-bugul.csv" in done.content.decode()
+    reports = Report.objects.all()
+    assert reports.count() == 3 and {r.source_reliability for r in reports} == {"B"}
+    assert all(r.incident_id for r in reports)
+    row = AuditLog.objects.get(action="reports.imported")
+    assert row.actor == personas["analyst"] and row.details == {
+        "file": "log-bugul.csv",
+        "rows": 3,
+        "created": 3,
+        "existing": 0,
+    }
+    assert not list((tmp_path / "imports").iterdir())  # the kept upload is gone
+    again = client.post("/laporan/impor/", {"confirm": token}, follow=True)
+    assert "sudah kedaluwarsa atau sudah diimpor" in again.content.decode()
+    second = upload(client, "log-bugul.csv", GOOD_CSV)
+    client.post("/laporan/impor/", {"confirm": second.context["token"]})
+    assert Report.objects.count() == 3  # the same file twice adds nothing
+    assert AuditLog.objects.filter(action="reports.imported").order_by("pk").last().details["existing"] == 3
+
+
+@pytest.mark.django_db
+def test_a_log_with_bad_rows_shows_every_problem_and_cannot_be_imported(client, personas, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client.force_login(personas["analyst"])
+    bad = GOOD_CSV + "4;31/02/2020;Bugul Lor;Tanggal tidak ada;;;\n5;;Kampung Antah;Tidak dikenal;;;\n"
+    preview = upload(client, "log.csv", bad)
+    page = preview.content.decode()
+    assert "tidak dikenali" in page and "Kampung Antah" in page and "tidak dikenal" in page
+    assert preview.context["token"] == "" and 'name="confirm"' not in page
+    assert not list((tmp_path / "imports").iterdir())  # nothing kept: it cannot be imported
+    wrong = upload(client, "log.txt", "uraian\nx\n")
+    assert wrong.status_code == 400 and "Hanya berkas .csv atau .xlsx" in wrong.content.decode()
+    headless = upload(client, "log.csv", "tanggal;kelurahan\n1;2\n")
+    assert headless.status_code == 400 and "Kolom uraian tidak ditemukan" in headless.content.decode()
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_only_analysts_import_and_only_their_own_preview(client, personas, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    client.force_login(personas["responder"])
+    assert client.get("/laporan/impor/").status_code == 403
+    client.force_login(personas["analyst"])
+    token = upload(client, "log.csv", GOOD_CSV).context["token"]
+    client.force_login(personas["admin"])
+    client.post("/laporan/impor/", {"confirm": token})
+    client.post("/laporan/impor/", {"confirm": token[:-2] + "xx"})
+    assert Report.objects.count() == 0
+    client.force_login(personas["analyst"])
+    client.post("/laporan/impor/", {"confirm": token})
+    assert Report.objects.count() == 3

@@ -53,5 +53,5 @@ class Command(BaseCommand):
             def advance(rows: int) -> None:
                 bar.update(rows)
 
-            created, existing = import_commit(plan, progress=advance)
+            created, existing = import_commit(plan, source=path.name, progress=advance)
         self.stdout.write(self.style.SUCCESS(f"Diimpor {created} laporan baru; {existing} sudah ada sebelumnya."))
