@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,12 +43,18 @@ def ack(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "notify/ack.html", {"notification": notification, "alert": notification.alert})
 
 
+INBOX_PAGE_SIZE = 30
+
+
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    mine = InAppMessage.objects.filter(user_id=int(request.user.pk or 0))
-    items = list(mine[:50])
-    mine.filter(read_at=None).update(read_at=timezone.now())
-    return render(request, "notify/inbox.html", {"items": items})
+    """Newest first, a page at a time; the messages shown are the ones marked read (an unread message on a later
+    page stays counted in the navigation until it is seen)."""
+    mine = InAppMessage.objects.filter(user_id=int(request.user.pk or 0)).order_by("-at", "-id")
+    page = Paginator(mine, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    unread = [m.pk for m in page if m.read_at is None]
+    InAppMessage.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "notify/inbox.html", {"items": page, "page": page})
 
 
 @login_required

@@ -226,6 +226,39 @@ def test_in_app_messages_reach_the_inbox(client, region, routed, personas, setti
 
 
 @pytest.mark.django_db
+def test_the_inbox_pages_through_older_messages_and_marks_only_those_shown_read(client, personas):
+    from datetime import timedelta
+
+    from sigap.notify.views import INBOX_PAGE_SIZE
+
+    analyst = personas["analyst"]
+    channel = Channel.objects.create(name="Aplikasi", kind=ChannelKind.IN_APP, user=analyst)
+    start = timezone.now() - timedelta(days=30)
+    for number in range(INBOX_PAGE_SIZE + 5):
+        notification = Notification.objects.create(
+            channel=channel,
+            purpose="task",
+            subject=f"Pesan {number:02d}",
+            body="-",
+            idempotency_key=f"inbox-test-{number}",
+            next_attempt_at=start,
+            created_at=start,
+        )
+        InAppMessage.objects.create(
+            user=analyst, notification=notification, subject=notification.subject, body="-", at=start
+        )  # one moment for all: the page order must still be stable
+    client.force_login(analyst)
+    first = client.get("/kotak-masuk/").content.decode()
+    assert f"Pesan {INBOX_PAGE_SIZE + 4:02d}" in first and "Pesan 04" not in first and 'rel="next"' in first
+    assert InAppMessage.objects.filter(user=analyst, read_at=None).count() == 5  # the older page is still unread
+    assert "(5 baru)" in client.get("/beranda/").content.decode()
+    older = client.get("/kotak-masuk/?page=2").content.decode()
+    assert "Pesan 04" in older and "Pesan 00" in older and f"Pesan {INBOX_PAGE_SIZE + 4:02d}" not in older
+    assert InAppMessage.objects.filter(user=analyst, read_at=None).count() == 0
+    assert client.get("/kotak-masuk/?page=banyak").status_code == 200  # a mangled page number shows the first
+
+
+@pytest.mark.django_db
 def test_channels_are_validated_and_can_send_a_test(routed, organisations, smtp_server):
     bad = ChannelForm(
         data={
