@@ -463,14 +463,24 @@ class AckError(ValueError):
     pass
 
 
+class NothingToAcknowledge(AckError):
+    """A genuine link of a message that is not an alert's (sent before such messages stopped carrying one)."""
+
+    def __init__(self, notification: Notification):
+        super().__init__("not an alert's message")
+        self.notification = notification
+
+
 def notification_from_token(token: str) -> Notification:
     try:
         pk = signing.loads(token, salt=ACK_SALT, max_age=timedelta(days=30))
     except signing.BadSignature:
         raise AckError("bad or expired link") from None
     notification = Notification.objects.select_related("alert", "channel__user").filter(pk=pk).first()
-    if notification is None or notification.alert is None:
+    if notification is None:
         raise AckError("unknown notification")
+    if notification.alert is None:
+        raise NothingToAcknowledge(notification)
     return notification
 
 

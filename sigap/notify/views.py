@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,9 +19,11 @@ from sigap.notify.forms import PreviewForm
 from sigap.notify.models import InAppMessage
 from sigap.notify.services import (
     AckError,
+    NothingToAcknowledge,
     acknowledge_via_link,
     channels_for_rules,
     matching_rules,
+    message_link,
     notification_from_token,
 )
 
@@ -30,6 +34,11 @@ def ack(request: HttpRequest, token: str) -> HttpResponse:
     follows links must not acknowledge on anybody's behalf)."""
     try:
         notification = notification_from_token(token)
+    except NothingToAcknowledge as nothing:
+        # A task's or a case's message: its reader wanted the page that the message is about.
+        link = message_link(nothing.notification)
+        path = urlsplit(link).path if link.startswith(settings.SIGAP_PUBLIC_URL.rstrip("/") + "/") else ""
+        return redirect(path) if path else render(request, "notify/ack.html", {"nothing": True})
     except AckError:
         return render(request, "notify/ack.html", {"invalid": True}, status=404)
     if request.method == "POST":

@@ -187,6 +187,30 @@ def test_nobody_acknowledges_so_it_escalates_until_someone_does(
 
 
 @pytest.mark.django_db
+def test_a_link_sent_with_a_message_that_is_not_an_alerts_leads_to_its_page(client, routed, settings):
+    """Task and case messages used to carry an acknowledgement link too; the ones already sent still work."""
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
+    now = timezone.now()
+
+    def message(key, body):
+        return Notification.objects.create(
+            channel=routed["email"],
+            purpose="task",
+            subject="Tugas",
+            body=body,
+            idempotency_key=key,
+            next_attempt_at=now,
+            created_at=now,
+        )
+
+    task = message("old-task", "Tugas lewat batas.\nhttps://sigap.pasuruankota.go.id/tugas/#tugas-7")
+    assert client.get(ack_url(task).replace("https://sigap.pasuruankota.go.id", "")).url == "/tugas/"
+    elsewhere = message("old-other", "Lihat https://contoh.example/tugas/")
+    page = client.get(ack_url(elsewhere).replace("https://sigap.pasuruankota.go.id", ""))
+    assert page.status_code == 200 and "Tidak ada yang perlu diterima" in page.content.decode()
+
+
+@pytest.mark.django_db
 def test_quiet_hours_hold_back_all_but_awas(region, routed, settings, time_machine):
     settings.SIGAP_QUIET_HOURS = (22, 6)
     time_machine.move_to("2020-12-09 23:00 +07:00", tick=False)
