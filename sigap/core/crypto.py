@@ -52,6 +52,18 @@ def unseal(token: str) -> str:
         raise UnreadableSecret("a sealed value could not be opened with the configured keys") from None
 
 
+def seal_bytes(data: bytes) -> bytes:
+    """Encrypt a file's bytes (an uploaded log with reporters' contacts, kept until it is confirmed)."""
+    return _fernet().encrypt(data)
+
+
+def unseal_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken:
+        raise UnreadableSecret("sealed bytes could not be opened with the configured keys") from None
+
+
 def normalise_contact(contact: str) -> str:
     """One form per contact: e-mail lower-cased; Indonesian phone numbers as 62xxxxxxxx."""
     value = contact.strip().lower()

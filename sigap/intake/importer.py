@@ -72,10 +72,10 @@ class ImportPlan:
         return [row for row in self.rows if row.errors]
 
 
-def _refuse_zip_bomb(path: Path) -> None:
+def _refuse_zip_bomb(data: bytes) -> None:
     """An XLSX is a zip: refuse one that would unpack to far more than any real report list before opening it."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportFileError(f"Berkas XLSX tidak dapat dibaca / unreadable XLSX: {type(exc).__name__}") from None
@@ -86,27 +86,25 @@ def _refuse_zip_bomb(path: Path) -> None:
         )
 
 
-def _read_table(path: Path) -> Iterator[list[Any]]:
-    if path.stat().st_size > MAX_BYTES:
+def _read_table(data: bytes, suffix: str) -> Iterator[list[Any]]:
+    if len(data) > MAX_BYTES:
         raise ImportFileError(f"Berkas lebih dari {MAX_BYTES // 1024 // 1024} MB / file too large")
-    suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from openpyxl import load_workbook
 
-        _refuse_zip_bomb(path)
+        _refuse_zip_bomb(data)
         try:
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds for a broken file
             raise ImportFileError(f"Berkas XLSX tidak dapat dibaca / unreadable XLSX: {type(exc).__name__}") from None
         yield from (list(row) for row in sheet.iter_rows(values_only=True))
         book.close()
     elif suffix == ".csv":
-        raw = path.read_bytes()
         try:
-            text = raw.decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            text = raw.decode("latin-1")  # old spreadsheet exports; names stay readable enough to check
+            text = data.decode("latin-1")  # old spreadsheet exports; names stay readable enough to check
         try:
             dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
         except csv.Error:
@@ -166,9 +164,16 @@ def _resolve_kelurahan(value: Any, cache: dict[str, Region | None]) -> Region | 
 
 
 def import_plan(path: Path, *, reliability: Reliability = Reliability.C) -> ImportPlan:
-    """Read and check every row; nothing is written."""
-    fingerprint = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    table = _read_table(path)
+    """Read and check every row of a file; nothing is written."""
+    if path.stat().st_size > MAX_BYTES:  # before reading it into memory
+        raise ImportFileError(f"Berkas lebih dari {MAX_BYTES // 1024 // 1024} MB / file too large")
+    return import_plan_of(path.read_bytes(), path.suffix, reliability=reliability)
+
+
+def import_plan_of(data: bytes, suffix: str, *, reliability: Reliability = Reliability.C) -> ImportPlan:
+    """Read and check every row of a file's bytes (`suffix` .csv or .xlsx); nothing is written."""
+    fingerprint = hashlib.sha256(data).hexdigest()[:16]
+    table = _read_table(data, suffix.lower())
     header = next(table, None)
     if header is None:
         raise ImportFileError("Berkas kosong / empty file")

@@ -11,19 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sigap.core.crypto import contact_digest
+from sigap.core.crypto import UnreadableSecret, contact_digest, seal_bytes, unseal_bytes
 from sigap.core.grading import Reliability
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
 from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.forms import ImportForm, MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
-from sigap.intake.importer import ImportFileError, ImportPlan, import_commit, import_plan
+from sigap.intake.importer import ImportFileError, ImportPlan, import_commit, import_plan_of
 from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_receive, reporter_message_post
 from sigap.intake.tasks import phones_reachable, reach_by, receipts_resend
@@ -201,18 +200,17 @@ def _imports_folder() -> Path:
     return folder
 
 
-def _keep_upload(log: UploadedFile) -> Path:
-    """The uploaded bytes, kept until the analyst confirms: the import reads this file again rather than trusting
-    the preview. Uploads never confirmed are removed once they are older than a day."""
+def _keep_upload(data: bytes, suffix: str) -> Path:
+    """A previewed log, kept until the analyst confirms: the import reads these bytes again rather than trusting
+    the preview. Encrypted with the identities' key, since a log names reporters and their contacts; an upload
+    never confirmed is removed once its confirmation has expired."""
     folder = _imports_folder()
-    stale = time.time() - 24 * 3600
+    expired = time.time() - IMPORT_KEPT_SECONDS
     for old in folder.iterdir():
-        if old.stat().st_mtime < stale:
+        if old.stat().st_mtime < expired:
             old.unlink(missing_ok=True)
-    path = folder / f"{secrets.token_hex(16)}{Path(log.name or '').suffix.lower()}"
-    with path.open("wb") as out:
-        for chunk in log.chunks():
-            out.write(chunk)
+    path = folder / f"{secrets.token_hex(16)}{suffix}"
+    path.write_bytes(seal_bytes(data))
     return path
 
 
@@ -251,33 +249,27 @@ def report_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "max_rows": WEB_IMPORT_MAX_ROWS}
     if request.method == "POST" and form.is_valid():
         log, reliability = form.cleaned_data["log"], Reliability(form.cleaned_data["reliability"])
-        path = _keep_upload(log)
+        data, suffix = b"".join(log.chunks()), Path(log.name or "").suffix.lower()
         try:
-            plan = import_plan(path, reliability=reliability)
+            plan = import_plan_of(data, suffix, reliability=reliability)
             if len(plan.rows) > WEB_IMPORT_MAX_ROWS:
                 raise ImportFileError(
                     _("More than %(n)d rows: split the file, or ask the administrator to run `sigap reports import`.")
                     % {"n": WEB_IMPORT_MAX_ROWS}
                 )
         except ImportFileError as exc:
-            path.unlink(missing_ok=True)
             form.add_error("log", str(exc))
         else:
-            if plan.errors:
-                path.unlink(missing_ok=True)  # nothing can be imported from it; the analyst fixes and uploads again
-            context |= {
-                "plan": plan,
-                "rows": _preview_rows(plan),
-                "file_name": log.name,
-                "token": "" if plan.errors else _import_token(request, path, log.name or "", reliability),
-            }
+            # A log with a bad row is not kept: nothing can be imported from it until it is fixed and sent again.
+            token = "" if plan.errors else _import_token(request, _keep_upload(data, suffix), log.name, reliability)
+            context |= {"plan": plan, "rows": _preview_rows(plan), "file_name": log.name, "token": token}
     return render(request, "intake/import.html", context, status=400 if form.errors else 200)
 
 
-def _import_token(request: HttpRequest, path: Path, name: str, reliability: Reliability) -> str:
+def _import_token(request: HttpRequest, path: Path, name: str | None, reliability: Reliability) -> str:
     """The confirmation names the kept file, its uploader and the chosen reliability, signed: the form can only
     confirm an upload of this analyst's own, within the hour."""
-    data = {"file": path.name, "user": request.user.pk, "name": name[:200], "reliability": reliability.value}
+    data = {"file": path.name, "user": request.user.pk, "name": (name or "")[:200], "reliability": reliability.value}
     return signing.dumps(data, salt=IMPORT_SALT)
 
 
@@ -291,9 +283,10 @@ def _import_confirmed(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("This preview has expired or was already imported: upload the file again."))
         return redirect("intake:report_import")
     try:
-        plan = import_plan(path, reliability=Reliability(data["reliability"]))
+        kept = unseal_bytes(path.read_bytes())
+        plan = import_plan_of(kept, path.suffix, reliability=Reliability(data["reliability"]))
         created, existing = import_commit(plan, actor=request.user, source=str(data["name"]))
-    except ImportFileError as exc:
+    except (ImportFileError, UnreadableSecret) as exc:  # a key rotated away within the hour: upload again
         messages.error(request, _("Nothing imported: %(why)s") % {"why": exc})
         return redirect("intake:report_import")
     finally:
