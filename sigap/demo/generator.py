@@ -537,14 +537,15 @@ def _alerts_lifecycle(rng: random.Random) -> None:
             )
 
 
-def _notifications(city: Region, orgs: dict[str, Organisation]) -> None:
+def _notifications(city: Region, orgs: dict[str, Organisation], reporters: list[User]) -> None:
     """Who hears of alerts in the demo: the analyst and Polres in the app, Bakesbangpol's duty desk by email and
     its situation room by webhook at once; the leadership by email and in the app when nobody acknowledges within
-    the escalation time. Mail lands in the demo mailbox, the webhook in Sigap's own demo receiver."""
+    the escalation time. Mail lands in the demo mailbox, the webhook in Sigap's own demo receiver. The trusted
+    reporters are warned in the app of alerts in their own kelurahan (no rule needed: their area says where)."""
     from django.conf import settings
 
     analyst, polres, leader = (User.objects.get(username=u) for u in ("analis", "polres", "pimpinan"))
-    for user in (analyst, polres, leader):
+    for user in (analyst, polres, leader, *reporters):
         NotifyChannel.objects.create(name=f"Aplikasi: {user.title}", kind=ChannelKind.IN_APP, user=user)
     NotifyChannel.objects.create(
         name="Surel piket Bakesbangpol",
@@ -588,7 +589,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         weights = [float(k.area_km2 or 1.0) + 1.0 for k in kelurahan]
         analyst = User.objects.get(username="analis")
         _calendar(city)
-        _notifications(city, orgs)
+        _notifications(city, orgs, reporters)
         _indicators(rng, kelurahan, analyst)
         _history(seed, kelurahan, weights)
         with incident_hooks_paused():  # one assessment per day at the end, not one per decision

@@ -105,8 +105,22 @@ def _leadership(user: User) -> dict[str, Any]:
 
 
 def _trusted_reporter(user: User) -> dict[str, Any]:
+    """Their reports, and the warning for their own area (its level and reasons, as public as /api/v1/risk): a
+    tokoh or a Bhabinkamtibmas reports and also receives warnings (UU 7/2012's first prevention effort)."""
+    from sigap.notify.choices import ChannelKind
+    from sigap.risk.models import AreaRisk
+    from sigap.risk.words import driver_text
+
     reports = Report.objects.visible_to(user).select_related("incident", "region")
-    return {"area": user.area, "reports": list(reports[:20]), "report_count": reports.count()}
+    risk = AreaRisk.objects.filter(region=user.area).order_by("-day").first() if user.area_id else None
+    return {
+        "area": user.area,
+        "reports": list(reports[:20]),
+        "report_count": reports.count(),
+        "area_risk": risk,
+        "area_reasons": [driver_text(d) for d in risk.drivers] if risk else [],
+        "warned_in_app": user.channels.filter(active=True, kind=ChannelKind.IN_APP).exists(),
+    }
 
 
 def _admin(user: User) -> dict[str, Any]:

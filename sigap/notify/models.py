@@ -69,7 +69,12 @@ PURPOSE_LABELS = {
     "mediation": pgettext_lazy("notification purpose", "mediation"),
     "task": pgettext_lazy("notification purpose", "task"),
     "test": pgettext_lazy("notification purpose", "test"),
+    "digest": pgettext_lazy("notification purpose", "daily summary"),
+    "warning": pgettext_lazy("notification purpose", "early warning to the area's reporters"),
 }
+# Only these ask for an acknowledgement: the team's own alert messages. A warning to the area's trusted reporters
+# informs them; a tokoh's click must not acknowledge the alert for the team.
+ACKNOWLEDGED_PURPOSES = frozenset({"alert", "escalation", "reminder"})
 
 
 class Notification(models.Model):

@@ -30,7 +30,7 @@ from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
 from sigap.core.services import audit_record
 from sigap.notify.choices import NotificationStatus
-from sigap.notify.models import Channel, DeliveryAttempt, Notification, RoutingRule
+from sigap.notify.models import ACKNOWLEDGED_PURPOSES, Channel, DeliveryAttempt, Notification, RoutingRule
 from sigap.notify.transports import REGISTRY, Outgoing, TransportError
 from sigap.risk.choices import RiskLevel
 
@@ -92,11 +92,16 @@ def ack_url(notification: Notification) -> str:
     return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("notify:ack", args=[token])
 
 
+def asks_acknowledgement(notification: Notification) -> bool:
+    return bool(notification.alert_id) and notification.purpose in ACKNOWLEDGED_PURPOSES
+
+
 def message_link(notification: Notification) -> str:
     """The one link a short message carries: an alert's acknowledgement page; otherwise the page that the body
-    already names (a case, a task, a mediation), if any. Only alerts are acknowledged: a task or a digest given an
-    acknowledgement link sent its reader to a page that said the link was bad."""
-    if notification.alert_id:
+    already names (a case, a task, a mediation, the report form of a warning), if any. Only the team's alert
+    messages are acknowledged: a task or a digest given an acknowledgement link sent its reader to a page that said
+    the link was bad."""
+    if asks_acknowledgement(notification):
         return ack_url(notification)
     links = re.findall(r"https?://\S+", notification.body)
     return links[-1] if links else ""
@@ -158,9 +163,63 @@ def queue_for_alert(alert: Alert, *, purpose: str, tier: int, key: str, at: date
 
 
 def alert_changed(alert: Alert, verb: str, at: datetime) -> None:
-    """Hook from alerts (inside its transaction): a new alert, or one that became graver, reaches tier 0."""
+    """Hook from alerts (inside its transaction): a new alert, or one that became graver, reaches tier 0; the
+    trusted reporters of its areas are warned of each new level."""
     if verb == "triggered" or (verb in ("level_raised", "escalated") and alert.level >= RiskLevel.AWAS):
         queue_for_alert(alert, purpose="alert", tier=0, key=f"a{alert.pk}:{verb}:L{alert.level}", at=at)
+    if verb in ("triggered", "level_raised", "escalated"):
+        warn_area_reporters(alert, at=at)
+
+
+def area_reporter_channels(alert: Alert) -> list[Channel]:
+    """The active channels of the trusted reporters (tokoh, RT/RW, Babinsa, Bhabinkamtibmas) whose area is one of
+    the alert's kelurahan or contains one: they need no routing rule, their area says where they live."""
+    from sigap.core.roles import Role
+
+    codes = list(alert.regions.values_list("code", flat=True))
+    channels = Channel.objects.filter(
+        active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area__isnull=False
+    ).select_related("user__area")
+    warned = []
+    for channel in channels.order_by("pk"):
+        area = channel.user.area.code if channel.user and channel.user.area else ""
+        if area and any(code == area or code.startswith(area + ".") for code in codes):
+            warned.append(channel)
+    return warned
+
+
+def warn_area_reporters(alert: Alert, *, at: datetime) -> list[Notification]:
+    """An early warning to the people who report from the alert's areas (UU 7/2012: every element of society
+    reports and receives warnings), once per alert and level. It informs and asks for reports; it asks for no
+    acknowledgement, which is the team's."""
+    level = RiskLevel(alert.level).label
+    regions = ", ".join(alert.regions.values_list("name", flat=True))
+    report_form = settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("intake:trusted_report_new")
+    with translation.override("id"):
+        reasons = "\n".join(f"- {r}" for r in alert.reasons[-3:])
+    body = (
+        f"Peringatan dini: tingkat kerawanan {level} di {regions}.\n{reasons}\n\n"
+        "Mohon waspada, redam potensi konflik di lingkungan Anda, dan segera laporkan setiap kejadian lewat Sigap.\n\n"
+        f"Early warning: level {level} in {regions}. Please stay alert and report anything in your area.\n"
+        f"{report_form}"
+    )
+    rows = []
+    for channel in area_reporter_channels(alert):
+        row, created = Notification.objects.get_or_create(
+            idempotency_key=f"a{alert.pk}:warn:L{alert.level}:c{channel.pk}",
+            defaults={
+                "alert": alert,
+                "channel": channel,
+                "purpose": "warning",
+                "subject": f"[{level}] Peringatan dini: {regions}"[:200],
+                "body": body,
+                "next_attempt_at": _quiet(at, alert.level),
+                "created_at": at,
+            },
+        )
+        if created:
+            rows.append(row)
+    return rows
 
 
 def escalate_due(now: datetime | None = None) -> int:
@@ -383,7 +442,7 @@ def deliver(notification: Notification) -> bool:
     """One attempt; returns True when sent. Failures are recorded and rescheduled with exponential backoff."""
     channel = notification.channel
     transport = REGISTRY[channel.kind]
-    acknowledge = ack_url(notification) if notification.alert_id else ""
+    acknowledge = ack_url(notification) if asks_acknowledgement(notification) else ""
     outgoing = Outgoing(
         subject=notification.subject,
         body=notification.body + (f"\n\n{acknowledge}" if acknowledge else ""),
@@ -479,7 +538,7 @@ def notification_from_token(token: str) -> Notification:
     notification = Notification.objects.select_related("alert", "channel__user").filter(pk=pk).first()
     if notification is None:
         raise AckError("unknown notification")
-    if notification.alert is None:
+    if notification.alert is None or not asks_acknowledgement(notification):
         raise NothingToAcknowledge(notification)
     return notification
 

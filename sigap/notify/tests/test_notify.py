@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from sigap.alerts.choices import AlertKind, AlertState
 from sigap.alerts.services import alert_raise
+from sigap.conftest import GADINGREJO_KEC, PANGGUNGREJO
 from sigap.notify.admin import ChannelForm
 from sigap.notify.choices import ChannelKind, NotificationStatus
 from sigap.notify.models import Channel, InAppMessage, Notification, RoutingRule
@@ -208,6 +209,46 @@ def test_a_link_sent_with_a_message_that_is_not_an_alerts_leads_to_its_page(clie
     elsewhere = message("old-other", "Lihat https://contoh.example/tugas/")
     page = client.get(ack_url(elsewhere).replace("https://sigap.pasuruankota.go.id", ""))
     assert page.status_code == 200 and "Tidak ada yang perlu diterima" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_trusted_reporters_of_an_alerts_area_are_warned_and_cannot_acknowledge_it(
+    client, region, routed, personas, settings
+):
+    """UU 7/2012's first prevention effort: the tokoh and the Bhabinkamtibmas of a kelurahan report and receive
+    warnings. Their area says where they are (no routing rule); the warning asks for reports, not an acknowledgement,
+    which stays the team's. A reporter of another kecamatan hears nothing, one for the whole kecamatan does."""
+    from sigap.accounts.models import User
+    from sigap.core.roles import Role
+    from sigap.risk.models import AreaRisk
+
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
+    tokoh = personas["trusted_reporter"]  # Bugul Lor
+    elsewhere = User.objects.create(
+        username="tokoh-gadingrejo", role=Role.TRUSTED_REPORTER, area=region(GADINGREJO_KEC)
+    )
+    kecamatan = User.objects.create(
+        username="babinsa-panggungrejo", role=Role.TRUSTED_REPORTER, area=region(PANGGUNGREJO)
+    )
+    for user in (tokoh, elsewhere, kecamatan):
+        Channel.objects.create(name=f"Aplikasi {user.username}", kind=ChannelKind.IN_APP, user=user)
+    alert = raise_alert(region, routed["city"])
+    warnings = Notification.objects.filter(purpose="warning")
+    assert {n.channel.user for n in warnings} == {tokoh, kecamatan}
+    deliver_due(limit=50)
+    (message,) = InAppMessage.objects.filter(user=tokoh)
+    assert "Peringatan dini: tingkat kerawanan Siaga di Bugul Lor" in message.body
+    assert "/terima/" not in message.body and message.body.endswith("/lapor/terpercaya/")
+    page = client.get(ack_url(warnings.get(channel__user=tokoh)).replace("https://sigap.pasuruankota.go.id", ""))
+    assert page.url == "/lapor/terpercaya/"  # the link leads to the report form, not to an acknowledgement
+    alert.refresh_from_db()
+    assert alert.state == AlertState.TRIGGERED
+    AreaRisk.objects.create(
+        region=region(BUGUL_LOR), day=timezone.localdate(), score=61.0, level=RiskLevel.SIAGA, drivers=[]
+    )
+    client.force_login(tokoh)
+    home = client.get("/beranda/").content.decode()
+    assert "Tingkat peringatan di Bugul Lor" in home and "Siaga" in home and "(1 baru)" in home
 
 
 @pytest.mark.django_db
