@@ -58,6 +58,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "intake:receipt_check": (ALL_ROLES, ALL_ROLES),
     "intake:receipt_status": (ALL_ROLES, ALL_ROLES),
     "intake:receipt_resend": (ALL_ROLES, ALL_ROLES),
+    "intake:report_import": (ANALYSTS, ANALYSTS),
     "triage:incident_detail": (SIGNED_IN, set()),
     "triage:incident_decide": (set(), ANALYSTS),
     "triage:incident_retriage": (set(), ANALYSTS),
