@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
+from sigap.core.roles import Role
 from sigap.core.services import audit_record
 from sigap.notify.choices import NotificationStatus
 from sigap.notify.models import ACKNOWLEDGED_PURPOSES, Channel, DeliveryAttempt, Notification, RoutingRule
@@ -174,8 +175,6 @@ def alert_changed(alert: Alert, verb: str, at: datetime) -> None:
 def area_reporter_channels(alert: Alert) -> list[Channel]:
     """The active channels of the trusted reporters (tokoh, RT/RW, Babinsa, Bhabinkamtibmas) whose area is one of
     the alert's kelurahan or contains one: they need no routing rule, their area says where they live."""
-    from sigap.core.roles import Role
-
     codes = list(alert.regions.values_list("code", flat=True))
     channels = Channel.objects.filter(
         active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area__isnull=False
@@ -249,11 +248,13 @@ def escalate_due(now: datetime | None = None) -> int:
 
 def channels_for(organisations: Iterable[Any] = (), users: Iterable[Any] = ()) -> list[Channel]:
     """The active channels of these organisations and people; an organisation without channels of its own is
-    reached through the channels of its staff."""
+    reached through the channels of its staff. A trusted reporter who belongs to it (a Bhabinkamtibmas of a
+    Polsek) reports for it but does not handle its cases and tasks, and could not open them."""
     orgs, people = list(organisations), list(users)
     with_own = set(Channel.objects.filter(active=True, organisation__in=orgs).values_list("organisation", flat=True))
     query = Q(organisation__in=orgs) | Q(user__in=people)
-    query |= Q(user__organisation__in=[o for o in orgs if o.pk not in with_own], user__is_active=True)
+    staff = Q(user__organisation__in=[o for o in orgs if o.pk not in with_own], user__is_active=True)
+    query |= staff & ~Q(user__role=Role.TRUSTED_REPORTER)
     return list(Channel.objects.filter(active=True).filter(query).distinct().order_by("pk"))
 
 

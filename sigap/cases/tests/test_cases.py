@@ -320,7 +320,8 @@ def test_the_workers_minute_runs_the_case_deadlines_and_reaches_staff_of_an_orga
     incident, organisations, personas, calendar
 ):
     """`sigap notify work` calls periodic_due every minute; the cases room registered its check there. Polsek
-    Gadingrejo has no channel of its own: its responder's in-app channel is used."""
+    Gadingrejo has no channel of its own: its responder's in-app channel is used, and not the one of its
+    Bhabinkamtibmas, a trusted reporter who cannot open the case."""
     from sigap.notify.choices import ChannelKind
     from sigap.notify.models import Channel
     from sigap.notify.services import periodic_due
@@ -330,6 +331,8 @@ def test_the_workers_minute_runs_the_case_deadlines_and_reaches_staff_of_an_orga
         username="kanit", role="responder", organisation=gadingrejo
     )
     inbox = Channel.objects.create(name="Aplikasi kanit", kind=ChannelKind.IN_APP, user=officer)
+    bhabin = officer.__class__.objects.create(username="bhabin", role="trusted_reporter", organisation=gadingrejo)
+    Channel.objects.create(name="Aplikasi bhabin", kind=ChannelKind.IN_APP, user=bhabin)
     with time_machine.travel(FRIDAY, tick=False):
         case = services.case_open(
             title="x", lead_organisation=gadingrejo, incidents=[incident], actor=personas["analyst"]
