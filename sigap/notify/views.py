@@ -37,8 +37,10 @@ def ack(request: HttpRequest, token: str) -> HttpResponse:
     except NothingToAcknowledge as nothing:
         # A task's or a case's message: its reader wanted the page that the message is about.
         link = message_link(nothing.notification)
-        path = urlsplit(link).path if link.startswith(settings.SIGAP_PUBLIC_URL.rstrip("/") + "/") else ""
-        return redirect(path) if path else render(request, "notify/ack.html", {"nothing": True})
+        if not link.startswith(settings.SIGAP_PUBLIC_URL.rstrip("/") + "/"):
+            return render(request, "notify/ack.html", {"nothing": True})
+        parts = urlsplit(link)
+        return redirect(parts.path + (f"#{parts.fragment}" if parts.fragment else ""))
     except AckError:
         return render(request, "notify/ack.html", {"invalid": True}, status=404)
     if request.method == "POST":

@@ -205,7 +205,7 @@ def test_a_link_sent_with_a_message_that_is_not_an_alerts_leads_to_its_page(clie
         )
 
     task = message("old-task", "Tugas lewat batas.\nhttps://sigap.pasuruankota.go.id/tugas/#tugas-7")
-    assert client.get(ack_url(task).replace("https://sigap.pasuruankota.go.id", "")).url == "/tugas/"
+    assert client.get(ack_url(task).replace("https://sigap.pasuruankota.go.id", "")).url == "/tugas/#tugas-7"
     elsewhere = message("old-other", "Lihat https://contoh.example/tugas/")
     page = client.get(ack_url(elsewhere).replace("https://sigap.pasuruankota.go.id", ""))
     assert page.status_code == 200 and "Tidak ada yang perlu diterima" in page.content.decode()
