@@ -140,9 +140,11 @@ def _parse_when(value: Any) -> datetime | None:
         for fmt in DATE_FORMATS:
             try:
                 moment = datetime.strptime(str(value).strip(), fmt)  # noqa: DTZ007 - made aware (WIB) below
-                break
             except ValueError:
                 continue
+            if "%H" not in fmt:  # a day without an hour: midday, as for a spreadsheet's date cell, not midnight
+                moment = moment.replace(hour=12)
+            break
         else:
             raise ValueError(_("date %(value)r not recognised (use 31/12/2020 or 2020-12-31)") % {"value": value})
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment

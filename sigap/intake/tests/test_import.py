@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import Workbook
 
 from sigap.intake.models import Report
@@ -33,6 +34,7 @@ def test_a_preview_writes_nothing_and_commit_writes_everything_once(tmp_path, ca
     assert "Diimpor 3 laporan baru; 0 sudah ada" in capsys.readouterr().out
     reports = Report.objects.order_by("occurred_at")
     assert [r.region.name for r in reports] == ["Bugul Lor", "Tapa'an", "Tembokrejo"]
+    assert timezone.localtime(reports[1].occurred_at).hour == 12  # "06/12/2020" has no hour: midday, not midnight
     assert {r.channel for r in reports} == {"import"} and {r.source_reliability for r in reports} == {"C"}
     assert reports[0].has_identity and "0812" not in str(reports[0].raw)
     assert all(r.incident_id for r in reports)  # triaged like every other channel
