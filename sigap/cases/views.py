@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -59,14 +60,23 @@ def _works_on(user: Any, case: Case) -> bool:
     return case.supporting_organisations.filter(pk=org).exists()
 
 
+CASES_PER_PAGE = 50
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, CASE_ROLES)
     cases = Case.objects.visible_to(request.user).select_related("lead_organisation", "region")
-    show = request.GET.get("status", "open")
+    show = "resolved" if request.GET.get("status") == "resolved" else "open"
     listed = cases.filter(status=CaseStatus.RESOLVED) if show == "resolved" else cases.open()
+    # Resolved cases pile up over the years: a page at a time, the latest deadlines first among them.
+    ordered = (
+        listed.order_by("-resolve_due_at", "-id") if show == "resolved" else listed.order_by("resolve_due_at", "id")
+    )
+    page = Paginator(ordered, CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "cases": listed.order_by("resolve_due_at")[:200],
+        "cases": page,
+        "page": page,
         "show": show,
         "board": breach_board(request.user),
         "now": timezone.now(),

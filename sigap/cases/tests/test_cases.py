@@ -343,6 +343,23 @@ def test_the_workers_minute_runs_the_case_deadlines_and_reaches_staff_of_an_orga
 
 
 @pytest.mark.django_db
+def test_the_case_list_pages_through_many_cases(case, personas, client):
+    from sigap.cases.views import CASES_PER_PAGE
+
+    for number in range(CASES_PER_PAGE + 4):
+        case.pk, case._state.adding = None, True
+        case.title = f"Kasus salinan {number:03d}"
+        case.resolve_due_at += timedelta(hours=1)
+        case.save()
+    client.force_login(personas["analyst"])
+    first = client.get("/penanganan/").content.decode()
+    assert first.count("<td>P-") == CASES_PER_PAGE and 'href="?status=open&amp;page=2"' in first
+    second = client.get("/penanganan/?status=open&page=2").content.decode()
+    assert second.count("<td>P-") == 5 and f"Kasus salinan {CASES_PER_PAGE + 3:03d}" in second
+    assert client.get("/penanganan/?status=lain&page=x").status_code == 200  # mangled: the first page of open cases
+
+
+@pytest.mark.django_db
 def test_a_change_through_a_stale_copy_keeps_what_others_did(case, personas):
     """A page holds a copy of the case while the lead acts on it; the analyst's later change keeps the lead's step."""
     stale = Case.objects.get(pk=case.pk)
