@@ -22,8 +22,13 @@ if [ -z "${SIGAP_FIELD_KEYS:-}" ] && [ -z "${SIGAP_FIELD_KEYS_FILE:-}" ]; then
 fi
 # The demo is served over plain HTTP on this machine only, so cookies cannot require HTTPS here.
 export SIGAP_HTTPS=${SIGAP_HTTPS:-false}
-# The demo is a month in 2020: no daily assessment of today, which would hide it behind an empty present.
-export SIGAP_RISK_DAILY=${SIGAP_RISK_DAILY:-false}
+# The demo is a month in 2020: Sigap's clock runs from the month's last afternoon (20 Dec 2020, 17:00 WIB), fixed the
+# first time the demo is prepared and kept in $SIGAP_DATA_DIR/demo_clock, so that its deadlines, escalations and daily
+# assessments happen in the story's present (sigap/core/clock.py).
+if [ -z "${SIGAP_DEMO_CLOCK:-}" ]; then
+  SIGAP_DEMO_CLOCK=$(.venv/bin/sigap demo clock)
+  export SIGAP_DEMO_CLOCK
+fi
 # The demo's notifications: mail goes to a folder shown at /demo/kotak-surat/, the webhook to Sigap's own demo
 # receiver and reporters' SMS to its demo gateway (hence private addresses allowed), links point at this server,
 # and no quiet hours hold them back.

@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core import clock
 from sigap.env import env_bool, env_float, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -268,7 +269,7 @@ if len(SIGAP_RISK_THRESHOLDS) != 3 or sorted(SIGAP_RISK_THRESHOLDS) != SIGAP_RIS
     raise ImproperlyConfigured("SIGAP_RISK_THRESHOLDS must be three rising numbers, e.g. 20,40,65")
 # The detector's false-alarm rate per kelurahan-week (0.01: about one unusual-rise flag per kelurahan in two years).
 SIGAP_ALERT_AREA_WEEK_FPR = env_float("SIGAP_ALERT_AREA_WEEK_FPR", 0.01)
-# `sigap clock` (started by `sigap serve`) assesses every kelurahan once a day; the demo turns it off.
+# `sigap clock` (started by `sigap serve`) assesses every kelurahan once a day (the demo's on its story clock).
 SIGAP_RISK_DAILY = env_bool("SIGAP_RISK_DAILY", True)
 # A kelurahan whose level rises to this level or above raises an alert: 1 Waspada, 2 Siaga (default), 3 Awas.
 SIGAP_ALERT_MIN_LEVEL = env_int("SIGAP_ALERT_MIN_LEVEL", 2)
@@ -300,6 +301,14 @@ SIGAP_TELEGRAM_BOT_TOKEN = env_secret("SIGAP_TELEGRAM_BOT_TOKEN") or ""
 # The deployment: which kabupaten/kota this instance serves (Kemendagri code).
 SIGAP_DEPLOYMENT_REGION = env_str("SIGAP_DEPLOYMENT_REGION", "35.75")
 SIGAP_DEPLOYMENT_NAME = env_str("SIGAP_DEPLOYMENT_NAME", "Tim Terpadu Penanganan Konflik Sosial")
+# The demo's story clock (sigap.core.clock): "<story moment>@<real moment>", so that the 2020 month is the present
+# and time still moves. `make run` sets it for its demo; never in a deployment.
+SIGAP_DEMO_CLOCK = env_str("SIGAP_DEMO_CLOCK").strip()
+if SIGAP_DEMO_CLOCK:
+    try:
+        clock.install(clock.parse(SIGAP_DEMO_CLOCK))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"SIGAP_DEMO_CLOCK: {exc}") from None
 
 LOGGING = {
     "version": 1,

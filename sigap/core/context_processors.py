@@ -2,10 +2,15 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
+
+from sigap.core import clock
 
 
 def deployment(request: HttpRequest) -> dict[str, Any]:
     return {
         "deployment_name": settings.SIGAP_DEPLOYMENT_NAME,
         "deployment_region": settings.SIGAP_DEPLOYMENT_REGION,
+        # a demo on its story clock says so on every page: its dates are the story's, not today's
+        "story_now": timezone.now() if clock.installed() else None,
     }

@@ -47,6 +47,8 @@ WIB = ZoneInfo("Asia/Jakarta")
 CITY = "35.75"
 # The moment the demo pretends it is: the end of the month it covers.
 DEMO_NOW = datetime.combine(scenario.END, time(17, 0), tzinfo=WIB)
+# Where `make run`'s story clock starts: the next morning, when the team finds the night's reports in the queue.
+STORY_CLOCK_START = datetime.combine(scenario.END + timedelta(days=1), time(7, 30), tzinfo=WIB)
 
 
 @dataclass

@@ -9,8 +9,10 @@ from django.conf import settings
 from django.db import connection
 
 
-def _django_setup(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+def _django_setup(
+    env: dict[str, str],
+    code: str = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+) -> subprocess.CompletedProcess[str]:
     hidden = {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "SIGAP_FIELD_KEYS", "SIGAP_FIELD_KEYS_FILE"}
     base = {k: v for k, v in os.environ.items() if k not in hidden}
     return subprocess.run(

@@ -138,3 +138,38 @@ def test_every_demo_incident_page_renders_for_the_analyst(client):
     for pk in Incident.objects.values_list("pk", flat=True):
         response = client.get(reverse("triage:incident_detail", args=[pk]))
         assert response.status_code == 200, pk
+
+
+def test_the_demo_clock_is_fixed_once_and_kept_beside_the_database(settings, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    settings.DATA_DIR = tmp_path
+    call_command("demo", "clock")
+    spec = capsys.readouterr().out.strip()
+    assert spec.startswith("2020-12-21T07:30:00+07:00@")  # the morning after the seeded month
+    call_command("demo", "clock")
+    assert capsys.readouterr().out.strip() == spec  # a restart goes on with the same story, not back in time
+    (tmp_path / "demo_clock").write_text("besok\n")
+    with pytest.raises(CommandError, match="remove the file"):
+        call_command("demo", "clock")
+
+
+@pytest.mark.django_db
+def test_on_its_story_clock_the_demo_month_is_the_present_not_years_ago(client):
+    import re
+
+    from sigap.core import clock
+    from sigap.demo.generator import STORY_CLOCK_START
+
+    clock.install(clock.StoryClock(story=STORY_CLOCK_START, real=clock.real_now()))
+    try:
+        seed_demo()
+        client.force_login(User.objects.get(username="analis"))
+        page = client.get("/beranda/").content.decode()
+    finally:
+        clock.uninstall()
+    assert "21 Des 2020, 07.30" in page  # the banner names the story's moment
+    # the verification clocks count hours and days from the story's morning, not the years since 2020
+    clocks = re.findall(r'<span class="small [a-z]*">([^<]+)</span>', page)
+    assert clocks and not [c for c in clocks if "tahun" in c or "bulan" in c], clocks
+    assert any("terlambat" in c for c in clocks) and any("verifikasi dalam" in c for c in clocks), clocks

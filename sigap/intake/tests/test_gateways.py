@@ -145,3 +145,18 @@ def resolve(name):
 def test_the_short_format_parser(text, place, description):
     parsed = parse_message(text, resolve_place=resolve)
     assert (parsed.place_code, parsed.description) == (place, description)
+
+
+@pytest.mark.django_db
+def test_a_demo_on_its_story_clock_still_takes_messages_signed_with_the_real_time(client):
+    from datetime import UTC, datetime
+
+    from sigap.core import clock
+
+    clock.install(clock.StoryClock(story=datetime(2020, 12, 20, 10, 0, tzinfo=UTC), real=clock.real_now()))
+    try:
+        response = send_generic(client, MESSAGE)  # the gateway stamps with its own (real) clock
+    finally:
+        clock.uninstall()
+    assert response.status_code == 201, response.json()
+    assert Report.objects.get().received_at.year == 2020  # received in the story's time

@@ -8,14 +8,33 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from sigap.demo.generator import CITY, Persona, seed_demo
+from sigap.core import clock
+from sigap.demo.generator import CITY, STORY_CLOCK_START, Persona, seed_demo
 from sigap.regions.models import Region
 
 
 def _personas_file() -> Path:
     return Path(settings.DATA_DIR) / "demo-personas.txt"
+
+
+def demo_clock_spec() -> str:
+    """The demo's story clock, fixed the first time it is asked for: the morning after the seeded month at that
+    real moment. Kept beside the database, so that the story goes on where it was after a
+    restart instead of going back in time; `make clean-demo` starts it again."""
+    path = Path(settings.DATA_DIR) / "demo_clock"
+    if path.exists():
+        spec = path.read_text(encoding="utf-8").strip()
+        try:
+            clock.parse(spec)  # a damaged file is an error here, not a wrong clock later
+        except ValueError as exc:
+            raise CommandError(f"{path}: {exc} (remove the file to start the story's clock again)") from None
+        return spec
+    spec = clock.StoryClock(story=STORY_CLOCK_START, real=clock.real_now().replace(microsecond=0)).spec()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(spec + "\n", encoding="utf-8")
+    return spec
 
 
 class Command(BaseCommand):
@@ -27,8 +46,12 @@ class Command(BaseCommand):
         setup.add_argument("--seed", type=int, default=2020)
         setup.add_argument("--skip-model", action="store_true", help="do not train the text classifier")
         sub.add_parser("personas", help="print the demo accounts and their passwords")
+        sub.add_parser("clock", help="print the demo's story clock (SIGAP_DEMO_CLOCK), fixing it the first time")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "clock":
+            self.stdout.write(demo_clock_spec())
+            return
         if options["action"] == "setup":
             self.skip_model = options["skip_model"]
             self._setup(options["seed"])
