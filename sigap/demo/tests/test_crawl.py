@@ -4,7 +4,9 @@
   user's day (the statuses page linked from every responder's case list, a case named on an incident that a
   mediator cannot open, the acknowledgement link in every task message).
 * Every form answers empty and mangled input without a server error (an id field holding text raised in the
-  database layer)."""
+  database layer).
+* A table stacked into cards on a phone names the column of every cell but a row's first (the public page showed
+  its counts as bare numbers, without saying which was reports and which resolved)."""
 
 import re
 from collections.abc import Iterator
@@ -34,6 +36,9 @@ class _Page(HTMLParser):
         self.hrefs: list[str] = []
         self.forms: list[tuple[str, list[str]]] = []
         self._form: tuple[str, list[str]] | None = None
+        self.stacked_cells_unnamed = 0  # cells after a row's first in a table.stacked without a data-label
+        self._tables: list[bool] = []  # for each open table: is it stacked
+        self._cell = 0  # position of the next cell in the current row
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -46,10 +51,20 @@ class _Page(HTMLParser):
                 self.forms.append(self._form)
         elif self._form is not None and tag in ("input", "select", "textarea") and a.get("name"):
             self._form[1].append(a["name"] or "")
+        elif tag == "table":
+            self._tables.append("stacked" in (a.get("class") or "").split())
+        elif tag == "tr":
+            self._cell = 0
+        elif tag in ("td", "th") and self._tables:
+            if self._tables[-1] and tag == "td" and self._cell > 0 and not a.get("data-label"):
+                self.stacked_cells_unnamed += 1
+            self._cell += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "form":
             self._form = None
+        elif tag == "table" and self._tables:
+            self._tables.pop()
 
 
 def _local(base: str, href: str) -> str | None:
@@ -90,7 +105,7 @@ def _readers() -> list[User | None]:
 
 
 @pytest.mark.django_db
-def test_every_link_a_reader_is_shown_opens_for_that_reader(settings):
+def test_every_link_a_reader_is_shown_opens_for_that_reader_and_stacked_tables_name_their_columns(settings):
     settings.SIGAP_PUBLIC_URL = "http://testserver"  # so that the links inside messages are followed too
     seed_demo()  # the month that `make run` shows
     # In-app messages are written by the worker's delivery: the inbox shows them with their links.
@@ -104,6 +119,8 @@ def test_every_link_a_reader_is_shown_opens_for_that_reader(settings):
         assert len(pages) >= 5, (user, pages[:3])
         broken = [(came_from, url, status) for came_from, url, status, _ in pages if status != 200]
         assert not broken, (user, broken)
+        unnamed = [url for _, url, _, page in pages if page and page.stacked_cells_unnamed]
+        assert not unnamed, (user, unnamed)
 
 
 @pytest.mark.django_db

@@ -70,3 +70,24 @@ def test_a_wrong_password_is_said_plainly(page, live_server, demo):
     alert = page.get_by_role("alert")
     alert.wait_for(timeout=5000)
     assert "Nama pengguna atau kata sandi salah" in alert.inner_text()
+
+
+def test_on_a_phone_no_number_stands_without_its_column(page, live_server, demo, artifacts):
+    """A stacked table prints each cell's column before it; any other table keeps its header and scrolls sideways
+    (it used to stack without names: the public page's counts were bare numbers)."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/publik/")
+    cell = page.locator("table.list.stacked tbody tr:not(.group) td[data-label='Laporan']").first
+    label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+    assert label == '"Laporan: "', label  # the column's name, printed before the number
+    assert cell.evaluate("e => getComputedStyle(e).display") == "block"  # one card per kelurahan
+    assert not page.locator("table.list.stacked thead").is_visible()
+    page.screenshot(path=str(artifacts / f"public-phone-{connection.vendor}.png"), full_page=True)
+    _sign_in(page, live_server, "polres", demo["polres"])
+    page.goto(f"{live_server.url}/penanganan/")
+    table = page.locator("table.list").first
+    assert "stacked" not in (table.get_attribute("class") or "")
+    assert table.locator("thead").is_visible()  # the column names stay above the numbers
+    assert table.evaluate("e => getComputedStyle(e).overflowX") == "auto"  # wide rows scroll, the page does not
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(artifacts / f"cases-phone-{connection.vendor}.png"), full_page=True)
