@@ -44,6 +44,33 @@ def test_a_preview_writes_nothing_and_commit_writes_everything_once(tmp_path, ca
 
 
 @pytest.mark.django_db
+def test_triage_that_stops_midway_loses_no_row_and_a_second_import_finishes_it(tmp_path, monkeypatch):
+    """The rows are stored together (all or none) before triage, which takes the write lock one report at a time;
+    a triage that fails at the second report leaves every row stored, and importing the file again triages the
+    rest without adding a report."""
+    from sigap.triage import services as triage
+
+    path = write(tmp_path, "log.csv", GOOD_CSV)
+    real_prepare, seen = triage.triage_prepare, []
+
+    def prepare_then_fail(draft, region):
+        seen.append(draft.description)
+        if len(seen) == 2:
+            raise RuntimeError("the classifier fell over")
+        return real_prepare(draft, region)
+
+    monkeypatch.setattr("sigap.intake.services._received_hooks", [(prepare_then_fail, triage.report_triage)])
+    with pytest.raises(RuntimeError, match="fell over"):
+        call_command("reports", "import", str(path), "--commit", "--no-progress")
+    assert Report.objects.count() == 3  # every row kept
+    assert Report.objects.exclude(triage={}).count() == 1 and Report.objects.exclude(incident=None).count() == 1
+    call_command("reports", "import", str(path), "--commit", "--no-progress")
+    assert Report.objects.count() == 3
+    assert Report.objects.filter(incident=None).count() == 0  # the rest triaged now, the first not twice
+    assert seen.count(seen[0]) == 1
+
+
+@pytest.mark.django_db
 def test_one_bad_row_stops_the_whole_import_with_every_error_named(tmp_path, capsys):
     bad = (
         GOOD_CSV
