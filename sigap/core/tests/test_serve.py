@@ -75,3 +75,27 @@ def test_web_and_worker_start_and_stop_together(tmp_path):
     assert server.returncode == 0, output
     assert "Sigap stopped." in output
     assert _children(server.pid) == []
+
+
+def test_the_workers_wait_until_the_web_server_listens():
+    from sigap.core.management.commands.serve import wait_until_listening
+
+    port = _free_port()
+    # A stand-in web server that listens after half a second, as granian does after its start-up.
+    code = (
+        "import socket, time; time.sleep(0.5); s = socket.socket(); "
+        f"s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', {port})); s.listen(); "
+        "time.sleep(5)"
+    )
+    web = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        started = time.monotonic()
+        assert wait_until_listening("127.0.0.1", port, web, timeout=10)
+        assert time.monotonic() - started >= 0.4  # it waited for the listener
+    finally:
+        web.kill()
+        web.wait()
+    # A web server that exited is not waited for.
+    started = time.monotonic()
+    assert not wait_until_listening("127.0.0.1", _free_port(), web, timeout=10)
+    assert time.monotonic() - started < 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -32,6 +33,20 @@ def _default_threads() -> int:
     with p99 183 ms, 2 x 2 threads 85/s with p99 390 ms). PostgreSQL has no single writer, and a second thread
     overlaps its round trips (stack.md section 5: more threads only queue up)."""
     return 1 if connection.vendor == "sqlite" else 2
+
+
+def wait_until_listening(host: str, port: int, web: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
+    """Whether the web server accepts connections within `timeout` (False at once if it exited). The workers start
+    after it: their first messages may go to Sigap's own receivers (the demo's SMS gateway and webhook), which
+    otherwise refused them and logged a failure for each before the retry."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
 
 
 class Command(BaseCommand):
@@ -84,6 +99,7 @@ class Command(BaseCommand):
         notify_cmd = [sys.executable, "-m", "sigap", "notify", "work"]
         children = {"web": subprocess.Popen(web_cmd)}  # noqa: S603 - fixed argument list
         if not options["no_worker"]:
+            wait_until_listening(options["host"], options["port"], children["web"])
             children["worker"] = subprocess.Popen(worker_cmd)  # noqa: S603
             children["clock"] = subprocess.Popen(clock_cmd)  # noqa: S603 - daily assessment, escalations
             children["notify"] = subprocess.Popen(notify_cmd)  # noqa: S603 - the notification outbox
