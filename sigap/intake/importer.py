@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from sigap.core import audit
 from sigap.core.grading import Reliability
 from sigap.intake.choices import Channel
+from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_hooks_run, report_receive
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -231,13 +232,21 @@ def _check_row(
 def import_commit(
     plan: ImportPlan, *, actor: Any = None, source: str = "", progress: Callable[[int], None] | None = None
 ) -> tuple[int, int]:
-    """Store every row in one transaction, or none, with one audit row naming the file and who imported it; then
-    triage the stored reports one at a time. Re-importing the same file adds nothing (row keys) and triages what
-    an interrupted import left untriaged.
+    """Store every row (import_store), then triage the stored reports one at a time (import_triage); returns
+    (created, existing)."""
+    stored, created, existing = import_store(plan, actor=actor, source=source)
+    import_triage(stored, progress=progress)
+    return created, existing
 
-    Why two steps: triage is most of the work (about 6 ms a row), and a transaction holds the database's write lock
-    (SQLite has one for everyone): with triage inside, a 2,000-row log kept every other writer, the public form
-    included, waiting 12 s, and a 10,000-row log would outlast their 20 s timeout. Storing takes a fraction of
+
+def import_store(plan: ImportPlan, *, actor: Any = None, source: str = "") -> tuple[list[Report], int, int]:
+    """Store every row in one transaction, or none, with one audit row naming the file and who imported it, without
+    triage; returns (the reports in row order, created, existing). Re-importing the same file adds nothing (row
+    keys); its reports come back for import_triage, which finishes what an interrupted import left untriaged.
+
+    Why triage is a second step: it is most of the work (about 6 ms a row), and a transaction holds the database's
+    write lock (SQLite has one for everyone): with triage inside, a 2,000-row log kept every other writer, the public
+    form included, waiting 12 s, and a 10,000-row log would outlast their 20 s timeout. Storing takes a fraction of
     that; each report's triage then takes the lock for a few milliseconds, between the public's reports."""
     if plan.errors:
         raise ImportFileError(f"{len(plan.errors)} baris bermasalah; perbaiki dulu / fix the rows first")
@@ -257,8 +266,12 @@ def import_commit(
             object_id=plan.fingerprint,
             details={"file": source, "rows": len(plan.rows), "created": created, "existing": existing},
         )
-    for report in stored:
+    return stored, created, existing
+
+
+def import_triage(reports: list[Report], *, progress: Callable[[int], None] | None = None) -> None:
+    """Place, categorise and merge imported reports in row order, each in a transaction of its own."""
+    for report in reports:
         report_hooks_run(report)
         if progress:
             progress(1)
-    return created, existing

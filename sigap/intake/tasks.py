@@ -18,6 +18,7 @@ from django_tasks import task
 
 from sigap.core.crypto import normalise_contact
 from sigap.core.services import audit_record
+from sigap.intake.importer import import_triage
 from sigap.intake.models import Report
 from sigap.notify.services import MAX_ATTEMPTS, backoff
 from sigap.notify.transports.base import TransportError, post_json
@@ -152,3 +153,15 @@ def reporter_update(report_id: int, text: str, attempt: int = 0) -> bool:
             return False
         raise
     return True
+
+
+@task()
+def imported_reports_triage(report_ids: list[int]) -> int:
+    """Triage the reports of a log imported in the browser, in row order, after the page has answered; returns how
+    many were triaged (a report already triaged is left as it is)."""
+    reports = list(Report.objects.filter(pk__in=report_ids).select_related("region"))
+    by_id = {report.pk: report for report in reports}
+    ordered = [by_id[pk] for pk in report_ids if pk in by_id]
+    untriaged = [report for report in ordered if not report.triage and report.incident_id is None]
+    import_triage(untriaged)
+    return len(untriaged)

@@ -22,10 +22,10 @@ from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
 from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.forms import ImportForm, MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
-from sigap.intake.importer import ImportFileError, ImportPlan, import_commit, import_plan_of
+from sigap.intake.importer import ImportFileError, ImportPlan, import_plan_of, import_store
 from sigap.intake.models import Report
 from sigap.intake.services import ReportDraft, report_receive, reporter_message_post
-from sigap.intake.tasks import phones_reachable, reach_by, receipts_resend
+from sigap.intake.tasks import imported_reports_triage, phones_reachable, reach_by, receipts_resend
 
 SESSION_RECEIPTS = "sigap_receipts"  # receipts this browser may see; kept out of URLs and access logs
 
@@ -285,15 +285,20 @@ def _import_confirmed(request: HttpRequest) -> HttpResponse:
     try:
         kept = unseal_bytes(path.read_bytes())
         plan = import_plan_of(kept, path.suffix, reliability=Reliability(data["reliability"]))
-        created, existing = import_commit(plan, actor=request.user, source=str(data["name"]))
+        stored, created, existing = import_store(plan, actor=request.user, source=str(data["name"]))
     except (ImportFileError, UnreadableSecret) as exc:  # a key rotated away within the hour: upload again
         messages.error(request, _("Nothing imported: %(why)s") % {"why": exc})
         return redirect("intake:report_import")
     finally:
         path.unlink(missing_ok=True)
+    # Triage (about 6 ms a report) goes on in the worker: the page answers once the rows are stored.
+    imported_reports_triage.enqueue([report.pk for report in stored])
     messages.success(
         request,
-        _("Imported %(created)d new reports from %(name)s; %(existing)d were already there.")
+        _(
+            "Imported %(created)d new reports from %(name)s; %(existing)d were already there. They are being placed "
+            "and merged now and join the queue within a minute."
+        )
         % {"created": created, "name": data["name"], "existing": existing},
     )
     return redirect("home:home")

@@ -125,8 +125,8 @@ def upload(client, name, text, reliability="B"):
     return client.post("/laporan/impor/", {"log": log, "reliability": reliability})
 
 
-@pytest.mark.django_db
-def test_an_analyst_previews_a_log_then_imports_it_all_once(client, personas, settings, tmp_path):
+@pytest.mark.django_db(transaction=True)  # the worker runs here too, and closes its connection after its batch
+def test_an_analyst_previews_a_log_then_imports_it_all_once(client, gazetteer, personas, settings, tmp_path):
     from sigap.core.models import AuditLog
 
     settings.DATA_DIR = tmp_path
@@ -144,7 +144,10 @@ def test_an_analyst_previews_a_log_then_imports_it_all_once(client, personas, se
     assert "3" in done.content.decode() and "log-bugul.csv" in done.content.decode()
     reports = Report.objects.all()
     assert reports.count() == 3 and {r.source_reliability for r in reports} == {"B"}
-    assert all(r.incident_id for r in reports)
+    # The page answers once the rows are stored; the worker places and merges them.
+    assert "sedang ditempatkan" in done.content.decode() and not any(r.incident_id for r in reports)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+    assert all(r.incident_id for r in reports.all())
     row = AuditLog.objects.get(action="reports.imported")
     assert row.actor == personas["analyst"] and row.details == {
         "file": "log-bugul.csv",
