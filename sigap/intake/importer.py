@@ -7,13 +7,13 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,13 +21,14 @@ from sigap.core import audit
 from sigap.core.grading import Reliability
 from sigap.intake.choices import Channel
 from sigap.intake.models import Report
-from sigap.intake.services import ReportDraft, report_hooks_run, report_receive
+from sigap.intake.services import ReportDraft, report_build, report_hooks_run, report_region
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.regions.names import name_key
 from sigap.regions.selectors import regions_by_name
 
 MAX_ROWS = 10_000
+KEY_BATCH = 500  # rows per query and per INSERT: under every database's limit of bound parameters
 MAX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # 10,000 rows of reports are a few MB once unpacked
 # Column names people use, folded with name_key (so "Uraian Kejadian" and "uraian_kejadian" match).
@@ -250,23 +251,43 @@ def import_store(plan: ImportPlan, *, actor: Any = None, source: str = "") -> tu
     that; each report's triage then takes the lock for a few milliseconds, between the public's reports."""
     if plan.errors:
         raise ImportFileError(f"{len(plan.errors)} baris bermasalah; perbaiki dulu / fix the rows first")
-    created = existing = 0
-    stored = []
-    with transaction.atomic():
-        for row in plan.rows:
-            assert row.draft is not None  # noqa: S101 - guaranteed by the error check above
-            report, new = report_receive(row.draft, hooks=False)
-            created += int(new)
-            existing += int(not new)
-            stored.append(report)
-        audit.append(
-            actor=actor,
-            action="reports.imported",
-            object_type="intake.import",
-            object_id=plan.fingerprint,
-            details={"file": source, "rows": len(plan.rows), "created": created, "existing": existing},
-        )
-    return stored, created, existing
+    drafts = [row.draft for row in plan.rows if row.draft is not None]
+    for attempt in range(3):  # a receipt collision, or the same file imported at once elsewhere: try again
+        try:
+            with transaction.atomic():
+                return _store(plan, drafts, actor=actor, source=source)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _store(plan: ImportPlan, drafts: list[ReportDraft], *, actor: Any, source: str) -> tuple[list[Report], int, int]:
+    """In one transaction: the rows' reports already stored (by row key) and the others written in batches; about a
+    tenth of a millisecond a row, where one report_receive per row took about two."""
+    keys = [draft.idempotency_key for draft in drafts]
+    keyed = Report.objects.exclude(idempotency_key="").filter(partner=None)
+    known = {
+        report.idempotency_key: report
+        for start in range(0, len(keys), KEY_BATCH)
+        for report in keyed.filter(idempotency_key__in=keys[start : start + KEY_BATCH])
+    }
+    now = timezone.now()
+    fresh = [
+        report_build(replace(draft, received_at=draft.received_at or now), report_region(draft))
+        for draft in drafts
+        if draft.idempotency_key not in known
+    ]
+    Report.objects.bulk_create(fresh, batch_size=KEY_BATCH)
+    by_key = {**known, **{report.idempotency_key: report for report in fresh}}
+    audit.append(
+        actor=actor,
+        action="reports.imported",
+        object_type="intake.import",
+        object_id=plan.fingerprint,
+        details={"file": source, "rows": len(plan.rows), "created": len(fresh), "existing": len(known)},
+    )
+    return [by_key[key] for key in keys], len(fresh), len(known)
 
 
 def import_triage(reports: list[Report], *, progress: Callable[[int], None] | None = None) -> None:

@@ -87,56 +87,63 @@ def _reliability(draft: ReportDraft) -> Reliability:
     return Reliability.F  # an unknown member of the public: reliability cannot be judged yet
 
 
-def report_receive(draft: ReportDraft, *, hooks: bool = True) -> tuple[Report, bool]:
+def report_region(draft: ReportDraft) -> Region | None:
+    """The kelurahan a draft names, or the one its point lies in."""
+    if draft.region is None and draft.latitude is not None and draft.longitude is not None:
+        return region_at_point(lat=draft.latitude, lng=draft.longitude)
+    return draft.region
+
+
+def report_build(draft: ReportDraft, region: Region | None) -> Report:
+    """The report a draft stores, not yet saved nor triaged, with a new receipt and its identity sealed."""
+    keep_identity = not draft.anonymous
+    return Report(
+        receipt=receipt_new(),
+        channel=draft.channel,
+        description=draft.description.strip(),
+        region=region,
+        location_text=draft.location_text.strip()[:300],
+        latitude=draft.latitude,
+        longitude=draft.longitude,
+        occurred_at=draft.occurred_at,
+        received_at=draft.received_at or timezone.now(),
+        submitted_by=draft.submitted_by,
+        raw=_without_identity(draft.raw),
+        groups_involved=draft.groups_involved.strip()[:300],
+        crowd_size=draft.crowd_size,
+        weapons_seen=draft.weapons_seen,
+        mass_mobilisation=draft.mass_mobilisation,
+        online_provocation=draft.online_provocation,
+        anonymous=not keep_identity,
+        reporter_name_sealed=seal(draft.reporter_name.strip()) if keep_identity else "",
+        reporter_contact_sealed=seal(draft.reporter_contact.strip()) if keep_identity else "",
+        contact_digest=contact_digest(draft.reporter_contact) if keep_identity else "",
+        source_reliability=_reliability(draft),
+        partner=draft.partner,
+        idempotency_key=draft.idempotency_key,
+    )
+
+
+def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
     """Store one report as received and run the triage hooks. Returns (report, created).
 
-    A retried request with the same partner and Idempotency-Key returns the first report, created=False. Without
-    `hooks` the report is stored untriaged, for report_hooks_run afterwards (an imported log's rows).
+    A retried request with the same partner and Idempotency-Key returns the first report, created=False.
     """
-    description = draft.description.strip()
-    if not description:
+    if not draft.description.strip():
         raise ValueError("A report needs a description")
     if draft.idempotency_key:
         existing = _replayed(draft)
         if existing:
             return existing, False
-    region = draft.region
-    if region is None and draft.latitude is not None and draft.longitude is not None:
-        region = region_at_point(lat=draft.latitude, lng=draft.longitude)
-    keep_identity = not draft.anonymous
+    region = report_region(draft)
     # The moment of receipt is fixed before the hooks prepare, so that what they weigh (e.g. a merge window) is
     # what gets stored.
-    received_at = draft.received_at or timezone.now()
-    draft = replace(draft, received_at=received_at)
-    prepared = [(apply, prepare(draft, region)) for prepare, apply in _received_hooks] if hooks else []
+    draft = replace(draft, received_at=draft.received_at or timezone.now())
+    prepared = [(apply, prepare(draft, region)) for prepare, apply in _received_hooks]
     for _attempt in range(3):  # a receipt collision is astronomically rare; retry rather than fail
         try:
             with transaction.atomic():
-                report = Report(
-                    receipt=receipt_new(),
-                    channel=draft.channel,
-                    description=description,
-                    region=region,
-                    location_text=draft.location_text.strip()[:300],
-                    latitude=draft.latitude,
-                    longitude=draft.longitude,
-                    occurred_at=draft.occurred_at,
-                    received_at=received_at,
-                    submitted_by=draft.submitted_by,
-                    raw=_without_identity(draft.raw),
-                    groups_involved=draft.groups_involved.strip()[:300],
-                    crowd_size=draft.crowd_size,
-                    weapons_seen=draft.weapons_seen,
-                    mass_mobilisation=draft.mass_mobilisation,
-                    online_provocation=draft.online_provocation,
-                    anonymous=not keep_identity,
-                    reporter_name_sealed=seal(draft.reporter_name.strip()) if keep_identity else "",
-                    reporter_contact_sealed=seal(draft.reporter_contact.strip()) if keep_identity else "",
-                    contact_digest=contact_digest(draft.reporter_contact) if keep_identity else "",
-                    source_reliability=_reliability(draft),
-                    partner=draft.partner,
-                    idempotency_key=draft.idempotency_key,
-                )
+                report = report_build(draft, region)
                 # The hooks fill in the report (its place, triage, incident) before it is written: one INSERT
                 # with all of it rather than an INSERT and an UPDATE.
                 for apply, data in prepared:
