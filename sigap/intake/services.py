@@ -160,12 +160,9 @@ def report_receive(draft: ReportDraft) -> tuple[Report, bool]:
     raise RuntimeError("Could not store the report (receipt allocation failed three times)")
 
 
-def report_hooks_run(report: Report) -> bool:
-    """Triage a report that was stored without its hooks, in a transaction of its own; False when it was triaged
-    already (a second run finishes what an interrupted one left, and does nothing twice)."""
-    if report.triage or report.incident_id is not None:
-        return False
-    draft = ReportDraft(
+def draft_of(report: Report) -> ReportDraft:
+    """What triage reads of a stored report (no identity: triage never needs it)."""
+    return ReportDraft(
         channel=Channel(report.channel),
         description=report.description,
         region=report.region,
@@ -180,6 +177,14 @@ def report_hooks_run(report: Report) -> bool:
         online_provocation=report.online_provocation,
         received_at=report.received_at,
     )
+
+
+def report_hooks_run(report: Report) -> bool:
+    """Triage a report that was stored without its hooks, in a transaction of its own; False when it was triaged
+    already (a second run finishes what an interrupted one left, and does nothing twice)."""
+    if report.triage or report.incident_id is not None:
+        return False
+    draft = draft_of(report)
     prepared = [(apply, prepare(draft, report.region)) for prepare, apply in _received_hooks]
     with transaction.atomic():
         if Report.objects.filter(pk=report.pk).values_list("triage", flat=True).first():

@@ -45,6 +45,15 @@ class TriageForm(forms.Form):
         self.fields["region"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
 
 
+class PlaceForm(forms.Form):
+    report = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    region = KelurahanChoiceField(label=_("Kelurahan"), queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
+
+
 class MergeForm(forms.Form):
     target = forms.IntegerField(label=_("Merge into incident number"), min_value=1)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -18,7 +18,7 @@ from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
 from sigap.intake.choices import MessageDirection
 from sigap.intake.models import Report
-from sigap.intake.services import ReportDraft, reporter_message_post
+from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
@@ -463,3 +463,29 @@ def report_triage(report: Report, prepared: Prepared) -> None:
         at=report.received_at,
         report_fields=("region", "triage"),
     )
+
+
+class ReportAlreadyPlaced(ValueError):
+    """The report is in an incident already: it is moved with split and merge on the incident's page."""
+
+
+def report_place(*, report: Report, region: Any, actor: Any) -> Incident:
+    """An analyst places a report that triage could not place (no kelurahan named, none found in its words, or a
+    triage still to run): it is then merged into an incident or opens one, exactly as on arrival, and the analyst's
+    choice is in the report's suggestions and the audit log."""
+    if report.incident_id is not None:
+        raise ReportAlreadyPlaced(f"report {report.receipt} is in incident {report.incident_id}")
+    draft = draft_of(report)
+    prepared = triage_prepare(replace(draft, region=region), region)
+    prepared.suggestions["place"] = {"code": region.code, "confidence": 1.0, "reasons": ["ditempatkan analis"]}
+    with transaction.atomic():
+        report.region = region
+        report_triage(report, prepared)
+        assert report.incident is not None  # noqa: S101 - a placed report is merged or opens an incident
+        audit_record(
+            actor=actor,
+            action="report.placed",
+            target=report,
+            details={"region": region.code, "incident": report.incident.pk},
+        )
+    return report.incident

@@ -13,4 +13,5 @@ urlpatterns = [
     path("kejadian/<int:pk>/laporan/<int:report_pk>/identitas/", views.report_reveal, name="report_reveal"),
     path("kejadian/<int:pk>/laporan/<int:report_pk>/balas/", views.report_reply, name="report_reply"),
     path("lampiran/<int:pk>/", views.attachment_file, name="attachment"),
+    path("laporan/belum-ditempatkan/", views.reports_unplaced, name="reports_unplaced"),
 ]

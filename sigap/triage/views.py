@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from sigap.core.forms import form_errors
+from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role, require_role, role_of
 from sigap.intake.choices import MessageDirection
@@ -27,7 +28,7 @@ from sigap.intake.services import (
 )
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
-from sigap.triage.forms import FactsForm, MergeForm, RevealForm, TriageForm, VerifyForm
+from sigap.triage.forms import FactsForm, MergeForm, PlaceForm, RevealForm, TriageForm, VerifyForm
 from sigap.triage.models import Incident
 from sigap.triage.services import (
     ESCALATION_FACTS,
@@ -35,6 +36,7 @@ from sigap.triage.services import (
     incident_update_facts,
     incident_update_triage,
     incident_verify,
+    report_place,
     report_split,
 )
 from sigap.triage.states import TransitionError
@@ -276,3 +278,30 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+UNPLACED_PER_PAGE = 30
+
+
+@login_required
+def reports_unplaced(request: HttpRequest) -> HttpResponse:
+    """Reports in no incident yet: triage found no kelurahan (none chosen, none in the words), or an imported log's
+    triage is still running. The analyst places each; it is then merged or opens an incident as on arrival."""
+    require_role(request.user, ANALYST_ROLES)
+    waiting = Report.objects.visible_to(request.user).filter(incident=None).order_by("received_at", "id")
+    if request.method == "POST":
+        form = PlaceForm(request.POST)
+        report = waiting.filter(pk=form.cleaned_data["report"]).first() if form.is_valid() else None
+        if report is None:
+            messages.error(request, _("Not placed: %(why)s") % {"why": form_errors(form) or _("already placed")})
+        else:
+            incident = report_place(report=report, region=form.cleaned_data["region"], actor=request.user)
+            messages.success(
+                request,
+                _("Report %(receipt)s placed in %(place)s: incident #%(number)d.")
+                % {"receipt": report.receipt, "place": report.region, "number": incident.pk},
+            )
+        return redirect(f"{request.path}?page={id_param(request.POST, 'page') or 1}")
+    page = Paginator(waiting.select_related("region"), UNPLACED_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(report, suggestion_lines(report.triage), PlaceForm(initial={"report": report.pk})) for report in page]
+    return render(request, "triage/unplaced.html", {"page": page, "rows": rows})

@@ -68,6 +68,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:report_reveal": (set(), ANALYSTS),  # reveal: the only way to a reporter's identity
     "triage:report_reply": (set(), ANALYSTS),
     "triage:attachment": (SIGNED_IN, set()),
+    "triage:reports_unplaced": (ANALYSTS, ANALYSTS),
     "risk:map": (STAFF, set()),
     "risk:area": (STAFF, set()),
     "risk:indicator": (set(), ANALYSTS),

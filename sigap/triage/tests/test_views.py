@@ -104,3 +104,43 @@ def test_the_triage_suggestions_read_as_words():
         ("Penggabungan", "#5"),
         ("Tempat", "99.99"),
     ]
+
+
+@pytest.mark.django_db
+def test_a_report_triage_could_not_place_is_placed_by_an_analyst_then_merged_as_on_arrival(client, personas, region):
+    """A report naming no kelurahan that its words do not give either was counted on the analyst's home and could
+    not be opened anywhere: it never became an incident. Now the count links to the reports to place."""
+    from sigap.intake.models import Report
+
+    def unplaced(text):
+        report, _ = report_receive(
+            ReportDraft(channel=Channel.SMS, description=text, anonymous=False, reporter_contact="0812 7777 0000")
+        )
+        assert report.incident_id is None and report.region_id is None
+        return report
+
+    first = unplaced("Ada keributan pendukung paslon dekat rumah saya, mohon segera dicek")
+    second = unplaced("Keributan pendukung paslon dekat rumah saya makin ramai, mohon segera dicek")
+    client.force_login(personas["analyst"])
+    home = client.get(reverse("home:home")).content.decode()
+    assert reverse("triage:reports_unplaced") in home
+    page = client.get(reverse("triage:reports_unplaced")).content.decode()
+    assert first.receipt in page and second.receipt in page and "0812" not in page
+    bugul_lor = region("35.75.04.1010")
+    for report in (first, second):
+        response = client.post(reverse("triage:reports_unplaced"), {"report": report.pk, "region": bugul_lor.pk})
+        assert response.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.incident_id and second.incident_id == first.incident_id  # the same event: merged, as on arrival
+    assert first.region == bugul_lor and first.triage["place"]["reasons"] == ["ditempatkan analis"]
+    placed = AuditLog.objects.filter(action="report.placed").order_by("pk")
+    assert [row.object_id for row in placed] == [str(first.pk), str(second.pk)]
+    assert placed[0].actor == personas["analyst"]
+    # Placed once: a second post for the same report changes nothing and says so.
+    again = client.post(
+        reverse("triage:reports_unplaced"), {"report": first.pk, "region": region("35.75.04.1001").pk}, follow=True
+    )
+    assert "sudah ditempatkan" in again.content.decode()
+    assert Report.objects.get(pk=first.pk).region == bugul_lor
+    assert "Setiap laporan sudah masuk kejadian" in client.get(reverse("triage:reports_unplaced")).content.decode()
