@@ -44,6 +44,7 @@ def _analyst(user: User) -> dict[str, Any]:
         "waiting_count": waiting.count(),
         "waiting": _queue(waiting, limit=50),
         "untriaged_reports": Report.objects.visible_to(user).filter(incident=None).count(),
+        "awaiting_answer": Report.objects.visible_to(user).awaiting_answer().count(),
         "verified_open": incidents.filter(status=IncidentStatus.VERIFIED).count(),
     }
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,19 @@ class ReportQuerySet(models.QuerySet["Report"]):
         if role == Role.TRUSTED_REPORTER:
             return self.filter(submitted_by=user)
         return self.filter(under_codes("region", user.area_codes()))
+
+    def awaiting_answer(self) -> ReportQuerySet:
+        """Reports whose reporter wrote last (through the receipt page): the team owes them an answer. Annotated
+        with `last_from_reporter`."""
+        from_reporter = Q(messages__direction=MessageDirection.FROM_REPORTER)
+        to_reporter = Q(messages__direction=MessageDirection.TO_REPORTER)
+        return self.annotate(
+            last_from_reporter=Max("messages__at", filter=from_reporter),
+            last_to_reporter=Max("messages__at", filter=to_reporter),
+        ).filter(
+            Q(last_from_reporter__isnull=False)
+            & (Q(last_to_reporter__isnull=True) | Q(last_to_reporter__lt=F("last_from_reporter")))
+        )
 
 
 class Report(models.Model):

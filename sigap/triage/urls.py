@@ -14,4 +14,5 @@ urlpatterns = [
     path("kejadian/<int:pk>/laporan/<int:report_pk>/balas/", views.report_reply, name="report_reply"),
     path("lampiran/<int:pk>/", views.attachment_file, name="attachment"),
     path("laporan/belum-ditempatkan/", views.reports_unplaced, name="reports_unplaced"),
+    path("laporan/pesan/", views.reporter_messages, name="reporter_messages"),
 ]

@@ -19,7 +19,7 @@ from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role, require_role, role_of
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
-from sigap.intake.models import Attachment, Report
+from sigap.intake.models import Attachment, Report, ReporterMessage
 from sigap.intake.services import (
     IDENTITY_ROLES,
     IdentityAccessDenied,
@@ -302,6 +302,30 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
                 % {"receipt": report.receipt, "place": report.region, "number": incident.pk},
             )
         return redirect(f"{request.path}?page={id_param(request.POST, 'page') or 1}")
-    page = Paginator(waiting.select_related("region"), UNPLACED_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(waiting.select_related("region").prefetch_related("messages"), UNPLACED_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = [(report, suggestion_lines(report.triage), PlaceForm(initial={"report": report.pk})) for report in page]
     return render(request, "triage/unplaced.html", {"page": page, "rows": rows})
+
+
+@login_required
+def reporter_messages(request: HttpRequest) -> HttpResponse:
+    """Reporters who wrote last through their receipt, longest waiting first, with what they wrote; the answer is
+    written on the report's incident (or after placing it)."""
+    require_role(request.user, ANALYST_ROLES)
+    waiting = (
+        Report.objects.visible_to(request.user)
+        .awaiting_answer()
+        .select_related("incident", "region")
+        .order_by("last_from_reporter", "id")
+    )
+    page = Paginator(waiting, UNPLACED_PER_PAGE).get_page(request.GET.get("page"))
+    latest = {
+        m.report_id: m
+        for m in ReporterMessage.objects.filter(
+            report__in=list(page), direction=MessageDirection.FROM_REPORTER
+        ).order_by("report_id", "at", "id")
+    }
+    rows = [(report, latest.get(report.pk)) for report in page]
+    return render(request, "triage/reporter_messages.html", {"page": page, "rows": rows})

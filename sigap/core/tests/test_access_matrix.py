@@ -69,6 +69,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:report_reply": (set(), ANALYSTS),
     "triage:attachment": (SIGNED_IN, set()),
     "triage:reports_unplaced": (ANALYSTS, ANALYSTS),
+    "triage:reporter_messages": (ANALYSTS, set()),
     "risk:map": (STAFF, set()),
     "risk:area": (STAFF, set()),
     "risk:indicator": (set(), ANALYSTS),

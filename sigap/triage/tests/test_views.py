@@ -144,3 +144,26 @@ def test_a_report_triage_could_not_place_is_placed_by_an_analyst_then_merged_as_
     assert "sudah ditempatkan" in again.content.decode()
     assert Report.objects.get(pk=first.pk).region == bugul_lor
     assert "Setiap laporan sudah masuk kejadian" in client.get(reverse("triage:reports_unplaced")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reporter_who_writes_through_the_receipt_is_waiting_for_an_answer_until_the_team_replies(
+    client, personas, incident
+):
+    """The receipt page let a reporter write to the team, and nobody was told: the message showed only to an analyst
+    who happened to open that incident. The analyst's home now counts the reporters waiting and lists them."""
+    report = incident.reports.get()
+    session = client.session
+    session["sigap_receipts"] = [report.receipt]  # what checking the receipt leaves in the reporter's session
+    session.save()
+    client.post(reverse("intake:receipt_status"), {"receipt": report.receipt, "body": "Massa bertambah, tolong."})
+    client.force_login(personas["analyst"])
+    home = client.get(reverse("home:home")).content.decode()
+    assert reverse("triage:reporter_messages") in home and "1</strong> pelapor menunggu jawaban" in home
+    page = client.get(reverse("triage:reporter_messages")).content.decode()
+    assert "Massa bertambah, tolong." in page and f"#laporan-{report.pk}" in page
+    assert "Ibu Sari" not in page and "0812" not in page  # who wrote stays hidden here too
+    client.post(reverse("triage:report_reply", args=[incident.pk, report.pk]), {"body": "Petugas menuju lokasi."})
+    assert "Tidak ada pelapor yang menunggu jawaban" in client.get(reverse("triage:reporter_messages")).content.decode()
+    home = client.get(reverse("home:home")).content.decode()
+    assert "0</strong> pelapor menunggu jawaban" in home
