@@ -305,8 +305,13 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
     page = Paginator(waiting.select_related("region").prefetch_related("messages"), UNPLACED_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = [(report, suggestion_lines(report.triage), PlaceForm(initial={"report": report.pk})) for report in page]
+    rows = [(report, suggestion_lines(report.triage), _place_form(report)) for report in page]
     return render(request, "triage/unplaced.html", {"page": page, "rows": rows})
+
+
+def _place_form(report: Report) -> PlaceForm:
+    """One form per report (its own element ids); the kelurahan already known (an imported row's) chosen."""
+    return PlaceForm(initial={"report": report.pk, "region": report.region_id}, auto_id=f"place-{report.pk}-%s")
 
 
 @login_required

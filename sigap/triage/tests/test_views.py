@@ -167,3 +167,21 @@ def test_a_reporter_who_writes_through_the_receipt_is_waiting_for_an_answer_unti
     assert "Tidak ada pelapor yang menunggu jawaban" in client.get(reverse("triage:reporter_messages")).content.decode()
     home = client.get(reverse("home:home")).content.decode()
     assert "0</strong> pelapor menunggu jawaban" in home
+
+
+@pytest.mark.django_db
+def test_an_imported_report_still_waiting_for_triage_is_offered_with_its_own_kelurahan(client, personas, region):
+    from sigap.intake.services import report_build, report_region
+
+    draft = ReportDraft(
+        channel=Channel.IMPORT, description="Warga protes bansos di RW 02", region=region("35.75.04.1010")
+    )
+    waiting = report_build(draft, report_region(draft))
+    waiting.save()  # stored by an import whose triage has not reached it
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("triage:reports_unplaced")).content.decode()
+    assert "Triase otomatis belum berjalan" in page
+    assert f'<option value="{waiting.region_id}" selected>' in page
+    client.post(reverse("triage:reports_unplaced"), {"report": waiting.pk, "region": waiting.region_id})
+    waiting.refresh_from_db()
+    assert waiting.incident is not None and waiting.incident.region_id == waiting.region_id
