@@ -26,6 +26,7 @@ from sigap.intake.services import (
     report_identity_reveal,
     reporter_message_post,
 )
+from sigap.intake.tasks import imported_reports_triage
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.forms import FactsForm, MergeForm, PlaceForm, RevealForm, TriageForm, VerifyForm
@@ -289,6 +290,14 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
     triage is still running. The analyst places each; it is then merged or opens an incident as on arrival."""
     require_role(request.user, ANALYST_ROLES)
     waiting = Report.objects.visible_to(request.user).filter(incident=None).order_by("received_at", "id")
+    untriaged = waiting.filter(triage={})
+    if request.method == "POST" and request.POST.get("action") == "triage":
+        # An import's triage that stopped (a worker restarted on other code, a crash) is run again for all of them.
+        ids = list(untriaged.values_list("pk", flat=True))
+        if ids:
+            imported_reports_triage.enqueue(ids)
+        messages.success(request, _("Automatic triage started for %(n)d reports.") % {"n": len(ids)})
+        return redirect(request.path)
     if request.method == "POST":
         form = PlaceForm(request.POST)
         report = waiting.filter(pk=form.cleaned_data["report"]).first() if form.is_valid() else None
@@ -306,7 +315,8 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = [(report, suggestion_lines(report.triage), _place_form(report)) for report in page]
-    return render(request, "triage/unplaced.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "untriaged": untriaged.count()}
+    return render(request, "triage/unplaced.html", context)
 
 
 def _place_form(report: Report) -> PlaceForm:

@@ -185,3 +185,24 @@ def test_an_imported_report_still_waiting_for_triage_is_offered_with_its_own_kel
     client.post(reverse("triage:reports_unplaced"), {"report": waiting.pk, "region": waiting.region_id})
     waiting.refresh_from_db()
     assert waiting.incident is not None and waiting.incident.region_id == waiting.region_id
+
+
+@pytest.mark.django_db(transaction=True)  # the worker runs here, and closes its connection after its batch
+def test_an_import_triage_that_stopped_is_run_again_for_every_waiting_report(client, gazetteer, personas, region):
+    from django.core.management import call_command
+
+    from sigap.intake.services import report_build, report_region
+
+    stranded = []
+    for text in ("Warga protes bansos di RW 02", "Spanduk SARA dipasang di gang RW 05"):
+        draft = ReportDraft(channel=Channel.IMPORT, description=text, region=region("35.75.04.1010"))
+        stranded.append(report_build(draft, report_region(draft)))
+        stranded[-1].save()  # stored by an import whose triage task failed
+    client.force_login(personas["analyst"])
+    assert "2 laporan belum melalui triase otomatis" in client.get(reverse("triage:reports_unplaced")).content.decode()
+    client.post(reverse("triage:reports_unplaced"), {"action": "triage"})
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+    for report in stranded:
+        report.refresh_from_db()
+        assert report.incident is not None and report.triage
+    assert "belum melalui triase otomatis" not in client.get(reverse("triage:reports_unplaced")).content.decode()
