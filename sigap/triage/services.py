@@ -479,6 +479,9 @@ def report_place(*, report: Report, region: Any, actor: Any) -> Incident:
     prepared = triage_prepare(replace(draft, region=region), region)
     prepared.suggestions["place"] = {"code": region.code, "confidence": 1.0, "reasons": ["ditempatkan analis"]}
     with transaction.atomic():
+        # An imported log's triage may have reached it meanwhile (the worker): placed once, not twice.
+        if not Report.objects.filter(pk=report.pk, incident=None).exists():
+            raise ReportAlreadyPlaced(f"report {report.receipt} was placed meanwhile")
         report.region = region
         report_triage(report, prepared)
         assert report.incident is not None  # noqa: S101 - a placed report is merged or opens an incident

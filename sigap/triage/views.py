@@ -33,6 +33,7 @@ from sigap.triage.forms import FactsForm, MergeForm, PlaceForm, RevealForm, Tria
 from sigap.triage.models import Incident
 from sigap.triage.services import (
     ESCALATION_FACTS,
+    ReportAlreadyPlaced,
     incident_merge,
     incident_update_facts,
     incident_update_triage,
@@ -292,24 +293,10 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
     waiting = Report.objects.visible_to(request.user).filter(incident=None).order_by("received_at", "id")
     untriaged = waiting.filter(triage={})
     if request.method == "POST" and request.POST.get("action") == "triage":
-        # An import's triage that stopped (a worker restarted on other code, a crash) is run again for all of them.
-        ids = list(untriaged.values_list("pk", flat=True))
-        if ids:
-            imported_reports_triage.enqueue(ids)
-        messages.success(request, _("Automatic triage started for %(n)d reports.") % {"n": len(ids)})
+        _triage_again(request, untriaged)
         return redirect(request.path)
     if request.method == "POST":
-        form = PlaceForm(request.POST)
-        report = waiting.filter(pk=form.cleaned_data["report"]).first() if form.is_valid() else None
-        if report is None:
-            messages.error(request, _("Not placed: %(why)s") % {"why": form_errors(form) or _("already placed")})
-        else:
-            incident = report_place(report=report, region=form.cleaned_data["region"], actor=request.user)
-            messages.success(
-                request,
-                _("Report %(receipt)s placed in %(place)s: incident #%(number)d.")
-                % {"receipt": report.receipt, "place": report.region, "number": incident.pk},
-            )
+        _place(request, waiting)
         return redirect(f"{request.path}?page={id_param(request.POST, 'page') or 1}")
     page = Paginator(waiting.select_related("region").prefetch_related("messages"), UNPLACED_PER_PAGE).get_page(
         request.GET.get("page")
@@ -317,6 +304,31 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
     rows = [(report, suggestion_lines(report.triage), _place_form(report)) for report in page]
     context = {"page": page, "rows": rows, "untriaged": untriaged.count()}
     return render(request, "triage/unplaced.html", context)
+
+
+def _triage_again(request: HttpRequest, untriaged: Any) -> None:
+    """An import's triage that stopped (a worker restarted on other code, a crash) runs again for all of them."""
+    ids = list(untriaged.values_list("pk", flat=True))
+    if ids:
+        imported_reports_triage.enqueue(ids)
+    messages.success(request, _("Automatic triage started for %(n)d reports.") % {"n": len(ids)})
+
+
+def _place(request: HttpRequest, waiting: Any) -> None:
+    form = PlaceForm(request.POST)
+    report = waiting.filter(pk=form.cleaned_data["report"]).first() if form.is_valid() else None
+    try:
+        if report is None:
+            raise ReportAlreadyPlaced
+        incident = report_place(report=report, region=form.cleaned_data["region"], actor=request.user)
+    except ReportAlreadyPlaced:
+        messages.error(request, _("Not placed: %(why)s") % {"why": form_errors(form) or _("already placed")})
+        return
+    messages.success(
+        request,
+        _("Report %(receipt)s placed in %(place)s: incident #%(number)d.")
+        % {"receipt": report.receipt, "place": report.region, "number": incident.pk},
+    )
 
 
 def _place_form(report: Report) -> PlaceForm:

@@ -206,3 +206,16 @@ def test_an_import_triage_that_stopped_is_run_again_for_every_waiting_report(cli
         report.refresh_from_db()
         assert report.incident is not None and report.triage
     assert "belum melalui triase otomatis" not in client.get(reverse("triage:reports_unplaced")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_report_placed_meanwhile_is_not_placed_twice(region, personas):
+    from sigap.intake.models import Report
+    from sigap.triage.services import ReportAlreadyPlaced, report_place
+
+    report, _ = report_receive(ReportDraft(channel=Channel.SMS, description="Ada keributan dekat rumah saya, tolong"))
+    stale = Report.objects.get(pk=report.pk)  # what a second analyst's page (or the import's worker) still holds
+    first = report_place(report=report, region=region("35.75.04.1010"), actor=personas["analyst"])
+    with pytest.raises(ReportAlreadyPlaced):
+        report_place(report=stale, region=region("35.75.04.1001"), actor=personas["analyst"])
+    assert Report.objects.get(pk=report.pk).incident == first
