@@ -22,8 +22,8 @@ if [ -z "${SIGAP_FIELD_KEYS:-}" ] && [ -z "${SIGAP_FIELD_KEYS_FILE:-}" ]; then
 fi
 # The demo is served over plain HTTP on this machine only, so cookies cannot require HTTPS here.
 export SIGAP_HTTPS=${SIGAP_HTTPS:-false}
-# The demo is a month in 2020: Sigap's clock runs from the month's last afternoon (20 Dec 2020, 17:00 WIB), fixed the
-# first time the demo is prepared and kept in $SIGAP_DATA_DIR/demo_clock, so that its deadlines, escalations and daily
+# The demo is a month in 2020: Sigap's clock runs from the morning after it (21 Dec 2020, 07:30 WIB), fixed the first
+# time the demo is prepared and kept in $SIGAP_DATA_DIR/demo_clock, so that its deadlines, escalations and daily
 # assessments happen in the story's present (sigap/core/clock.py).
 if [ -z "${SIGAP_DEMO_CLOCK:-}" ]; then
   SIGAP_DEMO_CLOCK=$(.venv/bin/sigap demo clock)
