@@ -20,9 +20,9 @@ def _personas_file() -> Path:
 
 
 def demo_clock_spec() -> str:
-    """The demo's story clock, fixed the first time it is asked for: the morning after the seeded month at that
-    real moment. Kept beside the database, so that the story goes on where it was after a
-    restart instead of going back in time; `make clean-demo` starts it again."""
+    """The demo's story clock, fixed the first time it is asked for: the morning after the seeded month at that real
+    moment. Kept beside the database, so that the story goes on where it was after a restart instead of going back
+    in time; `make clean-demo` starts it again."""
     path = Path(settings.DATA_DIR) / "demo_clock"
     if path.exists():
         spec = path.read_text(encoding="utf-8").strip()
