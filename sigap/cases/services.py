@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from sigap.alerts.choices import ORDER, AlertState
@@ -33,9 +32,8 @@ from sigap.core.calendar import deadline, working_calendar
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
 from sigap.core.workdays import Calendar
-from sigap.directory.choices import OrganisationKind
 from sigap.directory.models import Organisation
-from sigap.notify.services import Reminder, queue_reminders, queue_to
+from sigap.notify.services import Reminder, public_link, queue_reminders, queue_to, secretariat
 from sigap.regions.models import Region
 from sigap.risk.services import city_of
 from sigap.triage.choices import IncidentStatus
@@ -73,17 +71,13 @@ def _move(case: Case, to: CaseStatus, *, at: datetime, actor: Any, verb: str, no
     case.status = to
 
 
-def _link(path: str, *args: Any) -> str:
-    return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse(path, args=args)
-
-
 def _task_link(task: Task) -> str:
     """The task list, where its owner finishes it: an owner outside the case cannot open the case's page."""
-    return _link("cases:tasks") + f"#tugas-{task.pk}"
+    return public_link("cases:tasks") + f"#tugas-{task.pk}"
 
 
 def _tell_lead(case: Case, *, key: str, subject: str, body: str, at: datetime) -> None:
-    link = _link("cases:detail", case.pk)
+    link = public_link("cases:detail", case.pk)
     queue_to(
         organisations=[case.lead_organisation],
         purpose="case",
@@ -92,15 +86,6 @@ def _tell_lead(case: Case, *, key: str, subject: str, body: str, at: datetime) -
         key=key,
         at=at,
     )
-
-
-def secretariat() -> tuple[list[Organisation], list[Any]]:
-    """Who hears of breaches and legal duties: the Bakesbangpol organisation(s) and the analysts."""
-    from sigap.accounts.models import User
-
-    orgs = list(Organisation.objects.filter(kind=OrganisationKind.KESBANGPOL, active=True))
-    users = list(User.objects.filter(role__in=[Role.ANALYST, Role.ADMIN], is_active=True))
-    return orgs, users
 
 
 # ---- Opening and moving a case -----------------------------------------------------------------------------------
@@ -286,7 +271,7 @@ def case_propose_resolution(*, case: Case, actor: Any, summary: str, at: datetim
         users=users,
         purpose="case",
         subject=f"[Penanganan P-{case.pk}] Usul selesai menunggu konfirmasi",
-        body=f"{summary.strip()}\n\n{_link('cases:detail', case.pk)}",
+        body=f"{summary.strip()}\n\n{public_link('cases:detail', case.pk)}",
         key=f"case{case.pk}:proposed:{at.isoformat()}",
         at=at,
     )
@@ -536,7 +521,7 @@ def deadlines_due(now: datetime | None = None) -> int:
             due = getattr(case, due_field)
             if getattr(case, done_field) is not None or due > now:
                 continue
-            body = f"{words}: batas {_day(due)}. (Deadline passed.)\n{_link('cases:detail', case.pk)}"
+            body = f"{words}: batas {_day(due)}. (Deadline passed.)\n{public_link('cases:detail', case.pk)}"
             key = f"case{case.pk}:{stage}:{due.isoformat()}"
             reminders.append(
                 Reminder((case.lead_organisation,), (), "reminder", f"[Terlambat] P-{case.pk} {words}", body, key)
@@ -750,7 +735,7 @@ def status_duties_due(now: datetime | None = None) -> int:
                 purpose="reminder",
                 subject=f"[Status Keadaan Konflik] {duty.what}"[:200],
                 body=f"{duty.what}: jatuh tempo {duty.due_on:%d-%m-%Y}. Status {status.decree_number}.\n"
-                f"{_link('cases:status_detail', status.pk)}",
+                f"{public_link('cases:status_detail', status.pk)}",
                 key=key + (":today" if duty.due_on <= today else ":ahead"),
                 at=now,
             )

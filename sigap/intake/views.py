@@ -20,12 +20,13 @@ from sigap.core.crypto import UnreadableSecret, contact_digest, seal_bytes, unse
 from sigap.core.grading import Reliability
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
-from sigap.intake.choices import Channel, MessageDirection
+from sigap.intake.choices import Channel
 from sigap.intake.forms import ImportForm, MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
 from sigap.intake.importer import ImportFileError, ImportPlan, import_plan_of, import_store
 from sigap.intake.models import Report
-from sigap.intake.services import ReportDraft, report_receive, reporter_message_post
+from sigap.intake.services import ReportDraft, report_receive
 from sigap.intake.tasks import imported_reports_triage, phones_reachable, reach_by, receipts_resend
+from sigap.triage.services import reporter_message_receive
 
 SESSION_RECEIPTS = "sigap_receipts"  # receipts this browser may see; kept out of URLs and access logs
 
@@ -142,7 +143,7 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
     report = Report.objects.select_related("incident", "region").get(receipt=wanted)
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        reporter_message_post(report=report, body=form.cleaned_data["body"], direction=MessageDirection.FROM_REPORTER)
+        reporter_message_receive(report=report, body=form.cleaned_data["body"])
         messages.success(request, _("Message sent to the team."))
         return redirect(f"{request.path}?r={report.receipt}")
     return render(

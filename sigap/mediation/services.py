@@ -10,12 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from sigap.cases.models import Case
 from sigap.cases.rules import party_mentioned
-from sigap.cases.services import secretariat
 from sigap.core.services import audit_record
 from sigap.directory.models import Person
 from sigap.mediation.choices import Compliance, MediationStatus
@@ -31,7 +29,7 @@ from sigap.mediation.models import (
     Session,
 )
 from sigap.mediation.states import check_transition
-from sigap.notify.services import queue_to
+from sigap.notify.services import public_link, queue_to, secretariat
 from sigap.risk.services import area_flag_raise
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
@@ -75,7 +73,7 @@ def _move(
 
 
 def _link(mediation: Mediation) -> str:
-    return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("mediation:detail", args=[mediation.pk])
+    return public_link("mediation:detail", mediation.pk)
 
 
 def _tell_followers(

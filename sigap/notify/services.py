@@ -88,9 +88,14 @@ def channels_for_rules(rules: list[RoutingRule]) -> dict[int, list[Channel]]:
 # ---- Messages ----------------------------------------------------------------------------------------------------
 
 
+def public_link(name: str, *args: Any) -> str:
+    """An address of a Sigap page for a message that leaves the app (SIGAP_PUBLIC_URL is where users reach it)."""
+    return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse(name, args=args)
+
+
 def ack_url(notification: Notification) -> str:
     token = signing.dumps(notification.pk, salt=ACK_SALT)
-    return settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("notify:ack", args=[token])
+    return public_link("notify:ack", token)
 
 
 def asks_acknowledgement(notification: Notification) -> bool:
@@ -193,7 +198,7 @@ def warn_area_reporters(alert: Alert, *, at: datetime) -> list[Notification]:
     acknowledgement, which is the team's."""
     level = RiskLevel(alert.level).label
     regions = ", ".join(alert.regions.values_list("name", flat=True))
-    report_form = settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("intake:trusted_report_new")
+    report_form = public_link("intake:trusted_report_new")
     with translation.override("id"):
         reasons = "\n".join(f"- {r}" for r in alert.reasons[-3:])
     body = (
@@ -256,6 +261,18 @@ def channels_for(organisations: Iterable[Any] = (), users: Iterable[Any] = ()) -
     staff = Q(user__organisation__in=[o for o in orgs if o.pk not in with_own], user__is_active=True)
     query |= staff & ~Q(user__role=Role.TRUSTED_REPORTER)
     return list(Channel.objects.filter(active=True).filter(query).distinct().order_by("pk"))
+
+
+def secretariat() -> tuple[list[Any], list[Any]]:
+    """Who hears of breaches, legal duties and reporters waiting: the Bakesbangpol organisation(s) and the
+    analysts."""
+    from sigap.accounts.models import User
+    from sigap.directory.choices import OrganisationKind
+    from sigap.directory.models import Organisation
+
+    orgs = list(Organisation.objects.filter(kind=OrganisationKind.KESBANGPOL, active=True))
+    users = list(User.objects.filter(role__in=[Role.ANALYST, Role.ADMIN], is_active=True))
+    return orgs, users
 
 
 def queue_to(
@@ -383,7 +400,7 @@ def _digest_for(org: Any) -> str:
         return ""
     with translation.override("id"):
         head = f"Ringkasan harian untuk {org.name}: {len(lines)} peringatan terbuka menunggu perhatian."
-    link = settings.SIGAP_PUBLIC_URL.rstrip("/") + reverse("alerts:list")
+    link = public_link("alerts:list")
     tail = "(Daily summary: open alerts that need your attention.)"
     return f"{head}\n\n" + "\n".join(lines) + f"\n\n{tail}\n{link}"
 

@@ -17,9 +17,10 @@ from sigap.core.calendar import deadline
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
 from sigap.intake.choices import MessageDirection
-from sigap.intake.models import Report
+from sigap.intake.models import Report, ReporterMessage
 from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
+from sigap.notify.services import public_link, queue_to, secretariat
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.merge import MergeLookout, merge_confirm, merge_lookout
@@ -227,6 +228,37 @@ REPORTER_WORDS = {
         "perlu. (Your report was checked: it is not a social-conflict matter.)"
     ),
 }
+
+
+def reporter_message_receive(*, report: Report, body: str, at: datetime | None = None) -> ReporterMessage:
+    """A reporter writes through the receipt page. The message is kept and the secretariat is told, once per wait:
+    more messages before the team answers queue nothing more. The notice names neither the receipt (the reporter's
+    key to the conversation) nor the reporter's words (they may say who wrote): it can leave Sigap by email or chat,
+    so it only points to the page where the message is read and answered."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        message = reporter_message_post(report=report, body=body, direction=MessageDirection.FROM_REPORTER, at=at)
+        last_answer = (
+            report.messages.filter(direction=MessageDirection.TO_REPORTER)
+            .order_by("-at", "-id")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        where = f"kejadian #{report.incident_id}" if report.incident_id else "belum ditempatkan di kejadian"
+        organisations, users = secretariat()
+        queue_to(
+            organisations=organisations,
+            users=users,
+            purpose="reporter",
+            subject=f"[Laporan #{report.pk}] Pelapor menunggu jawaban",
+            body=(
+                f"Seorang pelapor menulis pesan lewat tanda terimanya ({where}). Baca dan jawab di Sigap; isi pesan "
+                f"tidak dikirim lewat pemberitahuan ini.\n\n{public_link('triage:reporter_messages')}"
+            ),
+            key=f"report{report.pk}:waiting:{last_answer or 0}",
+            at=at,
+        )
+    return message
 
 
 def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime) -> None:

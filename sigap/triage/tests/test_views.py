@@ -170,6 +170,45 @@ def test_a_reporter_who_writes_through_the_receipt_is_waiting_for_an_answer_unti
 
 
 @pytest.mark.django_db
+def test_the_secretariat_is_told_once_per_wait_when_a_reporter_writes(client, personas, organisations, incident):
+    """A reporter's message is counted on the analyst's home, but an analyst who is not looking at it hears of it
+    only through a notice: one per wait (more messages before the answer add none), and without the receipt or the
+    reporter's words, since it may leave Sigap by e-mail."""
+    from sigap.cases.tests.factories import mailbox
+    from sigap.notify.choices import ChannelKind
+    from sigap.notify.models import Channel as NotifyChannel
+    from sigap.notify.models import Notification
+
+    mailbox(organisations["kesbangpol"], "sekretariat@kesbangpol.example")
+    NotifyChannel.objects.create(name="Aplikasi analis", kind=ChannelKind.IN_APP, user=personas["analyst"])
+    report = incident.reports.get()
+    session = client.session
+    session["sigap_receipts"] = [report.receipt]
+    session.save()
+
+    def reporter_writes(words: str) -> None:
+        client.post(reverse("intake:receipt_status"), {"receipt": report.receipt, "body": words})
+
+    reporter_writes("Saya melihat Pak Darto membawa celurit.")
+    reporter_writes("Sekarang massa bertambah.")
+    told = list(Notification.objects.filter(purpose="reporter").select_related("channel"))
+    assert sorted(n.channel.kind for n in told) == ["email", "in_app"]
+    for notice in told:
+        assert f"Laporan #{report.pk}" in notice.subject and f"kejadian #{incident.pk}" in notice.body
+        assert reverse("triage:reporter_messages") in notice.body
+        assert report.receipt not in notice.subject + notice.body
+        assert "Darto" not in notice.body and "massa bertambah" not in notice.body
+    client.force_login(personas["analyst"])
+    client.post(reverse("triage:report_reply", args=[incident.pk, report.pk]), {"body": "Petugas menuju lokasi."})
+    client.logout()
+    session = client.session
+    session["sigap_receipts"] = [report.receipt]
+    session.save()
+    reporter_writes("Terima kasih, tapi belum ada yang datang.")  # a new wait: the secretariat is told again
+    assert Notification.objects.filter(purpose="reporter").count() == 4
+
+
+@pytest.mark.django_db
 def test_an_imported_report_still_waiting_for_triage_is_offered_with_its_own_kelurahan(client, personas, region):
     from sigap.intake.services import report_build, report_region
 
