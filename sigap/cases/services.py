@@ -73,7 +73,7 @@ def _move(case: Case, to: CaseStatus, *, at: datetime, actor: Any, verb: str, no
 
 def _task_link(task: Task) -> str:
     """The task list, where its owner finishes it: an owner outside the case cannot open the case's page."""
-    return public_link("cases:tasks") + f"#tugas-{task.pk}"
+    return public_link("cases:tasks") + f"?tugas={task.pk}#tugas-{task.pk}"
 
 
 def _tell_lead(case: Case, *, key: str, subject: str, body: str, at: datetime) -> None:

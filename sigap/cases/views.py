@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -61,6 +62,7 @@ def _works_on(user: Any, case: Case) -> bool:
 
 
 CASES_PER_PAGE = 50
+TASKS_PER_PAGE = 50
 
 
 @login_required
@@ -305,12 +307,23 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def task_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, CASE_ROLES)
     tasks = Task.objects.visible_to(request.user).select_related("case", "owner_organisation", "owner_user")
+    open_tasks = tasks.open().order_by("due_at", "pk")
+    page_number = _page_of_task(open_tasks, id_param(request.GET, "tugas")) or request.GET.get("page")
     context = {
-        "open": tasks.open().order_by("due_at")[:300],
+        "page": Paginator(open_tasks, TASKS_PER_PAGE).get_page(page_number),
         "now": timezone.now(),
         "done": tasks.exclude(status="open").order_by("-done_at")[:30],
     }
     return render(request, "cases/tasks.html", context)
+
+
+def _page_of_task(open_tasks: QuerySet[Task], wanted: int) -> int | None:
+    """The page that shows this task (a message's link names the task, not the page: pages move as tasks end)."""
+    task = open_tasks.filter(pk=wanted).first() if wanted else None
+    if task is None:
+        return None
+    earlier = Q(due_at__lt=task.due_at) | Q(due_at=task.due_at, pk__lt=task.pk)
+    return open_tasks.filter(earlier).count() // TASKS_PER_PAGE + 1
 
 
 @login_required

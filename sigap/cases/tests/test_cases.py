@@ -305,14 +305,42 @@ def test_a_late_task_message_links_to_the_task_and_carries_no_acknowledgement_li
     services.deadlines_due(datetime(2020, 12, 8, 13, 0, tzinfo=WIB))
     Notification.objects.exclude(channel__organisation=fkub).delete()  # the case lead's own messages
     assert deliver_due(limit=50) == 4  # the new task and its late reminder, each by mail and by SMS
-    task_link = f"https://sigap.pasuruankota.go.id/tugas/#tugas-{task.pk}"
+    task_link = f"https://sigap.pasuruankota.go.id/tugas/?tugas={task.pk}#tugas-{task.pk}"
     bodies = [m.get_payload(decode=True).decode() for m in smtp_server]
     assert len(bodies) == 2 and all(task_link in body and "/terima/" not in body for body in bodies)
     texts = [json.loads(r["raw"])["text"] for r in http_receiver.requests]
     assert len(texts) == 2 and all(t.endswith(task_link) and len(t) <= 160 for t in texts)
     page = Client()
     page.force_login(personas["mediator"])
-    assert f'id="tugas-{task.pk}"' in page.get("/tugas/").content.decode()
+    assert (
+        f'id="tugas-{task.pk}"' in page.get(task_link.removeprefix("https://sigap.pasuruankota.go.id")).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_the_task_list_is_paged_and_a_tasks_link_opens_the_page_that_shows_it(case, organisations, personas):
+    """The list stopped at 300 open tasks, so the later ones could not be finished there; a message's link names its
+    task and the list opens on the page that holds it, and finishing a task goes back to that page."""
+    fkub = organisations["fkub"]
+    start = datetime(2020, 12, 8, 12, tzinfo=WIB)
+    tasks = [
+        services.task_add(
+            case=case, title=f"Tugas {n:03d}", owner=fkub, due_at=start + timedelta(hours=n), actor=personas["analyst"]
+        )
+        for n in range(120)
+    ]
+    client = Client()
+    client.force_login(personas["analyst"])
+    first = client.get(reverse("cases:tasks")).content.decode()
+    assert "Tugas 000" in first and "Tugas 050" not in first and "Halaman 1 dari 3" in first
+    late = tasks[110]
+    page = client.get(reverse("cases:tasks"), {"tugas": late.pk}).content.decode()
+    assert f'id="tugas-{late.pk}"' in page and "Halaman 3 dari 3" in page
+    finished = client.post(
+        reverse("cases:task_finish", args=[late.pk]), {"note": "Sudah", "done": "1", "next": "/tugas/?page=3"}
+    )
+    assert finished.url == "/tugas/?page=3"
+    assert client.get(reverse("cases:tasks"), {"tugas": "x' or 1=1"}).status_code == 200  # a mangled link: page 1
 
 
 @pytest.mark.django_db
