@@ -137,6 +137,14 @@ class Task(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def finishable_by(self, user: Any) -> bool:
+        """Its owner's staff report it done or cancelled, or an analyst does; the case's lead sees it but does not
+        answer for another organisation."""
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.ANALYST):
+            return True
+        return role in (Role.RESPONDER, Role.MEDIATOR) and user.organisation_id == self.owner_organisation_id
+
 
 class CaseEvent(TimelineWords, models.Model):
     """The case's timeline: actions taken in the field and every change of the case, with who and when."""

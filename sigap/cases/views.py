@@ -330,9 +330,7 @@ def _page_of_task(open_tasks: QuerySet[Task], wanted: int) -> int | None:
 @require_POST
 def task_finish_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.visible_to(request.user), pk=pk)
-    role = role_of(request.user)
-    owner = role in ANALYST_ROLES or request.user.organisation_id == task.owner_organisation_id  # type: ignore[union-attr]
-    if role == Role.LEADERSHIP or not owner:
+    if not task.finishable_by(request.user):
         raise PermissionDenied
     form = f.TaskFinishForm(request.POST)
     if not form.is_valid():

@@ -318,6 +318,31 @@ def test_a_late_task_message_links_to_the_task_and_carries_no_acknowledgement_li
 
 
 @pytest.mark.django_db
+def test_only_a_tasks_owner_or_an_analyst_is_offered_its_finish_form(case, organisations, personas):
+    """The lead's staff saw Done and Cancel on a supporting organisation's task, and pressing them answered 403;
+    the form is offered to whoever may use it, the others read who reports it."""
+    task = services.task_add(
+        case=case,
+        title="Dialog tokoh lintas agama",
+        owner=organisations["fkub"],
+        due_at=FRIDAY + timedelta(days=2),
+        actor=personas["analyst"],
+    )
+    form = f'action="{reverse("cases:task_finish", args=[task.pk])}"'
+    client = Client()
+    for who, offered in (("responder", False), ("mediator", True), ("analyst", True), ("leadership", False)):
+        client.force_login(personas[who])
+        for page in (reverse("cases:tasks"), reverse("cases:detail", args=[case.pk])):
+            assert (form in client.get(page).content.decode()) is offered, (who, page)
+    client.force_login(personas["responder"])
+    assert client.post(reverse("cases:task_finish", args=[task.pk]), {"note": "x", "done": "1"}).status_code == 403
+    client.force_login(personas["mediator"])
+    client.post(reverse("cases:task_finish", args=[task.pk]), {"note": "Dialog terlaksana", "done": "1"})
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DONE and task.done_by == personas["mediator"]
+
+
+@pytest.mark.django_db
 def test_the_task_list_is_paged_and_a_tasks_link_opens_the_page_that_shows_it(case, organisations, personas):
     """The list stopped at 300 open tasks, so the later ones could not be finished there; a message's link names its
     task and the list opens on the page that holds it, and finishing a task goes back to that page."""

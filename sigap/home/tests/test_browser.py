@@ -83,11 +83,21 @@ def test_on_a_phone_no_number_stands_without_its_column(page, live_server, demo,
     assert cell.evaluate("e => getComputedStyle(e).display") == "block"  # one card per kelurahan
     assert not page.locator("table.list.stacked thead").is_visible()
     page.screenshot(path=str(artifacts / f"public-phone-{connection.vendor}.png"), full_page=True)
+    # A responder in the field: the cases and the tasks are cards, each value with its name, within the screen.
     _sign_in(page, live_server, "polres", demo["polres"])
-    page.goto(f"{live_server.url}/penanganan/")
-    table = page.locator("table.list").first
+    for path, label in (("/penanganan/", "Penanganan terbuka"), ("/tugas/", "Batas waktu")):
+        page.goto(f"{live_server.url}{path}")
+        cell = page.locator(f"table.list.stacked td[data-label='{label}']").first
+        assert cell.evaluate("e => getComputedStyle(e, '::before').content") == f'"{label}: "'
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+    page.screenshot(path=str(artifacts / f"tasks-phone-{connection.vendor}.png"), full_page=True)
+    # A matrix (weeks by category) keeps its header row and scrolls sideways; the page does not.
+    page.context.clear_cookies()
+    _sign_in(page, live_server, "pimpinan", demo["pimpinan"])
+    page.goto(f"{live_server.url}/dasbor/")
+    table = page.locator("table.list.trend")
     assert "stacked" not in (table.get_attribute("class") or "")
     assert table.locator("thead").is_visible()  # the column names stay above the numbers
-    assert table.evaluate("e => getComputedStyle(e).overflowX") == "auto"  # wide rows scroll, the page does not
+    assert table.evaluate("e => getComputedStyle(e).overflowX") == "auto"
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(artifacts / f"cases-phone-{connection.vendor}.png"), full_page=True)
+    page.screenshot(path=str(artifacts / f"dashboard-phone-{connection.vendor}.png"), full_page=True)

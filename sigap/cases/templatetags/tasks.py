@@ -1,0 +1,16 @@
+"""{{ task|finishable_by:user }}: whether this reader is offered the form that reports a task done or cancelled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from sigap.cases.models import Task
+
+register = template.Library()
+
+
+@register.filter
+def finishable_by(task: Task, user: Any) -> bool:
+    return task.finishable_by(user)
