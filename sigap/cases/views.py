@@ -77,7 +77,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(ordered, CASES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "cases": page,
         "page": page,
         "show": show,
         "board": breach_board(request.user),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 
@@ -66,6 +67,7 @@ def _mediator(user: User) -> dict[str, Any]:
         "areas": list(Region.objects.filter(code__in=user.area_codes())),
         "dispute_count": disputes.count(),
         "disputes": _queue(disputes),
+        "dispute_query": urlencode([("category", c.value) for c in MEDIATION_CATEGORIES]),
     }
 
 

@@ -79,3 +79,57 @@ class FactsForm(forms.Form):
         max_length=500,
         error_messages={"required": _("Say where this information comes from.")},
     )
+
+
+class IncidentFilterForm(forms.Form):
+    """The incident list's filters (a GET form). Each valid field filters; an invalid one is reported and ignored,
+    so a mistyped date does not hide the rest of the answer."""
+
+    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), ("open", _("Open (awaiting verification or verified)")), *IncidentStatus.choices],
+    )
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    urgency = forms.TypedChoiceField(
+        label=_("Urgency at least"), required=False, coerce=int, empty_value=None, choices=[("", _("Any"))]
+    )
+    since = forms.DateField(label=_("Occurred from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Occurred until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    category = forms.MultipleChoiceField(
+        label=_("Categories"), required=False, choices=Category.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("The whole city")), *area_choices()]  # type: ignore[attr-defined]
+        self.fields["urgency"].choices = [("", _("Any")), *Urgency.choices]  # type: ignore[attr-defined]
+
+    def valid_data(self) -> dict[str, Any]:
+        """The filters that validated (all of them when the form is valid); none for an unbound form."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", [])}
+
+
+def area_choices() -> list[tuple[str, Any]]:
+    """Each kecamatan (all of it) and its kelurahan, grouped by kecamatan; values are region codes."""
+    from django.conf import settings
+
+    from sigap.regions.choices import Level
+
+    regions = (
+        Region.objects.under(settings.SIGAP_DEPLOYMENT_REGION)
+        .filter(level__in=[Level.KECAMATAN, Level.DESA_KELURAHAN])
+        .defer("boundary")
+        .order_by("code")
+    )
+    kecamatan = [r for r in regions if r.level == Level.KECAMATAN]
+    groups = []
+    for k in sorted(kecamatan, key=lambda r: r.name):
+        villages = sorted((r for r in regions if r.parent_id == k.pk), key=lambda r: r.name)
+        whole = (k.code, _("Kecamatan %(name)s, all of it") % {"name": k.name})
+        groups.append((k.name, [whole, *((v.code, v.name) for v in villages)]))
+    return groups

@@ -29,8 +29,17 @@ from sigap.intake.services import (
 from sigap.intake.tasks import imported_reports_triage
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
-from sigap.triage.forms import FactsForm, MergeForm, PlaceForm, RevealForm, TriageForm, VerifyForm
+from sigap.triage.forms import (
+    FactsForm,
+    IncidentFilterForm,
+    MergeForm,
+    PlaceForm,
+    RevealForm,
+    TriageForm,
+    VerifyForm,
+)
 from sigap.triage.models import Incident
+from sigap.triage.selectors import incidents_matching
 from sigap.triage.services import (
     ESCALATION_FACTS,
     ReportAlreadyPlaced,
@@ -44,6 +53,7 @@ from sigap.triage.services import (
 from sigap.triage.states import TransitionError
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
+INCIDENTS_PER_PAGE = 50
 
 SUGGESTION_NAMES = {
     "place": gettext_lazy("Place"),
@@ -96,6 +106,27 @@ def _incident_for(request: HttpRequest, pk: int) -> Incident:
 def _report_in(request: HttpRequest, pk: int, report_pk: int) -> tuple[Incident, Report]:
     incident = _incident_for(request, pk)
     return incident, get_object_or_404(incident.reports, pk=report_pk)
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """Every incident the reader may see, filtered and paged: the way back to an event once it has left a queue."""
+    if role_of(request.user) is None:
+        raise PermissionDenied
+    form = IncidentFilterForm(request.GET or None)
+    visible = Incident.objects.visible_to(request.user).select_related("region", "region__parent")
+    found = incidents_matching(visible, form.valid_data())
+    page = Paginator(found, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
+    rest = request.GET.copy()
+    rest.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": f"{rest.urlencode()}&" if rest else "",
+        "now": timezone.now(),
+        "filtered": bool(rest),
+    }
+    return render(request, "triage/incident_list.html", context)
 
 
 @login_required

@@ -1,0 +1,109 @@
+"""The incident list: every incident a reader may see, found again by words, place, status, category, urgency and
+date once it has left the queues of the home pages."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from sigap.conftest import BUGUL_LOR, GADINGREJO_KEC, PANGGUNGREJO
+from sigap.intake.choices import Channel
+from sigap.intake.services import ReportDraft, report_receive
+from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.models import Incident
+
+WIB = ZoneInfo("Asia/Jakarta")
+GADINGREJO_KEL = "35.75.01.1001"
+
+
+@pytest.fixture
+def incidents(region):
+    def made(code, words, *, status, category, urgency, day):
+        report = report_receive(ReportDraft(channel=Channel.WEB, region=region(code), description=words))[0]
+        incident = report.incident
+        Incident.objects.filter(pk=incident.pk).update(
+            status=status, category=category, urgency=urgency, occurred_at=datetime(2020, 12, day, 23, 30, tzinfo=WIB)
+        )
+        return incident
+
+    made_all = {
+        "clash": made(
+            BUGUL_LOR,
+            "Pendukung paslon membawa celurit di pasar",
+            status=IncidentStatus.VERIFIED,
+            category=Category.BENTROK_PENDUKUNG,
+            urgency=Urgency.CRITICAL,
+            day=9,
+        ),
+        "hoax": made(
+            BUGUL_LOR,
+            "Pesan berantai soal surat suara tercoblos",
+            status=IncidentStatus.HOAX,
+            category=Category.HOAKS_UJARAN_KEBENCIAN,
+            urgency=Urgency.LOW,
+            day=3,
+        ),
+        "far": made(
+            GADINGREJO_KEL,
+            "Warga protes pembagian bansos tidak merata",
+            status=IncidentStatus.NEW,
+            category=Category.TATA_KELOLA,
+            urgency=Urgency.MEDIUM,
+            day=12,
+        ),
+    }
+    assert len({i.pk for i in made_all.values()}) == 3  # three events, not merged
+    return made_all
+
+
+def _listed(client, **query):
+    page = client.get(reverse("triage:incident_list"), query)
+    assert page.status_code == 200
+    text = page.content.decode()
+    return text, {pk for pk in Incident.objects.values_list("pk", flat=True) if f'href="/kejadian/{pk}/"' in text}
+
+
+@pytest.mark.django_db
+def test_an_analyst_finds_incidents_again_by_each_filter(client, personas, incidents):
+    clash, hoax, far = incidents["clash"].pk, incidents["hoax"].pk, incidents["far"].pk
+    client.force_login(personas["analyst"])
+    text, found = _listed(client)
+    assert found == {clash, hoax, far} and "3 kejadian" in text
+    assert text.index(f"/kejadian/{far}/") < text.index(f"/kejadian/{clash}/") < text.index(f"/kejadian/{hoax}/")
+    assert _listed(client, q="celurit")[1] == {clash}  # a word of the report, not of the title
+    assert _listed(client, status="open")[1] == {clash, far}
+    assert _listed(client, status="hoax")[1] == {hoax}
+    assert _listed(client, area=PANGGUNGREJO)[1] == {clash, hoax}  # a kecamatan holds its kelurahan
+    assert _listed(client, area=GADINGREJO_KEL)[1] == {far}
+    assert _listed(client, category=[Category.HOAKS_UJARAN_KEBENCIAN, Category.TATA_KELOLA])[1] == {hoax, far}
+    assert _listed(client, urgency=Urgency.MEDIUM)[1] == {clash, far}
+    # Days in Jakarta's time: 23.30 WIB on 9 December is still the 9th (16.30 UTC).
+    assert _listed(client, since="2020-12-09", until="2020-12-09")[1] == {clash}
+    # A mistyped date is said and ignored; the other filters still apply.
+    text, found = _listed(client, since="9 Desember", status="open")
+    assert found == {clash, far} and "Masukkan tanggal yang valid" in text
+    _listed(client, area="x' OR 1=1", urgency="9", category="nope", page="-1")  # mangled: no server error
+
+
+@pytest.mark.django_db
+def test_a_responder_finds_only_the_incidents_of_the_area(client, personas, incidents):
+    client.force_login(personas["responder"])  # Kecamatan Panggungrejo
+    assert _listed(client)[1] == {incidents["clash"].pk, incidents["hoax"].pk}
+    assert _listed(client, area=GADINGREJO_KEC)[1] == set()
+
+
+@pytest.mark.django_db
+def test_pages_keep_the_filters_and_the_home_counts_lead_to_the_list(client, personas, region):
+    Incident.objects.bulk_create(
+        Incident(title=f"Spanduk SARA di gang {n}", region=region(BUGUL_LOR), status=IncidentStatus.VERIFIED)
+        for n in range(53)
+    )
+    client.force_login(personas["analyst"])
+    text, _ = _listed(client, status="verified")
+    assert "Halaman 1 dari 2" in text and 'href="?status=verified&amp;page=2"' in text
+    home = client.get(reverse("home:home")).content.decode()
+    assert f'href="{reverse("triage:incident_list")}?status=verified"' in home
+    client.force_login(personas["responder"])
+    home = client.get(reverse("home:home")).content.decode()
+    assert "Semua " in home and f'href="{reverse("triage:incident_list")}?status=verified"' in home
