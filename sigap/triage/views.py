@@ -54,6 +54,7 @@ from sigap.triage.states import TransitionError
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 INCIDENTS_PER_PAGE = 50
+MORE_FILTERS = ("area", "urgency", "since", "until", "category")  # folded under "More filters"
 
 SUGGESTION_NAMES = {
     "place": gettext_lazy("Place"),
@@ -125,6 +126,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "query": f"{rest.urlencode()}&" if rest else "",
         "now": timezone.now(),
         "filtered": bool(rest),
+        "more_fields": MORE_FILTERS,
+        # Open when one of them is asked for, or is wrong (its error must show).
+        "more_filters": sum(1 for name in MORE_FILTERS if request.GET.get(name) or form.errors.get(name)),
     }
     return render(request, "triage/incident_list.html", context)
 

@@ -83,6 +83,7 @@ def test_an_analyst_finds_incidents_again_by_each_filter(client, personas, incid
     # A mistyped date is said and ignored; the other filters still apply.
     text, found = _listed(client, since="9 Desember", status="open")
     assert found == {clash, far} and "Masukkan tanggal yang valid" in text
+    assert "<details open><summary>Saringan lain (1)" in text  # folded filters open to show the error
     _listed(client, area="x' OR 1=1", urgency="9", category="nope", page="-1")  # mangled: no server error
 
 
