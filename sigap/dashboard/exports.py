@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from sigap.core.spreadsheet import append_text_safe, csv_safe
 from sigap.dashboard.selectors import Filters, levels_on
@@ -42,12 +42,14 @@ LABELS: dict[str, dict[Any, Any]] = {
 }
 
 
-def incident_rows(filters: Filters, user: Any) -> Iterator[list[Any]]:
-    rows = (
-        filters.incidents(Incident.objects.visible_to(user))
-        .order_by("occurred_at", "pk")
-        .values_list(*[field for _, _, field in COLUMNS])
-    )
+def incidents_for(filters: Filters, user: Any) -> QuerySet[Incident]:
+    """The dashboard's incidents: its filters over what the reader may see."""
+    return filters.incidents(Incident.objects.visible_to(user))
+
+
+def incident_rows(incidents: QuerySet[Incident]) -> Iterator[list[Any]]:
+    """One row per incident, oldest first, with labels in the reader's language and ISO times."""
+    rows = incidents.order_by("occurred_at", "pk").values_list(*[field for _, _, field in COLUMNS])
     for row in rows.iterator(chunk_size=2000):
         out = []
         for (name, _, _), value in zip(COLUMNS, row, strict=True):
@@ -64,23 +66,23 @@ class _Echo:
         return value
 
 
-def csv_lines(filters: Filters, user: Any) -> Iterator[str]:
+def csv_lines(incidents: QuerySet[Incident]) -> Iterator[str]:
     """Streamed: the header, the HXL hashtag row, then one line per incident."""
     writer = csv.writer(_Echo())
     yield writer.writerow([name for name, _, _ in COLUMNS])
     yield writer.writerow([tag for _, tag, _ in COLUMNS])
-    for row in incident_rows(filters, user):
+    for row in incident_rows(incidents):
         yield writer.writerow(csv_safe(row))
 
 
-def xlsx_bytes(filters: Filters, user: Any) -> bytes:
+def xlsx_bytes(incidents: QuerySet[Incident]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Kejadian")
     sheet.append([name for name, _, _ in COLUMNS])
     sheet.append([tag for _, tag, _ in COLUMNS])
-    for row in incident_rows(filters, user):
+    for row in incident_rows(incidents):
         append_text_safe(sheet, row)
     out = BytesIO()
     book.save(out)

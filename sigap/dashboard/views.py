@@ -86,13 +86,14 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRespon
     _viewer(request)
     filters = FilterForm(request.GET or None).filters()
     name = f"sigap-kejadian-{filters.area_code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+    incidents = exports.incidents_for(filters, request.user)
     if fmt == "csv":
-        stream = StreamingHttpResponse(exports.csv_lines(filters, request.user), content_type="text/csv; charset=utf-8")
+        stream = StreamingHttpResponse(exports.csv_lines(incidents), content_type="text/csv; charset=utf-8")
         stream["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return stream
     if fmt == "xlsx":
         response = HttpResponse(
-            exports.xlsx_bytes(filters, request.user),
+            exports.xlsx_bytes(incidents),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

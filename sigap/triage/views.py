@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role, require_role, role_of
+from sigap.dashboard import exports
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
 from sigap.intake.models import Attachment, Report, ReporterMessage
@@ -131,6 +132,27 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "more_filters": sum(1 for name in MORE_FILTERS if request.GET.get(name) or form.errors.get(name)),
     }
     return render(request, "triage/incident_list.html", context)
+
+
+@login_required
+def incident_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """The incident list's answer as a spreadsheet (CSV or XLSX, the dashboard's columns; no reporter, no point)."""
+    if role_of(request.user) is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    filters = IncidentFilterForm(request.GET or None).valid_data()
+    incidents = incidents_matching(Incident.objects.visible_to(request.user), filters)
+    name = f"sigap-kejadian-{timezone.localdate():%Y%m%d}"
+    if fmt == "csv":
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
+            exports.csv_lines(incidents), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.xlsx_bytes(incidents),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 @login_required

@@ -108,3 +108,26 @@ def test_pages_keep_the_filters_and_the_home_counts_lead_to_the_list(client, per
     client.force_login(personas["responder"])
     home = client.get(reverse("home:home")).content.decode()
     assert "Semua " in home and f'href="{reverse("triage:incident_list")}?status=verified"' in home
+
+
+@pytest.mark.django_db
+def test_the_listed_incidents_download_as_a_spreadsheet_without_reporters(client, personas, incidents):
+    import csv
+    from io import BytesIO, StringIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("triage:incident_list"), {"status": "open", "area": PANGGUNGREJO}).content.decode()
+    assert 'href="/kejadian/unduh.csv?status=open&amp;area=35.75.04&amp;"' in page
+    answer = client.get(reverse("triage:incident_export", args=["csv"]), {"status": "open", "area": PANGGUNGREJO})
+    assert answer["Content-Disposition"].startswith('attachment; filename="sigap-kejadian-')
+    rows = list(csv.reader(StringIO(b"".join(answer.streaming_content).decode())))
+    assert rows[0][0] == "id" and rows[1][0] == "#event+id"  # the header and its HXL tags
+    assert [int(r[0]) for r in rows[2:]] == [incidents["clash"].pk]
+    book = load_workbook(BytesIO(client.get(reverse("triage:incident_export", args=["xlsx"]), {"q": "bansos"}).content))
+    assert [row[0] for row in book.active.iter_rows(min_row=3, values_only=True)] == [incidents["far"].pk]
+    assert client.get(reverse("triage:incident_export", args=["pdf"])).status_code == 404
+    client.force_login(personas["responder"])  # Kecamatan Panggungrejo: the far incident stays out
+    book = load_workbook(BytesIO(client.get(reverse("triage:incident_export", args=["xlsx"]), {"q": "bansos"}).content))
+    assert list(book.active.iter_rows(min_row=3, values_only=True)) == []
