@@ -103,7 +103,10 @@ def _leadership(user: User) -> dict[str, Any]:
     return {
         "kecamatan": list(kecamatan),
         "hot": list(hot),
-        "by_category": [{"label": labels.get(row["category"], row["category"]), "n": row["n"]} for row in by_category],
+        "by_category": [
+            {"value": row["category"], "label": labels.get(row["category"], row["category"]), "n": row["n"]}
+            for row in by_category
+        ],
     }
 
 

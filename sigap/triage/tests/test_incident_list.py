@@ -131,3 +131,17 @@ def test_the_listed_incidents_download_as_a_spreadsheet_without_reporters(client
     client.force_login(personas["responder"])  # Kecamatan Panggungrejo: the far incident stays out
     book = load_workbook(BytesIO(client.get(reverse("triage:incident_export", args=["xlsx"]), {"q": "bansos"}).content))
     assert list(book.active.iter_rows(min_row=3, values_only=True)) == []
+
+
+@pytest.mark.django_db
+def test_every_number_on_the_leaderships_home_opens_the_incidents_it_counts(client, personas, incidents):
+    import re
+
+    client.force_login(personas["leadership"])
+    home = client.get(reverse("home:home")).content.decode()
+    links = re.findall(r'<a href="(/kejadian/\?[^"]+)">([^<]+)</a>', home)
+    assert len(links) >= 4 * 3 + 2  # three numbers per kecamatan, the kelurahan and the categories
+    for href, shown in links:
+        count = int(shown.rsplit(":", 1)[-1])
+        listed = client.get(href.replace("&amp;", "&")).content.decode()
+        assert f"{count} kejadian" in listed, (href, shown)
