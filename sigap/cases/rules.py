@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.utils.translation import gettext
+
 # UU 7/2012 Ps 23-24: at most 90 days; one extension of at most 30 days; decided no later than 10 days before the end.
 MAX_DAYS = 90
 MAX_EXTENSION_DAYS = 30
@@ -22,40 +24,47 @@ class StatusRuleError(ValueError):
 def check_declaration(*, dprd_consulted_on: date | None, declared_on: date, starts_on: date, ends_on: date) -> None:
     """A kab/kota status is declared by the Wali Kota after consulting the DPRD leadership, for at most 90 days."""
     if dprd_consulted_on is None:
-        raise StatusRuleError("The DPRD leadership must be consulted before the status is declared (Ps 16)")
+        raise StatusRuleError(gettext("The DPRD leadership must be consulted before the status is declared (Ps 16)"))
     if dprd_consulted_on > declared_on:
-        raise StatusRuleError("The DPRD consultation comes before the declaration")
+        raise StatusRuleError(gettext("The DPRD consultation comes before the declaration"))
     if starts_on < declared_on:
-        raise StatusRuleError("A status starts on or after the day it is declared")
+        raise StatusRuleError(gettext("A status starts on or after the day it is declared"))
     days = (ends_on - starts_on).days + 1
     if days < 1:
-        raise StatusRuleError("A status ends on or after the day it starts")
+        raise StatusRuleError(gettext("A status ends on or after the day it starts"))
     if days > MAX_DAYS:
-        raise StatusRuleError(f"A status lasts at most {MAX_DAYS} days (Ps 23); this one would last {days}")
+        raise StatusRuleError(
+            gettext("A status lasts at most %(max)d days (Ps 23); this one would last %(days)d")
+            % {"max": MAX_DAYS, "days": days}
+        )
 
 
 def check_extension(*, ends_on: date, already_extended: bool, decided_on: date, extended_to: date) -> None:
     """One extension only, of at most 30 days, decided no later than 10 days before the status ends."""
     if already_extended:
-        raise StatusRuleError("A status can be extended once (Ps 23)")
+        raise StatusRuleError(gettext("A status can be extended once (Ps 23)"))
     latest = ends_on - timedelta(days=EXTENSION_NOTICE_DAYS)
     if decided_on > latest:
         raise StatusRuleError(
-            f"An extension is decided no later than {EXTENSION_NOTICE_DAYS} days before the end ({latest:%d-%m-%Y})"
+            gettext("An extension is decided no later than %(days)d days before the end (%(latest)s)")
+            % {"days": EXTENSION_NOTICE_DAYS, "latest": f"{latest:%d-%m-%Y}"}
         )
     extra = (extended_to - ends_on).days
     if extra < 1:
-        raise StatusRuleError("An extension ends after the present end")
+        raise StatusRuleError(gettext("An extension ends after the present end"))
     if extra > MAX_EXTENSION_DAYS:
-        raise StatusRuleError(f"An extension adds at most {MAX_EXTENSION_DAYS} days; this one adds {extra}")
+        raise StatusRuleError(
+            gettext("An extension adds at most %(max)d days; this one adds %(extra)d")
+            % {"max": MAX_EXTENSION_DAYS, "extra": extra}
+        )
 
 
 def check_revocation(*, starts_on: date, last_day: date, revoked_on: date) -> None:
     """A status may be revoked early, while it is in force."""
     if revoked_on <= starts_on:
-        raise StatusRuleError("A status is revoked after the day it starts")
+        raise StatusRuleError(gettext("A status is revoked after the day it starts"))
     if revoked_on > last_day:
-        raise StatusRuleError("The status has already ended")
+        raise StatusRuleError(gettext("The status has already ended"))
 
 
 def report_due_dates(starts_on: date, last_day: date, every_days: int) -> list[date]:

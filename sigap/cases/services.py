@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from sigap.alerts.choices import ORDER, AlertState
 from sigap.alerts.models import Alert
@@ -109,10 +110,12 @@ def case_open(
     """Open the response to verified incidents and/or an alert; the lead organisation is told at once."""
     at = at or timezone.now()
     if not incidents and not alerts:
-        raise CaseRuleError("A case answers a verified incident or an alert")
+        raise CaseRuleError(gettext("A case answers a verified incident or an alert"))
     unverified = [i.pk for i in incidents if i.status not in (IncidentStatus.VERIFIED, IncidentStatus.RESOLVED)]
     if unverified:
-        raise CaseRuleError(f"Verify the incident first: {', '.join(f'#{pk}' for pk in unverified)}")
+        raise CaseRuleError(
+            gettext("Verify the incident first: %(numbers)s") % {"numbers": ", ".join(f"#{pk}" for pk in unverified)}
+        )
     region = next((i.region for i in incidents if i.region_id), None)
     if region is None and alerts:
         region = alerts[0].regions.first()
@@ -163,9 +166,9 @@ def case_reassign(*, case: Case, lead: Organisation, actor: Any, reason: str) ->
     acknowledgement and first-action clock again for the new lead."""
     case = Case.objects.select_for_update().get(pk=case.pk)  # the caller's copy may be stale
     if case.status == CaseStatus.RESOLVED:
-        raise CaseRuleError("Reopen the case before changing its lead")
+        raise CaseRuleError(gettext("Reopen the case before changing its lead"))
     if not reason.strip():
-        raise CaseRuleError("Say why the lead changes")
+        raise CaseRuleError(gettext("Say why the lead changes"))
     if lead.pk == case.lead_organisation_id:
         return case
     at = timezone.now()
@@ -208,10 +211,10 @@ def case_log_action(*, case: Case, actor: Any, note: str, at: datetime | None = 
     """What was done in the field. The first action also acknowledges the case and starts its handling."""
     at = at or timezone.now()
     if not note.strip():
-        raise CaseRuleError("Describe the action")
+        raise CaseRuleError(gettext("Describe the action"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status == CaseStatus.RESOLVED:
-        raise CaseRuleError("The case is resolved; reopen it first")
+        raise CaseRuleError(gettext("The case is resolved; reopen it first"))
     if case.status in (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED):
         if case.acknowledged_at is None:
             case.acknowledged_at = at
@@ -255,11 +258,18 @@ def case_propose_resolution(*, case: Case, actor: Any, summary: str, at: datetim
     """The lead proposes that the problem is resolved: a summary, and no task left open."""
     at = at or timezone.now()
     if not summary.strip():
-        raise CaseRuleError("A resolution needs a summary of how the problem was settled")
+        raise CaseRuleError(gettext("A resolution needs a summary of how the problem was settled"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     open_tasks = case.tasks.filter(status=TaskStatus.OPEN).count()
     if open_tasks:
-        raise CaseRuleError(f"{open_tasks} task(s) still open: finish or cancel them first")
+        raise CaseRuleError(
+            ngettext(
+                "%(n)d task still open: finish or cancel it first",
+                "%(n)d tasks still open: finish or cancel them first",
+                open_tasks,
+            )
+            % {"n": open_tasks}
+        )
     _move(case, CaseStatus.RESOLUTION_PROPOSED, at=at, actor=actor, verb="resolution_proposed", note=summary.strip())
     case.resolution_summary = summary.strip()
     case.resolution_proposed_at = at
@@ -283,7 +293,7 @@ def case_confirm_resolution(*, case: Case, actor: Any, note: str = "", at: datet
     """An analyst confirms: the case is resolved and its verified incidents too (their reporters are told)."""
     at = at or timezone.now()
     if role_of(actor) not in CONFIRMING_ROLES:
-        raise CaseRuleError("Only an analyst confirms that a case is resolved")
+        raise CaseRuleError(gettext("Only an analyst confirms that a case is resolved"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     _move(case, CaseStatus.RESOLVED, at=at, actor=actor, verb="resolved", note=note.strip())
     case.resolved_at = at
@@ -297,9 +307,9 @@ def case_confirm_resolution(*, case: Case, actor: Any, note: str = "", at: datet
 @transaction.atomic
 def case_send_back(*, case: Case, actor: Any, reason: str) -> Case:
     if role_of(actor) not in CONFIRMING_ROLES:
-        raise CaseRuleError("Only an analyst sends a proposed resolution back")
+        raise CaseRuleError(gettext("Only an analyst sends a proposed resolution back"))
     if not reason.strip():
-        raise CaseRuleError("Say what is still missing")
+        raise CaseRuleError(gettext("Say what is still missing"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     _move(case, CaseStatus.IN_PROGRESS, at=timezone.now(), actor=actor, verb="resolution_returned", note=reason)
     case.resolution_proposed_at = None
@@ -319,7 +329,7 @@ def case_reopen(*, case: Case, actor: Any, reason: str, at: datetime | None = No
     """The problem came back: the case is handled again, with a fresh resolution target."""
     at = at or timezone.now()
     if not reason.strip():
-        raise CaseRuleError("Say why the case is reopened")
+        raise CaseRuleError(gettext("Say why the case is reopened"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     _move(case, CaseStatus.IN_PROGRESS, at=at, actor=actor, verb="reopened", note=reason)
     case.resolved_at = None
@@ -363,9 +373,9 @@ def task_add(
 ) -> Task:
     at = at or timezone.now()
     if not title.strip():
-        raise CaseRuleError("A task needs a description")
+        raise CaseRuleError(gettext("A task needs a description"))
     if case is not None and case.status == CaseStatus.RESOLVED:
-        raise CaseRuleError("The case is resolved; reopen it first")
+        raise CaseRuleError(gettext("The case is resolved; reopen it first"))
     task = Task.objects.create(
         case=case,
         title=title.strip()[:300],
@@ -400,9 +410,9 @@ def task_finish(*, task: Task, actor: Any, done: bool, note: str, at: datetime |
     task = Task.objects.select_for_update().get(pk=task.pk)  # the caller's copy may be stale
     at = at or timezone.now()
     if task.status != TaskStatus.OPEN:
-        raise CaseRuleError("The task is already finished")
+        raise CaseRuleError(gettext("The task is already finished"))
     if not note.strip():
-        raise CaseRuleError("Say what was done" if done else "Say why the task is cancelled")
+        raise CaseRuleError(gettext("Say what was done") if done else gettext("Say why the task is cancelled"))
     task.status = TaskStatus.DONE if done else TaskStatus.CANCELLED
     task.done_at = at
     task.done_by = actor if _is_user(actor) else None

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sigap.cases.models import Task
 from sigap.cases.services import task_add
@@ -40,7 +41,7 @@ def meeting_record(
     cases: Iterable[Any] = (),
 ) -> Meeting:
     if not meeting.title.strip():
-        raise CoordinationError("A meeting needs its agenda")
+        raise CoordinationError(gettext("A meeting needs its agenda"))
     meeting.recorded_by = _user(actor)
     meeting.save()
     meeting.organisations.set(list(organisations))
@@ -58,7 +59,7 @@ def decision_to_task(*, decision: Decision, owner: Organisation, due_at: datetim
     """A decision becomes a task with an owner and a due date (followed on the breach board like any task)."""
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     if decision.task_id is not None:
-        raise CoordinationError("This decision already has a task")
+        raise CoordinationError(gettext("This decision already has a task"))
     case = decision.meeting.cases.first()
     task = task_add(title=decision.text, owner=owner, due_at=due_at, actor=actor, case=case)
     decision.task = task
@@ -69,7 +70,7 @@ def decision_to_task(*, decision: Decision, owner: Organisation, due_at: datetim
 @transaction.atomic
 def contact_record(*, contact: ContactLog, actor: Any, incidents: Iterable[Any] = ()) -> ContactLog:
     if not contact.summary.strip() or not contact.counterpart.strip():
-        raise CoordinationError("Say whom you contacted and what about")
+        raise CoordinationError(gettext("Say whom you contacted and what about"))
     contact.recorded_by = _user(actor)
     contact.save()
     contact.incidents.set(list(incidents))
@@ -80,7 +81,7 @@ def contact_record(*, contact: ContactLog, actor: Any, incidents: Iterable[Any] 
 @transaction.atomic
 def plan_item_add(*, year: int, part: PlanPart, action: str, owner: Organisation, target: str, actor: Any) -> PlanItem:
     if not action.strip() or not target.strip():
-        raise CoordinationError("An action needs what is to be done and its target")
+        raise CoordinationError(gettext("An action needs what is to be done and its target"))
     item = PlanItem.objects.create(year=year, part=part, action=action.strip(), owner=owner, target=target.strip())
     audit_record(actor=actor, action="plan.item_added", target=item)
     return item
@@ -89,9 +90,9 @@ def plan_item_add(*, year: int, part: PlanPart, action: str, owner: Organisation
 @transaction.atomic
 def plan_progress_record(*, item: PlanItem, on: date, progress: int, note: str, actor: Any) -> PlanProgress:
     if not 0 <= progress <= 100:
-        raise CoordinationError("Progress is a percentage, 0 to 100")
+        raise CoordinationError(gettext("Progress is a percentage, 0 to 100"))
     if not note.strip():
-        raise CoordinationError("Say what was done")
+        raise CoordinationError(gettext("Say what was done"))
     update = PlanProgress.objects.create(
         item=item, on=on, progress=progress, note=note.strip(), recorded_by=_user(actor)
     )

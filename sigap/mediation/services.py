@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sigap.cases.models import Case
 from sigap.cases.rules import party_mentioned
@@ -140,7 +141,7 @@ def mediation_open(
     at = at or timezone.now()
     named = [p for p in parties if p.name.strip()]
     if len(named) < 2:
-        raise MediationRuleError("A mediation needs at least two parties")
+        raise MediationRuleError(gettext("A mediation needs at least two parties"))
     incident_list, case_list = list(incidents), list(cases)
     if region is None:
         region = next((i.region for i in incident_list if i.region_id), None) or next(
@@ -179,9 +180,9 @@ def session_schedule(
 ) -> Session:
     at = at or timezone.now()
     if mediation.status in (MediationStatus.WITHDRAWN, MediationStatus.FULFILLED):
-        raise MediationRuleError("The mediation is closed")
+        raise MediationRuleError(gettext("The mediation is closed"))
     if not venue.strip():
-        raise MediationRuleError("Where is the session held?")
+        raise MediationRuleError(gettext("Where is the session held?"))
     session = Session.objects.create(mediation=mediation, scheduled_at=scheduled_at, venue=venue.strip())
     note = f"{timezone.localtime(scheduled_at):%d-%m-%Y %H:%M}, {venue.strip()}"
     _event(mediation, actor=actor, verb="session_scheduled", note=note, at=at)
@@ -209,9 +210,9 @@ def session_record(
     """The session took place: who came and what was said. The first one starts the talks."""
     at = at or timezone.now()
     if not minutes.strip():
-        raise MediationRuleError("A held session needs its minutes")
+        raise MediationRuleError(gettext("A held session needs its minutes"))
     if women_count > attendee_count:
-        raise MediationRuleError("More women than people present")
+        raise MediationRuleError(gettext("More women than people present"))
     mediation = Mediation.objects.select_for_update().get(pk=session.mediation_id)
     session.held = True
     session.attendees = attendees.strip()
@@ -249,17 +250,19 @@ def agreement_record(
     """The parties signed a kesepakatan damai; each commitment has an owner and a due date, to be followed up."""
     mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if mediation.status != MediationStatus.IN_SESSION:
-        raise MediationRuleError("An agreement comes out of held sessions")
+        raise MediationRuleError(gettext("An agreement comes out of held sessions"))
     if not text.strip():
-        raise MediationRuleError("Write down what was agreed")
+        raise MediationRuleError(gettext("Write down what was agreed"))
     listed = [c for c in commitments if c.description.strip()]
     if not listed:
-        raise MediationRuleError("An agreement needs at least one commitment to follow up")
+        raise MediationRuleError(gettext("An agreement needs at least one commitment to follow up"))
     for c in listed:
         if not c.owner.strip():
-            raise MediationRuleError(f"Who is to do it: {c.description}")
+            raise MediationRuleError(gettext("Who is to do it: %(what)s") % {"what": c.description})
         if c.due_on < signed_on:
-            raise MediationRuleError(f"A commitment falls due after the signing: {c.description}")
+            raise MediationRuleError(
+                gettext("A commitment falls due after the signing: %(what)s") % {"what": c.description}
+            )
     agreement = Agreement.objects.create(
         mediation=mediation,
         signed_on=signed_on,
@@ -288,7 +291,7 @@ def mediation_end(
     """No agreement (the case may go to court), or withdrawn."""
     mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if not note.strip():
-        raise MediationRuleError("Say why")
+        raise MediationRuleError(gettext("Say why"))
     to = MediationStatus.FAILED if failed else MediationStatus.WITHDRAWN
     _move(mediation, to, actor=actor, verb="failed" if failed else "withdrawn", note=note.strip(), at=at)
     mediation.outcome = note.strip()
@@ -301,7 +304,7 @@ def mediation_resume(*, mediation: Mediation, actor: Any, note: str, at: datetim
     """Talks again (after a relapse, or another attempt after a failure)."""
     mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if not note.strip():
-        raise MediationRuleError("Say why the talks resume")
+        raise MediationRuleError(gettext("Say why the talks resume"))
     _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_resumed", note=note.strip(), at=at)
     mediation.save()
     return mediation
@@ -322,13 +325,13 @@ def follow_up_record(
     at = at or timezone.now()
     mediation = Mediation.objects.select_for_update().get(pk=agreement.mediation_id)
     if visited_on < agreement.signed_on:
-        raise MediationRuleError("A follow-up comes after the signing")
+        raise MediationRuleError(gettext("A follow-up comes after the signing"))
     commitments = {c.pk: c for c in agreement.commitments.all()}
     unknown = set(results) - set(commitments)
     if unknown:
-        raise MediationRuleError("Those commitments are not part of this agreement")
+        raise MediationRuleError(gettext("Those commitments are not part of this agreement"))
     if not results:
-        raise MediationRuleError("Record at least one commitment's state")
+        raise MediationRuleError(gettext("Record at least one commitment's state"))
     follow_up = FollowUp.objects.create(
         agreement=agreement,
         visited_on=visited_on,
@@ -427,7 +430,7 @@ def incident_changed(incident: Incident, at: datetime) -> None:
 def relapse_review(*, flag: RelapseFlag, actor: Any, note: str, at: datetime | None = None) -> RelapseFlag:
     """The mediator looked at it: what it means for the agreement (the flag on the risk runs its course)."""
     if not note.strip():
-        raise MediationRuleError("Write what the review found")
+        raise MediationRuleError(gettext("Write what the review found"))
     at = at or timezone.now()
     flag.reviewed_at = at
     flag.reviewed_by = actor if _is_user(actor) else None

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sigap.alerts.models import Alert
 from sigap.core.services import audit_record
@@ -35,11 +36,11 @@ def warning_publish(
     at = at or timezone.now()
     areas = list(regions)
     if not areas:
-        raise PublicWarningError("A warning names the areas it is for")
+        raise PublicWarningError(gettext("A warning names the areas it is for"))
     if not (headline.strip() and description.strip() and instruction.strip()):
-        raise PublicWarningError("A warning needs a headline, what is happening and what to do")
+        raise PublicWarningError(gettext("A warning needs a headline, what is happening and what to do"))
     if not 1 <= hours <= 24 * 14:
-        raise PublicWarningError("A warning is valid for 1 hour to 14 days")
+        raise PublicWarningError(gettext("A warning is valid for 1 hour to 14 days"))
     warning = PublicWarning.objects.create(
         alert=alert,
         level=level,
@@ -58,9 +59,9 @@ def warning_publish(
 @transaction.atomic
 def warning_cancel(*, warning: PublicWarning, actor: Any, note: str) -> PublicWarning:
     if warning.cancelled_at is not None:
-        raise PublicWarningError("Already cancelled")
+        raise PublicWarningError(gettext("Already cancelled"))
     if not note.strip():
-        raise PublicWarningError("Say why the warning is withdrawn")
+        raise PublicWarningError(gettext("Say why the warning is withdrawn"))
     warning.cancelled_at = timezone.now()
     warning.cancel_note = note.strip()[:300]
     warning.save()

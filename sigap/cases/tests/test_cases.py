@@ -65,7 +65,7 @@ def case(incident, organisations, personas, calendar):
 @pytest.mark.django_db
 def test_a_case_answers_a_verified_incident_only(region, personas, organisations):
     fresh = reported(region(BUGUL_LOR), "Isu pembakaran balai RW beredar di grup WhatsApp")
-    with pytest.raises(services.CaseRuleError, match="Verify"):
+    with pytest.raises(services.CaseRuleError, match="Verifikasi kejadian ini"):
         services.case_open(
             title="x", lead_organisation=organisations["kesbangpol"], incidents=[fresh], actor=personas["analyst"]
         )
@@ -99,13 +99,13 @@ def test_the_lead_works_the_case_and_an_analyst_confirms_the_resolution(case, in
         due_at=FRIDAY + timedelta(days=5),
         actor=responder,
     )
-    with pytest.raises(services.CaseRuleError, match="still open"):
+    with pytest.raises(services.CaseRuleError, match="tugas terbuka"):
         services.case_propose_resolution(case=case, actor=responder, summary="Sudah damai")
     services.task_finish(task=task, actor=responder, done=True, note="Bertemu di balai RW, sepakat damai")
-    with pytest.raises(services.CaseRuleError, match="summary"):
+    with pytest.raises(services.CaseRuleError, match="ringkasan"):
         services.case_propose_resolution(case=case, actor=responder, summary="  ")
     case = services.case_propose_resolution(case=case, actor=responder, summary="Kedua kelompok sepakat damai")
-    with pytest.raises(services.CaseRuleError, match="analyst"):
+    with pytest.raises(services.CaseRuleError, match="Hanya analis"):
         services.case_confirm_resolution(case=case, actor=responder)
     case = services.case_confirm_resolution(case=case, actor=analyst, note="Dicek lewat Bhabinkamtibmas")
     assert case.status == CaseStatus.RESOLVED and case.resolved_by == analyst
@@ -340,6 +340,22 @@ def test_only_a_tasks_owner_or_an_analyst_is_offered_its_finish_form(case, organ
     client.post(reverse("cases:task_finish", args=[task.pk]), {"note": "Dialog terlaksana", "done": "1"})
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE and task.done_by == personas["mediator"]
+
+
+@pytest.mark.django_db
+def test_a_rule_that_stops_a_step_is_said_in_the_readers_language(case, organisations, personas):
+    """The rules' reasons were English in an Indonesian page ("Tidak disimpan: 1 task(s) still open...")."""
+    services.task_add(
+        case=case, title="Patroli", owner=organisations["polsek_panggungrejo"], due_at=FRIDAY, actor=personas["analyst"]
+    )
+    client = Client()
+    client.force_login(personas["responder"])
+    step = reverse("cases:act", args=[case.pk, "usul-selesai"])
+    page = client.post(step, {"note": "Sudah damai"}, follow=True).content.decode()
+    assert "Masih ada 1 tugas terbuka: selesaikan atau batalkan lebih dulu" in page and "still open" not in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.post(step, {"note": "Settled"}, follow=True).content.decode()
+    assert "1 task still open: finish or cancel it first" in page
 
 
 @pytest.mark.django_db

@@ -80,7 +80,7 @@ def test_a_declaration_outside_the_law_is_refused_and_nothing_is_kept(personas):
 def test_extension_and_revocation_at_their_limits(status, personas):
     analyst = personas["analyst"]
     end = status.ends_on
-    with pytest.raises(StatusRuleError, match="10 days"):
+    with pytest.raises(StatusRuleError, match="10 hari"):
         services.status_extend(
             status=status,
             decided_on=end - timedelta(days=9),
@@ -97,7 +97,7 @@ def test_extension_and_revocation_at_their_limits(status, personas):
     )
     status.refresh_from_db()
     assert status.last_day == end + timedelta(days=30)
-    with pytest.raises(StatusRuleError, match="once"):
+    with pytest.raises(StatusRuleError, match="satu kali"):
         services.status_extend(
             status=status,
             decided_on=end - timedelta(days=20),

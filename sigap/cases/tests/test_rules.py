@@ -51,11 +51,11 @@ def declare(**overrides):
 
 def test_a_status_lasts_at_most_ninety_days_and_needs_the_dprd_consulted_first():
     declare()  # 90 days, counted with both ends
-    with pytest.raises(rules.StatusRuleError, match="at most 90 days"):
+    with pytest.raises(rules.StatusRuleError, match="paling lama 90 hari"):
         declare(ends_on=START + timedelta(days=90))
     with pytest.raises(rules.StatusRuleError, match="DPRD"):
         declare(dprd_consulted_on=None)
-    with pytest.raises(rules.StatusRuleError, match="before the declaration"):
+    with pytest.raises(rules.StatusRuleError, match="sebelum penetapan"):
         declare(dprd_consulted_on=START + timedelta(days=1))
     with pytest.raises(rules.StatusRuleError):
         declare(starts_on=START - timedelta(days=1))
@@ -65,11 +65,11 @@ def test_one_extension_of_at_most_thirty_days_decided_ten_days_before_the_end():
     end = START + timedelta(days=89)
     ok = dict(ends_on=end, already_extended=False, decided_on=end - timedelta(days=10))
     rules.check_extension(**ok, extended_to=end + timedelta(days=30))
-    with pytest.raises(rules.StatusRuleError, match="at most 30"):
+    with pytest.raises(rules.StatusRuleError, match="paling lama 30"):
         rules.check_extension(**ok, extended_to=end + timedelta(days=31))
-    with pytest.raises(rules.StatusRuleError, match="no later than 10 days"):
+    with pytest.raises(rules.StatusRuleError, match="paling lambat 10 hari"):
         rules.check_extension(**{**ok, "decided_on": end - timedelta(days=9)}, extended_to=end + timedelta(days=5))
-    with pytest.raises(rules.StatusRuleError, match="once"):
+    with pytest.raises(rules.StatusRuleError, match="satu kali"):
         rules.check_extension(**{**ok, "already_extended": True}, extended_to=end + timedelta(days=5))
 
 

@@ -105,11 +105,11 @@ def agree(mediation, mediator):
 @pytest.mark.django_db
 def test_a_mediation_needs_two_parties_and_an_agreement_needs_its_commitments(case, forum, personas):
     mediator = personas["mediator"]
-    with pytest.raises(services.MediationRuleError, match="two parties"):
+    with pytest.raises(services.MediationRuleError, match="dua pihak"):
         services.mediation_open(title="x", actor=mediator, parties=[services.PartyInput("Satu pihak")])
     mediation = open_mediation(case, forum, mediator)
     assert mediation.region == case.region and case.events.filter(verb="mediation_started").exists()
-    with pytest.raises(services.MediationRuleError, match="held sessions"):
+    with pytest.raises(services.MediationRuleError, match="pertemuan yang terlaksana"):
         services.agreement_record(
             mediation=mediation,
             actor=mediator,
