@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.grading import Credibility, Reliability
 from sigap.intake.forms import KelurahanChoiceField, kelurahan_queryset
+from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.services import VERIFY_DECISIONS
@@ -116,10 +118,6 @@ class IncidentFilterForm(forms.Form):
 
 def area_choices() -> list[tuple[str, Any]]:
     """Each kecamatan (all of it) and its kelurahan, grouped by kecamatan; values are region codes."""
-    from django.conf import settings
-
-    from sigap.regions.choices import Level
-
     regions = (
         Region.objects.under(settings.SIGAP_DEPLOYMENT_REGION)
         .filter(level__in=[Level.KECAMATAN, Level.DESA_KELURAHAN])
