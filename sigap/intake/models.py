@@ -25,10 +25,11 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return self.filter(under_codes("region", user.area_codes()))
 
     def awaiting_answer(self) -> ReportQuerySet:
-        """Reports whose reporter wrote last (through the receipt page): the team owes them an answer. Annotated
-        with `last_from_reporter`."""
+        """Reports whose reporter wrote (through the receipt page) after the team's last answer: the team owes them
+        one. The status words Sigap sends by itself ("your report was verified") answer nothing the reporter asked.
+        Annotated with `last_from_reporter`."""
         from_reporter = Q(messages__direction=MessageDirection.FROM_REPORTER)
-        to_reporter = Q(messages__direction=MessageDirection.TO_REPORTER)
+        to_reporter = Q(messages__direction=MessageDirection.TO_REPORTER, messages__author__isnull=False)
         return self.annotate(
             last_from_reporter=Max("messages__at", filter=from_reporter),
             last_to_reporter=Max("messages__at", filter=to_reporter),

@@ -238,8 +238,8 @@ def reporter_message_receive(*, report: Report, body: str, at: datetime | None =
     at = at or timezone.now()
     with transaction.atomic():
         message = reporter_message_post(report=report, body=body, direction=MessageDirection.FROM_REPORTER, at=at)
-        last_answer = (
-            report.messages.filter(direction=MessageDirection.TO_REPORTER)
+        last_answer = (  # a person's answer; the automatic status words answer nothing the reporter asked
+            report.messages.filter(direction=MessageDirection.TO_REPORTER, author__isnull=False)
             .order_by("-at", "-id")
             .values_list("pk", flat=True)
             .first()

@@ -199,7 +199,14 @@ def test_the_secretariat_is_told_once_per_wait_when_a_reporter_writes(client, pe
         assert report.receipt not in notice.subject + notice.body
         assert "Darto" not in notice.body and "massa bertambah" not in notice.body
     client.force_login(personas["analyst"])
+    client.post(  # Sigap tells the reporter by itself that the report was verified: that answers nothing asked
+        reverse("triage:incident_decide", args=[incident.pk]),
+        {"decision": "verified", "reliability": "C", "credibility": "2", "corroboration": "Bhabinkamtibmas"},
+    )
+    assert report.messages.filter(direction="out", author=None).exists()
+    assert "Sekarang massa bertambah." in client.get(reverse("triage:reporter_messages")).content.decode()
     client.post(reverse("triage:report_reply", args=[incident.pk, report.pk]), {"body": "Petugas menuju lokasi."})
+    assert "Sekarang massa bertambah." not in client.get(reverse("triage:reporter_messages")).content.decode()
     client.logout()
     session = client.session
     session["sigap_receipts"] = [report.receipt]
