@@ -40,6 +40,7 @@ from sigap.risk.services import city_of
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 from sigap.triage.services import incident_transition
+from sigap.triage.states import TransitionError
 
 # Only the secretariat's analysts confirm that a case is resolved (closing needs an analyst's confirmation).
 CONFIRMING_ROLES = {Role.ADMIN, Role.ANALYST}
@@ -302,6 +303,27 @@ def case_confirm_resolution(*, case: Case, actor: Any, note: str = "", at: datet
     for incident in case.incidents.filter(status=IncidentStatus.VERIFIED):
         incident_transition(incident=incident, to=IncidentStatus.RESOLVED, actor=actor, note=f"P-{case.pk}", at=at)
     return case
+
+
+@transaction.atomic
+def incident_settle(*, incident: Incident, actor: Any, note: str) -> Incident:
+    """A verified incident settled without a case (a lurah's musyawarah, a rumour answered by a statement): an
+    analyst resolves it, saying how; its reporters are told. Without this a small problem could only stay open or
+    be given a case of its own. One that an unresolved case handles is resolved with that case."""
+    if role_of(actor) not in CONFIRMING_ROLES:
+        raise CaseRuleError(gettext("Only an analyst resolves an incident"))
+    if not note.strip():
+        raise CaseRuleError(gettext("Say how the problem was settled"))
+    handling = [f"P-{pk}" for pk in incident.cases.exclude(status=CaseStatus.RESOLVED).values_list("pk", flat=True)]
+    if handling:
+        reason = gettext("Case %(cases)s handles this incident; it is resolved with the case")
+        raise CaseRuleError(reason % {"cases": ", ".join(handling)})
+    try:  # the transition reads the incident again, locked: another analyst may have decided it meanwhile
+        return incident_transition(
+            incident=incident, to=IncidentStatus.RESOLVED, actor=actor, note=f"Selesai tanpa penanganan: {note.strip()}"
+        )
+    except TransitionError:
+        raise CaseRuleError(gettext("Only a verified incident is resolved")) from None
 
 
 @transaction.atomic

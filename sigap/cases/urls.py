@@ -8,6 +8,7 @@ urlpatterns = [
     path("penanganan/baru/", views.case_new, name="new"),
     path("penanganan/<int:pk>/", views.case_detail, name="detail"),
     path("penanganan/<int:pk>/<slug:action>/", views.case_act, name="act"),
+    path("kejadian/<int:pk>/selesai/", views.incident_settle_view, name="incident_settle"),
     path("tugas/", views.task_list, name="tasks"),
     path("tugas/<int:pk>/selesai/", views.task_finish_view, name="task_finish"),
     path("status-konflik/", views.status_list, name="status_list"),

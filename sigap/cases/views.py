@@ -303,6 +303,23 @@ def case_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def incident_settle_view(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=pk)
+    require_role(request.user, ANALYST_ROLES)
+    form = f.NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
+        return redirect("triage:incident_detail", pk=pk)
+    try:
+        services.incident_settle(incident=incident, actor=request.user, note=form.cleaned_data["note"])
+        messages.success(request, _("Incident resolved; its reporters are told."))
+    except services.CaseRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
 def task_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, CASE_ROLES)
     tasks = Task.objects.visible_to(request.user).select_related("case", "owner_organisation", "owner_user")

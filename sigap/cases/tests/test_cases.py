@@ -436,3 +436,44 @@ def test_a_change_through_a_stale_copy_keeps_what_others_did(case, personas):
     services.case_update(case=stale, actor=personas["analyst"], reason="Bentrok fisik", phase=CasePhase.PENGHENTIAN)
     fresh = Case.objects.get(pk=case.pk)
     assert (fresh.status, fresh.phase) == (CaseStatus.IN_PROGRESS, CasePhase.PENGHENTIAN)
+
+
+@pytest.mark.django_db
+def test_an_incident_settled_without_a_case_is_resolved_by_an_analyst_and_its_reporter_told(
+    region, organisations, personas, calendar
+):
+    """A verified incident could only stay open or get a case of its own: a small problem settled by a lurah's
+    musyawarah stayed among the open incidents for good, on every responder's queue and in the area's risk."""
+    settled = verify(
+        reported(region(BUGUL_LOR), "Warga ribut soal antrean bansos di balai RW 02", at=FRIDAY),
+        personas["analyst"],
+        at=FRIDAY + timedelta(hours=1),
+    )
+    client = Client()
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("triage:incident_detail", args=[settled.pk])).content.decode()
+    assert reverse("cases:incident_settle", args=[settled.pk]) in page
+    settle = reverse("cases:incident_settle", args=[settled.pk])
+    assert "Tidak tersimpan" in client.post(settle, {"note": "  "}, follow=True).content.decode()
+    client.post(settle, {"note": "Musyawarah di balai RW 02 dipimpin lurah; antrean diatur ulang."})
+    settled.refresh_from_db()
+    assert settled.status == IncidentStatus.RESOLVED and settled.closed_at is not None
+    event = settled.events.get(to_status=IncidentStatus.RESOLVED)
+    assert "Musyawarah di balai RW 02" in event.note and event.actor == personas["analyst"]
+    told = ReporterMessage.objects.filter(report__incident=settled, direction="out").last()
+    assert told is not None and "sudah ditangani sampai selesai" in told.body
+    # A responder may not, and an incident that a case handles is resolved with its case.
+    handled = verify(
+        reported(region(BUGUL_LOR), "Lempar batu antarpemuda di gang RW 05", at=FRIDAY), personas["analyst"]
+    )
+    assert handled.pk != settled.pk
+    services.case_open(
+        title="Bentrok pemuda",
+        lead_organisation=organisations["polsek_panggungrejo"],
+        incidents=[handled],
+        actor=personas["analyst"],
+    )
+    with pytest.raises(services.CaseRuleError, match="P-"):
+        services.incident_settle(incident=handled, actor=personas["analyst"], note="Sudah damai")
+    client.force_login(personas["responder"])
+    assert client.post(reverse("cases:incident_settle", args=[handled.pk]), {"note": "x"}).status_code == 403

@@ -59,6 +59,8 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "intake:receipt_status": (ALL_ROLES, ALL_ROLES),
     "intake:receipt_resend": (ALL_ROLES, ALL_ROLES),
     "intake:report_import": (ANALYSTS, ANALYSTS),
+    "triage:incident_list": (SIGNED_IN, set()),  # scoped by visible_to: a trusted reporter lists their own
+    "triage:incident_export": (SIGNED_IN, set()),
     "triage:incident_detail": (SIGNED_IN, set()),
     "triage:incident_decide": (set(), ANALYSTS),
     "triage:incident_retriage": (set(), ANALYSTS),
@@ -87,6 +89,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "cases:act": (set(), WORKERS),
     "cases:tasks": (STAFF, set()),
     "cases:task_finish": (set(), WORKERS),
+    "cases:incident_settle": (set(), ANALYSTS),
     "cases:status_list": (CITYWIDE, ANALYSTS),
     "cases:status_detail": (CITYWIDE, set()),
     "cases:status_act": (set(), ANALYSTS),
@@ -194,6 +197,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "public:cancel": "warning",
         "public:cap_message": "warning",
         "cases:task_finish": "task",
+        "cases:incident_settle": "incident",
         "cases:status_": "status",
         "cases:": "case",
         "mediation:": "mediation",
@@ -207,6 +211,8 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         extra = ["acknowledge"] if name == "cases:act" else ["session"] if name == "mediation:act" else ["revoke"]
     if name == "coordination:plan_report" or name == "coordination:plan_report_xlsx":
         return [(reverse(name, args=[2020, "B.12"]), True)]
+    if name == "triage:incident_export":
+        return [(reverse(name, args=["csv"]) + "?status=open", True)]
     if name == "dashboard:export":
         return [(reverse(name, args=["csv"]) + "?start=2020-12-01&end=2020-12-07", True)]
     if name == "sitrep:download":
