@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from sigap.core.calendar import deadline
 from sigap.core.grading import Credibility, Reliability
@@ -365,6 +366,43 @@ def incident_update_facts(
     at = at or timezone.now()
     _event(incident, at=at, actor=actor, verb="facts_changed", note="; ".join(changes) + f" ({reason})")
     _changed(incident, at)
+    return incident
+
+
+# A closed incident goes back where it was decided from: a rejection to the verification queue, a resolution to the
+# open incidents.
+REOPENED_TO = {
+    IncidentStatus.NOT_CONFLICT: IncidentStatus.NEW,
+    IncidentStatus.HOAX: IncidentStatus.NEW,
+    IncidentStatus.DUPLICATE: IncidentStatus.NEW,
+    IncidentStatus.RESOLVED: IncidentStatus.VERIFIED,
+}
+
+
+class IncidentRuleError(ValueError):
+    """A step on an incident that its state does not allow; the message is said to the analyst."""
+
+
+@transaction.atomic
+def incident_reopen(*, incident: Incident, actor: Any, reason: str, at: datetime | None = None) -> Incident:
+    """A decision taken wrongly, or a problem that came back. Back in the queue, a rejected incident is verified again
+    on a fresh clock (its old deadline has long passed)."""
+    at = at or timezone.now()
+    if not reason.strip():
+        raise IncidentRuleError(gettext("Say why the incident is reopened"))
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)  # the caller's copy may be stale
+    current = IncidentStatus(incident.status)
+    if current not in REOPENED_TO:
+        raise IncidentRuleError(gettext("The incident is still open"))
+    if current == IncidentStatus.DUPLICATE and not incident.reports.exists():
+        raise IncidentRuleError(gettext("Its reports were merged into another incident: split them out there"))
+    to = REOPENED_TO[current]
+    incident = incident_transition(
+        incident=incident, to=to, actor=actor, note=f"dibuka kembali: {reason.strip()}", at=at
+    )
+    if to == IncidentStatus.NEW:
+        incident.verification_due_at = _due(at, incident.urgency)
+        incident.save(update_fields=["verification_due_at", "updated_at"])
     return incident
 
 

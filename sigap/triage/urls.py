@@ -9,6 +9,7 @@ urlpatterns = [
     path("kejadian/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("kejadian/<int:pk>/putuskan/", views.incident_decide, name="incident_decide"),
     path("kejadian/<int:pk>/triase/", views.incident_retriage, name="incident_retriage"),
+    path("kejadian/<int:pk>/buka-kembali/", views.incident_reopen_view, name="incident_reopen"),
     path("kejadian/<int:pk>/fakta/", views.incident_facts, name="incident_facts"),
     path("kejadian/<int:pk>/gabung/", views.incident_merge_into, name="incident_merge"),
     path("kejadian/<int:pk>/laporan/<int:report_pk>/pisah/", views.report_split_out, name="report_split"),

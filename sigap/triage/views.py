@@ -43,8 +43,11 @@ from sigap.triage.models import Incident
 from sigap.triage.selectors import incidents_matching
 from sigap.triage.services import (
     ESCALATION_FACTS,
+    REOPENED_TO,
+    IncidentRuleError,
     ReportAlreadyPlaced,
     incident_merge,
+    incident_reopen,
     incident_update_facts,
     incident_update_triage,
     incident_verify,
@@ -166,6 +169,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": incident.events.select_related("actor"),
         "suggestions": suggestion_lines(incident.triage or {}),
         "is_analyst": is_analyst,
+        "reopenable": [status.value for status in REOPENED_TO],
         "can_reveal": role_of(request.user) in IDENTITY_ROLES,
         "now": timezone.now(),
         "revealed": request.session.pop("sigap_revealed", None),
@@ -221,6 +225,19 @@ def incident_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("triage:incident_detail", pk=pk)
     messages.success(request, _("Decision saved."))
     return redirect("home:home")
+
+
+@login_required
+@require_POST
+def incident_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, ANALYST_ROLES)
+    incident = _incident_for(request, pk)
+    try:
+        incident_reopen(incident=incident, actor=request.user, reason=request.POST.get("reason", "")[:2000])
+        messages.success(request, _("Incident reopened."))
+    except IncidentRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("triage:incident_detail", pk=pk)
 
 
 @login_required

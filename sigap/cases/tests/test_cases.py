@@ -477,3 +477,8 @@ def test_an_incident_settled_without_a_case_is_resolved_by_an_analyst_and_its_re
         services.incident_settle(incident=handled, actor=personas["analyst"], note="Sudah damai")
     client.force_login(personas["responder"])
     assert client.post(reverse("cases:incident_settle", args=[handled.pk]), {"note": "x"}).status_code == 403
+    # Resolved too early: reopened, it is an open (verified) incident again.
+    from sigap.triage.services import incident_reopen
+
+    reopened = incident_reopen(incident=settled, actor=personas["analyst"], reason="Antrean ricuh lagi")
+    assert reopened.status == IncidentStatus.VERIFIED and reopened.closed_at is None

@@ -64,6 +64,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:incident_detail": (SIGNED_IN, set()),
     "triage:incident_decide": (set(), ANALYSTS),
     "triage:incident_retriage": (set(), ANALYSTS),
+    "triage:incident_reopen": (set(), ANALYSTS),
     "triage:incident_facts": (set(), ANALYSTS),
     "triage:incident_merge": (set(), ANALYSTS),
     "triage:report_split": (set(), ANALYSTS),

@@ -265,3 +265,41 @@ def test_a_report_placed_meanwhile_is_not_placed_twice(region, personas):
     with pytest.raises(ReportAlreadyPlaced):
         report_place(report=stale, region=region("35.75.04.1001"), actor=personas["analyst"])
     assert Report.objects.get(pk=report.pk).incident == first
+
+
+@pytest.mark.django_db
+def test_a_closed_incident_is_reopened_with_a_reason(client, personas, region, incident):
+    """ "Reopen it first", the decision page said, and nothing reopened an incident: a hoax decided wrongly stayed a
+    hoax. A rejected incident goes back to the queue on a fresh clock; a resolved one back to the open ones."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.triage.choices import IncidentStatus
+    from sigap.triage.services import incident_merge
+
+    client.force_login(personas["analyst"])
+    client.post(
+        reverse("triage:incident_decide", args=[incident.pk]),
+        {"decision": "hoax", "reliability": "E", "credibility": "5", "corroboration": ""},
+    )
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.HOAX
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    reopen = reverse("triage:incident_reopen", args=[incident.pk])
+    assert f'action="{reopen}"' in page
+    assert "Tidak tersimpan" in client.post(reopen, {"reason": " "}, follow=True).content.decode()
+    client.post(reopen, {"reason": "Video asli, dikonfirmasi Bhabinkamtibmas"})
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.NEW and incident.closed_at is None
+    assert incident.verification_due_at > timezone.now() - timedelta(minutes=1)  # a fresh clock, not the old one
+    assert "dibuka kembali: Video asli" in incident.events.last().note
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert f'action="{reopen}"' not in page
+    # A duplicate whose reports went to another incident has nothing to reopen: they are split out there.
+    other = report_receive(ReportDraft(channel=Channel.SMS, region=region("35.75.01.1001"), description="Lain hal"))[0]
+    incident_merge(source=other.incident, target=incident, actor=personas["analyst"])
+    emptied = reverse("triage:incident_reopen", args=[other.incident_id])
+    assert "pisahkan dari sana" in client.post(emptied, {"reason": "salah gabung"}, follow=True).content.decode()
+    client.force_login(personas["responder"])
+    assert client.post(reopen, {"reason": "x"}).status_code == 403
