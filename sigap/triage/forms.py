@@ -87,7 +87,7 @@ class IncidentFilterForm(forms.Form):
     """The incident list's filters (a GET form). Each valid field filters; an invalid one is reported and ignored,
     so a mistyped date does not hide the rest of the answer."""
 
-    q = forms.CharField(label=_("Words"), required=False, max_length=100)
+    q = forms.CharField(label=_("Words or receipt code"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

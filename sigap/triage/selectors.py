@@ -9,6 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from sigap.intake.models import Report
+from sigap.intake.receipts import receipt_normalise
 from sigap.triage.models import IncidentQuerySet
 
 
@@ -20,7 +21,7 @@ def incidents_matching(incidents: IncidentQuerySet, filters: dict[str, Any]) -> 
     """`incidents` narrowed by the incident list's filters (IncidentFilterForm.valid_data()), latest first.
 
     Words are looked for in the title, the summary and every report's text (a reporter's words are how an analyst
-    remembers an event); dates are days in the deployment's time zone, both ends included."""
+    remembers an event) and receipt; dates are days in the deployment's time zone, both ends included."""
     status = filters.get("status")
     if status == "open":
         incidents = incidents.open()
@@ -37,6 +38,9 @@ def incidents_matching(incidents: IncidentQuerySet, filters: dict[str, Any]) -> 
     if until := filters.get("until"):
         incidents = incidents.filter(occurred_at__lt=_start_of(until + timedelta(days=1)))
     if words := filters.get("q"):
-        in_reports = Report.objects.filter(incident=OuterRef("pk"), description__icontains=words)
+        # A reporter who calls with the receipt code is found by it too (typed in any case, with or without dashes).
+        in_reports = Report.objects.filter(
+            Q(description__icontains=words) | Q(receipt=receipt_normalise(words)), incident=OuterRef("pk")
+        )
         incidents = incidents.filter(Q(title__icontains=words) | Q(summary__icontains=words) | Exists(in_reports))
     return incidents.order_by(F("occurred_at").desc(nulls_last=True), "-pk")

@@ -72,6 +72,8 @@ def test_an_analyst_finds_incidents_again_by_each_filter(client, personas, incid
     assert found == {clash, hoax, far} and "3 kejadian" in text
     assert text.index(f"/kejadian/{far}/") < text.index(f"/kejadian/{clash}/") < text.index(f"/kejadian/{hoax}/")
     assert _listed(client, q="celurit")[1] == {clash}  # a word of the report, not of the title
+    receipt = incidents["far"].reports.get().receipt
+    assert _listed(client, q=receipt.lower().replace("-", " "))[1] == {far}  # a receipt read out on the phone
     assert _listed(client, status="open")[1] == {clash, far}
     assert _listed(client, status="hoax")[1] == {hoax}
     assert _listed(client, area=PANGGUNGREJO)[1] == {clash, hoax}  # a kecamatan holds its kelurahan
