@@ -34,7 +34,14 @@ from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
 from sigap.core.workdays import Calendar
 from sigap.directory.models import Organisation
-from sigap.notify.services import Reminder, public_link, queue_reminders, queue_to, secretariat
+from sigap.notify.services import (
+    Reminder,
+    public_link,
+    queue_reminders,
+    queue_to,
+    queue_to_secretariat,
+    secretariat,
+)
 from sigap.regions.models import Region
 from sigap.risk.services import city_of
 from sigap.triage.choices import IncidentStatus
@@ -276,10 +283,7 @@ def case_propose_resolution(*, case: Case, actor: Any, summary: str, at: datetim
     case.resolution_proposed_at = at
     case.resolution_proposed_by = actor if _is_user(actor) else None
     case.save()
-    orgs, users = secretariat()
-    queue_to(
-        organisations=orgs,
-        users=users,
+    queue_to_secretariat(
         purpose="case",
         subject=f"[Penanganan P-{case.pk}] Usul selesai menunggu konfirmasi",
         body=f"{summary.strip()}\n\n{public_link('cases:detail', case.pk)}",

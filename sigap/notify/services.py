@@ -306,6 +306,14 @@ def queue_to(
     return rows
 
 
+def queue_to_secretariat(*, purpose: str, subject: str, body: str, key: str, at: datetime) -> list[Notification]:
+    """queue_to Bakesbangpol and the analysts (`secretariat()`)."""
+    organisations, users = secretariat()
+    return queue_to(
+        organisations=organisations, users=users, purpose=purpose, subject=subject, body=body, key=key, at=at
+    )
+
+
 def _channel_key(key: str, channel: Channel) -> str:
     return f"{key}:c{channel.pk}"[:120]
 

@@ -21,7 +21,7 @@ from sigap.intake.choices import MessageDirection
 from sigap.intake.models import Report, ReporterMessage
 from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
-from sigap.notify.services import public_link, queue_to, secretariat
+from sigap.notify.services import public_link, queue_to_secretariat
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.merge import MergeLookout, merge_confirm, merge_lookout
@@ -246,10 +246,7 @@ def reporter_message_receive(*, report: Report, body: str, at: datetime | None =
             .first()
         )
         where = f"kejadian #{report.incident_id}" if report.incident_id else "belum ditempatkan di kejadian"
-        organisations, users = secretariat()
-        queue_to(
-            organisations=organisations,
-            users=users,
+        queue_to_secretariat(
             purpose="reporter",
             subject=f"[Laporan #{report.pk}] Pelapor menunggu jawaban",
             body=(
