@@ -121,19 +121,20 @@ def receipts_resend(contact_digest: str, key: str = "", attempt: int = 0) -> int
     return len(reports)
 
 
-def _update_sms(receipt: str, text: str) -> str:
-    """The Indonesian part of a bilingual update ('... (English.)'), cut to one SMS; the whole text is on the
-    receipt page."""
-    indonesian = text.rsplit(" (", 1)[0] if text.endswith(")") else text
+def _update_sms(receipt: str, text: str, bilingual: bool = True) -> str:
+    """The Indonesian part of a bilingual update ('... (English.)'), or a person's answer as written, cut to one
+    SMS; the whole text is on the receipt page."""
+    indonesian = text.rsplit(" (", 1)[0] if bilingual and text.endswith(")") else text
     message = f"Sigap {receipt}: {indonesian}"
     return message if len(message) <= SMS_LENGTH else message[: SMS_LENGTH - 1] + "\u2026"
 
 
 @task(queue_name="notifications")
-def reporter_update(report_id: int, text: str, attempt: int = 0) -> bool:
-    """Tell a reporter who left a contact what became of the report (the text is already on the receipt page), by
-    e-mail or SMS/WhatsApp. The contact is decrypted here only, and the use is written to the audit log. A failed
-    send is tried again later (`attempt`)."""
+def reporter_update(report_id: int, text: str, bilingual: bool = True, attempt: int = 0) -> bool:
+    """Tell a reporter who left a contact what became of the report, or the team's answer (the text is already on the
+    receipt page), by e-mail or SMS/WhatsApp; `bilingual` texts are Sigap's own status words, of which an SMS
+    carries the Indonesian half. The contact is decrypted here only, and the use is written to the audit log. A
+    failed send is tried again later (`attempt`)."""
     report = Report.objects.filter(pk=report_id).first()
     if report is None or not report.reporter_contact_sealed:
         return False
@@ -143,13 +144,13 @@ def reporter_update(report_id: int, text: str, attempt: int = 0) -> bool:
     try:
         if by == BY_PHONE:
             key = f"update-{report_id}-" + hashlib.sha256(text.encode()).hexdigest()[:16]  # a retried task: one SMS
-            _to_phone(contact, _update_sms(report.receipt, text), key)
+            _to_phone(contact, _update_sms(report.receipt, text, bilingual), key)
             return True
         with translation.override("id"):
             subject = _("Your report %(receipt)s") % {"receipt": report.receipt}
             send_mail(subject, text, None, [contact])
     except (TransportError, OSError) as exc:
-        if _again_later(reporter_update, attempt, exc, report_id, text):
+        if _again_later(reporter_update, attempt, exc, report_id, text, bilingual):
             return False
         raise
     return True

@@ -259,6 +259,18 @@ def reporter_message_receive(*, report: Report, body: str, at: datetime | None =
     return message
 
 
+@transaction.atomic
+def reporter_message_answer(*, report: Report, body: str, author: Any, at: datetime | None = None) -> ReporterMessage:
+    """The team answers a reporter: on the receipt page, and by SMS or e-mail to one who left a contact, as the
+    status updates go (a reporter without internet, who wrote by SMS, would otherwise never read it)."""
+    message = reporter_message_post(
+        report=report, body=body, direction=MessageDirection.TO_REPORTER, author=author, at=at
+    )
+    if report.reporter_contact_sealed:
+        transaction.on_commit(partial(reporter_update.enqueue, report.pk, message.body, False))
+    return message
+
+
 def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime) -> None:
     words = REPORTER_WORDS.get(status)
     if words is None:

@@ -25,7 +25,6 @@ from sigap.intake.services import (
     IDENTITY_ROLES,
     IdentityAccessDenied,
     report_identity_reveal,
-    reporter_message_post,
 )
 from sigap.intake.tasks import imported_reports_triage
 from sigap.regions.models import Region
@@ -53,6 +52,7 @@ from sigap.triage.services import (
     incident_verify,
     report_place,
     report_split,
+    reporter_message_answer,
 )
 from sigap.triage.states import TransitionError
 
@@ -336,10 +336,9 @@ def report_reply(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
     incident, report = _report_in(request, pk, report_pk)
     form = MessageForm(request.POST)
     if form.is_valid():
-        reporter_message_post(
-            report=report, body=form.cleaned_data["body"], direction=MessageDirection.TO_REPORTER, author=request.user
-        )
-        messages.success(request, _("Message sent; the reporter sees it with the receipt."))
+        reporter_message_answer(report=report, body=form.cleaned_data["body"], author=request.user)
+        sent = _("Message sent; the reporter reads it with the receipt, and by SMS or e-mail if they left a contact.")
+        messages.success(request, sent)
     else:
         messages.error(request, _("The message is empty."))
     return redirect("triage:incident_detail", pk=pk)

@@ -292,3 +292,33 @@ def test_a_merge_compares_with_each_incident_s_five_latest_reports(region):
     ]
     assert [text for pk, text in latest if pk == other.incident_id] == ["Spanduk SARA dipasang di gang"]
     assert RECENT_REPORTS == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_teams_answer_reaches_a_reporter_who_wrote_by_sms(client, settings, http_receiver, gazetteer, personas):
+    """The answer was kept for the receipt page only: a reporter who wrote by SMS, without internet, never read
+    it. It goes by SMS as the status updates do, as written (a closing bracket is not an English half)."""
+    import json
+
+    from django.core.management import call_command
+    from django.urls import reverse
+
+    from sigap.regions.models import Region
+
+    settings.SIGAP_REPORTER_GATEWAY_URL = http_receiver.url
+    report = report_receive(
+        ReportDraft(
+            channel=Channel.SMS,
+            description="Ada pengerahan massa di depan kantor kelurahan Bugul Lor",
+            region=Region.objects.get(code="35.75.04.1010"),
+            reporter_contact="0857 1234 5678",
+            anonymous=False,
+        )
+    )[0]
+    client.force_login(personas["analyst"])
+    answer = "Petugas Polsek sudah di lokasi (Pak Bambang, piket)"
+    client.post(reverse("triage:report_reply", args=[report.incident_id, report.pk]), {"body": answer})
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--no-reload", verbosity=0)
+    [sms] = [json.loads(r["raw"]) for r in http_receiver.requests]
+    assert sms["to"] == "+6285712345678" and sms["text"] == f"Sigap {report.receipt}: {answer}"
+    assert AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk)).count() == 1
