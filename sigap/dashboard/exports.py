@@ -9,6 +9,7 @@ from io import BytesIO
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 
 from sigap.core.spreadsheet import append_text_safe, csv_safe
 from sigap.dashboard.selectors import Filters, levels_on
@@ -87,6 +88,20 @@ def xlsx_bytes(incidents: QuerySet[Incident]) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def incidents_download(incidents: QuerySet[Incident], fmt: str, name: str) -> HttpResponse | StreamingHttpResponse:
+    """The incidents as an attachment `name`.csv (streamed) or `name`.xlsx; `fmt` is one of the two."""
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(incidents), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes(incidents), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
 
 
 def geojson(filters: Filters, user: Any) -> dict[str, Any]:

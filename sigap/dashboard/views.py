@@ -86,18 +86,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpRespon
     _viewer(request)
     filters = FilterForm(request.GET or None).filters()
     name = f"sigap-kejadian-{filters.area_code}-{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
-    incidents = exports.incidents_for(filters, request.user)
-    if fmt == "csv":
-        stream = StreamingHttpResponse(exports.csv_lines(incidents), content_type="text/csv; charset=utf-8")
-        stream["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return stream
-    if fmt == "xlsx":
-        response = HttpResponse(
-            exports.xlsx_bytes(incidents),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+    if fmt in ("csv", "xlsx"):
+        return exports.incidents_download(exports.incidents_for(filters, request.user), fmt, name)
     if fmt == "geojson":
         response = HttpResponse(json.dumps(exports.geojson(filters, request.user)), content_type="application/geo+json")
         response["Content-Disposition"] = f'attachment; filename="{name}.geojson"'

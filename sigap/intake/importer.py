@@ -290,9 +290,12 @@ def _store(plan: ImportPlan, drafts: list[ReportDraft], *, actor: Any, source: s
     return [by_key[key] for key in keys], len(fresh), len(known)
 
 
-def import_triage(reports: list[Report], *, progress: Callable[[int], None] | None = None) -> None:
-    """Place, categorise and merge imported reports in row order, each in a transaction of its own."""
+def import_triage(reports: list[Report], *, progress: Callable[[int], None] | None = None) -> int:
+    """Place, categorise and merge imported reports in row order, each in a transaction of its own; returns how
+    many were triaged now (one triaged already is left as it is)."""
+    triaged = 0
     for report in reports:
-        report_hooks_run(report)
+        triaged += report_hooks_run(report)
         if progress:
             progress(1)
+    return triaged

@@ -13,6 +13,12 @@ from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
 from sigap.intake.choices import Channel, CrowdSize, MessageDirection, PublicStatus, Reliability
 
 
+def persons_answer(prefix: str = "") -> Q:
+    """A message of the team written by a person (through `prefix`, a path to ReporterMessage); Sigap's own status
+    words ("your report was verified") have no author and answer nothing the reporter asked."""
+    return Q(**{f"{prefix}direction": MessageDirection.TO_REPORTER, f"{prefix}author__isnull": False})
+
+
 class ReportQuerySet(models.QuerySet["Report"]):
     def visible_to(self, user: Any) -> ReportQuerySet:
         role = role_of(user)
@@ -29,7 +35,7 @@ class ReportQuerySet(models.QuerySet["Report"]):
         one. The status words Sigap sends by itself ("your report was verified") answer nothing the reporter asked.
         Annotated with `last_from_reporter`."""
         from_reporter = Q(messages__direction=MessageDirection.FROM_REPORTER)
-        to_reporter = Q(messages__direction=MessageDirection.TO_REPORTER, messages__author__isnull=False)
+        to_reporter = persons_answer("messages__")
         return self.annotate(
             last_from_reporter=Max("messages__at", filter=from_reporter),
             last_to_reporter=Max("messages__at", filter=to_reporter),

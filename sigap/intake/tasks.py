@@ -162,7 +162,4 @@ def imported_reports_triage(report_ids: list[int]) -> int:
     many were triaged (a report already triaged is left as it is)."""
     reports = list(Report.objects.filter(pk__in=report_ids).select_related("region"))
     by_id = {report.pk: report for report in reports}
-    ordered = [by_id[pk] for pk in report_ids if pk in by_id]
-    untriaged = [report for report in ordered if not report.triage and report.incident_id is None]
-    import_triage(untriaged)
-    return len(untriaged)
+    return import_triage([by_id[pk] for pk in report_ids if pk in by_id])

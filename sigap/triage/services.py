@@ -18,7 +18,7 @@ from sigap.core.calendar import deadline
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
 from sigap.intake.choices import MessageDirection
-from sigap.intake.models import Report, ReporterMessage
+from sigap.intake.models import Report, ReporterMessage, persons_answer
 from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
 from sigap.notify.services import public_link, queue_to_secretariat
@@ -231,31 +231,26 @@ REPORTER_WORDS = {
 }
 
 
+@transaction.atomic
 def reporter_message_receive(*, report: Report, body: str, at: datetime | None = None) -> ReporterMessage:
     """A reporter writes through the receipt page. The message is kept and the secretariat is told, once per wait:
     more messages before the team answers queue nothing more. The notice names neither the receipt (the reporter's
     key to the conversation) nor the reporter's words (they may say who wrote): it can leave Sigap by email or chat,
     so it only points to the page where the message is read and answered."""
     at = at or timezone.now()
-    with transaction.atomic():
-        message = reporter_message_post(report=report, body=body, direction=MessageDirection.FROM_REPORTER, at=at)
-        last_answer = (  # a person's answer; the automatic status words answer nothing the reporter asked
-            report.messages.filter(direction=MessageDirection.TO_REPORTER, author__isnull=False)
-            .order_by("-at", "-id")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        where = f"kejadian #{report.incident_id}" if report.incident_id else "belum ditempatkan di kejadian"
-        queue_to_secretariat(
-            purpose="reporter",
-            subject=f"[Laporan #{report.pk}] Pelapor menunggu jawaban",
-            body=(
-                f"Seorang pelapor menulis pesan lewat tanda terimanya ({where}). Baca dan jawab di Sigap; isi pesan "
-                f"tidak dikirim lewat pemberitahuan ini.\n\n{public_link('triage:reporter_messages')}"
-            ),
-            key=f"report{report.pk}:waiting:{last_answer or 0}",
-            at=at,
-        )
+    message = reporter_message_post(report=report, body=body, direction=MessageDirection.FROM_REPORTER, at=at)
+    last_answer = report.messages.filter(persons_answer()).order_by("-at", "-id").values_list("pk", flat=True).first()
+    where = f"kejadian #{report.incident_id}" if report.incident_id else "belum ditempatkan di kejadian"
+    queue_to_secretariat(
+        purpose="reporter",
+        subject=f"[Laporan #{report.pk}] Pelapor menunggu jawaban",
+        body=(
+            f"Seorang pelapor menulis pesan lewat tanda terimanya ({where}). Baca dan jawab di Sigap; isi pesan "
+            f"tidak dikirim lewat pemberitahuan ini.\n\n{public_link('triage:reporter_messages')}"
+        ),
+        key=f"report{report.pk}:waiting:{last_answer or 0}",
+        at=at,
+    )
     return message
 
 

@@ -144,18 +144,7 @@ def incident_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
         raise Http404
     filters = IncidentFilterForm(request.GET or None).valid_data()
     incidents = incidents_matching(Incident.objects.visible_to(request.user), filters)
-    name = f"sigap-kejadian-{timezone.localdate():%Y%m%d}"
-    if fmt == "csv":
-        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
-            exports.csv_lines(incidents), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            exports.xlsx_bytes(incidents),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return exports.incidents_download(incidents, fmt, f"sigap-kejadian-{timezone.localdate():%Y%m%d}")
 
 
 @login_required
@@ -355,7 +344,7 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-UNPLACED_PER_PAGE = 30
+REPORTS_PER_PAGE = 30
 
 
 @login_required
@@ -371,7 +360,7 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         _place(request, waiting)
         return redirect(f"{request.path}?page={id_param(request.POST, 'page') or 1}")
-    page = Paginator(waiting.select_related("region").prefetch_related("messages"), UNPLACED_PER_PAGE).get_page(
+    page = Paginator(waiting.select_related("region").prefetch_related("messages"), REPORTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     rows = [(report, suggestion_lines(report.triage), _place_form(report)) for report in page]
@@ -411,8 +400,8 @@ def _place_form(report: Report) -> PlaceForm:
 
 @login_required
 def reporter_messages(request: HttpRequest) -> HttpResponse:
-    """Reporters who wrote last through their receipt, longest waiting first, with what they wrote; the answer is
-    written on the report's incident (or after placing it)."""
+    """Reporters who wrote through their receipt after a person's last answer, longest waiting first, with what they
+    wrote; the answer is written on the report's incident (or after placing it)."""
     require_role(request.user, ANALYST_ROLES)
     waiting = (
         Report.objects.visible_to(request.user)
@@ -420,7 +409,7 @@ def reporter_messages(request: HttpRequest) -> HttpResponse:
         .select_related("incident", "region")
         .order_by("last_from_reporter", "id")
     )
-    page = Paginator(waiting, UNPLACED_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(waiting, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     latest = {
         m.report_id: m
         for m in ReporterMessage.objects.filter(

@@ -237,24 +237,29 @@ def test_the_reporter_learns_the_decision_in_plain_words(client, smtp_server, ga
     assert AuditLog.objects.filter(action="report.contact_read", object_id=str(report.pk)).count() == 2
 
 
+def _reported_by_sms(settings, http_receiver, description):
+    """A report sent by SMS from a phone that Sigap can write back to (the outbound gateway is the test's receiver)."""
+    from sigap.regions.models import Region
+
+    settings.SIGAP_REPORTER_GATEWAY_URL = http_receiver.url
+    return report_receive(
+        ReportDraft(
+            channel=Channel.SMS,
+            description=description,
+            region=Region.objects.get(code="35.75.04.1010"),
+            reporter_contact="0857 1234 5678",
+            anonymous=False,
+        )
+    )[0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_reporter_who_left_a_phone_number_gets_the_decision_by_sms(settings, http_receiver, gazetteer, personas):
     import json
 
     from django.core.management import call_command
 
-    from sigap.regions.models import Region
-
-    settings.SIGAP_REPORTER_GATEWAY_URL = http_receiver.url
-    report = report_receive(
-        ReportDraft(
-            channel=Channel.SMS,
-            description="Isu penculikan anak beredar di grup WA warga Bugul Lor",
-            region=Region.objects.get(code="35.75.04.1010"),
-            reporter_contact="0857 1234 5678",
-            anonymous=False,
-        )
-    )[0]
+    report = _reported_by_sms(settings, http_receiver, "Isu penculikan anak beredar di grup WA warga Bugul Lor")
     incident_verify(
         incident=report.incident,
         decision=IncidentStatus.HOAX,
@@ -303,18 +308,7 @@ def test_the_teams_answer_reaches_a_reporter_who_wrote_by_sms(client, settings, 
     from django.core.management import call_command
     from django.urls import reverse
 
-    from sigap.regions.models import Region
-
-    settings.SIGAP_REPORTER_GATEWAY_URL = http_receiver.url
-    report = report_receive(
-        ReportDraft(
-            channel=Channel.SMS,
-            description="Ada pengerahan massa di depan kantor kelurahan Bugul Lor",
-            region=Region.objects.get(code="35.75.04.1010"),
-            reporter_contact="0857 1234 5678",
-            anonymous=False,
-        )
-    )[0]
+    report = _reported_by_sms(settings, http_receiver, "Ada pengerahan massa di depan kantor kelurahan Bugul Lor")
     client.force_login(personas["analyst"])
     answer = "Petugas Polsek sudah di lokasi (Pak Bambang, piket)"
     client.post(reverse("triage:report_reply", args=[report.incident_id, report.pk]), {"body": answer})
