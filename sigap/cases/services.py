@@ -46,7 +46,7 @@ from sigap.regions.models import Region
 from sigap.risk.services import city_of
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
-from sigap.triage.services import incident_transition
+from sigap.triage.services import incident_reopen, incident_transition
 from sigap.triage.states import TransitionError
 
 # Only the secretariat's analysts confirm that a case is resolved (closing needs an analyst's confirmation).
@@ -352,7 +352,8 @@ def case_send_back(*, case: Case, actor: Any, reason: str) -> Case:
 
 @transaction.atomic
 def case_reopen(*, case: Case, actor: Any, reason: str, at: datetime | None = None) -> Case:
-    """The problem came back: the case is handled again, with a fresh resolution target."""
+    """The problem came back: the case is handled again, with a fresh resolution target, and its resolved incidents
+    are open again (else they would stay out of the area's risk and off the responders' queues while the case runs)."""
     at = at or timezone.now()
     if not reason.strip():
         raise CaseRuleError(gettext("Say why the case is reopened"))
@@ -363,6 +364,8 @@ def case_reopen(*, case: Case, actor: Any, reason: str, at: datetime | None = No
     case.times_reopened += 1
     case.resolve_due_at = deadline(at, settings.SIGAP_CLOCK_RESOLVE_DAYS)
     case.save()
+    for incident in case.incidents.filter(status=IncidentStatus.RESOLVED):
+        incident_reopen(incident=incident, actor=actor, reason=f"P-{case.pk} dibuka kembali: {reason.strip()}", at=at)
     _tell_lead(
         case,
         key=f"case{case.pk}:reopened:{case.times_reopened}",

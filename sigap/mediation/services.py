@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case
 from sigap.cases.rules import party_mentioned
 from sigap.core.services import audit_record
@@ -162,16 +163,21 @@ def mediation_open(
         at=at,
     )
     for case in case_list:
-        from sigap.cases.models import CaseEvent
-
-        CaseEvent.objects.create(
-            case=case,
-            at=at,
-            actor=actor if _is_user(actor) else None,
-            verb="mediation_started",
-            note=f"M-{mediation.pk} {mediation.title}",
-        )
+        _case_event(case, mediation, verb="mediation_started", actor=actor, at=at)
     return mediation
+
+
+def _case_event(case: Case, mediation: Mediation, *, verb: str, actor: Any, at: datetime) -> None:
+    """The mediation's step on the timeline of a case it serves, where the case's lead reads it."""
+    from sigap.cases.models import CaseEvent
+
+    CaseEvent.objects.create(
+        case=case,
+        at=at,
+        actor=actor if _is_user(actor) else None,
+        verb=verb,
+        note=f"M-{mediation.pk} {mediation.title}",
+    )
 
 
 @transaction.atomic
@@ -363,7 +369,40 @@ def follow_up_record(
             mediation, MediationStatus.FULFILLED, actor=actor, verb="fulfilled", note="semua komitmen dipenuhi", at=at
         )
         mediation.save()
+        _fulfilled_tell(mediation, actor=actor, at=at)
     return follow_up
+
+
+def _fulfilled_tell(mediation: Mediation, *, actor: Any, at: datetime) -> None:
+    """A kept agreement does not close the problem by itself (the lead proposes a case's resolution, an analyst
+    settles an incident without one): the cases' timelines say it, and the followers and the secretariat are told
+    what is still open, so that the problem is followed until it is finished."""
+    open_cases = list(mediation.cases.exclude(status=CaseStatus.RESOLVED).order_by("pk"))
+    open_incidents = list(
+        mediation.incidents.filter(status__in=(IncidentStatus.NEW, IncidentStatus.VERIFIED)).order_by("pk")
+    )
+    for case in mediation.cases.all():
+        _case_event(case, mediation, verb="fulfilled", actor=actor, at=at)
+    still_open = [f"- penanganan P-{c.pk} {c.title}: {public_link('cases:detail', c.pk)}" for c in open_cases]
+    still_open += [
+        f"- kejadian #{i.pk} {i.title}: {public_link('triage:incident_detail', i.pk)}" for i in open_incidents
+    ]
+    body = "Semua komitmen kesepakatan dipenuhi."
+    if still_open:
+        body += (
+            " Masih terbuka:\n"
+            + "\n".join(still_open)
+            + "\nBila masalahnya sudah tuntas, instansi pemimpin mengusulkan "
+            "penanganan selesai dan analis menyelesaikan kejadian yang tidak ditangani."
+        )
+    _tell_followers(
+        mediation,
+        key=f"med{mediation.pk}:fulfilled:{at.isoformat()}",
+        subject="Kesepakatan dipenuhi",
+        body=body,
+        at=at,
+        secretariat_too=True,
+    )
 
 
 # ---- Relapse watch -----------------------------------------------------------------------------------------------

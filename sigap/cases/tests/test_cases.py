@@ -138,6 +138,25 @@ def test_a_returned_proposal_goes_back_to_the_lead(case, personas):
 
 
 @pytest.mark.django_db
+def test_a_reopened_case_opens_the_incidents_it_resolved_again(case, incident, personas):
+    responder, analyst = personas["responder"], personas["analyst"]
+    services.case_log_action(case=case, actor=responder, note="Patroli")
+    services.case_propose_resolution(case=case, actor=responder, summary="Damai")
+    services.case_confirm_resolution(case=case, actor=analyst)
+    incident.refresh_from_db()
+    assert incident.status == IncidentStatus.RESOLVED
+    case = services.case_reopen(case=case, actor=analyst, reason="Lempar batu lagi malam ini")
+    incident.refresh_from_db()
+    assert case.status == CaseStatus.IN_PROGRESS
+    assert incident.status == IncidentStatus.VERIFIED and incident.closed_at is None
+    last = incident.events.order_by("-at", "-id").first()
+    assert last.to_status == IncidentStatus.VERIFIED and f"P-{case.pk}" in last.note and "Lempar batu" in last.note
+    # and its reporter reads that the team is handling it again
+    told = ReporterMessage.objects.filter(report__incident=incident).order_by("-at", "-id").first()
+    assert "sedang menanganinya" in told.body
+
+
+@pytest.mark.django_db
 def test_deadlines_remind_the_lead_then_escalate_to_the_secretariat(case, organisations):
     mailbox(organisations["kesbangpol"], "sekretariat@kesbangpol.example")
     assert services.deadlines_due(datetime(2020, 12, 7, 23, 0, tzinfo=WIB)) == 0  # Monday: still in time

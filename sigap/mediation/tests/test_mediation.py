@@ -163,6 +163,13 @@ def test_from_sessions_to_a_fulfilled_agreement(case, forum, personas, organisat
     )
     mediation.refresh_from_db()
     assert mediation.status == MediationStatus.FULFILLED and mediation.closed_at is not None
+    # The kept agreement does not close the case by itself: its lead reads it on the timeline, and the forum and
+    # the secretariat are told what is still open.
+    assert case.events.filter(verb="fulfilled", note__contains=f"M-{mediation.pk}").exists()
+    told = Notification.objects.filter(subject__contains="Kesepakatan dipenuhi")
+    assert told.count() == 2  # FKUB + secretariat
+    incident = case.incidents.get()
+    assert f"P-{case.pk}" in told[0].body and f"kejadian #{incident.pk}" in told[0].body
     verbs = list(mediation.events.values_list("verb", flat=True))
     assert verbs == [
         "opened",
@@ -226,8 +233,8 @@ def test_who_may_run_a_mediation(case, forum, personas, client):
     detail = client.get(reverse("mediation:detail", args=[mediation.pk]))
     assert detail.status_code == 200
     assert mediation.incidents.exists()
-    for incident in mediation.incidents.all():  # each incident by its number and title
-        assert f"#{incident.pk} {incident.title}</a>" in detail.content.decode()
+    for incident in mediation.incidents.all():  # each incident by its number, title and status
+        assert f"#{incident.pk} {incident.title}</a> (Terverifikasi)" in detail.content.decode()
     assert "dibuka (— → Persiapan)" in detail.content.decode()
     assert client.post(reverse("mediation:act", args=[mediation.pk, "gagal"]), {"note": "x"}).status_code == 403
     client.force_login(personas["trusted_reporter"])
