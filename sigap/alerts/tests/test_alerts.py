@@ -259,7 +259,7 @@ def test_alert_pages_by_role(client, region, city, personas):
     page = client.get(f"/peringatan/{alert.pk}/").content.decode()
     # The timeline and who was told, in words rather than service keys.
     assert "status berubah (Terpicu → Diterima)" in page and "state_changed" not in page
-    assert "<td>eskalasi (Tahap eskalasi 2)</td>" in page
+    assert '<td data-label="Mengapa">eskalasi (Tahap eskalasi 2)</td>' in page
     empty = client.post(f"/peringatan/{alert.pk}/langkah/", {"to": "closed", "note": ""}, follow=True)
     assert "Tuliskan mengapa peringatan ditutup" in empty.content.decode()
     raised = client.post(
