@@ -1,6 +1,8 @@
 """The incident list: every incident a reader may see, found again by words, place, status, category, urgency and
 date once it has left the queues of the home pages."""
 
+import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -110,6 +112,27 @@ def test_pages_keep_the_filters_and_the_home_counts_lead_to_the_list(client, per
     client.force_login(personas["responder"])
     home = client.get(reverse("home:home")).content.decode()
     assert "Semua " in home and f'href="{reverse("triage:incident_list")}?status=verified"' in home
+
+
+@pytest.mark.django_db
+def test_the_mediators_count_of_disputes_opens_those_disputes(client, personas, region):
+    def many(n, category, code=BUGUL_LOR):
+        Incident.objects.bulk_create(
+            Incident(title=f"{category} {k}", region=region(code), status=IncidentStatus.VERIFIED, category=category)
+            for k in range(n)
+        )
+
+    many(12, Category.BENTROK_PENDUKUNG)  # disputes in the mediator's kecamatan
+    many(3, Category.BATAS_WILAYAH)
+    many(4, Category.TATA_KELOLA)  # not a dispute for a forum
+    many(5, Category.BENTROK_PENDUKUNG, code=GADINGREJO_KEL)  # outside the mediator's area
+    client.force_login(personas["mediator"])
+    home = client.get(reverse("home:home")).content.decode()
+    link = re.search(r'<a href="(/kejadian/\?[^"]+)">Semua 15 ', home)
+    assert link, "the home offers all 15 disputes when it shows the first 10"
+    listed = client.get(html.unescape(link.group(1))).content.decode()
+    assert "15 kejadian" in listed
+    assert f"{Category.TATA_KELOLA} 0" not in listed and f"{Category.BATAS_WILAYAH} 2" in listed
 
 
 @pytest.mark.django_db
