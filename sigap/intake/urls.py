@@ -10,5 +10,6 @@ urlpatterns = [
     path("laporan/cek/", views.receipt_check, name="receipt_check"),
     path("laporan/status/", views.receipt_status, name="receipt_status"),
     path("laporan/kirim-ulang/", views.receipt_resend, name="receipt_resend"),
+    path("laporan/saya/<int:pk>/", views.my_report, name="my_report"),
     path("laporan/impor/", views.report_import, name="report_import"),
 ]

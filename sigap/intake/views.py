@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -157,6 +157,18 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
             "status": report.public_status,
         },
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def my_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A trusted reporter opens one of their reports from their home: its receipt page (status and the conversation
+    with the team) without typing the code, which stays out of the address as on the public path."""
+    if role_of(request.user) != Role.TRUSTED_REPORTER:
+        raise PermissionDenied
+    report = get_object_or_404(Report.objects.filter(submitted_by=request.user), pk=pk)
+    _remember_receipt(request, report.receipt)
+    return redirect("intake:receipt_status")
 
 
 @require_http_methods(["GET", "POST"])

@@ -58,6 +58,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "intake:receipt_check": (ALL_ROLES, ALL_ROLES),
     "intake:receipt_status": (ALL_ROLES, ALL_ROLES),
     "intake:receipt_resend": (ALL_ROLES, ALL_ROLES),
+    "intake:my_report": ({Role.TRUSTED_REPORTER.value}, set()),  # their own reports (submitted_by), by visible_to
     "intake:report_import": (ANALYSTS, ANALYSTS),
     "triage:incident_list": (SIGNED_IN, set()),  # scoped by visible_to: a trusted reporter lists their own
     "triage:incident_export": (SIGNED_IN, set()),
@@ -192,6 +193,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
     kinds = {
         "triage:incident_": "incident",
         "triage:attachment": "attachment",
+        "intake:my_report": "report",
         "cases:status_consider": "incident",
         "alerts:": "alert",
         "public:publish": "alert",

@@ -64,9 +64,20 @@ def test_the_responder_sees_only_its_area(client, personas, some_incidents):
 def test_the_trusted_reporter_sees_its_receipts(client, personas, some_incidents):
     client.force_login(personas["trusted_reporter"])
     page = client.get(reverse("home:home")).content.decode()
-    near, _ = some_incidents
-    assert near.reports.get().receipt in page
+    near, far = some_incidents
+    report = near.reports.get()
+    assert report.receipt in page
     assert "Terverifikasi, sedang ditangani" in page
+    # The code opens the report's receipt page (status and the conversation with the team) without typing it.
+    opened = client.get(reverse("intake:my_report", args=[report.pk]), follow=True)
+    assert opened.redirect_chain[-1][0] == reverse("intake:receipt_status") and report.receipt not in str(
+        opened.redirect_chain
+    )
+    assert report.receipt in opened.content.decode() and "Terverifikasi" in opened.content.decode()
+    # Another's report is not theirs to open; staff read reports on the incident page instead.
+    assert client.get(reverse("intake:my_report", args=[far.reports.get().pk])).status_code == 404
+    client.force_login(personas["analyst"])
+    assert client.get(reverse("intake:my_report", args=[report.pk])).status_code == 403
 
 
 @pytest.mark.django_db
