@@ -166,7 +166,7 @@ def my_report(request: HttpRequest, pk: int) -> HttpResponse:
     with the team) without typing the code, which stays out of the address as on the public path."""
     if role_of(request.user) != Role.TRUSTED_REPORTER:
         raise PermissionDenied
-    report = get_object_or_404(Report.objects.filter(submitted_by=request.user), pk=pk)
+    report = get_object_or_404(Report.objects.filter(submitted_by_id=request.user.pk), pk=pk)
     _remember_receipt(request, report.receipt)
     return redirect("intake:receipt_status")
 
