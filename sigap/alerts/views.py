@@ -19,6 +19,7 @@ from sigap.alerts.services import AlertStateError, alert_merge, alert_override, 
 from sigap.core.forms import form_errors
 from sigap.core.roles import Role, require_role, role_of
 from sigap.regions.models import Region
+from sigap.risk.selectors import latest_of
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 # Responders and mediators take the first steps of the alerts of their areas; analysts everything.
@@ -54,7 +55,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "alert": alert,
         "events": alert.events.select_related("actor"),
         "incidents": alert.incidents.select_related("region"),
-        "regions": alert.regions.all(),
+        "regions": _with_latest_level(alert),
         "next_steps": next_steps if role in STEP_ROLES else [],
         "is_analyst": role in ANALYST_ROLES,
         "override_form": OverrideForm(initial={"level": alert.level}),
@@ -63,6 +64,14 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notifications": _notifications_of(alert) if role in ANALYST_ROLES else [],
     }
     return render(request, "alerts/detail.html", context)
+
+
+def _with_latest_level(alert: Alert) -> list[tuple[Any, Any]]:
+    """The alert's areas with their level now: an alert keeps the level it was raised at, and an analyst deciding
+    whether to close it needs to see whether its areas have calmed down."""
+    regions = list(alert.regions.all())
+    latest = latest_of(regions)
+    return [(region, latest.get(region.pk)) for region in regions]
 
 
 def _notifications_of(alert: Alert) -> list[Any]:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Max
+from collections.abc import Iterable
 
+from django.db.models import Max, OuterRef, Subquery
+
+from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk
 
 
@@ -27,3 +30,11 @@ def risk_history(region_code: str, last: date, days: int = 30) -> list[AreaRisk]
     first = last - timedelta(days=days - 1)
     rows = AreaRisk.objects.filter(region__code=region_code, day__gte=first, day__lte=last)
     return list(rows.order_by("day"))
+
+
+def latest_of(regions: Iterable[Region]) -> dict[int, AreaRisk]:
+    """Each region's latest assessment, by region id (regions never assessed are left out)."""
+    latest = AreaRisk.objects.filter(region=OuterRef("pk")).order_by("-day").values("pk")[:1]
+    ids = Region.objects.filter(pk__in=[r.pk for r in regions]).annotate(latest=Subquery(latest))
+    wanted = [pk for pk in ids.values_list("latest", flat=True) if pk is not None]
+    return {risk.region_id: risk for risk in AreaRisk.objects.filter(pk__in=wanted)}

@@ -18,6 +18,7 @@ from sigap.notify.models import Channel, Notification
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
+from sigap.risk.models import AreaRisk
 from sigap.risk.services import risk_recompute
 from sigap.risk.tests.factories import BUGUL_LOR, CITY, DAY, at, quiet_history, verified
 from sigap.triage.choices import IncidentStatus
@@ -236,6 +237,11 @@ def test_alert_pages_by_role(client, region, city, personas):
     client.force_login(personas["responder"])
     page = client.get(f"/peringatan/{alert.pk}/").content.decode()
     assert "Uji halaman" in page and "Tutup peringatan" not in page
+    # The area's level now beside the level the alert was raised at: the latest assessment, not an older one.
+    for days_ago, level in ((3, RiskLevel.SIAGA), (0, RiskLevel.AMAN)):
+        AreaRisk.objects.create(region=region(BUGUL_LOR), day=DAY - timedelta(days=days_ago), score=0, level=level)
+    page = client.get(f"/peringatan/{alert.pk}/").content.decode()
+    assert f"(sekarang Aman, {DAY:%-d} " in page and "sekarang Siaga" not in page
     step = client.post(f"/peringatan/{alert.pk}/langkah/", {"to": "acknowledged", "note": "diterima Polsek"})
     assert step.status_code == 302
     alert.refresh_from_db()
