@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.db.models import Max, OuterRef, Subquery
 
