@@ -136,7 +136,16 @@ def _admin(user: User) -> dict[str, Any]:
         "users_by_role": [(Role(r).label, n) for r, n in users_by_role.items()],
         "report_count": Report.objects.count(),
         "incident_count": Incident.objects.count(),
+        "without_reporter": sum(1 for r in _network() if not r.trusted_reporters),
     }
+
+
+def _network() -> list[Any]:
+    from django.utils import timezone
+
+    from sigap.risk.network import reporter_network
+
+    return reporter_network(_deployment_code(), timezone.now())
 
 
 def _deployment_code() -> str:

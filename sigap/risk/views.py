@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from sigap.risk import mapsvg
 from sigap.risk.choices import RiskLevel
 from sigap.risk.forms import IndicatorForm
 from sigap.risk.models import AreaIndicator
+from sigap.risk.network import RECENT_DAYS, network_of, reporter_network
 from sigap.risk.selectors import latest_day, risk_history, risks_under
 from sigap.risk.services import indicator_update, thresholds
 from sigap.risk.words import driver_text
@@ -66,6 +68,23 @@ def risk_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def network(request: HttpRequest) -> HttpResponse:
+    """The reporter network per kelurahan: who can report from each, and where nobody did lately (the blind spots
+    that read "Aman" on the map)."""
+    _require_viewer(request)
+    city = get_object_or_404(Region, code=settings.SIGAP_DEPLOYMENT_REGION)
+    rows = reporter_network(city.code, timezone.now())
+    context = {
+        "city": city,
+        "rows": rows,
+        "blind": sum(1 for r in rows if r.blind),
+        "without_reporter": sum(1 for r in rows if not r.trusted_reporters),
+        "days": RECENT_DAYS,
+    }
+    return render(request, "risk/network.html", context)
+
+
+@login_required
 def risk_area(request: HttpRequest, code: str) -> HttpResponse:
     _require_viewer(request)
     region = get_object_or_404(Region.objects.select_related("parent"), code=code, level=Level.DESA_KELURAHAN)
@@ -84,6 +103,8 @@ def risk_area(request: HttpRequest, code: str) -> HttpResponse:
         "alerts": Alert.objects.visible_to(request.user).filter(regions=region).distinct()[:20],
         "incidents": Incident.objects.visible_to(request.user).filter(region=region).order_by("-occurred_at")[:15],
         "can_edit": role_of(request.user) in ANALYST_ROLES,
+        "network": network_of(region, timezone.now()),
+        "days": RECENT_DAYS,
     }
     if context["can_edit"]:
         context["form"] = IndicatorForm(instance=indicator)

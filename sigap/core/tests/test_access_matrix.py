@@ -76,6 +76,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:reporter_messages": (ANALYSTS, set()),
     "risk:map": (STAFF, set()),
     "risk:area": (STAFF, set()),
+    "risk:network": (STAFF, set()),
     "risk:indicator": (set(), ANALYSTS),
     "alerts:list": (STAFF, set()),
     "alerts:raise": (set(), ANALYSTS),

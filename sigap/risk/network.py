@@ -1,0 +1,113 @@
+"""The reporter network per kelurahan: who can report from there, and whether anyone did lately.
+
+A kelurahan where nobody reports reads "Aman" on the map as surely as a calm one: the network's gaps are the map's
+blind spots. UU 7/2012's first prevention effort asks for tokoh, RT/RW, Babinsa and Bhabinkamtibmas in every
+kelurahan; this read shows where the team has none of them, and where reports stopped coming.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext
+
+from sigap.accounts.models import User
+from sigap.core.roles import Role
+from sigap.directory.choices import PersonRole
+from sigap.directory.models import Person
+from sigap.intake.models import Report
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+
+RECENT_DAYS = 30
+
+# The directory's roles as the network's columns: the leaders who hear of trouble first, and the two village officers.
+PERSON_GROUPS: dict[str, tuple[PersonRole, ...]] = {
+    "leaders": (PersonRole.TOKOH_AGAMA, PersonRole.TOKOH_MASYARAKAT, PersonRole.TOKOH_ADAT),
+    "rt_rw": (PersonRole.KETUA_RT_RW,),
+    "babinsa": (PersonRole.BABINSA,),
+    "bhabinkamtibmas": (PersonRole.BHABINKAMTIBMAS,),
+}
+
+
+@dataclass
+class NetworkRow:
+    region: Region
+    trusted_reporters: int  # active accounts of trusted reporters with this kelurahan as their area
+    people: dict[str, int]  # directory entries per PERSON_GROUPS key
+    recent_reports: int  # reports placed here and received in the last RECENT_DAYS days, every channel
+    last_report_at: datetime | None
+    gaps: list[str] = field(default_factory=list)
+
+    @property
+    def blind(self) -> bool:
+        """Nobody who reports from here, and no report lately: its level says nothing about the place."""
+        return not self.trusted_reporters and not self.recent_reports
+
+
+def reporter_network(city_code: str, now: datetime) -> list[NetworkRow]:
+    """Every kelurahan under `city_code`, those with the most gaps first."""
+    rows = _rows(Region.objects.under(city_code).filter(level=Level.DESA_KELURAHAN), now)
+    rows.sort(key=lambda r: (-r.blind, -len(r.gaps), r.region.name))
+    return rows
+
+
+def network_of(region: Region, now: datetime) -> NetworkRow:
+    return _rows(Region.objects.filter(pk=region.pk), now)[0]
+
+
+def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
+    kelurahan = list(regions.select_related("parent").order_by("name"))
+    ids = [k.pk for k in kelurahan]
+    accounts = dict(
+        User.objects.filter(role=Role.TRUSTED_REPORTER, is_active=True, area_id__in=ids)
+        .values("area_id")
+        .annotate(n=Count("pk"))
+        .values_list("area_id", "n")
+    )
+    people: dict[int, dict[str, int]] = {pk: dict.fromkeys(PERSON_GROUPS, 0) for pk in ids}
+    group_of = {role: key for key, roles in PERSON_GROUPS.items() for role in roles}
+    for region_id, role, n in (
+        Person.objects.filter(region_id__in=ids, role__in=list(group_of))
+        .values("region_id", "role")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "role", "n")
+    ):
+        people[region_id][group_of[PersonRole(role)]] += n
+    since = now - timedelta(days=RECENT_DAYS)
+    reports = {
+        row["region_id"]: row
+        for row in Report.objects.filter(region_id__in=ids)
+        .values("region_id")
+        .annotate(recent=Count("pk", filter=Q(received_at__gte=since, received_at__lte=now)), last=Max("received_at"))
+    }
+    rows = []
+    for region in kelurahan:
+        got = reports.get(region.pk, {})
+        row = NetworkRow(
+            region=region,
+            trusted_reporters=accounts.get(region.pk, 0),
+            people=people[region.pk],
+            recent_reports=got.get("recent", 0),
+            last_report_at=got.get("last"),
+        )
+        row.gaps = _gaps(row)
+        rows.append(row)
+    return rows
+
+
+def _gaps(row: NetworkRow) -> list[str]:
+    gaps = []
+    if not row.trusted_reporters:
+        gaps.append(gettext("no trusted reporter"))
+    if not row.people["babinsa"]:
+        gaps.append(gettext("no Babinsa listed"))
+    if not row.people["bhabinkamtibmas"]:
+        gaps.append(gettext("no Bhabinkamtibmas listed"))
+    if not row.people["leaders"] and not row.people["rt_rw"]:
+        gaps.append(gettext("no tokoh or RT/RW listed"))
+    if not row.recent_reports:
+        gaps.append(gettext("no report in %(days)d days") % {"days": RECENT_DAYS})
+    return gaps

@@ -1,0 +1,78 @@
+"""The reporter network: who can report from each kelurahan, and where nobody did lately (the map's blind spots)."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from sigap.accounts.models import User
+from sigap.conftest import BUGUL_LOR, CITY
+from sigap.core.roles import Role
+from sigap.directory.choices import PersonRole
+from sigap.directory.models import Person
+from sigap.intake.choices import Channel
+from sigap.intake.models import Report
+from sigap.intake.receipts import receipt_new
+from sigap.risk.network import network_of, reporter_network
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2020, 12, 9, 12, tzinfo=WIB)
+TRAJENG = "35.75.04.1003"
+KARANGANYAR = "35.75.04.1001"
+
+
+def _report(region, at):
+    Report.objects.create(
+        channel=Channel.WEB, description="Spanduk dirobek", region=region, received_at=at, receipt=receipt_new()
+    )
+
+
+@pytest.mark.django_db
+def test_each_kelurahan_is_counted_and_the_blind_ones_come_first(personas, region):
+    covered, lapsed = region(BUGUL_LOR), region(TRAJENG)
+    # Bugul Lor: the fixture's trusted reporter, the four kinds of people, a report last week.
+    for role in (PersonRole.TOKOH_AGAMA, PersonRole.KETUA_RT_RW, PersonRole.BABINSA, PersonRole.BHABINKAMTIBMAS):
+        Person.objects.create(name=f"{role} Bugul Lor", role=role, region=covered)
+    _report(covered, NOW - timedelta(days=6))
+    # Trajeng: a Babinsa, a trusted reporter whose account was closed, and a report two months ago.
+    Person.objects.create(name="Serka Trajeng", role=PersonRole.BABINSA, region=lapsed)
+    User.objects.create_user("gone", role=Role.TRUSTED_REPORTER, area=lapsed, is_active=False)
+    _report(lapsed, NOW - timedelta(days=60))
+    _report(lapsed, NOW + timedelta(days=1))  # after the day looked at: not "recent" then
+
+    rows = reporter_network(CITY, NOW)
+    assert len(rows) == 34
+    by_code = {r.region.code: r for r in rows}
+    good = by_code[BUGUL_LOR]
+    assert (good.trusted_reporters, good.recent_reports, good.gaps, good.blind) == (1, 1, [], False)
+    assert good.people == {"leaders": 1, "rt_rw": 1, "babinsa": 1, "bhabinkamtibmas": 1}
+    quiet = by_code[TRAJENG]
+    assert (quiet.trusted_reporters, quiet.recent_reports, quiet.blind) == (0, 0, True)
+    assert quiet.last_report_at == NOW + timedelta(days=1)
+    assert quiet.gaps == [
+        "tidak ada pelapor terpercaya",
+        "tidak ada Bhabinkamtibmas terdaftar",
+        "tidak ada tokoh atau RT/RW terdaftar",
+        "tidak ada laporan dalam 30 hari",
+    ]
+    # The blind kelurahan first (the most gaps among them first), the covered one last.
+    assert rows[-1].region.code == BUGUL_LOR and all(r.blind for r in rows[:33])
+    assert network_of(lapsed, NOW).gaps == quiet.gaps
+
+
+@pytest.mark.django_db
+def test_the_network_page_and_the_area_page_say_where_nobody_reports(client, personas, region):
+    client.force_login(personas["leadership"])
+    page = client.get(reverse("risk:network")).content.decode()
+    assert "33 kelurahan tidak punya pelapor terpercaya dan tidak ada laporan" in page
+    assert f'href="{reverse("risk:area", args=[KARANGANYAR])}"' in page
+    area = client.get(reverse("risk:area", args=[KARANGANYAR])).content.decode()
+    assert "Tidak ada yang melapor dari sini" in area
+    area = client.get(reverse("risk:area", args=[BUGUL_LOR])).content.decode()
+    assert "1 pelapor terpercaya" in area and "Tidak ada yang melapor dari sini" not in area
+    client.force_login(personas["admin"])  # who adds the accounts: told on the home page
+    home = client.get(reverse("home:home")).content.decode()
+    assert f'<a href="{reverse("risk:network")}">33 kelurahan tidak punya pelapor terpercaya.</a>' in home
+    client.force_login(personas["trusted_reporter"])
+    assert client.get(reverse("risk:network")).status_code == 403
