@@ -18,6 +18,8 @@ VERB_LABELS: dict[str, Any] = {
     "triage_changed": pgettext_lazy("timeline", "triage corrected"),
     "facts_changed": pgettext_lazy("timeline", "facts updated"),
     "merged": pgettext_lazy("timeline", "merged"),
+    "field_note": pgettext_lazy("timeline", "from the field"),
+    "field_settled": pgettext_lazy("timeline", "settled in the field, for an analyst to resolve"),
     "report_split": pgettext_lazy("timeline", "report split off"),
     "lead_changed": pgettext_lazy("timeline", "lead agency changed"),
     "acknowledged": pgettext_lazy("timeline", "acknowledged"),

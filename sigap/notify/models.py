@@ -66,6 +66,7 @@ PURPOSE_LABELS = {
     "escalation": pgettext_lazy("notification purpose", "escalation"),
     "reminder": pgettext_lazy("notification purpose", "reminder"),
     "case": pgettext_lazy("notification purpose", "case"),
+    "incident": pgettext_lazy("notification purpose", "incident"),
     "mediation": pgettext_lazy("notification purpose", "mediation"),
     "task": pgettext_lazy("notification purpose", "task"),
     "test": pgettext_lazy("notification purpose", "test"),

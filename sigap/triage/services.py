@@ -411,6 +411,35 @@ def incident_reopen(*, incident: Incident, actor: Any, reason: str, at: datetime
 
 
 @transaction.atomic
+def incident_field_note(
+    *, incident: Incident, actor: Any, note: str, settled: bool = False, at: datetime | None = None
+) -> Incident:
+    """What a responder or mediator did or found on the ground, on the incident's timeline: most small problems get
+    no case, and without this the Bhabinkamtibmas who calmed a quarrel had nowhere to say so. One who says the problem
+    is settled there asks the secretariat to resolve the incident (an analyst does, as for a case)."""
+    at = at or timezone.now()
+    if not note.strip():
+        raise IncidentRuleError(gettext("Write what was done or found"))
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status not in (IncidentStatus.NEW, IncidentStatus.VERIFIED):
+        raise IncidentRuleError(gettext("The incident is closed; reopen it first"))
+    _event(incident, at=at, actor=actor, verb="field_settled" if settled else "field_note", note=note.strip())
+    if settled:
+        who = getattr(actor, "organisation", None) or getattr(actor, "username", "")
+        queue_to_secretariat(
+            purpose="incident",
+            subject=f"[Kejadian #{incident.pk}] Selesai di lapangan, menunggu analis",
+            body=(
+                f"{who}: {note.strip()}\n\nBila benar, analis menyelesaikan kejadian ini di halamannya.\n"
+                f"{public_link('triage:incident_detail', incident.pk)}"
+            ),
+            key=f"incident{incident.pk}:field-settled:{at.isoformat()}",
+            at=at,
+        )
+    return incident
+
+
+@transaction.atomic
 def incident_merge(*, source: Incident, target: Incident, actor: Any) -> Incident:
     """Two incidents are one event: the source's reports move to the target; the source becomes a duplicate."""
     if source.pk == target.pk:

@@ -45,6 +45,7 @@ from sigap.triage.services import (
     REOPENED_TO,
     IncidentRuleError,
     ReportAlreadyPlaced,
+    incident_field_note,
     incident_merge,
     incident_reopen,
     incident_update_facts,
@@ -57,6 +58,7 @@ from sigap.triage.services import (
 from sigap.triage.states import TransitionError
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
+FIELD_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR}  # who writes what was done on the ground
 INCIDENTS_PER_PAGE = 50
 MORE_FILTERS = ("area", "urgency", "since", "until", "category")  # folded under "More filters"
 
@@ -158,6 +160,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": incident.events.select_related("actor"),
         "suggestions": suggestion_lines(incident.triage or {}),
         "is_analyst": is_analyst,
+        "writes_from_field": role_of(request.user) in FIELD_ROLES
+        and incident.status in (IncidentStatus.NEW, IncidentStatus.VERIFIED),
+        "field_settled": incident.events.filter(verb="field_settled").select_related("actor").last(),
         "reopenable": [status.value for status in REOPENED_TO],
         "can_reveal": role_of(request.user) in IDENTITY_ROLES,
         "now": timezone.now(),
@@ -224,6 +229,27 @@ def incident_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         incident_reopen(incident=incident, actor=request.user, reason=request.POST.get("reason", "")[:2000])
         messages.success(request, _("Incident reopened."))
+    except IncidentRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def incident_field_note_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, FIELD_ROLES)
+    incident = _incident_for(request, pk)
+    settled = request.POST.get("settled") == "on"
+    try:
+        incident_field_note(
+            incident=incident, actor=request.user, note=request.POST.get("note", "")[:2000], settled=settled
+        )
+        messages.success(
+            request,
+            _("Written on the timeline; the secretariat is asked to resolve the incident.")
+            if settled
+            else _("Written on the timeline."),
+        )
     except IncidentRuleError as exc:
         messages.error(request, _("Not saved: %(why)s") % {"why": exc})
     return redirect("triage:incident_detail", pk=pk)
