@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
 from sigap.accounts.models import User
 from sigap.core.roles import Role, role_of
@@ -47,7 +47,23 @@ def _analyst(user: User) -> dict[str, Any]:
         "untriaged_reports": Report.objects.visible_to(user).filter(incident=None).count(),
         "awaiting_answer": Report.objects.visible_to(user).awaiting_answer().count(),
         "verified_open": incidents.filter(status=IncidentStatus.VERIFIED).count(),
+        "settled_in_field": list(_settled_in_field(incidents)[:20]),
     }
+
+
+def _settled_in_field(incidents: IncidentQuerySet) -> IncidentQuerySet:
+    """Open incidents that a responder or mediator says were settled on the ground and no open case handles: the
+    analyst resolves them (or not), as a case's resolution is confirmed."""
+    from sigap.cases.choices import CaseStatus
+
+    handled = Q(cases__status__in=[s for s in CaseStatus if s != CaseStatus.RESOLVED])
+    return (
+        incidents.filter(status=IncidentStatus.VERIFIED, events__verb="field_settled")
+        .exclude(handled)
+        .annotate(settled_at=Max("events__at", filter=Q(events__verb="field_settled")))
+        .select_related("region")
+        .order_by("settled_at", "pk")
+    )
 
 
 def _responder(user: User) -> dict[str, Any]:

@@ -43,13 +43,17 @@ def test_a_responder_writes_what_was_done_and_an_analyst_resolves_what_was_settl
     assert f"[Kejadian #{incident.pk}] Selesai di lapangan" in told.subject and "ketua RW" in told.body
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.VERIFIED  # only an analyst resolves it
-    # The analyst finds the proposal where the incident is resolved, and resolves it.
+    # The analyst finds the proposal on the home page and where the incident is resolved, and resolves it.
     client.force_login(personas["analyst"])
+    home = client.get(reverse("home:home")).content.decode()
+    assert "Selesai di lapangan, untuk Anda selesaikan" in home
+    assert home.count(f'href="/kejadian/{incident.pk}/">#{incident.pk} ') == 1
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
     assert "<details open><summary>Selesai tanpa penanganan" in page and "spanduk dipasang ulang" in page
     client.post(reverse("cases:incident_settle", args=[incident.pk]), {"note": "Dicek: sudah damai"})
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.RESOLVED
+    assert "Selesai di lapangan, untuk Anda selesaikan" not in client.get(reverse("home:home")).content.decode()
     # Closed: nothing more is written from the field until it is reopened.
     client.force_login(personas["responder"])
     refused = client.post(note_url, {"note": "Ribut lagi"}, follow=True).content.decode()
