@@ -73,6 +73,7 @@ class Report(models.Model):
     reporter_name_sealed = models.TextField(blank=True)
     reporter_contact_sealed = models.TextField(blank=True)
     contact_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    identity_erased_at = models.DateTimeField(null=True, blank=True)  # kept no longer than needed (identities_expire)
     source_reliability = models.CharField(
         _("source reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from sigap.core.crypto import contact_digest, seal
@@ -234,6 +236,37 @@ def report_identity_reveal(*, report: Report, user: Any, reason: str) -> Identit
     name, contact = report._identity()
     audit_record(actor=user, action="report.identity_revealed", target=report, details={"reason": reason.strip()})
     return Identity(name=name, contact=contact)
+
+
+def identities_expire(now: datetime | None = None, batch: int = 500) -> int:
+    """Erase the name and contact of reporters whose report is past SIGAP_IDENTITY_KEEP_DAYS: counted from the close
+    of its incident, or from its receipt for a report never placed. Kept no longer than the work needs them (the
+    team's answers and status updates); the receipt page keeps working. Each erasure is in the audit log."""
+    days = settings.SIGAP_IDENTITY_KEEP_DAYS
+    if days <= 0:
+        return 0
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    due = (
+        Report.objects.filter(Q(incident__closed_at__lt=cutoff) | Q(incident=None, received_at__lt=cutoff))
+        .exclude(reporter_name_sealed="", reporter_contact_sealed="")
+        .order_by("pk")
+    )
+    erased = 0
+    for report in due[:batch]:
+        with transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(
+                reporter_name_sealed="", reporter_contact_sealed="", contact_digest="", identity_erased_at=now
+            )
+            audit_record(actor=None, action="report.identity_erased", target=report, details={"kept_days": days})
+        erased += 1
+    return erased
+
+
+def identities_expire_job(now: datetime) -> int:
+    """identities_expire on the worker's minute, which counts messages queued: it queues none."""
+    identities_expire(now)
+    return 0
 
 
 def reporter_message_post(

@@ -86,3 +86,62 @@ def test_reports_are_found_by_contact_without_decrypting_anything(identified_rep
     assert identified_report.contact_digest == contact_digest("+62 812 3456 7890")
     assert receipts_for_contact("081234567890") == [identified_report]
     assert receipts_for_contact("0812 0000 0000") == []
+
+
+@pytest.mark.django_db
+def test_identities_are_kept_no_longer_than_the_work_needs_them(region, personas, client, settings):
+    """SIGAP_IDENTITY_KEEP_DAYS after the incident closed (or after receipt, for a report never placed) the name and
+    contact are erased by the worker's minute, each erasure audited; open work keeps them."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+
+    from sigap.intake.models import Report
+    from sigap.notify.services import periodic_due
+    from sigap.triage.choices import IncidentStatus
+    from sigap.triage.models import Incident
+
+    now = datetime(2021, 12, 20, 9, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+    def identified(words, code="35.75.04.1010", received=now - timedelta(days=500)):
+        draft = ReportDraft(
+            channel=Channel.WEB,
+            description=words,
+            region=region(code) if code else None,
+            reporter_name=NAME,
+            reporter_contact=CONTACT,
+            anonymous=False,
+            received_at=received,
+        )
+        return report_receive(draft)[0]
+
+    def closed(report, days_ago, status=IncidentStatus.RESOLVED):
+        Incident.objects.filter(pk=report.incident_id).update(status=status, closed_at=now - timedelta(days=days_ago))
+
+    long_done = identified("Pembagian amplop di RW 02 Bugul Lor")
+    closed(long_done, days_ago=400)
+    recently_done = identified("Spanduk SARA di Tapaan", code="35.75.03.1006")
+    closed(recently_done, days_ago=30)
+    still_open = identified("Sengketa lahan makam di Blandongan", code="35.75.03.1003")
+    never_placed = identified("Ada keributan di dekat pasar", code=None)
+    assert never_placed.incident_id is None and all(
+        r.has_identity for r in (long_done, recently_done, still_open, never_placed)
+    )
+    periodic_due(now)
+    kept = {r.pk: r for r in Report.objects.all()}
+    assert not kept[long_done.pk].has_identity and kept[long_done.pk].contact_digest == ""
+    assert kept[long_done.pk].identity_erased_at == now
+    assert not kept[never_placed.pk].has_identity
+    assert kept[recently_done.pk].has_identity and kept[still_open.pk].has_identity
+    erased = AuditLog.objects.filter(action="report.identity_erased", object_type="intake.report")
+    assert set(erased.values_list("object_id", flat=True)) == {str(long_done.pk), str(never_placed.pk)}
+    assert set(receipts_for_contact(CONTACT)) == {recently_done, still_open}  # a lost receipt: only these are sent
+    # The analyst reads why the report has no reporter any more; the receipt still shows the reporter its status.
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("triage:incident_detail", args=[long_done.incident_id])).content.decode()
+    assert "Nama dan kontak pelapor dihapus pada 20 Des 2021" in page
+    settings.SIGAP_IDENTITY_KEEP_DAYS = 0  # keep them: nothing more is erased, however old
+    closed(recently_done, days_ago=4000)
+    periodic_due(now)
+    assert Report.objects.get(pk=recently_done.pk).has_identity
