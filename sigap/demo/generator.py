@@ -30,7 +30,7 @@ from sigap.directory.choices import OrganisationKind, PersonRole, SubTeam, TeamP
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
 from sigap.intake.choices import Channel
 from sigap.intake.models import Report
-from sigap.intake.services import ReportDraft, report_receive
+from sigap.intake.services import ReportDraft, nil_report_send, report_receive
 from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import RoutingRule
@@ -243,6 +243,23 @@ def _trusted_reporters(rng: random.Random, kelurahan: list[Region]) -> list[User
         _user(f"tokoh{i + 1:02d}", Role.TRUSTED_REPORTER, _name(rng), f"Tokoh masyarakat {kel.name}", area=kel)
         users.append(User.objects.get(username=f"tokoh{i + 1:02d}"))
     return users
+
+
+def _nil_reports(rng: random.Random, reporters: list[User]) -> None:
+    """Trusted reporters say "nothing to report" on quiet days, some most days, some rarely, one never: the reporter
+    network then tells quiet kelurahan from unwatched ones."""
+    for reporter in reporters:
+        if reporter.area_id is None:
+            continue
+        diligence = rng.choice([0.0, 0.2, 0.5, 0.8])
+        busy = set(
+            Report.objects.filter(region_id=reporter.area_id).values_list("received_at__date", flat=True).distinct()
+        )
+        day = scenario.START
+        while day <= scenario.END:
+            if day not in busy and rng.random() < diligence:
+                nil_report_send(user=reporter, at=datetime.combine(day, time(rng.randint(17, 21), 0), tzinfo=WIB))
+            day += timedelta(days=1)
 
 
 def _point_in(region: Region, rng: random.Random) -> tuple[float, float]:
@@ -598,6 +615,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
             items = _reports(rng, kelurahan, weights, reporters)
             _decide_like_an_analyst(rng, analyst, items)
             _escalate_threads(analyst)
+        _nil_reports(random.Random(seed + 1), reporters)  # its own stream: the rest of the story stays as it was
         # Cases, mediation and coordination go through the services at their own times; a relapse they flag
         # counts in the assessment below.
         seed_response(rng, city, orgs, DEMO_NOW)

@@ -163,6 +163,24 @@ class ReporterMessage(models.Model):
         return f"{self.report.receipt} {self.direction} {self.at:%Y-%m-%d %H:%M}"
 
 
+class NilReport(models.Model):
+    """ "Nothing to report in my kelurahan today" from a trusted reporter (laporan nihil): silence that is heard, so
+    that a quiet kelurahan can be told from one where nobody is listening (EWARS' zero reporting). One per reporter
+    and day; no incident, no triage."""
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nil_reports")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="nil_reports")
+    day = models.DateField()  # local date
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [models.UniqueConstraint(fields=["reporter", "day"], name="nil_report_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day}"
+
+
 class ApiPartner(models.Model):
     """A partner system that posts reports with a token (a stored SHA-256 of it, never the token)."""
 

@@ -19,7 +19,7 @@ from sigap.core.grading import Reliability
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
 from sigap.intake.choices import Channel, MessageDirection
-from sigap.intake.models import ApiPartner, Attachment, Report, ReporterMessage
+from sigap.intake.models import ApiPartner, Attachment, NilReport, Report, ReporterMessage
 from sigap.intake.photos import CleanPhoto
 from sigap.intake.receipts import receipt_new
 from sigap.regions.models import Region
@@ -236,6 +236,22 @@ def report_identity_reveal(*, report: Report, user: Any, reason: str) -> Identit
     name, contact = report._identity()
     audit_record(actor=user, action="report.identity_revealed", target=report, details={"reason": reason.strip()})
     return Identity(name=name, contact=contact)
+
+
+class NilReportRefused(ValueError):
+    pass
+
+
+def nil_report_send(*, user: Any, at: datetime | None = None) -> NilReport:
+    """A trusted reporter says nothing happened in their kelurahan today; sent again the same day, it is the same
+    nil report with its time moved on."""
+    at = at or timezone.now()
+    if role_of(user) != Role.TRUSTED_REPORTER or not getattr(user, "area_id", None):
+        raise NilReportRefused("Only a trusted reporter with a kelurahan sends a nil report")
+    nil, _created = NilReport.objects.update_or_create(
+        reporter=user, day=timezone.localdate(at), defaults={"region_id": user.area_id, "at": at}
+    )
+    return nil
 
 
 def identities_expire(now: datetime | None = None, batch: int = 500) -> int:

@@ -24,7 +24,7 @@ from sigap.intake.choices import Channel
 from sigap.intake.forms import ImportForm, MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
 from sigap.intake.importer import ImportFileError, ImportPlan, import_plan_of, import_store
 from sigap.intake.models import Report
-from sigap.intake.services import ReportDraft, report_receive
+from sigap.intake.services import NilReportRefused, ReportDraft, nil_report_send, report_receive
 from sigap.intake.tasks import imported_reports_triage, phones_reachable, reach_by, receipts_resend
 from sigap.triage.services import reporter_message_receive
 
@@ -157,6 +157,18 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
             "status": report.public_status,
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def nil_report(request: HttpRequest) -> HttpResponse:
+    """Laporan nihil from the trusted reporter's home: nothing happened in their kelurahan today."""
+    try:
+        nil = nil_report_send(user=request.user)
+    except NilReportRefused:
+        raise PermissionDenied from None
+    messages.success(request, _("Thank you: the nil report for %(area)s is recorded.") % {"area": nil.region.name})
+    return redirect("home:home")
 
 
 @login_required

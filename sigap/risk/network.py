@@ -1,8 +1,9 @@
 """The reporter network per kelurahan: who can report from there, and whether anyone did lately.
 
 A kelurahan where nobody reports reads "Aman" on the map as surely as a calm one: the network's gaps are the map's
-blind spots. UU 7/2012's first prevention effort asks for tokoh, RT/RW, Babinsa and Bhabinkamtibmas in every
-kelurahan; this read shows where the team has none of them, and where reports stopped coming.
+blind spots. A trusted reporter's nil report ("nothing to report today") is what tells a quiet kelurahan from one
+where nobody is listening. UU 7/2012's first prevention effort asks for tokoh, RT/RW, Babinsa and Bhabinkamtibmas
+in every kelurahan; this read shows where the team has none of them, and where reports stopped coming.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sigap.accounts.models import User
 from sigap.core.roles import Role
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
-from sigap.intake.models import Report
+from sigap.intake.models import NilReport, Report
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 
@@ -39,12 +40,14 @@ class NetworkRow:
     people: dict[str, int]  # directory entries per PERSON_GROUPS key
     recent_reports: int  # reports placed here and received in the last RECENT_DAYS days, every channel
     last_report_at: datetime | None
+    last_nil_at: datetime | None  # the latest "nothing to report" from a trusted reporter of this kelurahan
+    heard_recently: bool = False  # a report or a nil report in the last RECENT_DAYS days
     gaps: list[str] = field(default_factory=list)
 
     @property
     def blind(self) -> bool:
-        """Nobody who reports from here, and no report lately: its level says nothing about the place."""
-        return not self.trusted_reporters and not self.recent_reports
+        """Nothing heard from here lately, not even "nothing to report": its level says nothing about the place."""
+        return not self.heard_recently
 
 
 def reporter_network(city_code: str, now: datetime) -> list[NetworkRow]:
@@ -83,15 +86,24 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
         .values("region_id")
         .annotate(recent=Count("pk", filter=Q(received_at__gte=since, received_at__lte=now)), last=Max("received_at"))
     }
+    nil = dict(
+        NilReport.objects.filter(region_id__in=ids, at__lte=now)
+        .values("region_id")
+        .annotate(last=Max("at"))
+        .values_list("region_id", "last")
+    )
     rows = []
     for region in kelurahan:
         got = reports.get(region.pk, {})
+        last_nil = nil.get(region.pk)
         row = NetworkRow(
             region=region,
             trusted_reporters=accounts.get(region.pk, 0),
             people=people[region.pk],
             recent_reports=got.get("recent", 0),
             last_report_at=got.get("last"),
+            last_nil_at=last_nil,
+            heard_recently=bool(got.get("recent")) or (last_nil is not None and last_nil >= since),
         )
         row.gaps = _gaps(row)
         rows.append(row)
@@ -108,6 +120,6 @@ def _gaps(row: NetworkRow) -> list[str]:
         gaps.append(gettext("no Bhabinkamtibmas listed"))
     if not row.people["leaders"] and not row.people["rt_rw"]:
         gaps.append(gettext("no tokoh or RT/RW listed"))
-    if not row.recent_reports:
-        gaps.append(gettext("no report in %(days)d days") % {"days": RECENT_DAYS})
+    if not row.heard_recently:
+        gaps.append(gettext("nothing heard in %(days)d days, not even a nil report") % {"days": RECENT_DAYS})
     return gaps

@@ -14,6 +14,7 @@ from sigap.directory.models import Person
 from sigap.intake.choices import Channel
 from sigap.intake.models import Report
 from sigap.intake.receipts import receipt_new
+from sigap.intake.services import nil_report_send
 from sigap.risk.network import network_of, reporter_network
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -54,25 +55,53 @@ def test_each_kelurahan_is_counted_and_the_blind_ones_come_first(personas, regio
         "tidak ada pelapor terpercaya",
         "tidak ada Bhabinkamtibmas terdaftar",
         "tidak ada tokoh atau RT/RW terdaftar",
-        "tidak ada laporan dalam 30 hari",
+        "tidak ada kabar dalam 30 hari, laporan nihil pun tidak",
     ]
     # The blind kelurahan first (the most gaps among them first), the covered one last.
     assert rows[-1].region.code == BUGUL_LOR and all(r.blind for r in rows[:33])
     assert network_of(lapsed, NOW).gaps == quiet.gaps
+    # A nil report within the window is heard: the kelurahan is quiet, not unwatched; an old one is not enough.
+    reporter = User.objects.create_user("tokoh_trajeng", role=Role.TRUSTED_REPORTER, area=lapsed)
+    nil_report_send(user=reporter, at=NOW - timedelta(days=40))
+    assert network_of(lapsed, NOW).blind
+    nil_report_send(user=reporter, at=NOW - timedelta(days=5))
+    heard = network_of(lapsed, NOW)
+    assert not heard.blind and heard.recent_reports == 0 and heard.last_nil_at == NOW - timedelta(days=5)
+    assert "tidak ada pelapor terpercaya" not in heard.gaps and not any("kabar" in g for g in heard.gaps)
 
 
 @pytest.mark.django_db
 def test_the_network_page_and_the_area_page_say_where_nobody_reports(client, personas, region):
     client.force_login(personas["leadership"])
     page = client.get(reverse("risk:network")).content.decode()
-    assert "33 kelurahan tidak punya pelapor terpercaya dan tidak ada laporan" in page
+    assert "Tidak ada kabar dari 34 kelurahan dalam 30 hari terakhir" in page
     assert f'href="{reverse("risk:area", args=[KARANGANYAR])}"' in page
     area = client.get(reverse("risk:area", args=[KARANGANYAR])).content.decode()
     assert "Tidak ada yang melapor dari sini" in area
     area = client.get(reverse("risk:area", args=[BUGUL_LOR])).content.decode()
-    assert "1 pelapor terpercaya" in area and "Tidak ada yang melapor dari sini" not in area
+    assert "1 pelapor terpercaya" in area and "Tidak ada yang melapor dari sini" in area  # a silent reporter
+    nil_report_send(user=personas["trusted_reporter"])
+    area = client.get(reverse("risk:area", args=[BUGUL_LOR])).content.decode()
+    assert "laporan nihil terakhir" in area and "Tidak ada yang melapor dari sini" not in area
     client.force_login(personas["admin"])  # who adds the accounts: told on the home page
     home = client.get(reverse("home:home")).content.decode()
     assert f'<a href="{reverse("risk:network")}">33 kelurahan tidak punya pelapor terpercaya.</a>' in home
     client.force_login(personas["trusted_reporter"])
     assert client.get(reverse("risk:network")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_trusted_reporter_sends_nothing_to_report_from_the_home_page(client, personas, region):
+    reporter = personas["trusted_reporter"]  # Bugul Lor
+    client.force_login(reporter)
+    home = client.get(reverse("home:home")).content.decode()
+    assert "Tidak ada yang perlu dilaporkan di Bugul Lor hari ini" in home
+    sent = client.post(reverse("intake:nil_report"), follow=True).content.decode()
+    assert "laporan nihil untuk Bugul Lor tercatat" in sent and "Terakhir dikirim:" in sent
+    client.post(reverse("intake:nil_report"))  # twice the same day: still one nil report
+    assert reporter.nil_reports.count() == 1 and reporter.nil_reports.get().region == region(BUGUL_LOR)
+    assert not Report.objects.exists()  # no incident, nothing to triage
+    row = network_of(region(BUGUL_LOR), reporter.nil_reports.get().at)
+    assert row.heard_recently and row.last_nil_at is not None
+    client.force_login(personas["responder"])
+    assert client.post(reverse("intake:nil_report")).status_code == 403
