@@ -223,6 +223,8 @@ SIGAP_PHOTO_MAX_BYTES = env_int("SIGAP_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 # Days a reporter's name and contact are kept after the report's incident is closed (or after receipt, for a report
 # never placed); then the worker erases them. 0 keeps them.
 SIGAP_IDENTITY_KEEP_DAYS = env_int("SIGAP_IDENTITY_KEEP_DAYS", 365)
+# Days of silence (no report, no nil report) after which a trusted reporter is asked for either; 0 never asks.
+SIGAP_NIL_REPORT_REMIND_DAYS = env_int("SIGAP_NIL_REPORT_REMIND_DAYS", 7)
 SIGAP_PHOTO_MAX_COUNT = env_int("SIGAP_PHOTO_MAX_COUNT", 4)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # non-file request bodies (JSON, form fields)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from sigap.core.crypto import contact_digest, seal
@@ -252,6 +252,52 @@ def nil_report_send(*, user: Any, at: datetime | None = None) -> NilReport:
         reporter=user, day=timezone.localdate(at), defaults={"region_id": user.area_id, "at": at}
     )
     return nil
+
+
+def nil_report_reminders_due(now: datetime) -> int:
+    """A trusted reporter not heard from (no report, no nil report) for SIGAP_NIL_REPORT_REMIND_DAYS is asked once,
+    from the digest hour, for a report or a nil report; again after as many days of silence. Returns the messages
+    queued (the worker's minute)."""
+    from django.contrib.auth import get_user_model
+
+    from sigap.notify.services import public_link, queue_to
+
+    days = settings.SIGAP_NIL_REPORT_REMIND_DAYS
+    if days <= 0 or timezone.localtime(now).hour < settings.SIGAP_DIGEST_HOUR:
+        return 0
+    today = timezone.localdate(now)
+    queued = 0
+    reporters = (
+        get_user_model()
+        .objects.filter(role=Role.TRUSTED_REPORTER, is_active=True, area__isnull=False)
+        .select_related("area")
+        .annotate(
+            last_report=Max("reports__received_at", filter=Q(reports__received_at__lte=now)),
+            last_nil=Max("nil_reports__at", filter=Q(nil_reports__at__lte=now)),
+        )
+    )
+    for reporter in reporters:
+        moments = [m for m in (reporter.last_report, reporter.last_nil) if m is not None]
+        since = timezone.localdate(max(moments, default=reporter.date_joined))
+        silent = (today - since).days
+        area = reporter.area.name if reporter.area else ""
+        if silent < days:
+            continue
+        queued += len(
+            queue_to(
+                users=[reporter],
+                purpose="reminder",
+                subject=f"Ada kabar dari {area}?",
+                body=(
+                    f"Sudah {silent} hari tidak ada laporan dari Anda untuk {area}. Bila ada masalah, "
+                    "laporkan; bila tidak ada, kirim laporan nihil dengan satu tombol di beranda Sigap, agar tim tahu "
+                    f"wilayah Anda tenang, bukan tidak terpantau.\n{public_link('home:home')}"
+                ),
+                key=f"nil-remind:{reporter.pk}:{since.isoformat()}:{silent // days}",
+                at=now,
+            )
+        )
+    return queued
 
 
 def identities_expire(now: datetime | None = None, batch: int = 500) -> int:

@@ -105,3 +105,30 @@ def test_a_trusted_reporter_sends_nothing_to_report_from_the_home_page(client, p
     assert row.heard_recently and row.last_nil_at is not None
     client.force_login(personas["responder"])
     assert client.post(reverse("intake:nil_report")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_silent_trusted_reporter_is_asked_for_a_report_or_a_nil_report(personas, region):
+    from sigap.notify.models import Channel, Notification
+    from sigap.notify.services import periodic_due
+
+    reporter = personas["trusted_reporter"]
+    Channel.objects.create(name="Kotak masuk", kind="in_app", user=reporter, config={})
+    User.objects.filter(pk=reporter.pk).update(date_joined=NOW - timedelta(days=60))
+    nil_report_send(user=reporter, at=NOW - timedelta(days=6, hours=2))
+
+    def asked():
+        return list(Notification.objects.filter(subject__startswith="Ada kabar dari").values_list("body", flat=True))
+
+    periodic_due(NOW)  # six days of silence: not yet
+    assert asked() == []
+    periodic_due(NOW + timedelta(days=1, hours=-6))  # seven days, but before the digest hour
+    assert asked() == []
+    periodic_due(NOW + timedelta(days=1))
+    periodic_due(NOW + timedelta(days=1, hours=2))  # the same silence: asked once
+    assert len(asked()) == 1 and "Sudah 7 hari" in asked()[0] and "laporan nihil" in asked()[0]
+    periodic_due(NOW + timedelta(days=8))  # another week of it: asked again
+    assert len(asked()) == 2
+    nil_report_send(user=reporter, at=NOW + timedelta(days=8, hours=1))  # heard again: quiet for a week
+    periodic_due(NOW + timedelta(days=10))
+    assert len(asked()) == 2
