@@ -9,4 +9,6 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     list_display = ["username", "first_name", "last_name", "role", "organisation", "area", "is_active"]
     list_filter = ["role", "is_active", "organisation"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))  # type: ignore[misc]
+    # The Sigap fields on the add page too, so that a link can prefill them (the reporter network's "add one here").
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))  # type: ignore[misc]
     raw_id_fields = ["area"]

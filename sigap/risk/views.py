@@ -80,6 +80,7 @@ def network(request: HttpRequest) -> HttpResponse:
         "blind": sum(1 for r in rows if r.blind),
         "without_reporter": sum(1 for r in rows if not r.trusted_reporters),
         "days": RECENT_DAYS,
+        "can_add_accounts": role_of(request.user) == Role.ADMIN,
     }
     return render(request, "risk/network.html", context)
 

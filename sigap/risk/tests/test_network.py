@@ -86,6 +86,29 @@ def test_the_network_page_and_the_area_page_say_where_nobody_reports(client, per
     client.force_login(personas["admin"])  # who adds the accounts: told on the home page
     home = client.get(reverse("home:home")).content.decode()
     assert f'<a href="{reverse("risk:network")}">33 kelurahan tidak punya pelapor terpercaya.</a>' in home
+    # and the network links each kelurahan without one to the account form, its role and area filled in
+    page = client.get(reverse("risk:network")).content.decode()
+    karanganyar = region(KARANGANYAR)
+    add = f"{reverse('admin:accounts_user_add')}?role=trusted_reporter&amp;area={karanganyar.pk}"
+    assert add in page and f"area={region(BUGUL_LOR).pk}" not in page
+    form = client.get(add.replace("&amp;", "&")).content.decode()
+    assert f'name="area" value="{karanganyar.pk}"' in form
+    assert '<option value="trusted_reporter" selected>' in form
+    made = client.post(
+        add.replace("&amp;", "&"),
+        {
+            "username": "tokoh_karanganyar",
+            "password1": "Rahasia-Karanganyar-2020",
+            "password2": "Rahasia-Karanganyar-2020",
+            "usable_password": "true",
+            "role": "trusted_reporter",
+            "area": karanganyar.pk,
+            "title": "Tokoh masyarakat Karanganyar",
+        },
+    )
+    assert made.status_code == 302
+    assert User.objects.get(username="tokoh_karanganyar").area == karanganyar
+    assert network_of(karanganyar, NOW).trusted_reporters == 1
     client.force_login(personas["trusted_reporter"])
     assert client.get(reverse("risk:network")).status_code == 403
 
