@@ -10,5 +10,5 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     list_filter = ["role", "is_active", "organisation"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))  # type: ignore[misc]
     # The Sigap fields on the add page too, so that a link can prefill them (the reporter network's "add one here").
-    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))  # type: ignore[misc]
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))
     raw_id_fields = ["area"]
