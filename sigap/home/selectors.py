@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from sigap.accounts.models import User
 from sigap.core.roles import Role, role_of
@@ -15,6 +15,7 @@ from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.models import Incident, IncidentQuerySet
+from sigap.triage.services import FIELD_VERBS
 
 # Categories where a settlement through a forum (musyawarah, mediation) is the usual next step.
 MEDIATION_CATEGORIES = [
@@ -52,15 +53,19 @@ def _analyst(user: User) -> dict[str, Any]:
 
 
 def _settled_in_field(incidents: IncidentQuerySet) -> IncidentQuerySet:
-    """Open incidents that a responder or mediator says were settled on the ground and no open case handles: the
-    analyst resolves them (or not), as a case's resolution is confirmed."""
+    """Open incidents whose latest word from the field is "settled on the ground" and that no open case handles: the
+    analyst resolves them, or answers with a field note of their own ("not yet: ..."), which takes them off."""
     from sigap.cases.choices import CaseStatus
 
     handled = Q(cases__status__in=[s for s in CaseStatus if s != CaseStatus.RESOLVED])
     return (
-        incidents.filter(status=IncidentStatus.VERIFIED, events__verb="field_settled")
+        incidents.filter(status=IncidentStatus.VERIFIED)
         .exclude(handled)
-        .annotate(settled_at=Max("events__at", filter=Q(events__verb="field_settled")))
+        .annotate(
+            settled_at=Max("events__at", filter=Q(events__verb="field_settled")),
+            last_field_at=Max("events__at", filter=Q(events__verb__in=FIELD_VERBS)),
+        )
+        .filter(settled_at__isnull=False, settled_at=F("last_field_at"))
         .select_related("region")
         .order_by("settled_at", "pk")
     )

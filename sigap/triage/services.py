@@ -410,6 +410,9 @@ def incident_reopen(*, incident: Incident, actor: Any, reason: str, at: datetime
     return incident
 
 
+FIELD_VERBS = ("field_note", "field_settled")  # the timeline's words from the ground; the latest one counts
+
+
 @transaction.atomic
 def incident_field_note(
     *, incident: Incident, actor: Any, note: str, settled: bool = False, at: datetime | None = None

@@ -42,6 +42,7 @@ from sigap.triage.models import Incident
 from sigap.triage.selectors import incidents_matching
 from sigap.triage.services import (
     ESCALATION_FACTS,
+    FIELD_VERBS,
     REOPENED_TO,
     IncidentRuleError,
     ReportAlreadyPlaced,
@@ -162,7 +163,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_analyst": is_analyst,
         "writes_from_field": role_of(request.user) in FIELD_ROLES
         and incident.status in (IncidentStatus.NEW, IncidentStatus.VERIFIED),
-        "field_settled": incident.events.filter(verb="field_settled").select_related("actor").last(),
+        "field_settled": _field_settled(incident),
         "reopenable": [status.value for status in REOPENED_TO],
         "can_reveal": role_of(request.user) in IDENTITY_ROLES,
         "now": timezone.now(),
@@ -187,6 +188,12 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "message_form": MessageForm(auto_id="message-%s"),
         }
     return render(request, "triage/incident_detail.html", context)
+
+
+def _field_settled(incident: Incident) -> Any:
+    """The latest word from the field when it is "settled on the ground" (a later note answers it)."""
+    latest = incident.events.filter(verb__in=FIELD_VERBS).select_related("actor").order_by("at", "id").last()
+    return latest if latest is not None and latest.verb == "field_settled" else None
 
 
 def _best_reliability(reports: Any) -> str:

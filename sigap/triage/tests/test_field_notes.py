@@ -50,6 +50,15 @@ def test_a_responder_writes_what_was_done_and_an_analyst_resolves_what_was_settl
     assert home.count(f'href="/kejadian/{incident.pk}/">#{incident.pk} ') == 1
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
     assert "<details open><summary>Selesai tanpa penanganan" in page and "spanduk dipasang ulang" in page
+    # An analyst who doubts it answers from the field too, which takes it off the list; a new "settled" puts it back.
+    client.post(note_url, {"note": "Belum: ketua pemuda RW 03 belum menerima"})
+    assert "Selesai di lapangan, untuk Anda selesaikan" not in client.get(reverse("home:home")).content.decode()
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert "<details open><summary>Selesai tanpa penanganan" not in page
+    client.force_login(personas["responder"])
+    client.post(note_url, {"note": "Sudah diterima kedua pihak di balai RW", "settled": "on"})
+    client.force_login(personas["analyst"])
+    assert "Selesai di lapangan, untuk Anda selesaikan" in client.get(reverse("home:home")).content.decode()
     client.post(reverse("cases:incident_settle", args=[incident.pk]), {"note": "Dicek: sudah damai"})
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.RESOLVED
