@@ -51,7 +51,7 @@ class NetworkRow:
 
 
 def reporter_network(city_code: str, now: datetime) -> list[NetworkRow]:
-    """Every kelurahan under `city_code`, those with the most gaps first."""
+    """Every kelurahan under `city_code`: those from which nothing was heard first, then those with the most gaps."""
     rows = _rows(Region.objects.under(city_code).filter(level=Level.DESA_KELURAHAN), now)
     rows.sort(key=lambda r: (-r.blind, -len(r.gaps), r.region.name))
     return rows

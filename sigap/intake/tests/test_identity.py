@@ -1,11 +1,16 @@
 """Reporter protection: identities sealed at rest, shown only to roles that need them, every reveal audited."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from sigap.core.crypto import contact_digest
 from sigap.core.models import AuditLog
 from sigap.intake.choices import Channel
+from sigap.intake.models import Report
 from sigap.intake.services import (
     IdentityAccessDenied,
     ReportDraft,
@@ -13,6 +18,9 @@ from sigap.intake.services import (
     report_identity_reveal,
     report_receive,
 )
+from sigap.notify.services import periodic_due
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
 
 NAME, CONTACT = "Siti Rahmawati", "0812-3456-7890"
 
@@ -92,16 +100,6 @@ def test_reports_are_found_by_contact_without_decrypting_anything(identified_rep
 def test_identities_are_kept_no_longer_than_the_work_needs_them(region, personas, client, settings):
     """SIGAP_IDENTITY_KEEP_DAYS after the incident closed (or after receipt, for a report never placed) the name and
     contact are erased by the worker's minute, each erasure audited; open work keeps them."""
-    from datetime import datetime, timedelta
-    from zoneinfo import ZoneInfo
-
-    from django.urls import reverse
-
-    from sigap.intake.models import Report
-    from sigap.notify.services import periodic_due
-    from sigap.triage.choices import IncidentStatus
-    from sigap.triage.models import Incident
-
     now = datetime(2021, 12, 20, 9, tzinfo=ZoneInfo("Asia/Jakarta"))
 
     def identified(words, code="35.75.04.1010", received=now - timedelta(days=500)):

@@ -15,6 +15,9 @@ from sigap.intake.choices import Channel
 from sigap.intake.models import Report
 from sigap.intake.receipts import receipt_new
 from sigap.intake.services import nil_report_send
+from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.models import Notification
+from sigap.notify.services import periodic_due
 from sigap.risk.network import network_of, reporter_network
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -132,11 +135,8 @@ def test_a_trusted_reporter_sends_nothing_to_report_from_the_home_page(client, p
 
 @pytest.mark.django_db
 def test_a_silent_trusted_reporter_is_asked_for_a_report_or_a_nil_report(personas, region):
-    from sigap.notify.models import Channel, Notification
-    from sigap.notify.services import periodic_due
-
     reporter = personas["trusted_reporter"]
-    Channel.objects.create(name="Kotak masuk", kind="in_app", user=reporter, config={})
+    NotifyChannel.objects.create(name="Kotak masuk", kind="in_app", user=reporter, config={})
     User.objects.filter(pk=reporter.pk).update(date_joined=NOW - timedelta(days=60))
     nil_report_send(user=reporter, at=NOW - timedelta(days=6, hours=2))
 
