@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, F, Max, Q
 
 from sigap.accounts.models import User
+from sigap.cases.choices import CaseStatus
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
 from sigap.regions.choices import Level
@@ -55,8 +56,6 @@ def _analyst(user: User) -> dict[str, Any]:
 def _settled_in_field(incidents: IncidentQuerySet) -> IncidentQuerySet:
     """Open incidents whose latest word from the field is "settled on the ground" and that no open case handles: the
     analyst resolves them, or answers with a field note of their own ("not yet: ..."), which takes them off."""
-    from sigap.cases.choices import CaseStatus
-
     handled = Q(cases__status__in=[s for s in CaseStatus if s != CaseStatus.RESOLVED])
     return (
         incidents.filter(status=IncidentStatus.VERIFIED)
@@ -135,11 +134,11 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
     """Their reports, and the warning for their own area (its level and reasons, as public as /api/v1/risk): a
     tokoh or a Bhabinkamtibmas reports and also receives warnings (UU 7/2012's first prevention effort)."""
     from sigap.notify.choices import ChannelKind
-    from sigap.risk.models import AreaRisk
+    from sigap.risk.selectors import latest_of
     from sigap.risk.words import driver_text
 
     reports = Report.objects.visible_to(user).select_related("incident", "region")
-    risk = AreaRisk.objects.filter(region=user.area).order_by("-day").first() if user.area_id else None
+    risk = latest_of([user.area]).get(user.area.pk) if user.area else None
     return {
         "area": user.area,
         "reports": list(reports[:20]),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from sigap.cases.choices import CaseStatus
-from sigap.cases.models import Case
+from sigap.cases.models import Case, CaseEvent
 from sigap.cases.rules import party_mentioned
 from sigap.core.services import audit_record
 from sigap.directory.models import Person
@@ -169,8 +169,6 @@ def mediation_open(
 
 def _case_event(case: Case, mediation: Mediation, *, verb: str, actor: Any, at: datetime) -> None:
     """The mediation's step on the timeline of a case it serves, where the case's lead reads it."""
-    from sigap.cases.models import CaseEvent
-
     CaseEvent.objects.create(
         case=case,
         at=at,
@@ -377,11 +375,12 @@ def _fulfilled_tell(mediation: Mediation, *, actor: Any, at: datetime) -> None:
     """A kept agreement does not close the problem by itself (the lead proposes a case's resolution, an analyst
     settles an incident without one): the cases' timelines say it, and the followers and the secretariat are told
     what is still open, so that the problem is followed until it is finished."""
-    open_cases = list(mediation.cases.exclude(status=CaseStatus.RESOLVED).order_by("pk"))
+    cases = list(mediation.cases.order_by("pk"))
+    open_cases = [c for c in cases if c.status != CaseStatus.RESOLVED]
     open_incidents = list(
         mediation.incidents.filter(status__in=(IncidentStatus.NEW, IncidentStatus.VERIFIED)).order_by("pk")
     )
-    for case in mediation.cases.all():
+    for case in cases:
         _case_event(case, mediation, verb="fulfilled", actor=actor, at=at)
     still_open = [f"- penanganan P-{c.pk} {c.title}: {public_link('cases:detail', c.pk)}" for c in open_cases]
     still_open += [

@@ -32,8 +32,7 @@ def risk_history(region_code: str, last: date, days: int = 30) -> list[AreaRisk]
 
 
 def latest_of(regions: Iterable[Region]) -> dict[int, AreaRisk]:
-    """Each region's latest assessment, by region id (regions never assessed are left out)."""
-    latest = AreaRisk.objects.filter(region=OuterRef("pk")).order_by("-day").values("pk")[:1]
-    ids = Region.objects.filter(pk__in=[r.pk for r in regions]).annotate(latest=Subquery(latest))
-    wanted = [pk for pk in ids.values_list("latest", flat=True) if pk is not None]
-    return {risk.region_id: risk for risk in AreaRisk.objects.filter(pk__in=wanted)}
+    """Each region's latest assessment, by region id (regions never assessed are left out), in one query."""
+    latest_day_of_region = AreaRisk.objects.filter(region=OuterRef("region")).order_by("-day").values("day")[:1]
+    rows = AreaRisk.objects.filter(region__in=[r.pk for r in regions], day=Subquery(latest_day_of_region))
+    return {risk.region_id: risk for risk in rows}
