@@ -11,6 +11,7 @@ from ninja.errors import HttpError, ValidationError
 
 from sigap.alerts.api import router as alerts_router
 from sigap.intake.api import router as intake_router
+from sigap.public.api import router as public_router
 from sigap.regions.api import router as regions_router
 from sigap.risk.api import router as risk_router
 
@@ -62,6 +63,7 @@ api.add_router("/", regions_router)
 api.add_router("/", intake_router)
 api.add_router("/", risk_router)
 api.add_router("/", alerts_router)
+api.add_router("/", public_router)
 
 
 @api.exception_handler(ValidationError)

@@ -34,6 +34,7 @@ from sigap.intake.services import ReportDraft, nil_report_send, report_receive
 from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import RoutingRule
+from sigap.public.services import clarification_publish
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
@@ -426,6 +427,29 @@ def _maybe_resolve(
         )
 
 
+def _clarifications(analyst: User) -> None:
+    """The analyst tells the public about the latest rumours found untrue, one of each kind, three hours after the
+    decision (no random draw: the rest of the story stays as it was)."""
+    told: set[str] = set()
+    hoaxes = Incident.objects.filter(status=IncidentStatus.HOAX).select_related("region").order_by("-closed_at")
+    for incident in hoaxes:
+        first = incident.reports.order_by("received_at").first()
+        at = (incident.closed_at or DEMO_NOW) + timedelta(hours=3)
+        if first is None or incident.region is None or at > DEMO_NOW:
+            continue
+        for phrase, claim, finding in scenario.CLARIFICATIONS:
+            if phrase in first.description and phrase not in told:
+                told.add(phrase)
+                kel = incident.region.name
+                clarification_publish(
+                    incident=incident,
+                    actor=analyst,
+                    claim=claim.format(kel=kel),
+                    finding=finding.format(kel=kel),
+                    at=at,
+                )
+
+
 def _calendar(city: Region) -> None:
     """Pilkada 2020 (and the two elections before it, for the baseline); high-risk phases are the engine's window."""
     phases = [
@@ -616,6 +640,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
             _decide_like_an_analyst(rng, analyst, items)
             _escalate_threads(analyst)
         _nil_reports(random.Random(seed + 1), reporters)  # its own stream: the rest of the story stays as it was
+        _clarifications(analyst)
         # Cases, mediation and coordination go through the services at their own times; a relapse they flag
         # counts in the assessment below.
         seed_response(rng, city, orgs, DEMO_NOW)

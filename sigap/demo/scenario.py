@@ -119,6 +119,34 @@ TEMPLATES: dict[Category, list[str]] = {
     ],
 }
 
+# What the team told the public about the rumours it found untrue: a phrase of the report's template, then the claim and
+# the finding in the team's words ({kel}: the incident's kelurahan).
+CLARIFICATIONS = [
+    (
+        "surat suara sudah dicoblos",
+        "Surat suara Pilkada di Kelurahan {kel} sudah dicoblos untuk salah satu pasangan calon.",
+        "KPU Kota Pasuruan dan Bawaslu bersama Polres Pasuruan Kota memeriksa gudang logistik: surat suara masih "
+        "tersegel dan belum dibagikan ke TPS. Pesan berantai itu tidak benar.",
+    ),
+    (
+        "video lama",
+        "Video kericuhan di {kel} yang beredar hari ini.",
+        "Diskominfo dan Polres Pasuruan Kota memeriksa: video itu rekaman lama dari tempat lain. Tidak ada kericuhan "
+        "di {kel}; situasi aman.",
+    ),
+    (
+        "penculikan anak",
+        "Ada penculikan anak di {kel}.",
+        "Bhabinkamtibmas dan Polsek setempat memeriksa: tidak ada laporan anak hilang atau penculikan di {kel}. "
+        "Mohon tidak menyebarkan kabar ini; laporkan bila melihat hal yang mencurigakan.",
+    ),
+    (
+        "pengerahan massa dari luar kota",
+        "Akan ada pengerahan massa dari luar kota ke {kel}.",
+        "Polres Pasuruan Kota dan Kodim 0819 tidak menemukan rencana pengerahan massa; situasi aman terkendali.",
+    ),
+]
+
 PLACES = [
     "pasar",
     "masjid",

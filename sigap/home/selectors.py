@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Max, Q
+from django.utils import timezone
 
 from sigap.accounts.models import User
 from sigap.cases.choices import CaseStatus
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
+from sigap.public.models import Clarification
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
@@ -50,7 +53,21 @@ def _analyst(user: User) -> dict[str, Any]:
         "awaiting_answer": Report.objects.visible_to(user).awaiting_answer().count(),
         "verified_open": incidents.filter(status=IncidentStatus.VERIFIED).count(),
         "settled_in_field": list(_settled_in_field(incidents)[:20]),
+        "hoaxes_untold": list(_hoaxes_untold(incidents)[:20]),
     }
+
+
+def _hoaxes_untold(incidents: IncidentQuerySet, days: int = 14) -> IncidentQuerySet:
+    """Rumours decided untrue in the last `days` that the public has not been told about (only their reporters
+    have): the analyst publishes a clarification, or lets it be for a rumour that went nowhere."""
+    told = Clarification.objects.filter(withdrawn_at=None).values("incident_id")
+    since = timezone.now() - timedelta(days=days)
+    return (
+        incidents.filter(status=IncidentStatus.HOAX, closed_at__gte=since)
+        .exclude(pk__in=told)
+        .select_related("region")
+        .order_by("-closed_at", "-pk")
+    )
 
 
 def _settled_in_field(incidents: IncidentQuerySet) -> IncidentQuerySet:

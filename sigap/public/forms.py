@@ -22,3 +22,20 @@ class PublishForm(forms.Form):
 
 class CancelForm(forms.Form):
     note = forms.CharField(label=_("Why is it withdrawn?"), max_length=300)
+
+
+class ClarificationForm(forms.Form):
+    claim = forms.CharField(
+        label=_("What is going round (as people hear it; no names)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    finding = forms.CharField(
+        label=_("What the team found, and who checked it"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Why is it withdrawn? (shown on its public page)"), max_length=300)

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from sigap.intake.models import Report
-from sigap.public.models import PublicWarning
+from sigap.public.models import Clarification, PublicWarning
 from sigap.public.suppress import suppress_table
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -151,3 +151,10 @@ def warnings_for_feed(now: datetime | None = None) -> list[PublicWarning]:
         .filter(Q(cancelled_at=None, expires_at__gt=now) | Q(cancelled_at__gte=recent))
         .prefetch_related("regions")
     )
+
+
+def clarifications_recent(now: datetime | None = None, days: int = DAYS) -> list[Clarification]:
+    """The clarifications in force published in the last `days`, newest first: a rumour is news for weeks at most."""
+    now = now or timezone.now()
+    rows = Clarification.objects.in_force().filter(published_at__lte=now, published_at__gt=now - timedelta(days=days))
+    return list(rows.select_related("region")[:20])

@@ -1,4 +1,4 @@
-"""Publishing and cancelling public warnings (audited)."""
+"""Publishing and withdrawing what the public reads: warnings and clarifications (audited)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ from django.utils.translation import gettext
 
 from sigap.alerts.models import Alert
 from sigap.core.services import audit_record
-from sigap.public.models import PublicWarning
+from sigap.notify.services import public_link
+from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+from sigap.triage.services import incident_record, incident_tell_reporters
 
 
 class PublicWarningError(ValueError):
@@ -67,3 +71,76 @@ def warning_cancel(*, warning: PublicWarning, actor: Any, note: str) -> PublicWa
     warning.save()
     audit_record(actor=actor, action="public_warning.cancelled", target=warning)
     return warning
+
+
+class ClarificationError(ValueError):
+    """A clarification the rules do not allow; the message is said to the analyst."""
+
+
+CLAIM_MAX, FINDING_MAX = 300, 2000
+
+
+@transaction.atomic
+def clarification_publish(
+    *, incident: Incident, actor: Any, claim: str, finding: str, at: datetime | None = None
+) -> Clarification:
+    """Tell the public that a rumour is untrue. Only an incident decided a hoax has one (one in force at a time);
+    its timeline says so, and its reporters get the link to pass on to the groups where they heard the rumour."""
+    at = at or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != IncidentStatus.HOAX:
+        raise ClarificationError(gettext("Only an incident decided a hoax gets a public clarification"))
+    claim, finding = claim.strip(), finding.strip()
+    if not claim or not finding:
+        raise ClarificationError(gettext("Say what is going round and what the team found"))
+    if len(claim) > CLAIM_MAX or len(finding) > FINDING_MAX:
+        raise ClarificationError(gettext("Keep it short: what is going round in 300 characters, the finding in 2,000"))
+    if incident.clarifications.filter(withdrawn_at=None).exists():
+        raise ClarificationError(gettext("A clarification of this incident is published: withdraw it to write another"))
+    clarification = Clarification.objects.create(
+        incident=incident,
+        region=incident.region,
+        claim=claim,
+        finding=finding,
+        published_at=at,
+        published_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(actor=actor, action="clarification.published", target=clarification)
+    incident_record(incident=incident, actor=actor, verb="clarified", note=claim, at=at)
+    link = public_link("public:clarification", clarification.pk)
+    incident_tell_reporters(
+        incident=incident,
+        words=(
+            "Tim terpadu mengumumkan kepada masyarakat bahwa kabar ini tidak benar. Bantu menghentikannya: bagikan "
+            f"klarifikasi ini ke grup atau orang yang menyampaikan kabar itu kepada Anda. {link}"
+        ),
+        at=at,
+        bilingual=False,
+    )
+    return clarification
+
+
+@transaction.atomic
+def clarification_withdraw(
+    *, clarification: Clarification, actor: Any, note: str, at: datetime | None = None
+) -> Clarification:
+    """Take a clarification off the public page; its own page says that it was withdrawn and why."""
+    clarification = Clarification.objects.select_for_update().get(pk=clarification.pk)
+    if clarification.withdrawn_at is not None:
+        raise ClarificationError(gettext("Already withdrawn"))
+    note = note.strip()
+    if not note:
+        raise ClarificationError(gettext("Say why the clarification is withdrawn"))
+    clarification.withdrawn_at = at or timezone.now()
+    clarification.withdraw_note = note[:300]
+    clarification.save(update_fields=["withdrawn_at", "withdraw_note"])
+    audit_record(actor=actor, action="clarification.withdrawn", target=clarification)
+    if clarification.incident is not None:
+        incident_record(
+            incident=clarification.incident,
+            actor=actor,
+            verb="clarification_withdrawn",
+            note=clarification.withdraw_note,
+            at=clarification.withdrawn_at,
+        )
+    return clarification

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -11,11 +13,26 @@ from django.views.decorators.http import require_POST
 
 from sigap.alerts.models import Alert
 from sigap.core.roles import Role, require_role
+from sigap.notify.services import public_link
 from sigap.public import cap
-from sigap.public.forms import CancelForm, PublishForm
-from sigap.public.models import PublicWarning
-from sigap.public.selectors import public_summary_recent, warnings_for_feed, warnings_in_force
-from sigap.public.services import PublicWarningError, warning_cancel, warning_publish
+from sigap.public.forms import CancelForm, ClarificationForm, PublishForm, WithdrawForm
+from sigap.public.models import Clarification, PublicWarning
+from sigap.public.selectors import (
+    clarifications_recent,
+    public_summary_recent,
+    warnings_for_feed,
+    warnings_in_force,
+)
+from sigap.public.services import (
+    ClarificationError,
+    PublicWarningError,
+    clarification_publish,
+    clarification_withdraw,
+    warning_cancel,
+    warning_publish,
+)
+from sigap.regions.models import Region
+from sigap.triage.models import Incident
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 
@@ -23,7 +40,11 @@ ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 @cache_control(public=True, max_age=60)
 def public_page(request: HttpRequest) -> HttpResponse:
     """For everyone, no login: levels and counts per kecamatan and kelurahan, and the warnings in force."""
-    context = {"summary": public_summary_recent(), "warnings": warnings_in_force()}
+    context = {
+        "summary": public_summary_recent(),
+        "warnings": warnings_in_force(),
+        "clarifications": clarifications_recent(),
+    }
     return render(request, "public/page.html", context)
 
 
@@ -81,3 +102,51 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except PublicWarningError as exc:
             messages.error(request, str(exc))
     return redirect("alerts:detail", pk=warning.alert_id) if warning.alert_id else redirect("public:page")
+
+
+@cache_control(public=True, max_age=60)
+def clarification(request: HttpRequest, pk: int) -> HttpResponse:
+    """One clarification for everyone, short enough to forward; once withdrawn (or its incident reopened) it says
+    so instead of the finding."""
+    found = get_object_or_404(Clarification.objects.select_related("region", "incident"), pk=pk)
+    city = Region.objects.filter(code=settings.SIGAP_DEPLOYMENT_REGION).values_list("name", flat=True).first() or ""
+    team = f"{settings.SIGAP_DEPLOYMENT_NAME} {city}".strip()
+    link = public_link("public:clarification", found.pk)
+    share = f"{_('Not true')}: {found.claim}\n{found.finding}\n({team})\n{link}"
+    context = {"clarification": found, "share": share, "city": city}
+    return render(request, "public/clarification.html", context)
+
+
+@login_required
+def clarification_new(request: HttpRequest, incident_pk: int) -> HttpResponse:
+    require_role(request.user, ANALYST_ROLES)
+    incident = get_object_or_404(Incident.objects.visible_to(request.user), pk=incident_pk)
+    form = ClarificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            published = clarification_publish(incident=incident, actor=request.user, **form.cleaned_data)
+        except ClarificationError as exc:
+            messages.error(request, _("Not published: %(why)s") % {"why": exc})
+        else:
+            messages.success(request, _("Published on the public page; the incident's reporters got its link."))
+            return redirect(reverse("triage:incident_detail", args=[incident.pk]) + f"#klarifikasi-{published.pk}")
+    return render(request, "public/clarification_new.html", {"form": form, "incident": incident})
+
+
+@login_required
+@require_POST
+def clarification_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, ANALYST_ROLES)
+    found = get_object_or_404(Clarification, pk=pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the clarification is withdrawn."))
+    else:
+        try:
+            clarification_withdraw(clarification=found, actor=request.user, note=form.cleaned_data["note"])
+            messages.success(request, _("Clarification withdrawn; its page says so."))
+        except ClarificationError as exc:
+            messages.error(request, str(exc))
+    if found.incident_id is None:
+        return redirect("public:clarification", pk=found.pk)
+    return redirect(reverse("triage:incident_detail", args=[found.incident_id]) + f"#klarifikasi-{found.pk}")

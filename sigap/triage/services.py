@@ -268,12 +268,17 @@ def reporter_message_answer(*, report: Report, body: str, author: Any, at: datet
 
 def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime) -> None:
     words = REPORTER_WORDS.get(status)
-    if words is None:
-        return
+    if words is not None:
+        incident_tell_reporters(incident=incident, words=words, at=at)
+
+
+def incident_tell_reporters(*, incident: Incident, words: str, at: datetime, bilingual: bool = True) -> None:
+    """The same words to every reporter of the incident: on the receipt page, and by SMS or e-mail to one who left a
+    contact (`bilingual` as for `reporter_update`)."""
     for report in incident.reports.all():
         reporter_message_post(report=report, body=words, direction=MessageDirection.TO_REPORTER, at=at)
         if report.reporter_contact_sealed:
-            transaction.on_commit(partial(reporter_update.enqueue, report.pk, words))
+            transaction.on_commit(partial(reporter_update.enqueue, report.pk, words, bilingual))
 
 
 @transaction.atomic
@@ -408,6 +413,13 @@ def incident_reopen(*, incident: Incident, actor: Any, reason: str, at: datetime
         incident.verification_due_at = _due(at, incident.urgency)
         incident.save(update_fields=["verification_due_at", "updated_at"])
     return incident
+
+
+@transaction.atomic
+def incident_record(*, incident: Incident, actor: Any, verb: str, note: str = "", at: datetime | None = None) -> None:
+    """A line on the incident's timeline (and in the audit log) for a step taken in another room, such as a
+    clarification published for the public."""
+    _event(incident, at=at or timezone.now(), actor=actor, verb=verb, note=note)
 
 
 FIELD_VERBS = ("field_note", "field_settled")  # the timeline's words from the ground; the latest one counts

@@ -155,6 +155,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident_for(request, pk)
     is_analyst = role_of(request.user) in ANALYST_ROLES
     reports = incident.reports.select_related("region", "submitted_by").prefetch_related("attachments", "messages")
+    clarifications = list(incident.clarifications.all())
     context: dict[str, Any] = {
         "incident": incident,
         "reports": reports,
@@ -168,6 +169,10 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reveal": role_of(request.user) in IDENTITY_ROLES,
         "now": timezone.now(),
         "revealed": request.session.pop("sigap_revealed", None),
+        "clarifications": clarifications,
+        "can_clarify": is_analyst
+        and incident.status == IncidentStatus.HOAX
+        and all(c.withdrawn_at is not None for c in clarifications),
     }
     if is_analyst:
         context |= {

@@ -34,7 +34,7 @@ from sigap.demo.identities import sealed_identities
 from sigap.directory.models import Organisation
 from sigap.intake.models import Attachment, Report
 from sigap.mediation.models import Mediation
-from sigap.public.models import PublicWarning
+from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
 from sigap.triage.models import Incident
 
@@ -121,6 +121,9 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "public:cap_message": (ALL_ROLES, set()),
     "public:publish": (ANALYSTS, ANALYSTS),
     "public:cancel": (set(), ANALYSTS),
+    "public:clarification": (ALL_ROLES, set()),
+    "public:clarification_new": (ANALYSTS, ANALYSTS),
+    "public:clarification_withdraw": (set(), ANALYSTS),
     "demo:webhook": (set(), ALL_ROLES),  # the demo's webhook receiver: POST only, refused by its signature check
     "demo:sms": (set(), ALL_ROLES),  # the demo's SMS gateway: POST only, a token when set (make run sets one)
     "demo:mailbox": (CITYWIDE, set()),
@@ -182,6 +185,7 @@ def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
         "decision": every(Decision.objects.all()),
         "plan": every(PlanItem.objects.all()),
         "warning": every(PublicWarning.objects.all()),
+        "clarification": every(Clarification.objects.all()),
         "area": every(Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")),
     }
 
@@ -202,6 +206,8 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "public:publish": "alert",
         "public:cancel": "warning",
         "public:cap_message": "warning",
+        "public:clarification_new": "incident",
+        "public:clarification": "clarification",
         "cases:task_finish": "task",
         "cases:incident_settle": "incident",
         "cases:status_": "status",

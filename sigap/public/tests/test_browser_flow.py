@@ -228,3 +228,41 @@ def test_from_a_warga_report_to_a_resolved_case_seen_through_the_receipt(page, l
     assert "<5" in row  # one report, one verified and resolved incident: shown, suppressed
     assert "kamling" not in public and receipt not in public
     assert dialogs == []
+
+
+def test_a_rumour_found_untrue_is_clarified_and_a_visitor_copies_it_to_pass_on(page, live_server, team):
+    """A warga reports a rumour -> the analyst decides it is a hoax and publishes a clarification -> a visitor on a
+    phone finds it on the public page and copies it, line by line, to send back to the group it came from."""
+    page.goto(f"{live_server.url}/lapor/")
+    page.get_by_label("Apa yang terjadi?").fill("Pesan berantai: surat suara di Bugul Lor sudah dicoblos")
+    page.get_by_label("Kelurahan").select_option(label="Bugul Lor (Panggungrejo)")
+    page.get_by_role("button", name="Kirim laporan").click()
+    incident = Report.objects.get(receipt=page.locator("#receipt").inner_text()).incident
+
+    sign_in(page, live_server, "analis")
+    page.goto(f"{live_server.url}/kejadian/{incident.pk}/")
+    page.get_by_label("Keputusan").select_option("hoax")
+    page.get_by_label("Keandalan sumber").select_option("F")
+    page.get_by_label("Kredibilitas informasi").select_option("5")
+    page.get_by_role("button", name="Simpan keputusan").click()
+    page.get_by_text("Keputusan tersimpan.").wait_for()
+    page.goto(f"{live_server.url}/kejadian/{incident.pk}/")
+    page.get_by_role("link", name="Umumkan klarifikasi").click()
+    page.get_by_label("Kabar yang beredar").fill(f"Surat suara di Bugul Lor sudah dicoblos {XSS}")
+    page.get_by_label("Temuan tim").fill("KPU memeriksa gudang: surat suara masih tersegel.")
+    page.get_by_role("button", name="Publikasikan").click()
+    page.get_by_text("Diumumkan di halaman publik").wait_for()
+    no_script_ran(page)
+
+    page.context.clear_cookies()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/publik/")
+    page.get_by_role("link", name=re.compile("Surat suara di Bugul Lor")).click()
+    no_script_ran(page)
+    page.get_by_role("button", name="Salin").click()
+    copied = page.evaluate("navigator.clipboard.readText()").splitlines()
+    assert copied[0].startswith("Tidak benar: Surat suara di Bugul Lor sudah dicoblos <script>")
+    assert copied[1] == "KPU memeriksa gudang: surat suara masih tersegel."
+    assert re.fullmatch(rf"{re.escape(live_server.url)}/publik/klarifikasi/\d+/", copied[-1])
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
