@@ -108,15 +108,9 @@ def clarification_publish(
     audit_record(actor=actor, action="clarification.published", target=clarification)
     incident_record(incident=incident, actor=actor, verb="clarified", note=claim, at=at)
     link = public_link("public:clarification", clarification.pk)
-    incident_tell_reporters(
-        incident=incident,
-        words=(
-            "Tim terpadu mengumumkan kepada masyarakat bahwa kabar ini tidak benar. Bantu menghentikannya: bagikan "
-            f"klarifikasi ini ke grup atau orang yang menyampaikan kabar itu kepada Anda. {link}"
-        ),
-        at=at,
-        bilingual=False,
-    )
+    # Short, and the link last but whole within one SMS (a reporter who wrote by SMS gets only that).
+    words = f"Kabar ini tidak benar. Teruskan klarifikasi tim terpadu ke grup asal kabar: {link}"
+    incident_tell_reporters(incident=incident, words=words, at=at, bilingual=False)
     return clarification
 
 

@@ -13,6 +13,7 @@ from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import AuditLog
 from sigap.intake.choices import Channel
 from sigap.intake.services import ReportDraft, report_receive
+from sigap.intake.tasks import _update_sms
 from sigap.public.models import Clarification
 from sigap.public.services import ClarificationError, clarification_publish, clarification_withdraw
 from sigap.triage.choices import IncidentStatus
@@ -75,9 +76,12 @@ def test_an_analyst_publishes_a_clarification_that_the_public_reads_and_forwards
     assert listed_in_api["url"].endswith(f"/publik/klarifikasi/{published.pk}/")
     assert not any(secret in str(listed_in_api) for secret in ("Siti", "siti@example.org", "Darmaji"))
 
-    # The reporter reads the link on the receipt, to pass on to the group the rumour came from.
+    # The reporter reads the link on the receipt, to pass on to the group the rumour came from; one who left a phone
+    # number gets it whole in one SMS, with the city's own address.
     receipt = client.get(f"/api/v1/receipts/{report.receipt}").json()
-    assert any(f"/publik/klarifikasi/{published.pk}/" in m["body"] for m in receipt["messages"])
+    [told] = [m["body"] for m in receipt["messages"] if f"/publik/klarifikasi/{published.pk}/" in m["body"]]
+    long_link = f"https://sigap.pasuruankota.go.id/publik/klarifikasi/{published.pk}/"
+    assert _update_sms(report.receipt, told.replace(told.split()[-1], long_link), bilingual=False).endswith(long_link)
 
 
 @pytest.mark.django_db
