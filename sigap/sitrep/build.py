@@ -47,6 +47,15 @@ class AreaLine:
 
 
 @dataclass
+class HoaxLine:
+    decided: str  # dd-mm-yyyy
+    kelurahan: str
+    what: str  # the clarification's words, or the incident's number and title
+    told: str  # what the public was told, in words
+    clarified: bool  # a clarification stands (not withdrawn)
+
+
+@dataclass
 class Sitrep:
     title: str
     area_name: str
@@ -64,6 +73,7 @@ class Sitrep:
     response: dict[str, list[metrics.StageSummary]]
     alert_score: metrics.AlertScore
     mediation: list[tuple[str, int]]
+    hoaxes: list[HoaxLine] = field(default_factory=list)
     status_in_force: str = ""
     audit_anchor: str = ""  # the audit chain's head when the report was made: an outside copy of it
     snapshot: dict[str, Any] = field(default_factory=dict)
@@ -104,6 +114,33 @@ def _changes(
     if done_cases:
         out.append(f"{len(done_cases)} penanganan selesai: " + ", ".join(f"P-{pk}" for pk in sorted(done_cases)))
     return out or ["Tidak ada perubahan tingkat kerawanan, peringatan atau penanganan."]
+
+
+def _hoaxes(filters: Filters, user: Any, lo: datetime, hi: datetime) -> list[HoaxLine]:
+    """The rumours decided untrue in the period, with what the public was told: the clarification's words where one
+    was published, otherwise the incident's title."""
+    decided = (
+        Incident.objects.visible_to(user)
+        .filter(status=IncidentStatus.HOAX, closed_at__gte=lo, closed_at__lt=hi)
+        .filter(region__code__startswith=f"{filters.area_code}.")
+        .select_related("region")
+        .prefetch_related("clarifications")
+        .order_by("closed_at", "pk")
+    )
+    rows = []
+    for incident in decided:
+        latest = max(incident.clarifications.all(), key=lambda c: c.published_at, default=None)
+        if latest is None:
+            told = "belum diklarifikasi"
+        elif latest.withdrawn_at is None:
+            told = f"klarifikasi {timezone.localtime(latest.published_at):%d-%m-%Y}"
+        else:
+            told = f"klarifikasi ditarik {timezone.localtime(latest.withdrawn_at):%d-%m-%Y}"
+        what = latest.claim if latest is not None else f"#{incident.pk} {incident.title}"
+        day = f"{timezone.localtime(incident.closed_at):%d-%m-%Y}" if incident.closed_at else ""
+        kelurahan = incident.region.name if incident.region else ""
+        rows.append(HoaxLine(day, kelurahan, what, told, latest is not None and latest.withdrawn_at is None))
+    return rows
 
 
 def _audit_anchor() -> str:
@@ -179,6 +216,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
             name = table.category_names[index]
             by_category[str(labels.get(name, name))] += int(n)
     in_force = status_in_force(filters.end)
+    hoaxes = _hoaxes(filters, user, lo, hi)
     return Sitrep(
         title=f"Laporan Situasi {settings.SIGAP_DEPLOYMENT_NAME}",
         area_name=area.name,
@@ -200,6 +238,8 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
                 .filter(status=CaseStatus.RESOLVED, resolved_at__gte=lo, resolved_at__lt=hi)
                 .count(),
             ),
+            ("Kabar diputuskan hoaks", len(hoaxes)),
+            ("Diklarifikasi kepada masyarakat", sum(h.clarified for h in hoaxes)),
         ],
         changes=_changes(before, snapshot, {a.pk: a for a in open_alerts}, {c.pk: c for c in open_cases}),
         levels=levels,
@@ -228,6 +268,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         response=response_times(filters, user, table, now),
         alert_score=alert_quality(filters, table),
         mediation=mediation_counts(user),
+        hoaxes=hoaxes,
         status_in_force=str(in_force) if in_force else "",
         snapshot=snapshot,
     )

@@ -42,6 +42,13 @@ def _stage_rows(rows: list[StageSummary]) -> list[list[Any]]:
 # ---- XLSX --------------------------------------------------------------------------------------------------------
 
 
+HOAX_HEADER = ["Diputuskan", "Kelurahan", "Kabar", "Kepada masyarakat"]
+
+
+def _hoax_rows(report: Sitrep) -> list[list[Any]]:
+    return [[h.decided, h.kelurahan, h.what, h.told] for h in report.hoaxes]
+
+
 def to_xlsx(report: Sitrep) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -128,6 +135,7 @@ def to_xlsx(report: Sitrep) -> bytes:
         [40, 10, 10, 12, 12, 12],
     )
     sheet("Mediasi", ["Status", "Jumlah"], [list(m) for m in report.mediation], [30, 10])
+    sheet("Hoaks", HOAX_HEADER, _hoax_rows(report), [12, 18, 70, 26])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -349,4 +357,6 @@ def to_pdf(report: Sitrep) -> bytes:
     )
     _heading(pdf, "Mediasi")
     _table(pdf, ["Status", "Jumlah"], [list(m) for m in report.mediation], [110, 80])
+    _heading(pdf, "Kabar yang diputuskan hoaks, dan klarifikasinya kepada masyarakat")
+    _table(pdf, HOAX_HEADER, _hoax_rows(report) or [["-", "-", "Tidak ada.", "-"]], [22, 28, 100, 40])
     return bytes(pdf.output())

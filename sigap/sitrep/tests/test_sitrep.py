@@ -2,17 +2,25 @@
 what changed since the previous one, and who may make it."""
 
 import re
+from datetime import datetime, timedelta
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from sigap.accounts.models import User
 from sigap.core import audit
 from sigap.demo.generator import seed_demo
+from sigap.public.models import Clarification
 from sigap.sitrep.models import SitrepRecord
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 @pytest.fixture
@@ -41,6 +49,7 @@ def test_one_click_pdf_and_xlsx_and_what_changed_since(client, demo):
         "Keterlambatan",
         "Waktu respons",
         "Mediasi",
+        "Hoaks",
     ]
     assert book["Kerawanan"].max_row == 35  # 34 kelurahan and the header
     assert SitrepRecord.objects.count() == 2
@@ -68,3 +77,24 @@ def test_responders_do_not_make_city_reports(client, demo):
     client.force_login(User.objects.get(username="polres"))
     assert client.get(reverse("sitrep:page")).status_code == 403
     assert client.get(reverse("sitrep:download", args=["pdf"])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_report_lists_the_rumours_decided_untrue_and_what_the_public_was_told(client, demo):
+    """Every hoax decided in the week, with the clarification's words where the public was told, in the page, the
+    XLSX and the totals; one the public was not told about says so."""
+    lo = datetime(2020, 12, 14, tzinfo=WIB)
+    decided = Incident.objects.filter(status=IncidentStatus.HOAX, closed_at__gte=lo, closed_at__lt=lo + timedelta(7))
+    clarified = {c.incident_id: c.claim for c in Clarification.objects.filter(incident__in=decided)}
+    assert clarified and len(clarified) < decided.count()  # the demo's week has both kinds
+    client.force_login(User.objects.get(username="pimpinan"))
+    query = "?start=2020-12-14&end=2020-12-20"
+    page = client.get(reverse("sitrep:page") + query).content.decode()
+    section = page.split('id="hoaxes"')[1].split("</section>")[0]
+    assert section.count("<tr>") == decided.count() + 1  # and the header
+    assert all(escape(claim) in section for claim in clarified.values())
+    assert section.count("belum diklarifikasi") == decided.count() - len(clarified)
+    rows = list(load_workbook(BytesIO(client.get(reverse("sitrep:download", args=["xlsx"]) + query).content))["Hoaks"])
+    assert len(rows) == decided.count() + 1
+    assert {r[2].value for r in rows[1:]} >= set(clarified.values())
+    assert f"Diklarifikasi kepada masyarakat: <strong>{len(clarified)}</strong>" in page
