@@ -180,7 +180,11 @@ def alert_changed(alert: Alert, verb: str, at: datetime) -> None:
 def area_reporter_channels(alert: Alert) -> list[Channel]:
     """The active channels of the trusted reporters (tokoh, RT/RW, Babinsa, Bhabinkamtibmas) whose area is one of
     the alert's kelurahan or contains one: they need no routing rule, their area says where they live."""
-    codes = list(alert.regions.values_list("code", flat=True))
+    return area_reporter_channels_in(list(alert.regions.values_list("code", flat=True)))
+
+
+def area_reporter_channels_in(codes: list[str]) -> list[Channel]:
+    """The trusted reporters' active channels whose area is one of these regions or contains one."""
     channels = Channel.objects.filter(
         active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area__isnull=False
     ).select_related("user__area")

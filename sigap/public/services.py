@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from sigap.alerts.models import Alert
 from sigap.core.services import audit_record
-from sigap.notify.services import public_link
+from sigap.notify.services import area_reporter_channels_in, public_link, queue_to
 from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
 from sigap.triage.choices import IncidentStatus
@@ -111,7 +111,29 @@ def clarification_publish(
     # Short, and the link last but whole within one SMS (a reporter who wrote by SMS gets only that).
     words = f"Kabar ini tidak benar. Teruskan klarifikasi tim terpadu ke grup asal kabar: {link}"
     incident_tell_reporters(incident=incident, words=words, at=at, bilingual=False)
+    _ask_area_reporters(clarification, link, at)
     return clarification
+
+
+def _ask_area_reporters(clarification: Clarification, link: str, at: datetime) -> None:
+    """The trusted reporters of the kelurahan (tokoh, RT/RW, Babinsa, Bhabinkamtibmas) are in the groups where a
+    rumour goes round and are believed there: they get the clarification to pass on, as they get early warnings."""
+    if clarification.region is None:
+        return
+    where = clarification.region.name
+    queue_to(
+        channels=area_reporter_channels_in([clarification.region.code]),
+        purpose="clarification",
+        subject=f"[Klarifikasi] Kabar tidak benar di {where}"[:200],
+        body=(
+            f"Kabar yang beredar di {where}: {clarification.claim}\n"
+            f"Temuan tim terpadu: {clarification.finding}\n\n"
+            "Mohon teruskan kepada warga dan grup di lingkungan Anda agar kabar itu berhenti.\n\n"
+            f"A rumour in {where} was found untrue; please pass the clarification on.\n{link}"
+        ),
+        key=f"clarification{clarification.pk}",
+        at=at,
+    )
 
 
 @transaction.atomic

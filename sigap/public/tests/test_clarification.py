@@ -8,18 +8,24 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from sigap.accounts.models import User
 from sigap.conftest import BUGUL_LOR
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import AuditLog
+from sigap.core.roles import Role
 from sigap.intake.choices import Channel
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.intake.tasks import _update_sms
+from sigap.notify.choices import ChannelKind
+from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.services import deliver_due
 from sigap.public.models import Clarification
 from sigap.public.services import ClarificationError, clarification_publish, clarification_withdraw
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.services import incident_reopen, incident_verify
 
 WIB = ZoneInfo("Asia/Jakarta")
+BUKIR = "35.75.01.1005"
 CLAIM = "Surat suara di Bugul Lor sudah dicoblos untuk salah satu paslon."
 FINDING = "KPU dan Bawaslu memeriksa gudang: surat suara masih tersegel."
 
@@ -151,3 +157,26 @@ def test_the_analysts_home_lists_the_recent_hoaxes_the_public_was_not_told_about
     assert reverse("triage:incident_detail", args=[told.pk]) not in section
     with time_machine.travel(untold.closed_at + timedelta(days=15)):
         assert 'id="hoaxes-untold"' not in client.get(reverse("home:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_trusted_reporters_of_the_kelurahan_get_the_clarification_to_pass_on(region, personas, smtp_server):
+    """The tokoh and the Bhabinkamtibmas of the kelurahan sit in the groups where the rumour goes round: they get
+    the clarification by their channels (a real SMTP server here); a reporter of another kelurahan does not."""
+    tokoh = personas["trusted_reporter"]  # Bugul Lor
+    elsewhere = User.objects.create(username="tokoh-bukir", role=Role.TRUSTED_REPORTER, area=region(BUKIR))
+    for user in (tokoh, elsewhere):
+        NotifyChannel.objects.create(
+            name=f"Surel {user.username}", kind=ChannelKind.EMAIL, user=user, config={"address": f"{user}@rt.example"}
+        )
+    _report, incident = rumour(region, analyst=personas["analyst"])
+    published = clarification_publish(incident=incident, actor=personas["analyst"], claim=CLAIM, finding=FINDING)
+    deliver_due(limit=50)
+    [mail] = [m for m in smtp_server if "Klarifikasi" in m["Subject"]]
+    assert mail["To"] == "trusted_reporter@rt.example" and "Bugul Lor" in mail["Subject"]
+    body = (
+        mail.get_payload(decode=True).decode()
+        if not mail.is_multipart()
+        else mail.get_payload(0).get_payload(decode=True).decode()
+    )
+    assert CLAIM in body and FINDING in body and f"/publik/klarifikasi/{published.pk}/" in body
