@@ -17,8 +17,8 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin[Person]):
-    list_display = ["name", "role", "title", "organisation", "region"]
-    list_filter = ["role"]
+    list_display = ["name", "role", "title", "organisation", "region", "active"]
+    list_filter = ["role", "active"]
     search_fields = ["name", "title"]
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["region"]

@@ -51,6 +51,11 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """People and their contacts are for staff; trusted reporters and the public see none."""
         return self.all() if role_of(user) in STAFF_ROLES else self.none()
 
+    def serving(self) -> PersonQuerySet:
+        """Those who still serve: an RT head replaced or a Babinsa moved on stays in the history, not in the network
+        or the choices of a new forum or mediation."""
+        return self.filter(active=True)
+
 
 class Person(TimeStampedModel):
     """A community leader or officer the team works with (tokoh, RT/RW, Babinsa, Bhabinkamtibmas...)."""
@@ -64,6 +69,11 @@ class Person(TimeStampedModel):
     region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="people")
     phone = models.CharField(max_length=32, blank=True)
     email = models.EmailField(blank=True)
+    active = models.BooleanField(
+        _("still serves"),
+        default=True,
+        help_text=_("Untick when the person no longer serves (replaced, moved, passed away); their history stays."),
+    )
 
     objects = PersonQuerySet.as_manager()
 

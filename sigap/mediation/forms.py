@@ -30,7 +30,7 @@ class ForumForm(forms.ModelForm[Forum]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
-        self.fields["facilitators"].queryset = Person.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["facilitators"].queryset = Person.objects.serving().order_by("name")  # type: ignore[attr-defined]
         self.fields["kind"].choices = ForumKind.choices  # type: ignore[attr-defined]
 
 
@@ -46,7 +46,7 @@ class MediationOpenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["forum"].queryset = Forum.objects.filter(active=True)  # type: ignore[attr-defined]
         self.fields["region"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
-        self.fields["facilitators"].queryset = Person.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["facilitators"].queryset = Person.objects.serving().order_by("name")  # type: ignore[attr-defined]
         for i in range(MAX_PARTIES):
             self.fields[f"party_{i}"] = forms.CharField(
                 label=_("Party %(n)d (group)") % {"n": i + 1}, max_length=200, required=i < 2

@@ -73,7 +73,8 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
     people: dict[int, dict[str, int]] = {pk: dict.fromkeys(PERSON_GROUPS, 0) for pk in ids}
     group_of = {role: key for key, roles in PERSON_GROUPS.items() for role in roles}
     for region_id, role, n in (
-        Person.objects.filter(region_id__in=ids, role__in=list(group_of))
+        Person.objects.serving()
+        .filter(region_id__in=ids, role__in=list(group_of))
         .values("region_id", "role")
         .annotate(n=Count("pk"))
         .values_list("region_id", "role", "n")

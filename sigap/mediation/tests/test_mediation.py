@@ -247,3 +247,19 @@ def test_who_may_run_a_mediation(case, forum, personas, client):
         {"scheduled_at": "2020-12-11T19:00", "venue": "Balai RW 05"},
     )
     assert mediation.sessions.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_facilitator_who_no_longer_serves_is_not_offered_but_stays_in_the_history(forum, personas, client):
+    """An RT head replaced or a kyai who moved away: new forums and mediations do not offer them, and the forum
+    they served says so beside their name."""
+    kyai = forum.facilitators.get()
+    ustadz = Person.objects.create(name="Ustadz Mahmud", role=PersonRole.TOKOH_AGAMA)
+    kyai.active = False
+    kyai.save()
+    client.force_login(personas["mediator"])
+    for page in (reverse("mediation:forums"), reverse("mediation:new")):
+        select = client.get(page).content.decode().split('name="facilitators"')[1].split("</select>")[0]
+        assert f'<option value="{ustadz.pk}">' in select and f'<option value="{kyai.pk}">' not in select
+    forums = client.get(reverse("mediation:forums")).content.decode()
+    assert "KH. Abdul Hamid" in forums and "tidak lagi bertugas" in forums

@@ -41,6 +41,8 @@ def test_each_kelurahan_is_counted_and_the_blind_ones_come_first(personas, regio
     _report(covered, NOW - timedelta(days=6))
     # Trajeng: a Babinsa, a trusted reporter whose account was closed, and a report two months ago.
     Person.objects.create(name="Serka Trajeng", role=PersonRole.BABINSA, region=lapsed)
+    # and a Bhabinkamtibmas who moved on: in the directory's history, not in the network
+    Person.objects.create(name="Aipda Trajeng", role=PersonRole.BHABINKAMTIBMAS, region=lapsed, active=False)
     User.objects.create_user("gone", role=Role.TRUSTED_REPORTER, area=lapsed, is_active=False)
     _report(lapsed, NOW - timedelta(days=60))
     _report(lapsed, NOW + timedelta(days=1))  # after the day looked at: not "recent" then
