@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sigap.home.selectors import home_for
+from sigap.public.selectors import clarifications_recent
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 
@@ -19,7 +20,8 @@ def landing(request: HttpRequest) -> HttpResponse:
         "kecamatan": Region.objects.under(settings.SIGAP_DEPLOYMENT_REGION).filter(level=Level.KECAMATAN).count(),
         "kelurahan": Region.objects.under(settings.SIGAP_DEPLOYMENT_REGION).filter(level=Level.DESA_KELURAHAN).count(),
     }
-    return render(request, "home/landing.html", {"area": area, "counts": counts})
+    context = {"area": area, "counts": counts, "clarifications": clarifications_recent()[:3]}
+    return render(request, "home/landing.html", context)
 
 
 @login_required

@@ -70,6 +70,8 @@ def test_an_analyst_publishes_a_clarification_that_the_public_reads_and_forwards
     client.logout()
     listed = client.get(reverse("public:page")).content.decode()
     assert CLAIM in listed and reverse("public:clarification", args=[published.pk]) in listed
+    landing = client.get(reverse("home:landing")).content.decode()  # where a warga arrives
+    assert reverse("public:clarification", args=[published.pk]) in landing
     own = client.get(reverse("public:clarification", args=[published.pk])).content.decode()
     assert CLAIM in own and FINDING in own
     share = own.split('href="https://wa.me/?text=')[1].split('"')[0]
