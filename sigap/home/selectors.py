@@ -15,6 +15,7 @@ from sigap.cases.choices import CaseStatus
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
 from sigap.public.models import Clarification
+from sigap.public.selectors import clarifications_recent
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
@@ -164,6 +165,7 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
         "area_reasons": [driver_text(d) for d in risk.drivers] if risk else [],
         "warned_in_app": user.channels.filter(active=True, kind=ChannelKind.IN_APP).exists(),
         "last_nil_report": user.nil_reports.first(),
+        "clarifications": clarifications_recent(area_code=user.area.code) if user.area else [],
     }
 
 

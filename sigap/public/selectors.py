@@ -153,8 +153,13 @@ def warnings_for_feed(now: datetime | None = None) -> list[PublicWarning]:
     )
 
 
-def clarifications_recent(now: datetime | None = None, days: int = DAYS) -> list[Clarification]:
-    """The clarifications in force published in the last `days`, newest first: a rumour is news for weeks at most."""
+def clarifications_recent(
+    now: datetime | None = None, days: int = DAYS, area_code: str | None = None
+) -> list[Clarification]:
+    """The clarifications in force published in the last `days`, newest first: a rumour is news for weeks at most.
+    With `area_code`, those about that area or inside it."""
     now = now or timezone.now()
     rows = Clarification.objects.in_force().filter(published_at__lte=now, published_at__gt=now - timedelta(days=days))
+    if area_code is not None:
+        rows = rows.filter(Q(region__code=area_code) | Q(region__code__startswith=f"{area_code}."))
     return list(rows.select_related("region")[:20])

@@ -162,7 +162,7 @@ def test_the_analysts_home_lists_the_recent_hoaxes_the_public_was_not_told_about
 
 
 @pytest.mark.django_db
-def test_the_trusted_reporters_of_the_kelurahan_get_the_clarification_to_pass_on(region, personas, smtp_server):
+def test_the_trusted_reporters_of_the_kelurahan_get_the_clarification_to_pass_on(client, region, personas, smtp_server):
     """The tokoh and the Bhabinkamtibmas of the kelurahan sit in the groups where the rumour goes round: they get
     the clarification by their channels (a real SMTP server here); a reporter of another kelurahan does not."""
     tokoh = personas["trusted_reporter"]  # Bugul Lor
@@ -174,6 +174,11 @@ def test_the_trusted_reporters_of_the_kelurahan_get_the_clarification_to_pass_on
     _report, incident = rumour(region, analyst=personas["analyst"])
     published = clarification_publish(incident=incident, actor=personas["analyst"], claim=CLAIM, finding=FINDING)
     deliver_due(limit=50)
+    client.force_login(tokoh)  # and on their home page, channels or not
+    section = client.get(reverse("home:home")).content.decode().split('id="clarifications"')[1].split("</section>")[0]
+    assert reverse("public:clarification", args=[published.pk]) in section
+    client.force_login(elsewhere)
+    assert 'id="clarifications"' not in client.get(reverse("home:home")).content.decode()
     [mail] = [m for m in smtp_server if "Klarifikasi" in m["Subject"]]
     assert mail["To"] == "trusted_reporter@rt.example" and "Bugul Lor" in mail["Subject"]
     body = (
