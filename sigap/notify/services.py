@@ -289,9 +289,12 @@ def queue_to(
     key: str,
     at: datetime,
     channels: list[Channel] | None = None,
+    quiet_hours: bool = False,
 ) -> list[Notification]:
     """Outbox rows for the active channels of these organisations and people (or the `channels` already resolved),
-    once per `key` and channel (a later call with the same key queues nothing: reminders are idempotent)."""
+    once per `key` and channel (a later call with the same key queues nothing: reminders are idempotent). With
+    `quiet_hours`, a message that can wait (to people outside the team) waits for the end of quiet hours."""
+    send_at = _quiet(at, RiskLevel.AMAN) if quiet_hours else at
     rows = []
     for channel in channels if channels is not None else channels_for(organisations, users):
         row, created = Notification.objects.get_or_create(
@@ -301,7 +304,7 @@ def queue_to(
                 "purpose": purpose,
                 "subject": subject[:200],
                 "body": body,
-                "next_attempt_at": at,
+                "next_attempt_at": send_at,
                 "created_at": at,
             },
         )

@@ -133,6 +133,7 @@ def _ask_area_reporters(clarification: Clarification, link: str, at: datetime) -
         ),
         key=f"clarification{clarification.pk}",
         at=at,
+        quiet_hours=True,  # as their early warnings: a tokoh is not woken for a rumour
     )
 
 

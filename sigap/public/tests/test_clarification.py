@@ -18,6 +18,7 @@ from sigap.intake.services import ReportDraft, report_receive
 from sigap.intake.tasks import _update_sms
 from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.models import Notification
 from sigap.notify.services import deliver_due
 from sigap.public.models import Clarification
 from sigap.public.services import ClarificationError, clarification_publish, clarification_withdraw
@@ -173,7 +174,9 @@ def test_the_trusted_reporters_of_the_kelurahan_get_the_clarification_to_pass_on
         )
     _report, incident = rumour(region, analyst=personas["analyst"])
     published = clarification_publish(incident=incident, actor=personas["analyst"], claim=CLAIM, finding=FINDING)
-    deliver_due(limit=50)
+    [queued] = Notification.objects.filter(purpose="clarification")
+    with time_machine.travel(queued.next_attempt_at + timedelta(minutes=1)):  # after quiet hours, if it was held
+        deliver_due(limit=50)
     client.force_login(tokoh)  # and on their home page, channels or not
     section = client.get(reverse("home:home")).content.decode().split('id="clarifications"')[1].split("</section>")[0]
     assert reverse("public:clarification", args=[published.pk]) in section
@@ -181,9 +184,13 @@ def test_the_trusted_reporters_of_the_kelurahan_get_the_clarification_to_pass_on
     assert 'id="clarifications"' not in client.get(reverse("home:home")).content.decode()
     [mail] = [m for m in smtp_server if "Klarifikasi" in m["Subject"]]
     assert mail["To"] == "trusted_reporter@rt.example" and "Bugul Lor" in mail["Subject"]
-    body = (
-        mail.get_payload(decode=True).decode()
-        if not mail.is_multipart()
-        else mail.get_payload(0).get_payload(decode=True).decode()
-    )
+    part = mail.get_payload(0) if mail.is_multipart() else mail
+    body = part.get_payload(decode=True).decode()
     assert CLAIM in body and FINDING in body and f"/publik/klarifikasi/{published.pk}/" in body
+
+    # Published late in the evening, it waits for the morning, as an early warning to them does.
+    _report, late = rumour(region, analyst=personas["analyst"])
+    evening = datetime(2020, 12, 5, 23, 0, tzinfo=WIB)
+    clarification_publish(incident=late, actor=personas["analyst"], claim=CLAIM, finding=FINDING, at=evening)
+    held = Notification.objects.filter(purpose="clarification").exclude(pk=queued.pk).get()
+    assert held.next_attempt_at == datetime(2020, 12, 6, 6, 0, tzinfo=WIB)
