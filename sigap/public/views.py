@@ -128,7 +128,8 @@ def clarification_new(request: HttpRequest, incident_pk: int) -> HttpResponse:
         except ClarificationError as exc:
             messages.error(request, _("Not published: %(why)s") % {"why": exc})
         else:
-            messages.success(request, _("Published on the public page; its reporters and the kelurahan's trusted reporters get its link."))
+            told = _("Published on the public page; its reporters and the kelurahan's trusted reporters get its link.")
+            messages.success(request, told)
             return redirect(reverse("triage:incident_detail", args=[incident.pk]) + f"#klarifikasi-{published.pk}")
     return render(request, "public/clarification_new.html", {"form": form, "incident": incident})
 
