@@ -61,7 +61,7 @@ def _analyst(user: User) -> dict[str, Any]:
 def _hoaxes_untold(incidents: IncidentQuerySet, days: int = 14) -> IncidentQuerySet:
     """Rumours decided untrue in the last `days` that the public has not been told about (only their reporters
     have): the analyst publishes a clarification, or lets it be for a rumour that went nowhere."""
-    told = Clarification.objects.filter(withdrawn_at=None).values("incident_id")
+    told = Clarification.objects.in_force().values("incident_id")
     since = timezone.now() - timedelta(days=days)
     return (
         incidents.filter(status=IncidentStatus.HOAX, closed_at__gte=since)

@@ -95,7 +95,7 @@ def clarification_publish(
         raise ClarificationError(gettext("Say what is going round and what the team found"))
     if len(claim) > CLAIM_MAX or len(finding) > FINDING_MAX:
         raise ClarificationError(gettext("Keep it short: what is going round in 300 characters, the finding in 2,000"))
-    if incident.clarifications.filter(withdrawn_at=None).exists():
+    if incident.clarifications.in_force().exists():
         raise ClarificationError(gettext("A clarification of this incident is published: withdraw it to write another"))
     clarification = Clarification.objects.create(
         incident=incident,

@@ -139,7 +139,7 @@ def _hoaxes(filters: Filters, user: Any, lo: datetime, hi: datetime) -> list[Hoa
         what = latest.claim if latest is not None else f"#{incident.pk} {incident.title}"
         day = f"{timezone.localtime(incident.closed_at):%d-%m-%Y}" if incident.closed_at else ""
         kelurahan = incident.region.name if incident.region else ""
-        rows.append(HoaxLine(day, kelurahan, what, told, latest is not None and latest.withdrawn_at is None))
+        rows.append(HoaxLine(day, kelurahan, what, told, latest is not None and latest.in_force))
     return rows
 
 

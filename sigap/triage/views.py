@@ -172,7 +172,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "clarifications": clarifications,
         "can_clarify": is_analyst
         and incident.status == IncidentStatus.HOAX
-        and all(c.withdrawn_at is not None for c in clarifications),
+        and not any(c.in_force for c in clarifications),
     }
     if is_analyst:
         context |= {
