@@ -105,7 +105,10 @@ def trusted_report_new(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST or None, request.FILES or None, initial={"kelurahan": area})
     if request.method == "POST" and form.is_valid():
         report, _created = report_receive(_draft(form, Channel.TRUSTED, submitted_by=request.user, anonymous=True))
-        messages.success(request, _("Report sent. Receipt: %(receipt)s") % {"receipt": report.receipt})
+        # "report-sent" tells the page's script that the draft kept in this tab was delivered.
+        messages.success(
+            request, _("Report sent. Receipt: %(receipt)s") % {"receipt": report.receipt}, extra_tags="report-sent"
+        )
         return redirect("home:home")
     return render(
         request,
