@@ -23,7 +23,7 @@ def plain_http(settings):
     }
 
 
-def _kept(page) -> dict:
+def _kept(page) -> dict[str, dict[str, object]]:
     """What the tab keeps of the form being written (sessionStorage), by draft key."""
     raw = page.evaluate(
         "() => Object.fromEntries(Object.keys(sessionStorage).filter(k => k.startsWith('sigap-draft:'))"
