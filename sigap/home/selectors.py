@@ -20,7 +20,7 @@ from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.models import Incident, IncidentQuerySet
-from sigap.triage.services import FIELD_VERBS
+from sigap.triage.services import FIELD_VERBS, SET_ASIDE_AT_ONCE
 
 # Categories where a settlement through a forum (musyawarah, mediation) is the usual next step.
 MEDIATION_CATEGORIES = [
@@ -50,6 +50,7 @@ def _analyst(user: User) -> dict[str, Any]:
     return {
         "waiting_count": waiting.count(),
         "waiting": _queue(waiting, limit=50),
+        "set_aside_at_once": SET_ASIDE_AT_ONCE,
         "untriaged_reports": Report.objects.visible_to(user).filter(incident=None).count(),
         "awaiting_answer": Report.objects.visible_to(user).awaiting_answer().count(),
         "verified_open": incidents.filter(status=IncidentStatus.VERIFIED).count(),

@@ -28,7 +28,7 @@ from sigap.triage.merge import MergeLookout, merge_confirm, merge_lookout
 from sigap.triage.models import Incident, IncidentEvent
 from sigap.triage.placement import place_from_text
 from sigap.triage.rules import suggest_category, suggest_urgency
-from sigap.triage.states import check_transition
+from sigap.triage.states import TransitionError, check_transition
 
 VERIFY_DECISIONS = {IncidentStatus.VERIFIED, IncidentStatus.NOT_CONFLICT, IncidentStatus.HOAX, IncidentStatus.DUPLICATE}
 
@@ -305,6 +305,47 @@ def incident_verify(
         update_fields=["source_reliability", "info_credibility", "corroboration", "verified_by", "updated_at"]
     )
     return incident
+
+
+SET_ASIDE_AT_ONCE = 50  # incidents one bulk "not a conflict" may decide: a page of the queue
+
+
+@dataclass(frozen=True)
+class SetAside:
+    decided: list[Incident]
+    left: list[Incident]  # decided by someone else meanwhile: left as they are
+
+
+def incidents_set_aside(*, incidents: list[Incident], actor: Any, reason: str, at: datetime | None = None) -> SetAside:
+    """Many new incidents decided "not a social conflict" at once: in an election month the queue fills with
+    complaints about street lights, rubbish and advertising (Uchaguzi archived 6,296 of 6,875 reports as noise).
+    Each goes through incident_verify, so each gets its timeline row with the reason, its audit row and its
+    reporters' words; the grading is F / 6 (cannot be judged), because nobody weighed them one by one, and the
+    timeline says so. An incident that is no longer new (a colleague decided it meanwhile) is left as it is."""
+    reason = reason.strip()
+    if not reason:
+        raise IncidentRuleError(gettext("Say why these are not social-conflict matters."))
+    if len(incidents) > SET_ASIDE_AT_ONCE:
+        raise IncidentRuleError(gettext("At most %(n)d incidents at once.") % {"n": SET_ASIDE_AT_ONCE})
+    at = at or timezone.now()
+    note = f"{reason} (diputuskan bersama {len(incidents)} kejadian; sumber dan informasi tidak dinilai satu per satu)"
+    decided, left = [], []
+    for incident in incidents:
+        try:
+            decided.append(
+                incident_verify(
+                    incident=incident,
+                    decision=IncidentStatus.NOT_CONFLICT,
+                    actor=actor,
+                    reliability=Reliability.F,
+                    credibility=Credibility.CANNOT_JUDGE,
+                    note=note,
+                    at=at,
+                )
+            )
+        except TransitionError:
+            left.append(incident)
+    return SetAside(decided, left)
 
 
 @transaction.atomic

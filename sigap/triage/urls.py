@@ -5,6 +5,7 @@ from sigap.triage import views
 app_name = "triage"
 urlpatterns = [
     path("kejadian/", views.incident_list, name="incident_list"),
+    path("kejadian/bukan-konflik/", views.incidents_set_aside_view, name="incidents_set_aside"),
     path("kejadian/unduh.<str:fmt>", views.incident_export, name="incident_export"),
     path("kejadian/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("kejadian/<int:pk>/putuskan/", views.incident_decide, name="incident_decide"),

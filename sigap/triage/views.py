@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from sigap.core.forms import form_errors, id_param
@@ -44,6 +46,7 @@ from sigap.triage.services import (
     ESCALATION_FACTS,
     FIELD_VERBS,
     REOPENED_TO,
+    SET_ASIDE_AT_ONCE,
     IncidentRuleError,
     ReportAlreadyPlaced,
     incident_field_note,
@@ -52,6 +55,7 @@ from sigap.triage.services import (
     incident_update_facts,
     incident_update_triage,
     incident_verify,
+    incidents_set_aside,
     report_place,
     report_split,
     reporter_message_answer,
@@ -134,6 +138,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "now": timezone.now(),
         "filtered": bool(rest),
         "more_fields": MORE_FILTERS,
+        # Ticks for a bulk "not a conflict" where an analyst sees new incidents on this page.
+        "can_set_aside": role_of(request.user) in ANALYST_ROLES
+        and any(i.status == IncidentStatus.NEW for i in page.object_list),
+        "set_aside_at_once": SET_ASIDE_AT_ONCE,
         # Open when one of them is asked for, or is wrong (its error must show).
         "more_filters": sum(1 for name in MORE_FILTERS if request.GET.get(name) or form.errors.get(name)),
     }
@@ -231,6 +239,51 @@ def incident_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("triage:incident_detail", pk=pk)
     messages.success(request, _("Decision saved."))
     return redirect("home:home")
+
+
+@login_required
+@require_POST
+def incidents_set_aside_view(request: HttpRequest) -> HttpResponse:
+    """The ticked incidents of the queue or the list, decided "not a social conflict" with one reason."""
+    require_role(request.user, ANALYST_ROLES)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}) or not back.startswith("/"):
+        back = reverse("home:home")
+    wanted = [int(v) for v in request.POST.getlist("incident") if v.isdigit() and len(v) < 19]
+    if not wanted:
+        messages.error(request, _("Tick the incidents to decide first."))
+        return redirect(back)
+    if len(set(wanted)) > SET_ASIDE_AT_ONCE:
+        messages.error(request, _("At most %(n)d incidents at once.") % {"n": SET_ASIDE_AT_ONCE})
+        return redirect(back)
+    found = {i.pk: i for i in Incident.objects.visible_to(request.user).filter(pk__in=wanted)}
+    try:
+        outcome = incidents_set_aside(
+            incidents=[found[pk] for pk in dict.fromkeys(wanted) if pk in found],
+            actor=request.user,
+            reason=request.POST.get("reason", "")[:500],
+        )
+    except IncidentRuleError as exc:
+        messages.error(request, _("Nothing was decided: %(why)s") % {"why": exc})
+        return redirect(back)
+    if outcome.decided:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d incident decided not a social conflict; its reporters are told.",
+                "%(n)d incidents decided not a social conflict; their reporters are told.",
+                len(outcome.decided),
+            )
+            % {"n": len(outcome.decided)},
+        )
+    untouched = [i.pk for i in outcome.left] + [pk for pk in dict.fromkeys(wanted) if pk not in found]
+    if untouched:
+        messages.warning(
+            request,
+            _("Not changed (already decided, or not found): %(which)s")
+            % {"which": ", ".join(f"#{pk}" for pk in untouched)},
+        )
+    return redirect(back)
 
 
 @login_required
