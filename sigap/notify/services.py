@@ -335,6 +335,7 @@ class Reminder:
     subject: str
     body: str
     key: str
+    quiet_hours: bool = False  # as queue_to's: a reminder that can wait waits for the end of quiet hours
 
 
 def queue_reminders(reminders: Iterable[Reminder], at: datetime) -> int:
@@ -371,6 +372,7 @@ def queue_reminders(reminders: Iterable[Reminder], at: datetime) -> int:
                     key=reminder.key,
                     at=at,
                     channels=channels,
+                    quiet_hours=reminder.quiet_hours,
                 )
             )
     return queued

@@ -92,7 +92,16 @@ def best_match(
 # What weighing a report reads and what attaching it writes (triage.services.incident_attach_report): the other
 # columns, the triage JSON among them, are not converted on every report.
 WEIGH_COLUMNS = ("summary", "category", "occurred_at")
-ATTACH_COLUMNS = (*WEIGH_COLUMNS, "status", "urgency", "verification_due_at", "first_received_at", "crowd_growing")
+# "title" for the secretariat's notice of an urgent incident (triage.services._tell_secretariat_urgent).
+ATTACH_COLUMNS = (
+    *WEIGH_COLUMNS,
+    "title",
+    "status",
+    "urgency",
+    "verification_due_at",
+    "first_received_at",
+    "crowd_growing",
+)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from django.utils.translation import gettext
 from sigap.core.calendar import deadline
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.services import audit_record
-from sigap.intake.choices import MessageDirection
+from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.models import Report, ReporterMessage, persons_answer
 from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
-from sigap.notify.services import public_link, queue_to_secretariat
+from sigap.notify.services import Reminder, public_link, queue_reminders, queue_to_secretariat, secretariat
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.merge import MergeLookout, merge_confirm, merge_lookout
@@ -597,6 +597,9 @@ def report_triage(report: Report, prepared: Prepared) -> None:
     if report.region is None or prepared.merge is None:
         if not report._state.adding:
             report.save(update_fields=["triage"])
+        if prepared.urgency >= Urgency.HIGH and report.channel != Channel.IMPORT:
+            # No place, so no incident and no clock: the report has an id only once it is saved.
+            transaction.on_commit(partial(_tell_secretariat_unplaced, report, prepared.urgency))
         return  # no place: it waits in the analysts' queue of unplaced reports
     match = merge_confirm(prepared.merge)
     if match is not None:
@@ -609,10 +612,11 @@ def report_triage(report: Report, prepared: Prepared) -> None:
             at=report.received_at,
             report_fields=("region", "triage"),
         )
+        _tell_secretariat_urgent(match.incident, report)
         return
     with translation.override("id"):  # titles are records of the team, kept in Bahasa Indonesia
         title = f"{prepared.category.label} di {report.region.name}"
-    incident_open(
+    incident = incident_open(
         report=report,
         actor=None,
         title=str(title),
@@ -622,6 +626,107 @@ def report_triage(report: Report, prepared: Prepared) -> None:
         at=report.received_at,
         report_fields=("region", "triage"),
     )
+    _tell_secretariat_urgent(incident, report)
+
+
+def _signs(report: Report) -> str:
+    """What the reporter ticked, in words: the notices below say this, never the reporter's own words."""
+    signs = [
+        words
+        for ticked, words in (
+            (report.weapons_seen, "senjata terlihat"),
+            (report.mass_mobilisation, "pengerahan massa"),
+            (report.online_provocation, "provokasi di media sosial"),
+        )
+        if ticked
+    ]
+    if report.crowd_size:
+        signs.append(f"massa {report.get_crowd_size_display()}")
+    return "; ".join(signs) or "lihat uraian di Sigap"
+
+
+def _tell_secretariat_urgent(incident: Incident, report: Report) -> None:
+    """A report that opens an incident, or joins one, at high or critical urgency: the secretariat hears at once,
+    day or night, instead of at its next look at the queue (the queue shows the clock; nobody watches it at 2 a.m.).
+    Once per incident and urgency. The notice leaves Sigap by SMS or e-mail, so it carries the place, the urgency,
+    the signs ticked and the verify-by time, never the reporter's words or receipt. Imported paper logs are left
+    out: the analyst who imports them is looking at them."""
+    if incident.urgency < Urgency.HIGH or incident.status != IncidentStatus.NEW or report.channel == Channel.IMPORT:
+        return
+    region = report.region  # the incident's own (a merge stays in its kelurahan), already loaded
+    kecamatan = region.parent if region else None
+    due = timezone.localtime(incident.verification_due_at) if incident.verification_due_at else None
+    with translation.override("id"):
+        level = str(Urgency(incident.urgency).label)
+        body = (
+            f"Kejadian berurgensi {level}: {incident.title}"
+            + (f" (Kecamatan {kecamatan.name})" if kecamatan else "")
+            + f".\nTanda: {_signs(report)}.\n"
+            + (f"Verifikasi sebelum {due:%d-%m-%Y %H.%M}.\n" if due else "")
+            + f"(An incident of {Urgency(incident.urgency).name.lower()} urgency awaits verification.)\n"
+            + public_link("triage:incident_detail", incident.pk)
+        )
+    queue_to_secretariat(
+        purpose="incident",
+        subject=f"[Kejadian #{incident.pk}] {level}, menunggu verifikasi: {incident.title}",
+        body=body,
+        key=f"incident{incident.pk}:urgent:{incident.urgency}",
+        at=report.received_at or timezone.now(),
+    )
+
+
+def _tell_secretariat_unplaced(report: Report, urgency: Urgency) -> None:
+    with translation.override("id"):
+        level = str(Urgency(urgency).label)
+        body = (
+            f"Laporan berurgensi {level} tanpa kelurahan yang dikenali. Tanda: {_signs(report)}.\n"
+            "Tempatkan di kelurahannya agar menjadi kejadian dan bisa diverifikasi.\n"
+            f"(An urgent report could not be placed.)\n{public_link('triage:reports_unplaced')}"
+        )
+    queue_to_secretariat(
+        purpose="incident",
+        subject=f"[Laporan #{report.pk}] {level}, belum ditempatkan di kelurahan",
+        body=body,
+        key=f"report{report.pk}:unplaced-urgent",
+        at=report.received_at or timezone.now(),
+    )
+
+
+def verifications_late(now: datetime | None = None) -> int:
+    """An incident whose verification clock ran out is put before the secretariat once per deadline (a clock on a
+    page nobody opens over a long weekend does not get anything verified). Urgent ones at once; the others wait for
+    the end of quiet hours. Returns messages queued."""
+    now = now or timezone.now()
+    orgs, users = secretariat()
+    late = (
+        Incident.objects.filter(status=IncidentStatus.NEW, verification_due_at__lte=now)
+        .select_related("region")
+        .order_by("verification_due_at", "pk")
+    )
+    reminders = []
+    with translation.override("id"):
+        for incident in late:
+            due_at = incident.verification_due_at
+            if due_at is None:  # excluded by the filter; said again for the type checker
+                continue
+            level = str(Urgency(incident.urgency).label)
+            due = timezone.localtime(due_at)
+            body = (
+                f"Belum diverifikasi, batasnya {due:%d-%m-%Y %H.%M}: {incident.title} (urgensi {level}).\n"
+                f"(Verification is overdue.)\n{public_link('triage:incident_detail', incident.pk)}"
+            )
+            reminders.append(
+                Reminder(
+                    tuple(orgs),
+                    tuple(users),
+                    "reminder",
+                    f"[Terlambat] Kejadian #{incident.pk} belum diverifikasi",
+                    body,
+                    f"incident{incident.pk}:verify-late:{due_at.isoformat()}",
+                    quiet_hours=incident.urgency < Urgency.HIGH,
+                )
+            )
+    return queue_reminders(reminders, now)
 
 
 class ReportAlreadyPlaced(ValueError):

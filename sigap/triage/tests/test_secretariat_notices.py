@@ -1,0 +1,107 @@
+"""The secretariat hears of an urgent report at once and of a verification clock that ran out, by its channels:
+the place, the urgency and the signs, never the reporter's words or receipt."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sigap.intake.choices import Channel as ReportChannel
+from sigap.intake.choices import CrowdSize
+from sigap.intake.services import ReportDraft, report_receive
+from sigap.notify.choices import ChannelKind
+from sigap.notify.models import Channel, Notification
+from sigap.notify.services import deliver_due
+from sigap.triage.choices import IncidentStatus, Urgency
+from sigap.triage.services import incident_verify, verifications_late
+
+WIB = ZoneInfo("Asia/Jakarta")
+BUGUL_LOR = "35.75.04.1010"
+CLASH = "Dua kelompok pendukung paslon bentrok di pasar, ada yang membawa celurit, rumah Pak Darto dilempari"
+
+
+@pytest.fixture
+def piket(db, organisations, settings):
+    settings.SIGAP_QUIET_HOURS = (22, 6)
+    return Channel.objects.create(
+        name="Piket Bakesbangpol",
+        kind=ChannelKind.EMAIL,
+        config={"address": "piket@kesbangpol.test"},
+        organisation=organisations["kesbangpol"],
+    )
+
+
+def _report(region, text=CLASH, *, channel=ReportChannel.WEB, place=BUGUL_LOR, **signs):
+    draft = ReportDraft(channel=channel, region=region(place) if place else None, description=text, **signs)
+    return report_receive(draft)[0]
+
+
+@pytest.mark.django_db
+def test_an_urgent_report_reaches_the_secretariat_at_once_without_the_reporters_words(
+    piket, region, smtp_server, personas
+):
+    report = _report(region, weapons_seen=True, crowd_size=CrowdSize.TENS)
+    incident = report.incident
+    assert incident.urgency >= Urgency.HIGH
+    notice = Notification.objects.get(channel=piket, purpose="incident")
+    assert f"[Kejadian #{incident.pk}]" in notice.subject and "menunggu verifikasi" in notice.subject
+    assert "senjata terlihat" in notice.body and f"/kejadian/{incident.pk}/" in notice.body
+    assert "Darto" not in notice.body and "celurit" not in notice.body and report.receipt not in notice.body
+    # Another source on the same event, at the same urgency: nothing more.
+    _report(region, CLASH + " (dari warga lain)", weapons_seen=True)
+    assert Notification.objects.filter(channel=piket, purpose="incident").count() == 1
+    assert deliver_due(limit=10) >= 1
+    (mail,) = [m for m in smtp_server if m["Subject"].startswith(f"[Kejadian #{incident.pk}]")]
+    assert mail["To"] == "piket@kesbangpol.test" and "Darto" not in mail.get_payload(decode=True).decode()
+
+
+@pytest.mark.django_db
+def test_ordinary_reports_and_imported_logs_raise_no_notice(piket, region, personas):
+    quiet = _report(region, "Lampu jalan di gang mati sudah seminggu", place="35.75.04.1004")
+    assert quiet.incident.urgency < Urgency.HIGH
+    imported = _report(region, channel=ReportChannel.IMPORT, weapons_seen=True, place="35.75.01.1001")
+    assert imported.incident.urgency >= Urgency.HIGH
+    assert not Notification.objects.filter(purpose="incident").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_urgent_report_without_a_place_is_announced_too(gazetteer, piket, region, personas):
+    report = _report(region, "Bentrok massa membawa senjata tajam, rumah dibakar", place=None, weapons_seen=True)
+    assert report.incident_id is None
+    notice = Notification.objects.get(channel=piket, purpose="incident")
+    assert f"[Laporan #{report.pk}]" in notice.subject and "/laporan/belum-ditempatkan/" in notice.body
+    assert "dibakar" not in notice.body and report.receipt not in notice.body
+
+
+@pytest.mark.django_db
+def test_a_late_verification_is_put_before_the_secretariat_once(piket, region, personas):
+    urgent = _report(region, weapons_seen=True).incident
+    ordinary = _report(region, "Warga protes pembagian bansos tidak merata", place="35.75.02.1003").incident
+    Notification.objects.all().delete()
+    moment = max(urgent.verification_due_at, ordinary.verification_due_at) + timedelta(minutes=1)
+    night = moment.astimezone(WIB).replace(hour=23, minute=0)
+    if night < moment:
+        night += timedelta(days=1)
+    assert verifications_late(night) == 2
+    late = {n.subject: n for n in Notification.objects.filter(channel=piket, purpose="reminder")}
+    urgent_row = late[f"[Terlambat] Kejadian #{urgent.pk} belum diverifikasi"]
+    ordinary_row = late[f"[Terlambat] Kejadian #{ordinary.pk} belum diverifikasi"]
+    assert urgent_row.next_attempt_at == night  # urgent: at once, also at 23:00
+    assert ordinary_row.next_attempt_at == (night + timedelta(days=1)).replace(hour=6)  # after quiet hours
+    assert verifications_late(night + timedelta(minutes=1)) == 0  # once per deadline
+    incident_verify(
+        incident=ordinary,
+        decision=IncidentStatus.VERIFIED,
+        actor=personas["analyst"],
+        reliability="B",
+        credibility=2,
+    )
+    Notification.objects.all().delete()
+    assert verifications_late(night + timedelta(minutes=2)) == 1  # only the one still waiting
+
+
+@pytest.mark.django_db
+def test_no_reminder_before_the_deadline(piket, region, personas):
+    incident = _report(region, weapons_seen=True).incident
+    Notification.objects.all().delete()
+    assert verifications_late(incident.verification_due_at - timedelta(minutes=1)) == 0
