@@ -187,6 +187,7 @@ TASKS = {
 HTTPS = env_bool("SIGAP_HTTPS", True)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+CSRF_FAILURE_VIEW = "sigap.core.views.csrf_failure"  # in Sigap's words, with the way back to the form
 SECURE_SSL_REDIRECT = env_bool("SIGAP_SSL_REDIRECT", False)  # usually done by the reverse proxy
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SIGAP_BEHIND_PROXY") else None
 SECURE_HSTS_SECONDS = env_int("SIGAP_HSTS_SECONDS", 31536000 if HTTPS else 0)

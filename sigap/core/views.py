@@ -3,10 +3,13 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -51,3 +54,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "queue": queue,
         }
     )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form that could not be checked (open too long, cookies refused, an in-app browser): a page in Sigap's own
+    words and style, with the way back to the form, instead of Django's technical one. A report being written is
+    still in the tab (report.js keeps it), so going back loses nothing."""
+    back = request.META.get("HTTP_REFERER", "")
+    path = urlsplit(back).path if back else ""
+    same_site = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False)
+    context = {"back": path if same_site and path.startswith("/") else "/"}
+    return render(request, "403_csrf.html", context, status=403)

@@ -36,3 +36,20 @@ def test_an_api_crash_is_json_without_details(rf, caplog):
 def test_unknown_pages_say_what_to_do(client):
     response = client.get("/tidak-ada/")
     assert response.status_code == 404 and "Halaman tidak ditemukan" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_form_that_fails_its_csrf_check_gets_a_kind_page_and_the_way_back(settings):
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/lapor/")  # the form, opened long ago; its cookie is gone since
+    browser.cookies.clear()
+    response = browser.post(
+        "/lapor/", {"description": "Bentrok di pasar"}, HTTP_REFERER="http://testserver/lapor/?dari=beranda"
+    )
+    page = response.content.decode()
+    assert response.status_code == 403 and "Formulir tidak dapat dikirim" in page
+    assert 'href="/lapor/"' in page and "CSRF" not in page and '<html lang="id">' in page
+    assert response.cookies.get("csrftoken")  # a fresh token: the reloaded form will go through
+    elsewhere = browser.post("/lapor/", {"description": "x"}, HTTP_REFERER="https://evil.example/lapor/")
+    assert 'href="/"' in elsewhere.content.decode() and "evil.example" not in elsewhere.content.decode()
