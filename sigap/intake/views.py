@@ -147,7 +147,7 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         reporter_message_receive(report=report, body=form.cleaned_data["body"])
-        messages.success(request, _("Message sent to the team."))
+        messages.success(request, _("Message sent to the team."), extra_tags="report-sent")
         return redirect(f"{request.path}?r={report.receipt}")
     return render(
         request,

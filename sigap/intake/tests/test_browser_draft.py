@@ -74,6 +74,20 @@ def test_a_report_written_offline_is_kept_and_sent_when_the_signal_is_back(
     assert page.get_by_label("Apa yang terjadi?").input_value() == ""
     assert page.get_by_text("Tulisan Anda yang belum terkirim dikembalikan").is_hidden()
 
+    # The same on the receipt page, for a message to the team.
+    page.goto(f"{live_server.url}/laporan/status/")
+    page.get_by_label("Pesan").fill("Massa mulai bertambah, ada yang datang dari kelurahan lain.")
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Kirim ke tim").click()
+    page.get_by_text("Tidak ada sambungan internet").wait_for()
+    page.context.set_offline(False)
+    page.goto(f"{live_server.url}/laporan/status/")
+    assert page.get_by_label("Pesan").input_value().startswith("Massa mulai bertambah")
+    page.get_by_role("button", name="Kirim ke tim").click()
+    page.get_by_text("Pesan terkirim ke tim.").wait_for()
+    assert report.messages.get().body.startswith("Massa mulai bertambah") and _kept(page) == {}
+    assert page.get_by_label("Pesan").input_value() == ""
+
 
 def test_the_reporter_can_empty_a_restored_form(page, live_server, gazetteer, plain_http):
     page.goto(f"{live_server.url}/lapor/")

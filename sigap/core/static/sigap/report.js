@@ -21,9 +21,10 @@ document.querySelectorAll("[data-copy]").forEach(function (b) {
   });
 });
 
-// A report being written survives a dropped signal: what is typed is kept in this tab (sessionStorage, gone when the
-// tab closes, so a shared phone keeps nothing), a send without a connection is held back with a message, and a
-// fresh form in the same tab gets the text back. Name, contact, the device's location and photos are never kept.
+// A report or a message being written survives a dropped signal: what is typed is kept in this tab (sessionStorage,
+// gone when the tab closes, so a shared phone keeps nothing), a send without a connection is held back with a
+// message, and a fresh form in the same tab gets the text back. Name, contact, the device's location and photos are
+// never kept. Each form[data-draft] holds its own notes ([data-draft-restored], [data-draft-offline]).
 (function () {
   var PREFIX = "sigap-draft:";
   var store;
@@ -33,57 +34,56 @@ document.querySelectorAll("[data-copy]").forEach(function (b) {
     Object.keys(store).forEach(function (key) { if (key.indexOf(PREFIX) === 0) store.removeItem(key); });
   }
 
-  var form = document.querySelector("form[data-draft]");
-  if (!form) return;
-  var key = PREFIX + form.dataset.draft;
-  var skip = (form.dataset.draftSkip || "").split(" ");
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
+    var key = PREFIX + form.dataset.draft;
+    var skip = (form.dataset.draftSkip || "").split(" ");
+    var kept = function (field) {
+      return field.name && skip.indexOf(field.name) < 0 && field.type !== "file" && field.type !== "hidden" &&
+        field.type !== "submit" && field.type !== "button";
+    };
+    var save = function () {
+      var values = {};
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (kept(field)) values[field.name] = field.type === "checkbox" ? field.checked : field.value;
+      });
+      try { store.setItem(key, JSON.stringify(values)); } catch (e) { /* storage full or refused: nothing kept */ }
+    };
+    var restore = function () {
+      var values;
+      try { values = JSON.parse(store.getItem(key) || "null"); } catch (e) { values = null; }
+      var main = form.dataset.draftMain;
+      if (!values || !values[main]) return false;
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!kept(field) || !(field.name in values)) return;
+        if (field.type === "checkbox") field.checked = !!values[field.name];
+        else field.value = values[field.name];
+      });
+      return true;
+    };
 
-  function kept(field) {
-    return field.name && skip.indexOf(field.name) < 0 && field.type !== "file" && field.type !== "hidden" &&
-      field.type !== "submit" && field.type !== "button";
-  }
-  function save() {
-    var values = {};
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!kept(field)) return;
-      values[field.name] = field.type === "checkbox" ? field.checked : field.value;
+    var restored = form.querySelector("[data-draft-restored]");
+    // A form the server sent back with errors already holds what was sent; only an empty one is filled in.
+    if (form.dataset.draftRestore === "yes" && restore() && restored) restored.hidden = false;
+    var clear = form.querySelector("[data-draft-clear]");
+    if (clear) clear.addEventListener("click", function () {
+      store.removeItem(key);
+      form.reset();
+      if (restored) restored.hidden = true;
     });
-    try { store.setItem(key, JSON.stringify(values)); } catch (e) { /* storage full or refused: nothing kept */ }
-  }
-  function restore() {
-    var values;
-    try { values = JSON.parse(store.getItem(key) || "null"); } catch (e) { values = null; }
-    if (!values || !values.description) return false;
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!kept(field) || !(field.name in values)) return;
-      if (field.type === "checkbox") field.checked = !!values[field.name];
-      else field.value = values[field.name];
+    form.addEventListener("input", save);
+    form.addEventListener("change", save);
+
+    var offline = form.querySelector("[data-draft-offline]");
+    form.addEventListener("submit", function (event) {
+      save();
+      if (navigator.onLine === false && offline) {
+        event.preventDefault();
+        offline.textContent = offline.dataset.offline;
+        offline.hidden = false;
+      }
     });
-    return true;
-  }
-
-  var restored = document.getElementById("draft-restored");
-  // A form the server sent back with errors already holds what was sent; only an empty one is filled in.
-  if (form.dataset.draftRestore === "yes" && restore() && restored) restored.hidden = false;
-  var clear = document.getElementById("draft-clear");
-  if (clear) clear.addEventListener("click", function () {
-    store.removeItem(key);
-    form.reset();
-    if (restored) restored.hidden = true;
-  });
-  form.addEventListener("input", save);
-  form.addEventListener("change", save);
-
-  var offline = document.getElementById("offline-note");
-  form.addEventListener("submit", function (event) {
-    save();
-    if (navigator.onLine === false && offline) {
-      event.preventDefault();
-      offline.textContent = offline.dataset.offline;
-      offline.hidden = false;
-    }
-  });
-  window.addEventListener("online", function () {
-    if (offline && !offline.hidden) offline.textContent = offline.dataset.online;
+    window.addEventListener("online", function () {
+      if (offline && !offline.hidden) offline.textContent = offline.dataset.online;
+    });
   });
 })();
