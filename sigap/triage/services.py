@@ -598,8 +598,9 @@ def report_triage(report: Report, prepared: Prepared) -> None:
         if not report._state.adding:
             report.save(update_fields=["triage"])
         if prepared.urgency >= Urgency.HIGH and report.channel != Channel.IMPORT:
-            # No place, so no incident and no clock: the report has an id only once it is saved.
-            transaction.on_commit(partial(_tell_secretariat_unplaced, report, prepared.urgency))
+            # No place, so no incident and no clock: the report has an id only once it is saved. Robust: a notice
+            # that fails must not turn an accepted report into an error for its reporter.
+            transaction.on_commit(partial(_tell_secretariat_unplaced, report, prepared.urgency), robust=True)
         return  # no place: it waits in the analysts' queue of unplaced reports
     match = merge_confirm(prepared.merge)
     if match is not None:
@@ -700,7 +701,7 @@ def verifications_late(now: datetime | None = None) -> int:
     orgs, users = secretariat()
     late = (
         Incident.objects.filter(status=IncidentStatus.NEW, verification_due_at__lte=now)
-        .select_related("region")
+        .only("pk", "title", "urgency", "verification_due_at")
         .order_by("verification_due_at", "pk")
     )
     reminders = []
