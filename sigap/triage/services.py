@@ -316,13 +316,18 @@ class SetAside:
     left: list[Incident]  # decided by someone else meanwhile: left as they are
 
 
-def incidents_set_aside(*, incidents: list[Incident], actor: Any, reason: str, at: datetime | None = None) -> SetAside:
+def incidents_set_aside(
+    *, incidents: list[Incident], actor: Any, reason: str, to_reporters: str = "", at: datetime | None = None
+) -> SetAside:
     """Many new incidents decided "not a social conflict" at once: in an election month the queue fills with
     complaints about street lights, rubbish and advertising (Uchaguzi archived 6,296 of 6,875 reports as noise).
     Each goes through incident_verify, so each gets its timeline row with the reason, its audit row and its
     reporters' words; the grading is F / 6 (cannot be judged), because nobody weighed them one by one, and the
-    timeline says so. An incident that is no longer new (a colleague decided it meanwhile) is left as it is."""
-    reason = reason.strip()
+    timeline says so. An incident that is no longer new (a colleague decided it meanwhile) is left as it is.
+
+    `to_reporters`, if given, goes to the reporters of each decided incident after the status words: where to take
+    the matter instead (SP4N-LAPOR!, the kelurahan), so that "not ours" is not the end of it for them."""
+    reason, to_reporters = reason.strip(), to_reporters.strip()
     if not reason:
         raise IncidentRuleError(gettext("Say why these are not social-conflict matters."))
     if len(incidents) > SET_ASIDE_AT_ONCE:
@@ -345,6 +350,9 @@ def incidents_set_aside(*, incidents: list[Incident], actor: Any, reason: str, a
             )
         except TransitionError:
             left.append(incident)
+            continue
+        if to_reporters:
+            incident_tell_reporters(incident=incident, words=to_reporters, at=at, bilingual=False)
     return SetAside(decided, left)
 
 

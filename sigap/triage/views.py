@@ -262,6 +262,7 @@ def incidents_set_aside_view(request: HttpRequest) -> HttpResponse:
             incidents=[found[pk] for pk in dict.fromkeys(wanted) if pk in found],
             actor=request.user,
             reason=request.POST.get("reason", "")[:500],
+            to_reporters=request.POST.get("to_reporters", "")[:500],
         )
     except IncidentRuleError as exc:
         messages.error(request, _("Nothing was decided: %(why)s") % {"why": exc})

@@ -41,7 +41,12 @@ def test_an_analyst_sets_aside_the_ticked_incidents_from_the_queue(client, perso
     ticked = [noise[0].pk, noise[1].pk, verified.pk, 999999]
     response = client.post(
         reverse("triage:incidents_set_aside"),
-        {"incident": ticked, "reason": "Keluhan layanan publik, diteruskan ke SP4N-LAPOR!", "next": "/beranda/"},
+        {
+            "incident": ticked,
+            "reason": "Keluhan layanan publik, diteruskan ke SP4N-LAPOR!",
+            "to_reporters": "Keluhan layanan publik silakan disampaikan lewat lapor.go.id atau SMS 1708.",
+            "next": "/beranda/",
+        },
         follow=True,
     )
     page = response.content.decode()
@@ -55,11 +60,12 @@ def test_an_analyst_sets_aside_the_ticked_incidents_from_the_queue(client, perso
         event = incident.events.get(verb="status_changed", to_status="not_conflict")
         assert "SP4N-LAPOR!" in event.note and "diputuskan bersama 3 kejadian" in event.note
         assert AuditLog.objects.filter(action="incident.status_changed", object_id=str(incident.pk)).exists()
-        told = incident.reports.get().messages.get(direction=MessageDirection.TO_REPORTER)
-        assert "bukan potensi konflik sosial" in told.body
+        told = [m.body for m in incident.reports.get().messages.filter(direction=MessageDirection.TO_REPORTER)]
+        assert len(told) == 2 and "bukan potensi konflik sosial" in told[0] and "lapor.go.id" in told[1]
     noise[2].refresh_from_db()
     verified.refresh_from_db()
     assert noise[2].status == IncidentStatus.NEW and verified.status == IncidentStatus.VERIFIED
+    assert not verified.reports.get().messages.exists()  # left as it was: its reporter is not written to
 
 
 @pytest.mark.django_db
