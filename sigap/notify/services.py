@@ -403,8 +403,20 @@ def periodic_due(now: datetime | None = None) -> int:
 # ---- Daily digest ------------------------------------------------------------------------------------------------
 
 
+DigestSection = Callable[[Any], list[str]]
+_digest_sections: list[DigestSection] = []
+
+
+def digest_section(section: DigestSection) -> None:
+    """Later rooms add lines to an organisation's daily summary (the secretariat's queue) without notify importing
+    them: `section(org)` returns its lines, none when there is nothing to say."""
+    if section not in _digest_sections:
+        _digest_sections.append(section)
+
+
 def _digest_for(org: Any) -> str:
-    """What needs this organisation's attention: open alerts touching its areas (all for city-wide ones)."""
+    """What needs this organisation's attention: open alerts touching its areas (all for city-wide ones), and what
+    the registered sections add."""
     from sigap.core.roles import under_codes
 
     codes = list(org.areas.values_list("code", flat=True))
@@ -413,13 +425,21 @@ def _digest_for(org: Any) -> str:
     for alert in alerts[:30]:
         waiting = "belum diterima" if alert.state == AlertState.TRIGGERED else alert.get_state_display().lower()
         lines.append(f"- #{alert.pk} [{RiskLevel(alert.level).label}] {alert.title} ({waiting})")
-    if not lines:
+    more = [line for section in _digest_sections for line in section(org)]
+    if not lines and not more:
         return ""
+    parts = []
     with translation.override("id"):
-        head = f"Ringkasan harian untuk {org.name}: {len(lines)} peringatan terbuka menunggu perhatian."
+        if lines:
+            head = f"Ringkasan harian untuk {org.name}: {len(lines)} peringatan terbuka menunggu perhatian."
+            parts.append(f"{head}\n\n" + "\n".join(lines))
+        else:
+            parts.append(f"Ringkasan harian untuk {org.name}: tidak ada peringatan terbuka.")
+    if more:
+        parts.append("\n".join(more))
     link = public_link("alerts:list")
-    tail = "(Daily summary: open alerts that need your attention.)"
-    return f"{head}\n\n" + "\n".join(lines) + f"\n\n{tail}\n{link}"
+    tail = "(Daily summary: open alerts and work that needs your attention.)"
+    return "\n\n".join(parts) + f"\n\n{tail}\n{link}"
 
 
 def digests_due(now: datetime | None = None) -> int:

@@ -738,6 +738,32 @@ def verifications_late(now: datetime | None = None) -> int:
     return queue_reminders(reminders, now)
 
 
+def secretariat_queue_digest(org: Any) -> list[str]:
+    """The secretariat's own work in its morning summary (notify's daily digest): the verification queue with what
+    is past its clock, the reports still to place, the reporters waiting for an answer. Other organisations' summaries
+    stay about their alerts."""
+    from sigap.directory.choices import OrganisationKind
+
+    if org.kind != OrganisationKind.KESBANGPOL:
+        return []
+    waiting = Incident.objects.filter(status=IncidentStatus.NEW)
+    count, late = waiting.count(), waiting.filter(verification_due_at__lte=timezone.now()).count()
+    unplaced = Report.objects.filter(incident=None).count()
+    unanswered = Report.objects.awaiting_answer().count()
+    if not (count or unplaced or unanswered):
+        return []
+    lines = [
+        "Antrean sekretariat:",
+        f"- {count} kejadian menunggu verifikasi" + (f", {late} lewat batas" if late else ""),
+    ]
+    if unplaced:
+        lines.append(f"- {unplaced} laporan belum ditempatkan di kelurahan")
+    if unanswered:
+        lines.append(f"- {unanswered} pelapor menunggu jawaban")
+    lines.append(public_link("home:home"))
+    return lines
+
+
 class ReportAlreadyPlaced(ValueError):
     """The report is in an incident already: it is moved with split and merge on the incident's page."""
 

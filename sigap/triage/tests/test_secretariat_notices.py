@@ -105,3 +105,28 @@ def test_no_reminder_before_the_deadline(piket, region, personas):
     incident = _report(region, weapons_seen=True).incident
     Notification.objects.all().delete()
     assert verifications_late(incident.verification_due_at - timedelta(minutes=1)) == 0
+
+
+@pytest.mark.django_db
+def test_the_secretariats_morning_summary_says_what_waits_on_it(piket, region, organisations, personas, time_machine):
+    from sigap.notify.services import digests_due
+
+    time_machine.move_to("2020-12-10 06:00 +07:00", tick=False)
+    _report(region, weapons_seen=True)  # urgent: verify within a day
+    _report(region, "Warga protes pembagian bansos tidak merata", place="35.75.02.1003")
+    _report(region, "Ada keributan, entah di mana", place=None)
+    polsek = Channel.objects.create(
+        name="Polsek",
+        kind=ChannelKind.EMAIL,
+        config={"address": "polsek@example.org"},
+        organisation=organisations["polsek_panggungrejo"],
+    )
+    Notification.objects.all().delete()
+    time_machine.move_to("2020-12-11 07:05 +07:00", tick=False)
+    assert digests_due() == 1  # the secretariat only: the Polsek has no open alert to hear of
+    summary = Notification.objects.get(purpose="digest")
+    assert summary.channel == piket and not Notification.objects.filter(channel=polsek).exists()
+    assert "tidak ada peringatan terbuka" in summary.body
+    assert "- 2 kejadian menunggu verifikasi, 1 lewat batas" in summary.body
+    assert "- 1 laporan belum ditempatkan di kelurahan" in summary.body
+    assert "entah" not in summary.body and "bansos" not in summary.body
