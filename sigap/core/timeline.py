@@ -21,6 +21,8 @@ VERB_LABELS: dict[str, Any] = {
     "field_note": pgettext_lazy("timeline", "from the field"),
     "field_settled": pgettext_lazy("timeline", "settled in the field, for an analyst to resolve"),
     "report_split": pgettext_lazy("timeline", "report split off"),
+    "claimed": pgettext_lazy("timeline", "being checked"),
+    "unclaimed": pgettext_lazy("timeline", "no longer being checked"),
     "clarified": pgettext_lazy("timeline", "clarification published for the public"),
     "clarification_withdrawn": pgettext_lazy("timeline", "public clarification withdrawn"),
     "lead_changed": pgettext_lazy("timeline", "lead agency changed"),

@@ -40,7 +40,9 @@ class Home:
 
 
 def _queue(incidents: IncidentQuerySet, limit: int = 10) -> list[Incident]:
-    ordered = incidents.select_related("region", "region__parent").order_by("-urgency", "verification_due_at", "pk")
+    ordered = incidents.select_related("region", "region__parent", "claimed_by").order_by(
+        "-urgency", "verification_due_at", "pk"
+    )
     return list(ordered[:limit])
 
 

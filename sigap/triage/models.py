@@ -62,6 +62,11 @@ class Incident(TimeStampedModel):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # "I am checking this one": the analyst verifying it now, so that two do not call the same Babinsa.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
     source_reliability = models.CharField(
         _("source reliability"), max_length=1, choices=Reliability.choices, blank=True
     )

@@ -203,7 +203,8 @@ def incident_transition(
     if to == IncidentStatus.VERIFIED and incident.verified_at is None:
         incident.verified_at = at
     incident.closed_at = None if to in (IncidentStatus.NEW, IncidentStatus.VERIFIED) else at
-    incident.save(update_fields=["status", "verified_at", "closed_at", "updated_at"])
+    incident.claimed_by, incident.claimed_at = None, None  # decided (or back in the queue for anyone to take)
+    incident.save(update_fields=["status", "verified_at", "closed_at", "claimed_by", "claimed_at", "updated_at"])
     _event(incident, at=at, actor=actor, verb="status_changed", from_status=current, to_status=to, note=note)
     _tell_reporters(incident, to, at)
     _changed(incident, at)
@@ -304,6 +305,44 @@ def incident_verify(
     incident.save(
         update_fields=["source_reliability", "info_credibility", "corroboration", "verified_by", "updated_at"]
     )
+    return incident
+
+
+def _person(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "\u2014"
+
+
+@transaction.atomic
+def incident_claim(*, incident: Incident, actor: Any, at: datetime | None = None) -> Incident:
+    """An analyst says "I am checking this one": the queue shows who, so that two analysts do not both call the
+    same Babinsa about it. Only an incident awaiting verification; taking one over from a colleague (who went home,
+    or got stuck) is allowed, and the timeline names the colleague. The decision clears it."""
+    at = at or timezone.now()
+    incident = Incident.objects.select_for_update().select_related("claimed_by").get(pk=incident.pk)
+    if incident.status != IncidentStatus.NEW:
+        raise IncidentRuleError(gettext("Only an incident awaiting verification can be taken to check"))
+    previous = incident.claimed_by
+    if previous is not None and previous.pk == actor.pk:
+        return incident
+    incident.claimed_by, incident.claimed_at = actor, at
+    incident.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    _event(
+        incident, at=at, actor=actor, verb="claimed", note=f"diambil alih dari {_person(previous)}" if previous else ""
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_unclaim(*, incident: Incident, actor: Any, at: datetime | None = None) -> Incident:
+    """Back to the queue for anyone to take (the analyst's shift ends, or the source cannot be reached today)."""
+    at = at or timezone.now()
+    incident = Incident.objects.select_for_update().select_related("claimed_by").get(pk=incident.pk)
+    if incident.claimed_by is None:
+        return incident
+    who = incident.claimed_by
+    incident.claimed_by, incident.claimed_at = None, None
+    incident.save(update_fields=["claimed_by", "claimed_at", "updated_at"])
+    _event(incident, at=at, actor=actor, verb="unclaimed", note="" if who.pk == actor.pk else f"dari {_person(who)}")
     return incident
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("kejadian/unduh.<str:fmt>", views.incident_export, name="incident_export"),
     path("kejadian/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("kejadian/<int:pk>/putuskan/", views.incident_decide, name="incident_decide"),
+    path("kejadian/<int:pk>/periksa/", views.incident_claim_view, name="incident_claim"),
     path("kejadian/<int:pk>/triase/", views.incident_retriage, name="incident_retriage"),
     path("kejadian/<int:pk>/buka-kembali/", views.incident_reopen_view, name="incident_reopen"),
     path("kejadian/<int:pk>/fakta/", views.incident_facts, name="incident_facts"),

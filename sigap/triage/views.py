@@ -49,9 +49,11 @@ from sigap.triage.services import (
     SET_ASIDE_AT_ONCE,
     IncidentRuleError,
     ReportAlreadyPlaced,
+    incident_claim,
     incident_field_note,
     incident_merge,
     incident_reopen,
+    incident_unclaim,
     incident_update_facts,
     incident_update_triage,
     incident_verify,
@@ -126,7 +128,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) is None:
         raise PermissionDenied
     form = IncidentFilterForm(request.GET or None)
-    visible = Incident.objects.visible_to(request.user).select_related("region", "region__parent")
+    visible = Incident.objects.visible_to(request.user).select_related("region", "region__parent", "claimed_by")
     found = incidents_matching(visible, form.valid_data())
     page = Paginator(found, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
     rest = request.GET.copy()
@@ -239,6 +241,24 @@ def incident_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("triage:incident_detail", pk=pk)
     messages.success(request, _("Decision saved."))
     return redirect("home:home")
+
+
+@login_required
+@require_POST
+def incident_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "I am checking this one" (or "let go of it") from the incident page."""
+    require_role(request.user, ANALYST_ROLES)
+    incident = _incident_for(request, pk)
+    try:
+        if request.POST.get("action") == "release":
+            incident_unclaim(incident=incident, actor=request.user)
+            messages.success(request, _("Back in the queue for anyone to take."))
+        else:
+            incident_claim(incident=incident, actor=request.user)
+            messages.success(request, _("The queue shows that you are checking this incident."))
+    except IncidentRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("triage:incident_detail", pk=pk)
 
 
 @login_required

@@ -66,6 +66,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:incident_detail": (SIGNED_IN, set()),
     "triage:incident_decide": (set(), ANALYSTS),
     "triage:incidents_set_aside": (set(), ANALYSTS),  # many new incidents "not a conflict" at once
+    "triage:incident_claim": (set(), ANALYSTS),  # "I am checking this one"
     "triage:incident_retriage": (set(), ANALYSTS),
     "triage:incident_reopen": (set(), ANALYSTS),
     "triage:incident_facts": (set(), ANALYSTS),
