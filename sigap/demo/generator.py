@@ -42,7 +42,13 @@ from sigap.risk.models import AreaIndicator, ElectionPhase, HistoricalCount
 from sigap.risk.services import risk_recompute
 from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.models import Incident
-from sigap.triage.services import incident_hooks_paused, incident_transition, incident_update_facts, incident_verify
+from sigap.triage.services import (
+    incident_claim,
+    incident_hooks_paused,
+    incident_transition,
+    incident_update_facts,
+    incident_verify,
+)
 
 WIB = ZoneInfo("Asia/Jakarta")
 CITY = "35.75"
@@ -450,6 +456,13 @@ def _clarifications(analyst: User) -> None:
                 )
 
 
+def _checking(analyst: User) -> None:
+    """The analyst has taken the most urgent incident in the queue half an hour ago (the queue shows who checks it)."""
+    top = Incident.objects.filter(status=IncidentStatus.NEW).order_by("-urgency", "verification_due_at", "pk").first()
+    if top is not None:
+        incident_claim(incident=top, actor=analyst, at=DEMO_NOW - timedelta(minutes=30))
+
+
 def _calendar(city: Region) -> None:
     """Pilkada 2020 (and the two elections before it, for the baseline); high-risk phases are the engine's window."""
     phases = [
@@ -641,6 +654,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
             _escalate_threads(analyst)
         _nil_reports(random.Random(seed + 1), reporters)  # its own stream: the rest of the story stays as it was
         _clarifications(analyst)
+        _checking(analyst)
         # Cases, mediation and coordination go through the services at their own times; a relapse they flag
         # counts in the assessment below.
         seed_response(rng, city, orgs, DEMO_NOW)
