@@ -362,7 +362,8 @@ def incidents_set_aside(
     complaints about street lights, rubbish and advertising (Uchaguzi archived 6,296 of 6,875 reports as noise).
     Each goes through incident_verify, so each gets its timeline row with the reason, its audit row and its
     reporters' words; the grading is F / 6 (cannot be judged), because nobody weighed them one by one, and the
-    timeline says so. An incident that is no longer new (a colleague decided it meanwhile) is left as it is.
+    timeline says so. An incident that is no longer new (a colleague decided it meanwhile), or that a colleague is
+    checking (incident_claim), is left as it is.
 
     `to_reporters`, if given, goes to the reporters of each decided incident after the status words: where to take
     the matter instead (SP4N-LAPOR!, the kelurahan), so that "not ours" is not the end of it for them."""
@@ -372,9 +373,13 @@ def incidents_set_aside(
     if len(incidents) > SET_ASIDE_AT_ONCE:
         raise IncidentRuleError(gettext("At most %(n)d incidents at once.") % {"n": SET_ASIDE_AT_ONCE})
     at = at or timezone.now()
-    note = f"{reason} (diputuskan bersama {len(incidents)} kejadian; sumber dan informasi tidak dinilai satu per satu)"
-    decided, left = [], []
-    for incident in incidents:
+    mine = getattr(actor, "pk", None)
+    # A colleague checking an incident decides it (incident_claim); one decided meanwhile is refused below too.
+    eligible = [i for i in incidents if i.status == IncidentStatus.NEW and i.claimed_by_id in (None, mine)]
+    left = [i for i in incidents if i not in eligible]
+    note = f"{reason} (diputuskan bersama {len(eligible)} kejadian; sumber dan informasi tidak dinilai satu per satu)"
+    decided = []
+    for incident in eligible:
         try:
             decided.append(
                 incident_verify(

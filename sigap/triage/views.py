@@ -301,7 +301,7 @@ def incidents_set_aside_view(request: HttpRequest) -> HttpResponse:
     if untouched:
         messages.warning(
             request,
-            _("Not changed (already decided, or not found): %(which)s")
+            _("Not changed (already decided, being checked by a colleague, or not found): %(which)s")
             % {"which": ", ".join(f"#{pk}" for pk in untouched)},
         )
     return redirect(back)

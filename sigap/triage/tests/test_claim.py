@@ -39,6 +39,7 @@ def test_an_analyst_takes_an_incident_and_the_queue_says_so(client, personas, co
     client.force_login(colleague)
     queue = client.get(reverse("home:home")).content.decode()
     assert "sedang diperiksa oleh Analyst" in queue
+    assert f'name="incident" value="{incident.pk}"' not in queue  # no tick to set a colleague's incident aside
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
     assert "Sedang diperiksa oleh Analyst sejak" in page and "Ambil alih" in page
     client.post(url, {"action": "claim"})  # the first analyst went home: a colleague takes it over

@@ -11,7 +11,7 @@ from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
-from sigap.triage.services import SET_ASIDE_AT_ONCE, incidents_set_aside
+from sigap.triage.services import SET_ASIDE_AT_ONCE, incident_claim, incidents_set_aside
 
 NOISE = [
     "Lampu jalan di gang mati sudah seminggu",
@@ -38,7 +38,8 @@ def test_an_analyst_sets_aside_the_ticked_incidents_from_the_queue(client, perso
     verified = noise[3]
     verified.status = IncidentStatus.VERIFIED
     verified.save(update_fields=["status"])  # decided by a colleague after the page was shown
-    ticked = [noise[0].pk, noise[1].pk, verified.pk, 999999]
+    incident_claim(incident=noise[2], actor=personas["admin"])  # a colleague is checking this one
+    ticked = [noise[0].pk, noise[1].pk, noise[2].pk, verified.pk, 999999]
     response = client.post(
         reverse("triage:incidents_set_aside"),
         {
@@ -52,19 +53,20 @@ def test_an_analyst_sets_aside_the_ticked_incidents_from_the_queue(client, perso
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == "/beranda/"
     assert "2 kejadian diputuskan bukan konflik sosial" in page
-    assert f"#{verified.pk}, #999999" in page
+    assert f"#{noise[2].pk}, #{verified.pk}, #999999" in page
     for incident in noise[:2]:
         incident.refresh_from_db()
         assert (incident.status, incident.source_reliability, incident.info_credibility) == ("not_conflict", "F", 6)
         assert incident.verified_by == personas["analyst"]
         event = incident.events.get(verb="status_changed", to_status="not_conflict")
-        assert "SP4N-LAPOR!" in event.note and "diputuskan bersama 3 kejadian" in event.note
+        assert "SP4N-LAPOR!" in event.note and "diputuskan bersama 2 kejadian" in event.note
         assert AuditLog.objects.filter(action="incident.status_changed", object_id=str(incident.pk)).exists()
         told = [m.body for m in incident.reports.get().messages.filter(direction=MessageDirection.TO_REPORTER)]
         assert len(told) == 2 and "bukan potensi konflik sosial" in told[0] and "lapor.go.id" in told[1]
     noise[2].refresh_from_db()
     verified.refresh_from_db()
-    assert noise[2].status == IncidentStatus.NEW and verified.status == IncidentStatus.VERIFIED
+    assert noise[2].status == IncidentStatus.NEW and noise[2].claimed_by == personas["admin"]
+    assert verified.status == IncidentStatus.VERIFIED
     assert not verified.reports.get().messages.exists()  # left as it was: its reporter is not written to
 
 
