@@ -657,6 +657,7 @@ def report_triage(report: Report, prepared: Prepared) -> None:
     match = merge_confirm(prepared.merge)
     if match is not None:
         report.triage["merge"] = {"incident": match.incident.pk, "reasons": [match.reason]}
+        urgency_before = match.incident.urgency
         incident_attach_report(
             incident=match.incident,
             report=report,
@@ -665,7 +666,8 @@ def report_triage(report: Report, prepared: Prepared) -> None:
             at=report.received_at,
             report_fields=("region", "triage"),
         )
-        _tell_secretariat_urgent(match.incident, report)
+        if match.incident.urgency > urgency_before:  # its urgency before was told when the incident reached it
+            _tell_secretariat_urgent(match.incident, report)
         return
     with translation.override("id"):  # titles are records of the team, kept in Bahasa Indonesia
         title = f"{prepared.category.label} di {report.region.name}"

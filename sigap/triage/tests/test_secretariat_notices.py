@@ -130,3 +130,17 @@ def test_the_secretariats_morning_summary_says_what_waits_on_it(piket, region, o
     assert "- 2 kejadian menunggu verifikasi, 1 lewat batas" in summary.body
     assert "- 1 laporan belum ditempatkan di kelurahan" in summary.body
     assert "entah" not in summary.body and "bansos" not in summary.body
+
+
+@pytest.mark.django_db
+def test_a_report_that_makes_an_incident_urgent_is_announced_once(piket, region, personas):
+    first = _report(region, "Ketegangan antar pendukung paslon di lapangan Kepel", place="35.75.03.1002")
+    assert first.incident.urgency < Urgency.HIGH
+    assert not Notification.objects.filter(purpose="incident").exists()
+    graver = "Ketegangan antar pendukung paslon di lapangan Kepel, ada yang membawa celurit, massa 80 orang"
+    second = _report(region, graver, place="35.75.03.1002")
+    assert second.incident_id == first.incident_id
+    notice = Notification.objects.get(purpose="incident")
+    assert notice.subject.startswith(f"[Kejadian #{first.incident_id}] Darurat")
+    _report(region, graver + " (sumber ketiga)", place="35.75.03.1002")  # as urgent as it already was
+    assert Notification.objects.filter(purpose="incident").count() == 1
