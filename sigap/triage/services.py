@@ -21,6 +21,7 @@ from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.models import Report, ReporterMessage, persons_answer
 from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
+from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.services import Reminder, public_link, queue_reminders, queue_to_secretariat, secretariat
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
@@ -750,14 +751,18 @@ def _tell_secretariat_unplaced(report: Report, urgency: Urgency) -> None:
 def verifications_late(now: datetime | None = None) -> int:
     """An incident whose verification clock ran out is put before the secretariat once per deadline (a clock on a
     page nobody opens over a long weekend does not get anything verified). Urgent ones at once; the others wait for
-    the end of quiet hours. Returns messages queued."""
+    the end of quiet hours. One an analyst took to check (incident_claim) goes to that analyst alone when they have a
+    channel of their own. Returns messages queued."""
     now = now or timezone.now()
     orgs, users = secretariat()
-    late = (
+    late = list(
         Incident.objects.filter(status=IncidentStatus.NEW, verification_due_at__lte=now)
-        .only("pk", "title", "urgency", "verification_due_at")
+        .only("pk", "title", "urgency", "verification_due_at", "claimed_by")
+        .select_related("claimed_by")
         .order_by("verification_due_at", "pk")
     )
+    claimants = {i.claimed_by_id for i in late if i.claimed_by_id}
+    reachable = set(NotifyChannel.objects.filter(active=True, user_id__in=claimants).values_list("user_id", flat=True))
     reminders = []
     with translation.override("id"):
         for incident in late:
@@ -770,10 +775,13 @@ def verifications_late(now: datetime | None = None) -> int:
                 f"Belum diverifikasi, batasnya {due:%d-%m-%Y %H.%M}: {incident.title} (urgensi {level}).\n"
                 f"(Verification is overdue.)\n{public_link('triage:incident_detail', incident.pk)}"
             )
+            # One who took the incident to check hears it alone, if they can be reached; the others are not woken.
+            claimant = incident.claimed_by
+            mine = claimant is not None and claimant.pk in reachable
             reminders.append(
                 Reminder(
-                    tuple(orgs),
-                    tuple(users),
+                    () if mine else tuple(orgs),
+                    (claimant,) if mine else tuple(users),
                     "reminder",
                     f"[Terlambat] Kejadian #{incident.pk} belum diverifikasi",
                     body,

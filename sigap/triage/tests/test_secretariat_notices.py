@@ -144,3 +144,26 @@ def test_a_report_that_makes_an_incident_urgent_is_announced_once(piket, region,
     assert notice.subject.startswith(f"[Kejadian #{first.incident_id}] Darurat")
     _report(region, graver + " (sumber ketiga)", place="35.75.03.1002")  # as urgent as it already was
     assert Notification.objects.filter(purpose="incident").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_late_incident_someone_is_checking_reminds_them_alone(piket, region, personas):
+    from sigap.triage.services import incident_claim
+
+    analyst = personas["analyst"]
+    incident = _report(region, weapons_seen=True).incident
+    incident_claim(incident=incident, actor=analyst)
+    after = incident.verification_due_at + timedelta(minutes=1)
+    Notification.objects.all().delete()
+    assert verifications_late(after) == 1  # the analyst has no channel of their own: the secretariat hears it
+    assert Notification.objects.get(purpose="reminder").channel == piket
+    piket.delete()  # (its rows with it) a new deadline's worth of channels: the analyst's own, the office's
+    mine = Channel.objects.create(name="Budi", kind=ChannelKind.IN_APP, user=analyst)
+    Channel.objects.create(
+        name="Piket",
+        kind=ChannelKind.EMAIL,
+        config={"address": "piket@kesbangpol.test"},
+        organisation=analyst.organisation,
+    )
+    assert verifications_late(after) == 1
+    assert Notification.objects.get(purpose="reminder").channel == mine  # the office is not woken
