@@ -76,3 +76,22 @@ def test_letting_go_and_what_cannot_be_taken(client, personas, incident):
 
     client.force_login(personas["responder"])
     assert client.post(url, {"action": "claim"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_trusted_reporter_does_not_see_which_analyst_checks_their_report(client, personas, region):
+    reporter = personas["trusted_reporter"]
+    draft = ReportDraft(
+        channel=Channel.TRUSTED,
+        region=region("35.75.04.1010"),
+        description="Spanduk paslon dirusak orang tak dikenal",
+        submitted_by=reporter,
+    )
+    incident = report_receive(draft)[0].incident
+    client.force_login(personas["analyst"])
+    client.post(reverse("triage:incident_claim", args=[incident.pk]), {"action": "claim"})
+    client.force_login(reporter)
+    listed = client.get(reverse("triage:incident_list")).content.decode()
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert f"#{incident.pk}" in listed and "diperiksa oleh" not in listed
+    assert "Menunggu verifikasi" in page and "diperiksa oleh" not in page
