@@ -353,7 +353,7 @@ SET_ASIDE_AT_ONCE = 50  # incidents one bulk "not a conflict" may decide: a page
 @dataclass(frozen=True)
 class SetAside:
     decided: list[Incident]
-    left: list[Incident]  # decided by someone else meanwhile: left as they are
+    left: list[Incident]  # decided meanwhile, or being checked by a colleague: left as they are
 
 
 def incidents_set_aside(
