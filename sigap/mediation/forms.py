@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sigap.directory.models import Person
@@ -17,11 +18,18 @@ MAX_PARTIES = 4
 MAX_COMMITMENTS = 6
 
 
+class FacilitatorChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """People who serve; on an existing forum also its facilitators who no longer do, marked, so that an editor
+    unticks them knowingly instead of seeing them vanish."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        label = f"{obj.name} ({obj.title})" if getattr(obj, "title", "") else str(obj.name)
+        return label if obj.active else f"{label} \u2014 {_('no longer serves')}"
+
+
 class ForumForm(forms.ModelForm[Forum]):
     areas = forms.ModelMultipleChoiceField(label=_("Areas"), queryset=Region.objects.none(), required=False)
-    facilitators = forms.ModelMultipleChoiceField(
-        label=_("Facilitators"), queryset=Person.objects.none(), required=False
-    )
+    facilitators = FacilitatorChoiceField(label=_("Facilitators"), queryset=Person.objects.none(), required=False)
 
     class Meta:
         model = Forum
@@ -30,7 +38,12 @@ class ForumForm(forms.ModelForm[Forum]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
-        self.fields["facilitators"].queryset = Person.objects.serving().order_by("name")  # type: ignore[attr-defined]
+        people = Person.objects.filter(active=True)
+        if self.instance.pk:
+            people = Person.objects.filter(Q(active=True) | Q(forums=self.instance)).distinct()
+            self.initial.setdefault("areas", list(self.instance.areas.all()))
+            self.initial.setdefault("facilitators", list(self.instance.facilitators.all()))
+        self.fields["facilitators"].queryset = people.order_by("-active", "name")  # type: ignore[attr-defined]
         self.fields["kind"].choices = ForumKind.choices  # type: ignore[attr-defined]
 
 

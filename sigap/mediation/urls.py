@@ -6,6 +6,7 @@ app_name = "mediation"
 urlpatterns = [
     path("mediasi/", views.mediation_list, name="list"),
     path("mediasi/forum/", views.forum_list, name="forums"),
+    path("mediasi/forum/<int:pk>/", views.forum_edit, name="forum_edit"),
     path("mediasi/baru/", views.mediation_new, name="new"),
     path("mediasi/<int:pk>/", views.mediation_detail, name="detail"),
     path("mediasi/<int:pk>/<slug:action>/", views.mediation_act, name="act"),

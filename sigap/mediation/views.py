@@ -66,6 +66,26 @@ def forum_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A forum's name, areas and facilitators as people come and go (an RT head replaced, a Babinsa moved on)."""
+    require_role(request.user, MEDIATION_ROLES)
+    forum = get_object_or_404(Forum.objects.visible_to(request.user), pk=pk)
+    form = f.ForumForm(request.POST or None, instance=forum)
+    if request.method == "POST" and form.is_valid():
+        services.forum_save(
+            forum=form.save(commit=False),
+            actor=request.user,
+            areas=form.cleaned_data["areas"],
+            facilitators=form.cleaned_data["facilitators"],
+        )
+        messages.success(request, _("Forum saved."))
+        return redirect("mediation:forums")
+    return render(
+        request, "mediation/forum_edit.html", {"forum": forum, "form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
 def mediation_new(request: HttpRequest) -> HttpResponse:
     require_role(request.user, MEDIATION_ROLES)
     source = request.GET if request.method == "GET" else request.POST

@@ -33,7 +33,7 @@ from sigap.demo.generator import seed_demo
 from sigap.demo.identities import sealed_identities
 from sigap.directory.models import Organisation
 from sigap.intake.models import Attachment, Report
-from sigap.mediation.models import Mediation
+from sigap.mediation.models import Forum, Mediation
 from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
 from sigap.triage.models import Incident
@@ -103,6 +103,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "cases:status_consider": (set(), ANALYSTS),
     "mediation:list": (STAFF, set()),
     "mediation:forums": (STAFF, MEDIATION),
+    "mediation:forum_edit": (MEDIATION, MEDIATION),
     "mediation:new": (MEDIATION, MEDIATION),
     "mediation:detail": (STAFF, set()),
     "mediation:act": (set(), WORKERS),
@@ -188,6 +189,7 @@ def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
         "plan": every(PlanItem.objects.all()),
         "warning": every(PublicWarning.objects.all()),
         "clarification": every(Clarification.objects.all()),
+        "forum": every(Forum.objects.all()),
         "area": every(Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")),
     }
 
@@ -214,6 +216,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "cases:incident_settle": "incident",
         "cases:status_": "status",
         "cases:": "case",
+        "mediation:forum_edit": "forum",
         "mediation:": "mediation",
         "coordination:meeting": "meeting",
         "coordination:decision_task": "decision",

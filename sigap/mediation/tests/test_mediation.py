@@ -263,3 +263,36 @@ def test_a_facilitator_who_no_longer_serves_is_not_offered_but_stays_in_the_hist
         assert f'<option value="{ustadz.pk}">' in select and f'<option value="{kyai.pk}">' not in select
     forums = client.get(reverse("mediation:forums")).content.decode()
     assert "KH. Abdul Hamid" in forums and "tidak lagi bertugas" in forums
+
+
+@pytest.mark.django_db
+def test_a_mediator_replaces_a_facilitator_who_no_longer_serves(forum, personas, client, region):
+    """The forum's form shows the one who left, marked, ticked; the mediator unticks them and ticks the successor."""
+    from sigap.core.models import AuditLog
+
+    kyai = forum.facilitators.get()
+    kyai.active = False
+    kyai.save()
+    ustadz = Person.objects.create(name="Ustadz Mahmud", role=PersonRole.TOKOH_AGAMA)
+    client.force_login(personas["mediator"])
+    url = reverse("mediation:forum_edit", args=[forum.pk])
+    page = client.get(url).content.decode()
+    select = page.split('name="facilitators"')[1].split("</select>")[0]
+    assert f'<option value="{kyai.pk}" selected>KH. Abdul Hamid — tidak lagi bertugas</option>' in select
+    assert f'<option value="{ustadz.pk}">' in select
+    assert f'href="{url}"' in client.get(reverse("mediation:forums")).content.decode()
+    data = {
+        "name": forum.name,
+        "kind": forum.kind,
+        "organisation": forum.organisation_id,
+        "notes": "",
+        "active": "on",
+        "areas": [region(BUGUL_LOR).pk],
+        "facilitators": [ustadz.pk],
+    }
+    assert client.post(url, data).status_code == 302
+    assert list(forum.facilitators.all()) == [ustadz] and list(forum.areas.all()) == [region(BUGUL_LOR)]
+    assert AuditLog.objects.filter(action="forum.updated", object_id=str(forum.pk)).exists()
+    assert client.post(url, {**data, "name": ""}).status_code == 400  # a clear error, nothing changed
+    client.force_login(personas["responder"])
+    assert client.get(url).status_code == 403
