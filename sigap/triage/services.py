@@ -319,7 +319,7 @@ def incident_claim(*, incident: Incident, actor: Any, at: datetime | None = None
     same Babinsa about it. Only an incident awaiting verification; taking one over from a colleague (who went home,
     or got stuck) is allowed, and the timeline names the colleague. The decision clears it."""
     at = at or timezone.now()
-    incident = Incident.objects.select_for_update().select_related("claimed_by").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.status != IncidentStatus.NEW:
         raise IncidentRuleError(gettext("Only an incident awaiting verification can be taken to check"))
     previous = incident.claimed_by
@@ -337,7 +337,7 @@ def incident_claim(*, incident: Incident, actor: Any, at: datetime | None = None
 def incident_unclaim(*, incident: Incident, actor: Any, at: datetime | None = None) -> Incident:
     """Back to the queue for anyone to take (the analyst's shift ends, or the source cannot be reached today)."""
     at = at or timezone.now()
-    incident = Incident.objects.select_for_update().select_related("claimed_by").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
     if incident.claimed_by is None:
         return incident
     who = incident.claimed_by
