@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from sigap.directory.models import Person
@@ -38,9 +37,9 @@ class ForumForm(forms.ModelForm[Forum]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["areas"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
-        people = Person.objects.filter(active=True)
+        people = Person.objects.serving()
         if self.instance.pk:
-            people = Person.objects.filter(Q(active=True) | Q(forums=self.instance)).distinct()
+            people = (people | Person.objects.filter(forums=self.instance)).distinct()
             self.initial.setdefault("areas", list(self.instance.areas.all()))
             self.initial.setdefault("facilitators", list(self.instance.facilitators.all()))
         self.fields["facilitators"].queryset = people.order_by("-active", "name")  # type: ignore[attr-defined]
