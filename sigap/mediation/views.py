@@ -50,14 +50,7 @@ def forum_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require_role(request.user, MEDIATION_ROLES)
         if form.is_valid():
-            services.forum_save(
-                forum=form.save(commit=False),
-                actor=request.user,
-                areas=form.cleaned_data["areas"],
-                facilitators=form.cleaned_data["facilitators"],
-            )
-            messages.success(request, _("Forum saved."))
-            return redirect("mediation:forums")
+            return _forum_saved(request, form)
     forums = (
         Forum.objects.visible_to(request.user).prefetch_related("areas", "facilitators").select_related("organisation")
     )
@@ -72,17 +65,22 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
     forum = get_object_or_404(Forum.objects.visible_to(request.user), pk=pk)
     form = f.ForumForm(request.POST or None, instance=forum)
     if request.method == "POST" and form.is_valid():
-        services.forum_save(
-            forum=form.save(commit=False),
-            actor=request.user,
-            areas=form.cleaned_data["areas"],
-            facilitators=form.cleaned_data["facilitators"],
-        )
-        messages.success(request, _("Forum saved."))
-        return redirect("mediation:forums")
+        return _forum_saved(request, form)
     return render(
         request, "mediation/forum_edit.html", {"forum": forum, "form": form}, status=400 if form.errors else 200
     )
+
+
+def _forum_saved(request: HttpRequest, form: f.ForumForm) -> HttpResponse:
+    """A new or edited forum, with its areas and facilitators, through the service (audited)."""
+    services.forum_save(
+        forum=form.save(commit=False),
+        actor=request.user,
+        areas=form.cleaned_data["areas"],
+        facilitators=form.cleaned_data["facilitators"],
+    )
+    messages.success(request, _("Forum saved."))
+    return redirect("mediation:forums")
 
 
 @login_required

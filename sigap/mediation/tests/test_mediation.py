@@ -294,5 +294,8 @@ def test_a_mediator_replaces_a_facilitator_who_no_longer_serves(forum, personas,
     assert list(forum.facilitators.all()) == [ustadz] and list(forum.areas.all()) == [region(BUGUL_LOR)]
     assert AuditLog.objects.filter(action="forum.updated", object_id=str(forum.pk)).exists()
     assert client.post(url, {**data, "name": ""}).status_code == 400  # a clear error, nothing changed
+    new = {**data, "name": "Urun rembug RW 05 Bugul Lor", "facilitators": [ustadz.pk]}
+    assert client.post(reverse("mediation:forums"), new).status_code == 302  # a new forum, the same way
+    assert Forum.objects.get(name="Urun rembug RW 05 Bugul Lor").facilitators.get() == ustadz
     client.force_login(personas["responder"])
     assert client.get(url).status_code == 403
