@@ -71,6 +71,25 @@ class TaskFinishForm(forms.Form):
     note = forms.CharField(label=_("What was done, or why cancelled"), max_length=2000, widget=NOTE)
 
 
+class TaskChangeForm(forms.Form):
+    """Another deadline, and (for the case's lead or an analyst) another organisation, with the reason."""
+
+    due = forms.DateTimeField(
+        label=_("New deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    owner = forms.ModelChoiceField(label=_("Hand over to"), queryset=Organisation.objects.none(), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=NOTE)
+
+    def __init__(self, *args: Any, transfer: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if transfer:
+            self.fields["owner"].queryset = _orgs()  # type: ignore[attr-defined]
+        else:
+            del self.fields["owner"]
+
+
 class ReassignForm(forms.Form):
     lead = forms.ModelChoiceField(label=_("New lead organisation"), queryset=Organisation.objects.none())
     note = forms.CharField(label=_("Reason"), max_length=1000)

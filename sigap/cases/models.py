@@ -119,6 +119,8 @@ class Task(TimeStampedModel):
         verbose_name=_("person in charge"),
     )
     due_at = models.DateTimeField(_("due"))
+    # The deadline first given, kept when the deadline moves: a task moved three times still reads as such.
+    first_due_at = models.DateTimeField(_("first due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -144,6 +146,20 @@ class Task(TimeStampedModel):
         if role in (Role.ADMIN, Role.ANALYST):
             return True
         return role in (Role.RESPONDER, Role.MEDIATOR) and user.organisation_id == self.owner_organisation_id
+
+    def reschedulable_by(self, user: Any) -> bool:
+        """Its owner may ask for more time (the timeline shows it to the lead), and so may the case's lead or an
+        analyst, who may also hand it to another organisation (`transferable_by`)."""
+        if self.finishable_by(user):
+            return True
+        return self.transferable_by(user)
+
+    def transferable_by(self, user: Any) -> bool:
+        role = role_of(user)
+        if role in (Role.ADMIN, Role.ANALYST):
+            return True
+        lead = self.case.lead_organisation_id if self.case_id is not None and self.case is not None else None
+        return role in ORG_ROLES and lead is not None and user.organisation_id == lead
 
 
 class CaseEvent(TimelineWords, models.Model):

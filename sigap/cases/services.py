@@ -458,6 +458,78 @@ def task_finish(*, task: Task, actor: Any, done: bool, note: str, at: datetime |
     return task
 
 
+@transaction.atomic
+def task_change(
+    *,
+    task: Task,
+    actor: Any,
+    reason: str,
+    due_at: datetime | None = None,
+    owner: Organisation | None = None,
+    at: datetime | None = None,
+) -> Task:
+    """Move an open task's deadline or hand it to another organisation, with the reason on the case's timeline.
+
+    The first deadline is kept (`first_due_at`), so a task moved again and again still says so. Everyone concerned
+    except the actor's own organisation is told: the owner (old and new), and the case's lead. Who may do which is
+    the caller's check (`Task.reschedulable_by`, `Task.transferable_by`)."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    at = at or timezone.now()
+    if task.status != TaskStatus.OPEN:
+        raise CaseRuleError(gettext("The task is already finished"))
+    if not reason.strip():
+        raise CaseRuleError(gettext("Say why the task changes"))
+    new_due = due_at if due_at is not None and due_at != task.due_at else None
+    new_owner = owner if owner is not None and owner.pk != task.owner_organisation_id else None
+    if new_due is None and new_owner is None:
+        raise CaseRuleError(gettext("Nothing changed: give another deadline or another organisation"))
+    if new_due is not None and new_due <= at:
+        raise CaseRuleError(gettext("The new deadline has already passed"))
+    previous_owner = task.owner_organisation
+    changes = []
+    if new_due is not None:
+        changes.append(f"batas {_day(task.due_at)} \u2192 {_day(new_due)}")
+        task.first_due_at = task.first_due_at or task.due_at
+        task.due_at = new_due
+    if new_owner is not None:
+        changes.append(f"{previous_owner} \u2192 {new_owner}")
+        task.owner_organisation = new_owner
+        task.owner_user = None  # a person of the old organisation no longer answers for it
+    task.save()
+    summary = f"{task.title}: {'; '.join(changes)}. {reason.strip()}"
+    if task.case is not None:
+        verb = "task_handed_over" if new_owner is not None else "task_rescheduled"
+        _event(task.case, at=at, actor=actor, verb=verb, note=summary)
+    audit_record(
+        actor=actor,
+        action="task.changed",
+        target=task,
+        details={"due_at": task.due_at.isoformat(), "owner": task.owner_organisation_id, "reason": reason.strip()},
+    )
+    _tell_task_changed(task, previous_owner, actor=actor, summary=summary, at=at)
+    return task
+
+
+def _tell_task_changed(task: Task, previous_owner: Organisation, *, actor: Any, summary: str, at: datetime) -> None:
+    concerned = {task.owner_organisation, previous_owner}
+    if task.case is not None:
+        concerned.add(task.case.lead_organisation)
+    acting_organisation = getattr(actor, "organisation", None)
+    if acting_organisation is not None:
+        concerned.discard(acting_organisation)
+    if not concerned:
+        return
+    queue_to(
+        organisations=sorted(concerned, key=lambda org: org.pk),
+        purpose="task",
+        subject=f"[Tugas diubah] {task.title}"[:200],
+        body=f"{summary}\nSekarang: {task.owner_organisation}, selesai paling lambat {_day(task.due_at)}. "
+        f"(A task was rescheduled or handed over.)\n{_task_link(task)}",
+        key=f"task{task.pk}:changed:{at.isoformat()}",
+        at=at,
+    )
+
+
 # ---- A new incident about the same parties or place ---------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("kejadian/<int:pk>/selesai/", views.incident_settle_view, name="incident_settle"),
     path("tugas/", views.task_list, name="tasks"),
     path("tugas/<int:pk>/selesai/", views.task_finish_view, name="task_finish"),
+    path("tugas/<int:pk>/ubah/", views.task_change_view, name="task_change"),
     path("status-konflik/", views.status_list, name="status_list"),
     path("status-konflik/<int:pk>/", views.status_detail, name="status_detail"),
     path("status-konflik/<int:pk>/<slug:action>/", views.status_act, name="status_act"),

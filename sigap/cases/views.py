@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
@@ -363,6 +364,46 @@ def task_finish_view(request: HttpRequest, pk: int) -> HttpResponse:
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)
     return redirect("cases:tasks")
+
+
+@login_required
+def task_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a task's deadline (its owner, the case's lead, an analyst) or hand it over (the lead, an analyst)."""
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("case", "owner_organisation"), pk=pk)
+    back = _task_back(request, task)
+    if not task.reschedulable_by(request.user):
+        if request.method == "POST":
+            raise PermissionDenied
+        messages.info(request, _("Only its owner, the case's lead or an analyst changes this task."))
+        return redirect(back)
+    transfer = task.transferable_by(request.user)
+    if task.status != "open":
+        messages.info(request, _("The task is already finished"))
+        return redirect(back)
+    initial = {"due": timezone.localtime(task.due_at), "owner": task.owner_organisation_id}
+    form = f.TaskChangeForm(request.POST or None, initial=initial, transfer=transfer)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_change(
+                task=task, actor=request.user, reason=data["reason"], due_at=data["due"], owner=data.get("owner")
+            )
+        except services.CaseRuleError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Task changed; those concerned have been told."))
+            return redirect(back)
+    context = {"task": task, "form": form, "transfer": transfer, "back": back, "now": timezone.now()}
+    return render(request, "cases/task_change.html", context)
+
+
+def _task_back(request: HttpRequest, task: Task) -> str:
+    """Where the reader came from (a page inside Sigap), else the task list at the task: an owner outside the case
+    may not open the case's page."""
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if back.startswith("/") and not back.startswith("//"):
+        return back
+    return f"{reverse('cases:tasks')}?tugas={task.pk}#tugas-{task.pk}"
 
 
 # ---- Status Keadaan Konflik --------------------------------------------------------------------------------------

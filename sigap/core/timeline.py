@@ -38,6 +38,8 @@ VERB_LABELS: dict[str, Any] = {
     "task_added": pgettext_lazy("timeline", "task added"),
     "task_done": pgettext_lazy("timeline", "task done"),
     "task_cancelled": pgettext_lazy("timeline", "task cancelled"),
+    "task_rescheduled": pgettext_lazy("timeline", "task rescheduled"),
+    "task_handed_over": pgettext_lazy("timeline", "task handed over"),
     "declared": pgettext_lazy("timeline", "declared"),
     "extended": pgettext_lazy("timeline", "extended"),
     "revoked": pgettext_lazy("timeline", "revoked"),

@@ -501,3 +501,142 @@ def test_an_incident_settled_without_a_case_is_resolved_by_an_analyst_and_its_re
 
     reopened = incident_reopen(incident=settled, actor=personas["analyst"], reason="Antrean ricuh lagi")
     assert reopened.status == IncidentStatus.VERIFIED and reopened.closed_at is None
+
+
+def _fkub_task(case, organisations, personas, due=datetime(2020, 12, 8, 12, tzinfo=WIB)):
+    with time_machine.travel(FRIDAY, tick=False):
+        return services.task_add(
+            case=case,
+            title="Dialog tokoh lintas agama",
+            owner=organisations["fkub"],
+            due_at=due,
+            actor=personas["analyst"],
+        )
+
+
+@pytest.mark.django_db
+def test_a_tasks_owner_asks_for_more_time_and_the_lead_sees_it_with_the_first_deadline(case, organisations, personas):
+    """A late task could only be done or cancelled: an organisation that needed until after the recapitulation
+    either let it stay late or cancelled it. Its owner moves the deadline with a reason; the lead is told, the
+    timeline and the task keep the first deadline, and the late reminders follow the new one."""
+    mailbox(organisations["fkub"], "fkub@example.org")
+    task = _fkub_task(case, organisations, personas)
+    tuesday = datetime(2020, 12, 8, 13, 0, tzinfo=WIB)
+    services.deadlines_due(tuesday)
+    late = Notification.objects.filter(purpose="reminder", subject__contains="Dialog tokoh")
+    assert late.count() == 1
+    Notification.objects.all().delete()
+    services.task_change(
+        task=task,
+        actor=personas["mediator"],
+        reason="Kedua paslon baru bisa hadir setelah rekapitulasi",
+        due_at=datetime(2020, 12, 11, 12, tzinfo=WIB),
+        at=tuesday,
+    )
+    task.refresh_from_db()
+    assert task.due_at == datetime(2020, 12, 11, 12, tzinfo=WIB) and task.first_due_at == datetime(
+        2020, 12, 8, 12, tzinfo=WIB
+    )
+    event = case.events.get(verb="task_rescheduled")
+    assert event.actor == personas["mediator"]
+    assert event.note == (
+        "Dialog tokoh lintas agama: batas 08-12-2020 12:00 \u2192 11-12-2020 12:00. "
+        "Kedua paslon baru bisa hadir setelah rekapitulasi"
+    )
+    assert AuditLog.objects.filter(action="task.changed", object_id=str(task.pk)).count() == 1
+    told = Notification.objects.filter(purpose="task")
+    # The lead (Polsek Panggungrejo, the case fixture's mailbox) is told; FKUB, who moved it, is not.
+    assert [n.channel.organisation for n in told] == [organisations["polsek_panggungrejo"]]
+    assert "11-12-2020 12:00" in told[0].body and "rekapitulasi" in told[0].body
+    # No reminder before the new deadline; a fresh one after it. Moved again, the first deadline stays.
+    services.deadlines_due(datetime(2020, 12, 10, 9, tzinfo=WIB))
+    assert late.count() == 0
+    services.deadlines_due(datetime(2020, 12, 11, 13, tzinfo=WIB))
+    assert late.count() == 1 and "11-12-2020 12:00" in late.get().body
+    services.task_change(
+        task=task,
+        actor=personas["mediator"],
+        reason="Ketua FKUB sakit",
+        due_at=datetime(2020, 12, 15, 12, tzinfo=WIB),
+        at=datetime(2020, 12, 11, 14, tzinfo=WIB),
+    )
+    task.refresh_from_db()
+    assert (
+        task.first_due_at == datetime(2020, 12, 8, 12, tzinfo=WIB)
+        and case.events.filter(verb="task_rescheduled").count() == 2
+    )
+
+
+@pytest.mark.django_db
+def test_a_task_change_needs_a_reason_a_change_and_a_deadline_to_come(case, organisations, personas):
+    task = _fkub_task(case, organisations, personas)
+    now = datetime(2020, 12, 7, 9, tzinfo=WIB)
+    later = datetime(2020, 12, 10, 12, tzinfo=WIB)
+    refusals = [
+        ({"reason": "  ", "due_at": later}, "Tulis mengapa"),
+        ({"reason": "Lagi", "due_at": task.due_at}, "Tidak ada yang berubah"),
+        ({"reason": "Lagi", "owner": organisations["fkub"]}, "Tidak ada yang berubah"),
+        ({"reason": "Lagi", "due_at": now - timedelta(hours=1)}, "sudah lewat"),
+    ]
+    for changes, words in refusals:
+        with pytest.raises(services.CaseRuleError, match=words):
+            services.task_change(task=task, actor=personas["analyst"], at=now, **changes)
+    services.task_finish(task=task, actor=personas["mediator"], done=True, note="Dialog terlaksana")
+    with pytest.raises(services.CaseRuleError, match="Tugas sudah selesai"):
+        services.task_change(task=task, actor=personas["analyst"], reason="Lagi", due_at=later, at=now)
+    assert not case.events.filter(verb__in=["task_rescheduled", "task_handed_over"]).exists()
+    assert not AuditLog.objects.filter(action="task.changed").exists()
+
+
+@pytest.mark.django_db
+def test_the_lead_hands_a_task_to_another_organisation_and_both_are_told(case, organisations, personas):
+    fkub, gadingrejo = organisations["fkub"], organisations["polsek_gadingrejo"]
+    mailbox(fkub, "fkub@example.org")
+    mailbox(gadingrejo, "piket@polsek-gadingrejo.example")
+    task = _fkub_task(case, organisations, personas)
+    task.owner_user = personas["mediator"]
+    task.save()
+    Notification.objects.all().delete()
+    services.task_change(
+        task=task,
+        actor=personas["responder"],
+        reason="Lokasi dialog pindah ke Gadingrejo",
+        owner=gadingrejo,
+        at=datetime(2020, 12, 7, 9, tzinfo=WIB),
+    )
+    task.refresh_from_db()
+    assert task.owner_organisation == gadingrejo and task.owner_user is None and task.first_due_at is None
+    assert "FKUB \u2192 Polsek Gadingrejo" in case.events.get(verb="task_handed_over").note
+    told = {n.channel.organisation for n in Notification.objects.filter(purpose="task")}
+    assert told == {fkub, gadingrejo}  # not the lead, whose responder handed it over
+
+
+@pytest.mark.django_db
+def test_the_task_change_page_offers_each_reader_what_they_may_change(case, organisations, personas):
+    task = _fkub_task(case, organisations, personas, due=datetime(2030, 1, 8, 12, tzinfo=WIB))
+    url = reverse("cases:task_change", args=[task.pk])
+    client = Client()
+    for who, hand_over in (("mediator", False), ("responder", True), ("analyst", True)):
+        client.force_login(personas[who])
+        page = client.get(url).content.decode()
+        assert 'name="reason"' in page and ('name="owner"' in page) is hand_over, who
+        listed = client.get(reverse("cases:tasks")).content.decode()
+        assert url in listed and ("atau serahkan" if hand_over else "Minta tambahan waktu") in listed, who
+    # Leadership reads tasks but changes none: sent to the task in the list; a POST is refused.
+    client.force_login(personas["leadership"])
+    assert client.get(url).url == f"{reverse('cases:tasks')}?tugas={task.pk}#tugas-{task.pk}"
+    assert client.post(url, {"reason": "x", "due": "2030-01-09T12:00"}).status_code == 403
+    # The owner cannot hand the task over, whatever the POST says; the deadline moves and the page says so.
+    client.force_login(personas["mediator"])
+    answer = client.post(
+        url,
+        {"reason": "Menunggu jadwal", "due": "2030-01-15T12:00", "owner": organisations["polsek_gadingrejo"].pk},
+        follow=True,
+    )
+    task.refresh_from_db()
+    assert task.owner_organisation == organisations["fkub"] and task.due_at == datetime(2030, 1, 15, 12, tzinfo=WIB)
+    page = answer.content.decode()
+    assert "Tugas diubah" in page and "semula 8 Jan 2030 12:00" in page
+    # An empty reason keeps the form with the words typed and says why.
+    again = client.post(url, {"reason": "", "due": "2030-01-20T12:00"}).content.decode()
+    assert "2030-01-20T12:00" in again and "Bidang ini tidak boleh kosong" in again

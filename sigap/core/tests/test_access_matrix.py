@@ -96,6 +96,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "cases:act": (set(), WORKERS),
     "cases:tasks": (STAFF, set()),
     "cases:task_finish": (set(), WORKERS),
+    "cases:task_change": (STAFF, WORKERS),  # a reader who may not change the task is sent to it in the list
     "cases:incident_settle": (set(), ANALYSTS),
     "cases:status_list": (CITYWIDE, ANALYSTS),
     "cases:status_detail": (CITYWIDE, set()),
@@ -213,6 +214,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "public:clarification_new": "incident",
         "public:clarification": "clarification",
         "cases:task_finish": "task",
+        "cases:task_change": "task",
         "cases:incident_settle": "incident",
         "cases:status_": "status",
         "cases:": "case",
