@@ -233,6 +233,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Rate limits for anonymous intake (web form, API without a partner token), per client address, per hour; counted
 # in the database (core/ratelimit.py), so the limit holds across every web process and machine.
 SIGAP_ANON_REPORTS_PER_HOUR = env_int("SIGAP_ANON_REPORTS_PER_HOUR", 20)
+# Failed sign-ins before a lock (accounts/forms.py): per account from one address in 15 minutes, and per address
+# (four times as many per account, from anywhere) in an hour. The lock ends with its window.
+SIGAP_SIGN_IN_FAILURES_PER_15_MIN = env_int("SIGAP_SIGN_IN_FAILURES_PER_15_MIN", 10)
+SIGAP_SIGN_IN_FAILURES_PER_HOUR = env_int("SIGAP_SIGN_IN_FAILURES_PER_HOUR", 50)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sigap"}}
 
 # Inbound SMS/WhatsApp gateways: the shared secret of the generic signed webhook, and Twilio's auth token.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sigap.accounts.forms import SignInForm
 from sigap.api import api
 
 urlpatterns = [
@@ -19,7 +20,12 @@ urlpatterns = [
     path("", include("sigap.sitrep.urls")),
     path("", include("sigap.public.urls")),
     path("", include("sigap.demo.urls")),
-    path("masuk/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("", include("sigap.accounts.urls")),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=SignInForm),
+        name="login",
+    ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

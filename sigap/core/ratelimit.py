@@ -65,6 +65,20 @@ def hit(key: str, *, limit: int, period: timedelta, now: datetime | None = None)
     return False
 
 
+def is_over(key: str, *, limit: int, period: timedelta, now: datetime | None = None) -> bool:
+    """Whether `key` is already over `limit` in the current window, without counting a request (a sign-in is
+    checked before the password is, and only a failure counts)."""
+    now = now or timezone.now()
+    if _known_over(key, now):
+        return True
+    start = _window_start(now, period)
+    row = RateCount.objects.filter(key=key[:200], window_start=start).values_list("count", flat=True).first()
+    if row is not None and row > limit:
+        _over_until[key] = start + period
+        return True
+    return False
+
+
 def over_hourly_limit(request: HttpRequest, group: str, per_hour: int) -> bool:
     """Count this request against `group`'s hourly limit for the client's address."""
     return hit(f"{group}:{client_ip(request)}", limit=per_hour, period=timedelta(hours=1))

@@ -52,6 +52,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "core:healthz": (ALL_ROLES, set()),
     "home:landing": (ALL_ROLES, set()),
     "home:home": (SIGNED_IN, set()),
+    "accounts:account": (SIGNED_IN, SIGNED_IN),
     "intake:report_new": (ALL_ROLES, ALL_ROLES),
     "intake:report_done": (ALL_ROLES, set()),
     "intake:trusted_report_new": ({Role.TRUSTED_REPORTER.value, *ANALYSTS}, {Role.TRUSTED_REPORTER.value, *ANALYSTS}),

@@ -1,0 +1,68 @@
+"""Sign-in with a brake on password guessing, and a person's own password change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core import audit
+from sigap.core.net import client_ip
+from sigap.core.ratelimit import hit, is_over
+
+LOCKED = _(
+    "Too many failed sign-ins. Wait a quarter of an hour and try again, or ask Sigap's administrator "
+    "to set a new password."
+)
+
+
+def _limits(username: str, address: str) -> list[tuple[str, int, timedelta]]:
+    """(key, failures allowed, window): failures per account from one address (a mistyped password), per address
+    over all accounts (one machine trying many), and per account over all addresses (many machines trying one).
+    The last is high, so that someone who knows an analyst's user name cannot easily lock them out on election
+    day."""
+    per_quarter = settings.SIGAP_SIGN_IN_FAILURES_PER_15_MIN
+    per_hour = settings.SIGAP_SIGN_IN_FAILURES_PER_HOUR
+    return [
+        (f"signin:{username}:{address}", per_quarter, timedelta(minutes=15)),
+        (f"signin-address:{address}", per_hour, timedelta(hours=1)),
+        (f"signin-account:{username}", 4 * per_hour, timedelta(hours=1)),
+    ]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in, refused without looking at the password once an account or address has failed too often.
+
+    An unknown user name fails and locks like a known one, so the lock tells nothing about who has an account."""
+
+    locked = False
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.cleaned_data.get("username") or "").strip().lower()[:150]
+        address = client_ip(self.request) if self.request is not None else ""
+        limits = _limits(username, address)
+        # The failure that reaches a limit locks (hence limit - 1: the counter is over it from then on).
+        if any(is_over(key, limit=allowed - 1, period=period) for key, allowed, period in limits):
+            self.locked = True
+            raise ValidationError(LOCKED, code="locked")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login":
+                self._count_failure(username, address, limits)
+            raise
+
+    def _count_failure(self, username: str, address: str, limits: list[tuple[str, int, timedelta]]) -> None:
+        crossed = [key for key, allowed, period in limits if hit(key, limit=allowed - 1, period=period)]
+        if crossed:  # the failure that locks is the last one counted in this window: one audit row per lock
+            audit.append(
+                actor=None,
+                action="account.sign_in_locked",
+                object_type="accounts.user",
+                object_id=username,
+                details={"address": address, "limits": [key.split(":")[0] for key in crossed]},
+            )
