@@ -265,6 +265,9 @@ SIGAP_CLOCK_RESOLVE_DAYS = env_int("SIGAP_CLOCK_RESOLVE_DAYS", 20)
 # A verified incident about the parties or the place and kind of problem of a case resolved within this many days
 # reopens it (and joins open cases at any time).
 SIGAP_CASE_REOPEN_DAYS = env_int("SIGAP_CASE_REOPEN_DAYS", 90)
+# A verified, open incident that no open case or mediation handles and whose timeline has been silent this many days
+# (or whose look-again day has come) is listed on the analyst's home as left without follow-up.
+SIGAP_FOLLOW_UP_QUIET_DAYS = env_int("SIGAP_FOLLOW_UP_QUIET_DAYS", 7)
 # While a Status Keadaan Konflik is in force, a progress report to the Gubernur falls due this often (the law sets
 # the duty, UU 7/2012 Ps 23, not the cadence).
 SIGAP_STATUS_REPORT_EVERY_DAYS = env_int("SIGAP_STATUS_REPORT_EVERY_DAYS", 7)

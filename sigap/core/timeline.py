@@ -39,6 +39,7 @@ VERB_LABELS: dict[str, Any] = {
     "task_done": pgettext_lazy("timeline", "task done"),
     "task_cancelled": pgettext_lazy("timeline", "task cancelled"),
     "task_rescheduled": pgettext_lazy("timeline", "task rescheduled"),
+    "follow_up_set": pgettext_lazy("timeline", "follow-up scheduled"),
     "task_handed_over": pgettext_lazy("timeline", "task handed over"),
     "declared": pgettext_lazy("timeline", "declared"),
     "extended": pgettext_lazy("timeline", "extended"),

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from sigap.accounts.models import User
+from sigap.alerts.choices import AlertState
 from sigap.cases.choices import CaseStatus
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
+from sigap.mediation.choices import MediationStatus
 from sigap.public.models import Clarification
 from sigap.public.selectors import clarifications_recent
 from sigap.regions.choices import Level
@@ -57,6 +60,7 @@ def _analyst(user: User) -> dict[str, Any]:
         "awaiting_answer": Report.objects.visible_to(user).awaiting_answer().count(),
         "verified_open": incidents.filter(status=IncidentStatus.VERIFIED).count(),
         "settled_in_field": list(_settled_in_field(incidents)[:20]),
+        "without_follow_up": _without_follow_up(incidents),
         "hoaxes_untold": list(_hoaxes_untold(incidents)[:20]),
     }
 
@@ -72,6 +76,41 @@ def _hoaxes_untold(incidents: IncidentQuerySet, days: int = 14) -> IncidentQuery
         .select_related("region")
         .order_by("-closed_at", "-pk")
     )
+
+
+@dataclass
+class Unfollowed:
+    count: int
+    first: list[Incident]
+    quiet_days: int
+
+
+def _without_follow_up(incidents: IncidentQuerySet, now: datetime | None = None, shown: int = 20) -> Unfollowed:
+    """Verified incidents that nothing carries forward: no open case of their own, no alert of theirs in response
+    or handled by a case, no mediation under way, nothing on the timeline for SIGAP_FOLLOW_UP_QUIET_DAYS, and no
+    look-again day still to come (or that day has come). Small problems get no case, and without this list they
+    stayed "verified and open" until someone happened to look (sampai tuntas). The analyst opens a case or
+    mediation, resolves the incident, or chooses a day to look again."""
+    now = now or timezone.now()
+    quiet_days = settings.SIGAP_FOLLOW_UP_QUIET_DAYS
+    open_cases = [s for s in CaseStatus if s != CaseStatus.RESOLVED]
+    active_mediations = [MediationStatus.PREPARING, MediationStatus.IN_SESSION, MediationStatus.AGREED]
+    found = (
+        incidents.filter(status=IncidentStatus.VERIFIED)
+        .exclude(cases__status__in=open_cases)
+        # An alert it raised or joined that is being responded to, or that a case handles, carries it too.
+        .exclude(alerts__state=AlertState.RESPONDING)
+        .exclude(alerts__cases__status__in=open_cases)
+        .exclude(mediations__status__in=active_mediations)
+        .annotate(last_at=Max("events__at"))
+        .filter(
+            Q(follow_up_on__lte=timezone.localdate(now))
+            | Q(follow_up_on__isnull=True, last_at__lt=now - timedelta(days=quiet_days))
+        )
+        .select_related("region", "region__parent")
+        .order_by("-urgency", "last_at", "pk")
+    )
+    return Unfollowed(found.count(), list(found[:shown]), quiet_days)
 
 
 def _settled_in_field(incidents: IncidentQuerySet) -> IncidentQuerySet:

@@ -11,10 +11,17 @@ class TriageConfig(AppConfig):
         from sigap.notify.services import digest_section, every_minute
         from sigap.regions.models import Region, RegionAlias
         from sigap.triage.placement import forget_gazetteer
-        from sigap.triage.services import report_triage, secretariat_queue_digest, triage_prepare, verifications_late
+        from sigap.triage.services import (
+            follow_ups_due,
+            report_triage,
+            secretariat_queue_digest,
+            triage_prepare,
+            verifications_late,
+        )
 
         on_report_received(prepare=triage_prepare, apply=report_triage)
         every_minute(verifications_late)
+        every_minute(follow_ups_due)
         digest_section(secretariat_queue_digest)
         for model in (Region, RegionAlias):  # a landmark an admin adds places the next report
             post_save.connect(forget_gazetteer, sender=model, dispatch_uid=f"gazetteer-save-{model.__name__}")

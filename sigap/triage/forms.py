@@ -56,6 +56,11 @@ class PlaceForm(forms.Form):
         self.fields["region"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
 
 
+class FollowUpForm(forms.Form):
+    on = forms.DateField(label=_("Look again on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label=_("What to check then"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class MergeForm(forms.Form):
     target = forms.IntegerField(label=_("Merge into incident number"), min_value=1)
 

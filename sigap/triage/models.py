@@ -67,6 +67,12 @@ class Incident(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # A verified incident that nobody handles yet is looked at again on this day (EWARS' "monitor" outcome), and
+    # the analyst who set it is reminded then.
+    follow_up_on = models.DateField(_("look again on"), null=True, blank=True)
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     source_reliability = models.CharField(
         _("source reliability"), max_length=1, choices=Reliability.choices, blank=True
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -792,6 +792,73 @@ def verifications_late(now: datetime | None = None) -> int:
     return queue_reminders(reminders, now)
 
 
+FOLLOW_UP_MAX_DAYS = 90
+
+
+@transaction.atomic
+def incident_follow_up(*, incident: Incident, actor: Any, on: date, note: str, at: datetime | None = None) -> Incident:
+    """An analyst who neither opens a case nor resolves a verified incident yet says when to look at it again and
+    what to check then ("did the RW 05 musyawarah take place?"). Until that day the incident is not listed as left
+    without follow-up; on that day the analyst is reminded (`follow_ups_due`)."""
+    at = at or timezone.now()
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.status != IncidentStatus.VERIFIED:
+        raise IncidentRuleError(gettext("Only a verified, open incident is followed up"))
+    if not note.strip():
+        raise IncidentRuleError(gettext("Write what is to be checked then"))
+    today = timezone.localdate(at)
+    if on <= today:
+        raise IncidentRuleError(gettext("Choose a day after today"))
+    if on > today + timedelta(days=FOLLOW_UP_MAX_DAYS):
+        raise IncidentRuleError(
+            gettext("At most %(days)d days ahead: a problem left longer needs a case or a decision")
+            % {"days": FOLLOW_UP_MAX_DAYS}
+        )
+    incident.follow_up_on = on
+    incident.follow_up_by = actor if getattr(actor, "is_authenticated", False) else None
+    incident.save(update_fields=["follow_up_on", "follow_up_by", "updated_at"])
+    _event(incident, at=at, actor=actor, verb="follow_up_set", note=f"{on:%d-%m-%Y}: {note.strip()}")
+    audit_record(actor=actor, action="incident.follow_up_set", target=incident, details={"on": on.isoformat()})
+    return incident
+
+
+def follow_ups_due(now: datetime | None = None) -> int:
+    """On the day an analyst chose to look at a verified incident again, that analyst is reminded (the secretariat
+    when the analyst has no channel of their own or left), once per incident and day, after quiet hours."""
+    now = now or timezone.now()
+    due = list(
+        Incident.objects.filter(status=IncidentStatus.VERIFIED, follow_up_on__lte=timezone.localdate(now))
+        .select_related("follow_up_by")
+        .order_by("follow_up_on", "pk")
+    )
+    if not due:
+        return 0
+    setters = {i.follow_up_by_id for i in due if i.follow_up_by_id}
+    reachable = set(NotifyChannel.objects.filter(active=True, user_id__in=setters).values_list("user_id", flat=True))
+    orgs, users = secretariat()
+    reminders = []
+    for incident in due:
+        setter = incident.follow_up_by
+        mine = setter is not None and setter.is_active and setter.pk in reachable
+        last = incident.events.filter(verb="follow_up_set").order_by("-at", "-pk").values_list("note", flat=True)
+        body = (
+            f"Jadwal cek ulang kejadian #{incident.pk} {incident.title}: {last.first() or ''}\n"
+            f"(A verified incident is due for a follow-up.)\n{public_link('triage:incident_detail', incident.pk)}"
+        )
+        reminders.append(
+            Reminder(
+                () if mine else tuple(orgs),
+                (setter,) if mine else tuple(users),
+                "reminder",
+                f"[Tindak lanjut] Kejadian #{incident.pk} dicek lagi hari ini",
+                body,
+                f"incident{incident.pk}:follow-up:{incident.follow_up_on}",
+                quiet_hours=True,
+            )
+        )
+    return queue_reminders(reminders, now)
+
+
 def secretariat_queue_digest(org: Any) -> list[str]:
     """The secretariat's own work in its morning summary (notify's daily digest): the verification queue with what
     is past its clock, the reports still to place, the reporters waiting for an answer. Other organisations' summaries
@@ -804,7 +871,8 @@ def secretariat_queue_digest(org: Any) -> list[str]:
     count, late = waiting.count(), waiting.filter(verification_due_at__lte=timezone.now()).count()
     unplaced = Report.objects.filter(incident=None).count()
     unanswered = Report.objects.awaiting_answer().count()
-    if not (count or unplaced or unanswered):
+    follow_ups = Incident.objects.filter(status=IncidentStatus.VERIFIED, follow_up_on__lte=timezone.localdate()).count()
+    if not (count or unplaced or unanswered or follow_ups):
         return []
     lines = [
         "Antrean sekretariat:",
@@ -814,6 +882,8 @@ def secretariat_queue_digest(org: Any) -> list[str]:
         lines.append(f"- {unplaced} laporan belum ditempatkan di kelurahan")
     if unanswered:
         lines.append(f"- {unanswered} pelapor menunggu jawaban")
+    if follow_ups:
+        lines.append(f"- {follow_ups} kejadian terverifikasi dijadwalkan dicek lagi hari ini")
     lines.append(public_link("home:home"))
     return lines
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("kejadian/<int:pk>/buka-kembali/", views.incident_reopen_view, name="incident_reopen"),
     path("kejadian/<int:pk>/fakta/", views.incident_facts, name="incident_facts"),
     path("kejadian/<int:pk>/lapangan/", views.incident_field_note_view, name="incident_field_note"),
+    path("kejadian/<int:pk>/tindak-lanjut/", views.incident_follow_up_view, name="incident_follow_up"),
     path("kejadian/<int:pk>/gabung/", views.incident_merge_into, name="incident_merge"),
     path("kejadian/<int:pk>/laporan/<int:report_pk>/pisah/", views.report_split_out, name="report_split"),
     path("kejadian/<int:pk>/laporan/<int:report_pk>/identitas/", views.report_reveal, name="report_reveal"),

@@ -33,6 +33,7 @@ from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.forms import (
     FactsForm,
+    FollowUpForm,
     IncidentFilterForm,
     MergeForm,
     PlaceForm,
@@ -51,6 +52,7 @@ from sigap.triage.services import (
     ReportAlreadyPlaced,
     incident_claim,
     incident_field_note,
+    incident_follow_up,
     incident_merge,
     incident_reopen,
     incident_unclaim,
@@ -336,6 +338,25 @@ def incident_field_note_view(request: HttpRequest, pk: int) -> HttpResponse:
             if settled
             else _("Written on the timeline."),
         )
+    except IncidentRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def incident_follow_up_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, ANALYST_ROLES)
+    incident = _incident_for(request, pk)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
+        return redirect("triage:incident_detail", pk=pk)
+    try:
+        incident_follow_up(
+            incident=incident, actor=request.user, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("Scheduled: you will be reminded on that day."))
     except IncidentRuleError as exc:
         messages.error(request, _("Not saved: %(why)s") % {"why": exc})
     return redirect("triage:incident_detail", pk=pk)

@@ -72,6 +72,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:incident_reopen": (set(), ANALYSTS),
     "triage:incident_facts": (set(), ANALYSTS),
     "triage:incident_field_note": (set(), WORKERS),  # responders and mediators write what they did
+    "triage:incident_follow_up": (set(), ANALYSTS),  # a day to look at a verified incident again
     "triage:incident_merge": (set(), ANALYSTS),
     "triage:report_split": (set(), ANALYSTS),
     "triage:report_reveal": (set(), ANALYSTS),  # reveal: the only way to a reporter's identity
