@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from sigap.accounts.models import User
@@ -44,6 +45,7 @@ from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.models import Incident
 from sigap.triage.services import (
     incident_claim,
+    incident_follow_up,
     incident_hooks_paused,
     incident_transition,
     incident_update_facts,
@@ -463,6 +465,24 @@ def _checking(analyst: User) -> None:
         incident_claim(incident=top, actor=analyst, at=DEMO_NOW - timedelta(minutes=30))
 
 
+def _looking_again(analyst: User) -> None:
+    """Two days before the story's morning the analyst chose that morning to look again at a verified incident that
+    no case handles (a black campaign, which Bawaslu has, if there is one): the demo opens with its reminder."""
+    unhandled = Incident.objects.filter(status=IncidentStatus.VERIFIED, cases=None)
+    quiet = (
+        unhandled.filter(category=Category.KAMPANYE_HITAM_SARA).order_by("pk").first()
+        or unhandled.order_by("urgency", "pk").first()
+    )
+    if quiet is not None:
+        incident_follow_up(
+            incident=quiet,
+            actor=analyst,
+            on=timezone.localdate(DEMO_NOW) + timedelta(days=1),
+            note="Tanyakan ke Bawaslu dan lurah apakah laporan ini sudah ditindaklanjuti.",
+            at=DEMO_NOW - timedelta(days=1),
+        )
+
+
 def _calendar(city: Region) -> None:
     """Pilkada 2020 (and the two elections before it, for the baseline); high-risk phases are the engine's window."""
     phases = [
@@ -661,4 +681,5 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         # Two weeks before the month too, so that its first day has levels to rise from.
         risk_recompute(city, scenario.START - timedelta(days=14), scenario.END)
         _alerts_lifecycle(rng)
+        _looking_again(analyst)
     return SeedResult(personas=personas, reports=Report.objects.count(), incidents=Incident.objects.count())

@@ -71,6 +71,9 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     assert any("relapse:1" in d.get("notes", []) for d in trajeng.drivers)
     assert Case.objects.exclude(status=CaseStatus.RESOLVED).exists() and Meeting.objects.count() == 2
     assert PlanItem.objects.filter(year=2020).count() >= 4 and StatusConsideration.objects.exists()
+    # The analyst chose the story's morning to look again at a quiet incident that no case handles.
+    looked_again = Incident.objects.get(follow_up_on__isnull=False)
+    assert looked_again.status == IncidentStatus.VERIFIED and looked_again.follow_up_on.isoformat() == "2020-12-21"
     # Every timeline step happened in the demo's weeks of 2020, not on the day the demo was set up.
     month_over = datetime(2021, 1, 1, tzinfo=WIB)
     for events in (IncidentEvent, CaseEvent, MediationEvent, AlertEvent):
