@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sigap.core.services import audit_record
+from sigap.notify.choices import ChannelKind
+from sigap.notify.models import Channel
 
 
 @login_required
@@ -21,4 +23,8 @@ def account(request: HttpRequest) -> HttpResponse:
         audit_record(actor=user, action="account.password_changed", target=user)
         messages.success(request, _("Password changed. Other devices signed in with your account are signed out."))
         return redirect("accounts:account")
-    return render(request, "accounts/account.html", {"form": form})
+    own = Channel.objects.filter(user=request.user.pk, active=True).order_by("kind", "pk")
+    organisation = getattr(request.user, "organisation", None)
+    shared = Channel.objects.filter(organisation=organisation, active=True) if organisation else Channel.objects.none()
+    context = {"form": form, "own_channels": own, "organisation_channels": shared, "email_kind": ChannelKind.EMAIL}
+    return render(request, "accounts/account.html", context)

@@ -30,7 +30,7 @@ from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
 from sigap.core.roles import Role
 from sigap.core.services import audit_record
-from sigap.notify.choices import NotificationStatus
+from sigap.notify.choices import ChannelKind, NotificationStatus
 from sigap.notify.models import ACKNOWLEDGED_PURPOSES, Channel, DeliveryAttempt, Notification, RoutingRule
 from sigap.notify.transports import REGISTRY, Outgoing, TransportError
 from sigap.risk.choices import RiskLevel
@@ -568,6 +568,33 @@ def send_test(channel: Channel, actor: Any) -> Notification:
     )
     audit_record(actor=actor, action="channel.test", target=channel)
     return notification
+
+
+def personal_email_add(*, user: Any, address: str) -> Channel:
+    """A person adds an e-mail address of their own (the account page): messages meant for them alone (an incident
+    they are checking, a day they chose to look again) then reach them instead of the whole secretariat. A test
+    message goes at once, so a mistyped address shows before it matters. Raises ValidationError on a bad address."""
+    config = REGISTRY[ChannelKind.EMAIL].validate({"address": address})
+    channel = Channel.objects.filter(user=user, kind=ChannelKind.EMAIL, config__address=config["address"]).first()
+    if channel is None:
+        channel = Channel.objects.create(
+            name=f"E-mail {user.get_username()}", kind=ChannelKind.EMAIL, user=user, config=config
+        )
+    elif not channel.active:
+        channel.active = True
+        channel.save(update_fields=["active", "updated_at"])
+    audit_record(actor=user, action="channel.added", target=channel, details={"kind": channel.kind})
+    send_test(channel, user)
+    return channel
+
+
+def personal_channel_remove(*, user: Any, channel: Channel) -> None:
+    """A person stops one of their own channels (kept inactive: its delivery history stays readable)."""
+    if channel.user_id != user.pk:
+        raise PermissionError("not the person's own channel")
+    channel.active = False
+    channel.save(update_fields=["active", "updated_at"])
+    audit_record(actor=user, action="channel.removed", target=channel)
 
 
 # ---- Acknowledgement ---------------------------------------------------------------------------------------------

@@ -7,4 +7,5 @@ urlpatterns = [
     path("terima/<str:token>/", views.ack, name="ack"),
     path("kotak-masuk/", views.inbox, name="inbox"),
     path("notifikasi/pratinjau/", views.routing_preview, name="preview"),
+    path("akun/kanal/", views.my_channels, name="my_channels"),
 ]

@@ -6,17 +6,20 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from sigap.core.forms import id_param
 from sigap.core.roles import Role, role_of
+from sigap.notify.choices import ChannelKind
 from sigap.notify.forms import PreviewForm
-from sigap.notify.models import InAppMessage
+from sigap.notify.models import Channel, InAppMessage
 from sigap.notify.services import (
     AckError,
     NothingToAcknowledge,
@@ -25,6 +28,8 @@ from sigap.notify.services import (
     matching_rules,
     message_link,
     notification_from_token,
+    personal_channel_remove,
+    personal_email_add,
 )
 
 
@@ -80,3 +85,30 @@ def routing_preview(request: HttpRequest) -> HttpResponse:
         rules = matching_rules([data["region"].code], data["level"], {data["category"]} if data["category"] else set())
         context |= {"rules": rules, "tiers": channels_for_rules(rules)}
     return render(request, "notify/preview.html", context)
+
+
+@login_required
+@require_POST
+def my_channels(request: HttpRequest) -> HttpResponse:
+    """Add an e-mail address of one's own, or stop one of one's own channels (from the account page)."""
+    if request.POST.get("remove"):
+        # Only the e-mail addresses one adds here; the in-app inbox and the channels the administrator set stay.
+        channel = get_object_or_404(
+            Channel, pk=id_param(request.POST, "remove"), user=request.user, kind=ChannelKind.EMAIL, active=True
+        )
+        personal_channel_remove(user=request.user, channel=channel)
+        messages.success(
+            request, _("Sigap no longer writes to %(name)s.") % {"name": channel.config.get("address", channel.name)}
+        )
+    else:
+        address = request.POST.get("address", "")[:254]
+        try:
+            channel = personal_email_add(user=request.user, address=address)
+        except ValidationError:
+            messages.error(request, _("Not saved: %(address)s is not an e-mail address.") % {"address": address or "—"})
+        else:
+            messages.success(
+                request,
+                _("Saved. A test message is on its way to %(address)s.") % {"address": channel.config["address"]},
+            )
+    return redirect(f"{reverse('accounts:account')}#kanal")

@@ -91,6 +91,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "alerts:override": (set(), ANALYSTS),
     "alerts:merge": (set(), ANALYSTS),
     "notify:inbox": (SIGNED_IN, SIGNED_IN),
+    "notify:my_channels": (set(), SIGNED_IN),  # one's own e-mail address (POST only)
     "notify:preview": (ANALYSTS, set()),
     "cases:list": (STAFF, set()),
     "cases:new": (ANALYSTS, ANALYSTS),
