@@ -63,6 +63,6 @@ class SignInForm(AuthenticationForm):
                 actor=None,
                 action="account.sign_in_locked",
                 object_type="accounts.user",
-                object_id=username,
+                object_id=username[:64],  # the audit column's width; a longer name is an attack, not an account
                 details={"address": address, "limits": [key.split(":")[0] for key in crossed]},
             )

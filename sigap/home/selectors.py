@@ -14,6 +14,7 @@ from django.utils import timezone
 from sigap.accounts.models import User
 from sigap.alerts.choices import AlertState
 from sigap.cases.choices import CaseStatus
+from sigap.core.models import AuditLog
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
 from sigap.mediation.choices import MediationStatus
@@ -219,6 +220,12 @@ def _admin(user: User) -> dict[str, Any]:
         "report_count": Report.objects.count(),
         "incident_count": Incident.objects.count(),
         "without_reporter": sum(1 for r in _network() if not r.trusted_reporters),
+        # Someone guessing passwords shows here before anywhere else (accounts/forms.py locks and audits).
+        "sign_in_locks": list(
+            AuditLog.objects.filter(action="account.sign_in_locked", at__gte=timezone.now() - timedelta(days=7))
+            .order_by("-at")
+            .values("at", "object_id", "details")[:20]
+        ),
     }
 
 

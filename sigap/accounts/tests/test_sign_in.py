@@ -43,6 +43,23 @@ def test_ten_wrong_passwords_lock_the_account_from_that_address_for_a_quarter_of
     assert locks.get(object_id="analyst").details["address"] == "203.0.113.9"
     with time_machine.travel(start + timedelta(minutes=15), tick=False):
         assert _try(Client(REMOTE_ADDR="203.0.113.9"), "analyst", RIGHT) == "signed in"
+        # The administrator's home shows the locks: someone guessing shows there first.
+        admin = Client()
+        admin.force_login(personas["admin"])
+        home = admin.get(reverse("home:home")).content.decode()
+        assert "Masuk yang dikunci dalam 7 hari terakhir" in home and "analyst · 203.0.113.9" in home
+
+
+@pytest.mark.django_db
+def test_a_user_name_too_long_for_any_account_fails_and_locks_without_an_error(personas, settings):
+    settings.SIGAP_SIGN_IN_FAILURES_PER_15_MIN = 2
+    start = timezone.now().replace(minute=0, second=1, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        guesser = Client(REMOTE_ADDR="203.0.113.10")
+        for _ in range(2):
+            assert "Nama pengguna atau kata sandi salah" in _try(guesser, "x" * 150, "guess")
+        assert "Terlalu banyak percobaan masuk yang gagal" in _try(guesser, "x" * 150, "guess")
+    assert AuditLog.objects.get(action="account.sign_in_locked").object_id == "x" * 64
 
 
 @pytest.mark.django_db
