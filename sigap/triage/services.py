@@ -748,6 +748,22 @@ def _tell_secretariat_unplaced(report: Report, urgency: Urgency) -> None:
     )
 
 
+def _reachable(user_ids: set[int]) -> set[int]:
+    """The people among these who have an active channel of their own."""
+    return set(NotifyChannel.objects.filter(active=True, user_id__in=user_ids).values_list("user_id", flat=True))
+
+
+def _person_or_secretariat(
+    person: Any, reachable: set[int], secretariat_people: tuple[Any, Any]
+) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """(organisations, people) for a reminder meant for one person: that person alone when they still have an
+    account and can be reached, else the whole secretariat."""
+    if person is not None and person.is_active and person.pk in reachable:
+        return (), (person,)
+    orgs, users = secretariat_people
+    return tuple(orgs), tuple(users)
+
+
 def verifications_late(now: datetime | None = None) -> int:
     """An incident whose verification clock ran out is put before the secretariat once per deadline (a clock on a
     page nobody opens over a long weekend does not get anything verified). Urgent ones at once; the others wait for
@@ -761,8 +777,7 @@ def verifications_late(now: datetime | None = None) -> int:
         .select_related("claimed_by")
         .order_by("verification_due_at", "pk")
     )
-    claimants = {i.claimed_by_id for i in late if i.claimed_by_id}
-    reachable = set(NotifyChannel.objects.filter(active=True, user_id__in=claimants).values_list("user_id", flat=True))
+    reachable = _reachable({i.claimed_by_id for i in late if i.claimed_by_id})
     reminders = []
     with translation.override("id"):
         for incident in late:
@@ -776,12 +791,9 @@ def verifications_late(now: datetime | None = None) -> int:
                 f"(Verification is overdue.)\n{public_link('triage:incident_detail', incident.pk)}"
             )
             # One who took the incident to check hears it alone, if they can be reached; the others are not woken.
-            claimant = incident.claimed_by
-            mine = claimant is not None and claimant.pk in reachable
             reminders.append(
                 Reminder(
-                    () if mine else tuple(orgs),
-                    (claimant,) if mine else tuple(users),
+                    *_person_or_secretariat(incident.claimed_by, reachable, (orgs, users)),
                     "reminder",
                     f"[Terlambat] Kejadian #{incident.pk} belum diverifikasi",
                     body,
@@ -833,13 +845,10 @@ def follow_ups_due(now: datetime | None = None) -> int:
     )
     if not due:
         return 0
-    setters = {i.follow_up_by_id for i in due if i.follow_up_by_id}
-    reachable = set(NotifyChannel.objects.filter(active=True, user_id__in=setters).values_list("user_id", flat=True))
+    reachable = _reachable({i.follow_up_by_id for i in due if i.follow_up_by_id})
     orgs, users = secretariat()
     reminders = []
     for incident in due:
-        setter = incident.follow_up_by
-        mine = setter is not None and setter.is_active and setter.pk in reachable
         last = incident.events.filter(verb="follow_up_set").order_by("-at", "-pk").values_list("note", flat=True)
         body = (
             f"Jadwal cek ulang kejadian #{incident.pk} {incident.title}: {last.first() or ''}\n"
@@ -847,8 +856,7 @@ def follow_ups_due(now: datetime | None = None) -> int:
         )
         reminders.append(
             Reminder(
-                () if mine else tuple(orgs),
-                (setter,) if mine else tuple(users),
+                *_person_or_secretariat(incident.follow_up_by, reachable, (orgs, users)),
                 "reminder",
                 f"[Tindak lanjut] Kejadian #{incident.pk} dicek lagi hari ini",
                 body,
