@@ -8,12 +8,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from sigap.accounts.models import User
 from sigap.alerts.choices import AlertState
 from sigap.cases.choices import CaseStatus
+from sigap.cases.models import Case
 from sigap.core.models import AuditLog
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
@@ -48,6 +49,14 @@ def _queue(incidents: IncidentQuerySet, limit: int = 10) -> list[Incident]:
         "-urgency", "verification_due_at", "pk"
     )
     return list(ordered[:limit])
+
+
+def _with_open_cases(incidents: list[Incident]) -> list[Incident]:
+    """Each incident with `open_cases`, so that a responder or mediator sees which verified incidents a case already
+    handles (and by whom) and which nobody does yet."""
+    open_cases = Case.objects.open().select_related("lead_organisation").order_by("pk")
+    prefetch_related_objects(incidents, Prefetch("cases", queryset=open_cases, to_attr="open_cases"))
+    return incidents
 
 
 def _analyst(user: User) -> dict[str, Any]:
@@ -136,7 +145,7 @@ def _responder(user: User) -> dict[str, Any]:
     return {
         "areas": list(Region.objects.filter(code__in=user.area_codes())),
         "open_count": open_incidents.count(),
-        "open": _queue(open_incidents),
+        "open": _with_open_cases(_queue(open_incidents)),
     }
 
 
@@ -147,7 +156,7 @@ def _mediator(user: User) -> dict[str, Any]:
     return {
         "areas": list(Region.objects.filter(code__in=user.area_codes())),
         "dispute_count": disputes.count(),
-        "disputes": _queue(disputes),
+        "disputes": _with_open_cases(_queue(disputes)),
         "dispute_query": urlencode([("category", c.value) for c in MEDIATION_CATEGORIES]),
     }
 

@@ -61,6 +61,28 @@ def test_the_responder_sees_only_its_area(client, personas, some_incidents):
 
 
 @pytest.mark.django_db
+def test_the_responder_sees_which_incidents_a_case_handles_and_which_none_does(
+    client, personas, organisations, some_incidents
+):
+    """Polres' home listed every verified incident of its area alike, those a case handled and those nobody did."""
+    from sigap.cases.services import case_open
+
+    near, _far = some_incidents
+    near.refresh_from_db()  # verified by the fixture through the service
+    client.force_login(personas["responder"])
+    assert "belum ada penanganan" in client.get(reverse("home:home")).content.decode()
+    case = case_open(
+        title="Bentrok RW 02",
+        lead_organisation=organisations["polsek_panggungrejo"],
+        incidents=[near],
+        actor=personas["analyst"],
+    )
+    page = client.get(reverse("home:home")).content.decode()
+    assert f'ditangani dalam <a href="/penanganan/{case.pk}/">P-{case.pk}</a> (Polsek Panggungrejo)' in page
+    assert "belum ada penanganan" not in page
+
+
+@pytest.mark.django_db
 def test_the_trusted_reporter_sees_its_receipts(client, personas, some_incidents):
     client.force_login(personas["trusted_reporter"])
     page = client.get(reverse("home:home")).content.decode()
