@@ -118,7 +118,8 @@ def _without_follow_up(incidents: IncidentQuerySet, now: datetime | None = None,
             | Q(follow_up_on__isnull=True, last_at__lt=now - timedelta(days=quiet_days))
         )
         .select_related("region", "region__parent")
-        .order_by("-urgency", "last_at", "pk")
+        # The days an analyst chose come first: they were meant for today.
+        .order_by(F("follow_up_on").asc(nulls_last=True), "-urgency", "last_at", "pk")
     )
     return Unfollowed(found.count(), list(found[:shown]), quiet_days)
 

@@ -850,8 +850,9 @@ def follow_ups_due(now: datetime | None = None) -> int:
     reminders = []
     for incident in due:
         last = incident.events.filter(verb="follow_up_set").order_by("-at", "-pk").values_list("note", flat=True)
+        what = (last.first() or "").partition(": ")[2]  # the timeline's note is "dd-mm-yyyy: what to check"
         body = (
-            f"Jadwal cek ulang kejadian #{incident.pk} {incident.title}: {last.first() or ''}\n"
+            f"Hari ini dijadwalkan cek ulang kejadian #{incident.pk} {incident.title}.\nYang dicek: {what}\n"
             f"(A verified incident is due for a follow-up.)\n{public_link('triage:incident_detail', incident.pk)}"
         )
         reminders.append(

@@ -116,7 +116,7 @@ def test_on_the_day_the_analyst_who_chose_it_is_reminded_with_what_to_check(pers
     day = datetime(2020, 12, 7, 9, tzinfo=WIB)
     assert follow_ups_due(day) == 1 and follow_ups_due(day + timedelta(hours=1)) == 0  # once per day chosen
     told = Notification.objects.get(purpose="reminder")
-    assert told.channel.user == personas["analyst"] and "Cek hasil mediasi lurah" in told.body
+    assert told.channel.user == personas["analyst"] and "Yang dicek: Cek hasil mediasi lurah\n" in told.body
     assert f"/kejadian/{quiet.pk}/" in told.body
     with time_machine.travel(day, tick=False):
         digest = "\n".join(secretariat_queue_digest(organisations["kesbangpol"]))
