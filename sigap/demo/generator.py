@@ -617,7 +617,8 @@ def _notifications(city: Region, orgs: dict[str, Organisation], reporters: list[
     """Who hears of alerts in the demo: the analyst and Polres in the app, Bakesbangpol's duty desk by email and
     its situation room by webhook at once; the leadership by email and in the app when nobody acknowledges within
     the escalation time. Mail lands in the demo mailbox, the webhook in Sigap's own demo receiver. The trusted
-    reporters are warned in the app of alerts in their own kelurahan (no rule needed: their area says where)."""
+    reporters are warned in the app of alerts in their own kelurahan (no rule needed: their area says where), the
+    tokoh and RT/RW heads of the directory by SMS through the demo's gateway."""
     from django.conf import settings
 
     analyst, polres, leader = (User.objects.get(username=u) for u in ("analis", "polres", "pimpinan"))
@@ -639,6 +640,21 @@ def _notifications(city: Region, orgs: dict[str, Organisation], reporters: list[
     NotifyChannel.objects.create(
         name="Surel Pjs. Wali Kota", kind=ChannelKind.EMAIL, config={"address": "walikota@example.go.id"}, user=leader
     )
+    # The tokoh and RT/RW heads of the directory have no account: their alerts go by SMS (the demo's gateway).
+    community = Person.objects.filter(
+        role__in=[PersonRole.TOKOH_AGAMA, PersonRole.TOKOH_MASYARAKAT, PersonRole.KETUA_RT_RW], active=True
+    ).exclude(phone="")
+    for person in community.order_by("pk"):
+        NotifyChannel.objects.create(
+            name=f"SMS: {person.title}",
+            kind=ChannelKind.GATEWAY,
+            config={
+                "url": f"{base}/demo/sms/",
+                "phone": "+62" + person.phone.lstrip("0"),
+                "token": settings.SIGAP_REPORTER_GATEWAY_TOKEN,
+            },
+            person=person,
+        )
     first = RoutingRule.objects.create(name="Kota: Siaga ke atas, segera", region=city, min_level=RiskLevel.SIAGA)
     first.users.add(analyst, polres)
     first.organisations.add(orgs["kesbangpol"])

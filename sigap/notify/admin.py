@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel, DeliveryAttempt, Notification, RoutingRule
 from sigap.notify.services import send_test
 from sigap.notify.transports import REGISTRY
@@ -14,11 +15,13 @@ from sigap.notify.transports import REGISTRY
 class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Channel
-        fields = ["name", "kind", "config", "organisation", "user", "active"]
+        fields = ["name", "kind", "config", "organisation", "user", "person", "active"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind = data.get("kind")
+        if kind == ChannelKind.IN_APP and not data.get("user"):
+            self.add_error("user", "Kotak masuk milik akun pengguna / an in-app inbox belongs to a user account")
         if kind in REGISTRY:
             try:
                 data["config"] = REGISTRY[kind].validate(data.get("config") or {})
@@ -30,9 +33,9 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin[Channel]):
     form = ChannelForm
-    list_display = ["name", "kind", "organisation", "user", "active"]
+    list_display = ["name", "kind", "organisation", "user", "person", "active"]
     list_filter = ["kind", "active"]
-    raw_id_fields = ["organisation", "user"]
+    raw_id_fields = ["organisation", "user", "person"]
     actions = ["send_a_test"]
 
     @admin.action(description="Kirim pesan uji / send a test")

@@ -24,13 +24,20 @@ class Channel(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
     )
+    # A tokoh, RT/RW head, Babinsa... of the directory without an account: warned of their kelurahan's alerts and
+    # asked to pass on clarifications, like the trusted reporters (UU 7/2012: every element of society).
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(organisation__isnull=False) | models.Q(user__isnull=False),
+                condition=models.Q(organisation__isnull=False)
+                | models.Q(user__isnull=False)
+                | models.Q(person__isnull=False),
                 name="channel_has_an_owner",
             )
         ]

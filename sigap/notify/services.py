@@ -184,13 +184,16 @@ def area_reporter_channels(alert: Alert) -> list[Channel]:
 
 
 def area_reporter_channels_in(codes: list[str]) -> list[Channel]:
-    """The trusted reporters' active channels whose area is one of these regions or contains one."""
-    channels = Channel.objects.filter(
+    """The active channels of the trusted reporters, and of the directory's people who still serve (tokoh, RT/RW,
+    Babinsa without an account), whose area is one of these regions or contains one."""
+    reporters = Channel.objects.filter(
         active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area__isnull=False
-    ).select_related("user__area")
+    )
+    people = Channel.objects.filter(active=True, person__active=True, person__region__isnull=False)
     warned = []
-    for channel in channels.order_by("pk"):
-        area = channel.user.area.code if channel.user and channel.user.area else ""
+    for channel in (reporters | people).select_related("user__area", "person__region").order_by("pk"):
+        owner_area = channel.user.area if channel.user else channel.person.region if channel.person else None
+        area = owner_area.code if owner_area else ""
         if area and any(code == area or code.startswith(area + ".") for code in codes):
             warned.append(channel)
     return warned
@@ -202,15 +205,19 @@ def warn_area_reporters(alert: Alert, *, at: datetime) -> list[Notification]:
     acknowledgement, which is the team's."""
     level = RiskLevel(alert.level).label
     regions = ", ".join(alert.regions.values_list("name", flat=True))
-    report_form = public_link("intake:trusted_report_new")
     with translation.override("id"):
         reasons = "\n".join(f"- {r}" for r in alert.reasons[-3:])
-    body = (
-        f"Peringatan dini: tingkat kerawanan {level} di {regions}.\n{reasons}\n\n"
-        "Mohon waspada, redam potensi konflik di lingkungan Anda, dan segera laporkan setiap kejadian lewat Sigap.\n\n"
-        f"Early warning: level {level} in {regions}. Please stay alert and report anything in your area.\n"
-        f"{report_form}"
-    )
+
+    def body(report_form: str) -> str:
+        return (
+            f"Peringatan dini: tingkat kerawanan {level} di {regions}.\n{reasons}\n\n"
+            "Mohon waspada, redam potensi konflik di lingkungan Anda, dan segera laporkan setiap kejadian lewat "
+            f"Sigap.\n\nEarly warning: level {level} in {regions}. Please stay alert and report anything in your "
+            f"area.\n{report_form}"
+        )
+
+    # A trusted reporter reports through their own form; a person of the directory has no account: the public one.
+    bodies = {True: body(public_link("intake:trusted_report_new")), False: body(public_link("intake:report_new"))}
     rows = []
     for channel in area_reporter_channels(alert):
         row, created = Notification.objects.get_or_create(
@@ -220,7 +227,7 @@ def warn_area_reporters(alert: Alert, *, at: datetime) -> list[Notification]:
                 "channel": channel,
                 "purpose": "warning",
                 "subject": f"[{level}] Peringatan dini: {regions}"[:200],
-                "body": body,
+                "body": bodies[channel.user_id is not None],
                 "next_attempt_at": _quiet(at, alert.level),
                 "created_at": at,
             },

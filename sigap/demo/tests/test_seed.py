@@ -57,6 +57,12 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     # Every alert was queued for the analyst and Polres in the app, in the transaction that raised it.
     alerts_notified = Notification.objects.filter(purpose="alert").values("alert").distinct().count()
     assert alerts_notified == Alert.objects.count()
+    # The tokoh and RT/RW heads without an account were warned by SMS of their own kelurahan's alerts.
+    by_sms = Notification.objects.filter(purpose="warning", channel__person__isnull=False)
+    assert by_sms.exists() and all(
+        n.alert.regions.filter(pk=n.channel.person.region_id).exists()
+        for n in by_sms.select_related("channel__person", "alert")[:20]
+    )
 
     # Response until resolved: a case with tasks, resolved through a mediation whose agreement is followed up.
     resolved = Case.objects.filter(status=CaseStatus.RESOLVED, tasks__isnull=False, mediations__isnull=False)

@@ -252,6 +252,48 @@ def test_the_trusted_reporters_of_an_alerts_area_are_warned_and_cannot_acknowled
 
 
 @pytest.mark.django_db
+def test_the_directory_people_of_an_alerts_area_are_warned_without_an_account(region, routed, settings, smtp_server):
+    """Most RT/RW heads and tokoh have no account: only trusted reporters with one were warned. A person of the
+    directory who still serves, with a channel of their own (an e-mail address or an SMS gateway number set by the
+    administrator), is warned of their kelurahan's alerts too, with the public report form; one who no longer
+    serves, or lives elsewhere, is not."""
+    from sigap.directory.choices import PersonRole
+    from sigap.directory.models import Person
+
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
+    ketua_rw = Person.objects.create(name="Pak Slamet", role=PersonRole.KETUA_RT_RW, region=region(BUGUL_LOR))
+    replaced = Person.objects.create(
+        name="Pak Darto", role=PersonRole.KETUA_RT_RW, region=region(BUGUL_LOR), active=False
+    )
+    far = Person.objects.create(name="Bu Sri", role=PersonRole.TOKOH_MASYARAKAT, region=region(GADINGREJO_KEC))
+    for person, address in (
+        (ketua_rw, "slamet@example.org"),
+        (replaced, "darto@example.org"),
+        (far, "sri@example.org"),
+    ):
+        Channel.objects.create(name=person.name, kind=ChannelKind.EMAIL, person=person, config={"address": address})
+    raise_alert(region, routed["city"])
+    warned = Notification.objects.filter(purpose="warning", channel__person__isnull=False)
+    assert [n.channel.person for n in warned] == [ketua_rw]
+    deliver_due(limit=50)
+    (mail,) = [m for m in smtp_server if m["To"] == "slamet@example.org"]
+    text = mail.get_payload(decode=True).decode()
+    assert "Peringatan dini: tingkat kerawanan Siaga di Bugul Lor" in text
+    assert text.rstrip().endswith("https://sigap.pasuruankota.go.id/lapor/")  # no account: the public form
+
+
+def test_an_in_app_channel_needs_a_user_account(db, region):
+    from sigap.directory.choices import PersonRole
+    from sigap.directory.models import Person
+
+    person = Person.objects.create(name="Pak Slamet", role=PersonRole.KETUA_RT_RW, region=region(BUGUL_LOR))
+    form = ChannelForm(
+        data={"name": "Kotak masuk", "kind": ChannelKind.IN_APP, "config": "{}", "person": person.pk, "active": True}
+    )
+    assert not form.is_valid() and "user" in form.errors
+
+
+@pytest.mark.django_db
 def test_quiet_hours_hold_back_all_but_awas(region, routed, settings, time_machine):
     settings.SIGAP_QUIET_HOURS = (22, 6)
     time_machine.move_to("2020-12-09 23:00 +07:00", tick=False)
