@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -360,10 +361,7 @@ def task_finish_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Task updated."))
         except services.CaseRuleError as exc:
             messages.error(request, _("Not saved: %(why)s") % {"why": exc})
-    back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect("cases:tasks")
+    return redirect(_local_next(request) or reverse("cases:tasks"))
 
 
 @login_required
@@ -400,10 +398,14 @@ def task_change_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _task_back(request: HttpRequest, task: Task) -> str:
     """Where the reader came from (a page inside Sigap), else the task list at the task: an owner outside the case
     may not open the case's page."""
+    return _local_next(request) or f"{reverse('cases:tasks')}?tugas={task.pk}#tugas-{task.pk}"
+
+
+def _local_next(request: HttpRequest) -> str:
+    """The `next` page the form names, if it is a path on this site ("/\\evil.example" is not); else ""."""
     back = request.POST.get("next") or request.GET.get("next") or ""
-    if back.startswith("/") and not back.startswith("//"):
-        return back
-    return f"{reverse('cases:tasks')}?tugas={task.pk}#tugas-{task.pk}"
+    on_site = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    return back if on_site and back.startswith("/") else ""
 
 
 # ---- Status Keadaan Konflik --------------------------------------------------------------------------------------

@@ -637,6 +637,10 @@ def test_the_task_change_page_offers_each_reader_what_they_may_change(case, orga
     assert task.owner_organisation == organisations["fkub"] and task.due_at == datetime(2030, 1, 15, 12, tzinfo=WIB)
     page = answer.content.decode()
     assert "Tugas diubah" in page and "semula 8 Jan 2030 12:00" in page
+    # A "next" that leaves the site is not followed.
+    for day, outside in ((16, "//evil.example/"), (17, "/\\evil.example/"), (18, "https://evil.example/")):
+        answer = client.post(url + f"?next={outside}", {"reason": "Lagi", "due": f"2030-01-{day}T12:00"})
+        assert answer.url == f"{reverse('cases:tasks')}?tugas={task.pk}#tugas-{task.pk}", outside
     # An empty reason keeps the form with the words typed and says why.
     again = client.post(url, {"reason": "", "due": "2030-01-20T12:00"}).content.decode()
     assert "2030-01-20T12:00" in again and "Bidang ini tidak boleh kosong" in again
