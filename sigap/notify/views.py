@@ -104,8 +104,10 @@ def my_channels(request: HttpRequest) -> HttpResponse:
         address = request.POST.get("address", "")[:254]
         try:
             channel = personal_email_add(user=request.user, address=address)
-        except ValidationError:
-            messages.error(request, _("Not saved: %(address)s is not an e-mail address.") % {"address": address or "—"})
+        except ValidationError as exc:
+            capped = exc.messages if not hasattr(exc, "error_dict") else []  # the transport's error names 'config'
+            words = capped[0] if capped else _("%(address)s is not an e-mail address.") % {"address": address or "—"}
+            messages.error(request, _("Not saved: %(why)s") % {"why": words})
         else:
             messages.success(
                 request,

@@ -33,6 +33,15 @@ def test_an_analyst_adds_an_own_address_receives_a_test_and_stops_it(personas, s
     assert Channel.objects.filter(user=analyst).count() == 1
     refused = client.post(url, {"address": "analis.piket@"}, follow=True).content.decode()
     assert "bukan alamat e-mail" in refused and Channel.objects.filter(user=analyst).count() == 1
+    # Three addresses at most (each gets a test message at once).
+    for n in (2, 3):
+        client.post(url, {"address": f"analis{n}@example.org"})
+    capped = client.post(url, {"address": "analis4@example.org"}, follow=True).content.decode()
+    assert "Paling banyak 3 alamat" in capped and Channel.objects.filter(user=analyst, active=True).count() == 3
+    for extra in Channel.objects.filter(
+        user=analyst, config__address__in=["analis2@example.org", "analis3@example.org"]
+    ):
+        client.post(url, {"remove": extra.pk})
     # Nobody stops another person's channel; the analyst stops their own, which stays in the history.
     client.force_login(personas["responder"])
     assert client.post(url, {"remove": channel.pk}).status_code == 404
@@ -43,6 +52,7 @@ def test_an_analyst_adds_an_own_address_receives_a_test_and_stops_it(personas, s
     assert Notification.objects.filter(channel=channel).exists()
     actions = list(AuditLog.objects.filter(object_id=str(channel.pk)).values_list("action", flat=True))
     assert actions.count("channel.added") == 2 and "channel.removed" in actions and "channel.test" in actions
+    assert Channel.objects.filter(user=analyst, active=True).count() == 0
 
 
 @pytest.mark.django_db
