@@ -51,11 +51,17 @@ def _queue(incidents: IncidentQuerySet, limit: int = 10) -> list[Incident]:
     return list(ordered[:limit])
 
 
-def _with_open_cases(incidents: list[Incident]) -> list[Incident]:
+def _with_open_cases(incidents: list[Incident], user: User) -> list[Incident]:
     """Each incident with `open_cases`, so that a responder or mediator sees which verified incidents a case already
-    handles (and by whom) and which nobody does yet."""
+    handles (and by whom) and which nobody does yet. A case the reader may not open (another organisation leads it)
+    is named without a link (`readable`)."""
     open_cases = Case.objects.open().select_related("lead_organisation").order_by("pk")
     prefetch_related_objects(incidents, Prefetch("cases", queryset=open_cases, to_attr="open_cases"))
+    shown = {case.pk for incident in incidents for case in incident.open_cases}  # type: ignore[attr-defined]
+    readable = set(Case.objects.visible_to(user).filter(pk__in=shown).values_list("pk", flat=True))
+    for incident in incidents:
+        for case in incident.open_cases:  # type: ignore[attr-defined]
+            case.readable = case.pk in readable
     return incidents
 
 
@@ -146,7 +152,7 @@ def _responder(user: User) -> dict[str, Any]:
     return {
         "areas": list(Region.objects.filter(code__in=user.area_codes())),
         "open_count": open_incidents.count(),
-        "open": _with_open_cases(_queue(open_incidents)),
+        "open": _with_open_cases(_queue(open_incidents), user),
     }
 
 
@@ -157,7 +163,7 @@ def _mediator(user: User) -> dict[str, Any]:
     return {
         "areas": list(Region.objects.filter(code__in=user.area_codes())),
         "dispute_count": disputes.count(),
-        "disputes": _with_open_cases(_queue(disputes)),
+        "disputes": _with_open_cases(_queue(disputes), user),
         "dispute_query": urlencode([("category", c.value) for c in MEDIATION_CATEGORIES]),
     }
 

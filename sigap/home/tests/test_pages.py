@@ -65,21 +65,30 @@ def test_the_responder_sees_which_incidents_a_case_handles_and_which_none_does(
     client, personas, organisations, some_incidents
 ):
     """Polres' home listed every verified incident of its area alike, those a case handled and those nobody did."""
-    from sigap.cases.services import case_open
+    from sigap.cases import services
 
     near, _far = some_incidents
     near.refresh_from_db()  # verified by the fixture through the service
     client.force_login(personas["responder"])
     assert "belum ada penanganan" in client.get(reverse("home:home")).content.decode()
-    case = case_open(
+    # A case that another organisation leads is named, not linked: the responder may not open it.
+    case = services.case_open(
         title="Bentrok RW 02",
-        lead_organisation=organisations["polsek_panggungrejo"],
+        lead_organisation=organisations["polsek_gadingrejo"],
         incidents=[near],
         actor=personas["analyst"],
     )
     page = client.get(reverse("home:home")).content.decode()
-    assert f'ditangani dalam <a href="/penanganan/{case.pk}/">P-{case.pk}</a> (Polsek Panggungrejo)' in page
+    assert f"ditangani dalam P-{case.pk} (Polsek Gadingrejo)" in page and f"/penanganan/{case.pk}/" not in page
     assert "belum ada penanganan" not in page
+    services.case_reassign(
+        case=case,
+        lead=organisations["polsek_panggungrejo"],
+        actor=personas["analyst"],
+        reason="Di wilayah Panggungrejo",
+    )
+    page = client.get(reverse("home:home")).content.decode()
+    assert f'ditangani dalam <a href="/penanganan/{case.pk}/">P-{case.pk}</a> (Polsek Panggungrejo)' in page
 
 
 @pytest.mark.django_db
