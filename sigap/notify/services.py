@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -582,16 +581,21 @@ def send_test(channel: Channel, actor: Any) -> Notification:
 OWN_ADDRESSES_AT_MOST = 3
 
 
+class TooManyAddresses(ValueError):
+    """A person already has OWN_ADDRESSES_AT_MOST e-mail addresses of their own."""
+
+
 def personal_email_add(*, user: Any, address: str) -> Channel:
     """A person adds an e-mail address of their own (the account page): messages meant for them alone (an incident
     they are checking, a day they chose to look again) then reach them instead of the whole secretariat. A test
-    message goes at once, so a mistyped address shows before it matters. Raises ValidationError on a bad address."""
+    message goes at once, so a mistyped address shows before it matters. Raises ValidationError on a bad address,
+    TooManyAddresses past the cap."""
     config = REGISTRY[ChannelKind.EMAIL].validate({"address": address})
     own = Channel.objects.filter(user=user, kind=ChannelKind.EMAIL)
     channel = own.filter(config__address=config["address"]).first()
     if (channel is None or not channel.active) and own.filter(active=True).count() >= OWN_ADDRESSES_AT_MOST:
         # Each address gets a test message at once: without a cap an account could send them anywhere.
-        raise ValidationError(
+        raise TooManyAddresses(
             gettext("At most %(n)d addresses of your own; stop one first.") % {"n": OWN_ADDRESSES_AT_MOST}
         )
     if channel is None:

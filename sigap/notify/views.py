@@ -23,6 +23,7 @@ from sigap.notify.models import Channel, InAppMessage
 from sigap.notify.services import (
     AckError,
     NothingToAcknowledge,
+    TooManyAddresses,
     acknowledge_via_link,
     channels_for_rules,
     matching_rules,
@@ -104,10 +105,11 @@ def my_channels(request: HttpRequest) -> HttpResponse:
         address = request.POST.get("address", "")[:254]
         try:
             channel = personal_email_add(user=request.user, address=address)
-        except ValidationError as exc:
-            capped = exc.messages if not hasattr(exc, "error_dict") else []  # the transport's error names 'config'
-            words = capped[0] if capped else _("%(address)s is not an e-mail address.") % {"address": address or "—"}
+        except ValidationError:
+            words = _("%(address)s is not an e-mail address.") % {"address": address or "—"}
             messages.error(request, _("Not saved: %(why)s") % {"why": words})
+        except TooManyAddresses as exc:
+            messages.error(request, _("Not saved: %(why)s") % {"why": exc})
         else:
             messages.success(
                 request,
