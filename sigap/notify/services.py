@@ -9,6 +9,7 @@ again and carry the same idempotency key, so receivers that honour it see one me
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -191,13 +192,32 @@ def area_reporter_channels_in(codes: list[str]) -> list[Channel]:
         active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area__isnull=False
     )
     people = Channel.objects.filter(active=True, person__active=True, person__region__isnull=False)
-    warned = []
-    for channel in (reporters | people).select_related("user__area", "person__region").order_by("pk"):
+    warned, reached = [], set()
+    # An account's channel first: a trusted reporter who is also in the directory with the same number or address
+    # gets one warning, the one that links to their own report form.
+    candidates = (reporters | people).select_related("user__area", "person__region")
+    for channel in sorted(candidates, key=lambda c: (c.user_id is None, c.pk)):
         owner_area = channel.user.area if channel.user else channel.person.region if channel.person else None
         area = owner_area.code if owner_area else ""
-        if area and any(code == area or code.startswith(area + ".") for code in codes):
+        destination = channel_destination(channel)
+        if area and any(code == area or code.startswith(area + ".") for code in codes) and destination not in reached:
+            reached.add(destination)
             warned.append(channel)
     return warned
+
+
+def channel_destination(channel: Channel) -> tuple[str, str]:
+    """Where a channel's messages land, so that two channels to one mailbox or one phone count once: an e-mail
+    address in lower case, a phone number in international form (0812... is +62812...), else the configuration."""
+    config = channel.config or {}
+    if channel.kind == ChannelKind.EMAIL:
+        return channel.kind, str(config.get("address", "")).strip().lower()
+    if channel.kind == ChannelKind.GATEWAY:
+        digits = "".join(ch for ch in str(config.get("phone", "")) if ch.isdigit())
+        return channel.kind, "62" + digits[1:] if digits.startswith("0") else digits
+    if channel.kind == ChannelKind.IN_APP:
+        return channel.kind, f"user:{channel.user_id}"
+    return channel.kind, json.dumps({k: v for k, v in config.items() if k != "token"}, sort_keys=True)
 
 
 def warn_area_reporters(alert: Alert, *, at: datetime) -> list[Notification]:

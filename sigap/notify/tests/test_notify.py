@@ -282,6 +282,40 @@ def test_the_directory_people_of_an_alerts_area_are_warned_without_an_account(re
     assert text.rstrip().endswith("https://sigap.pasuruankota.go.id/lapor/")  # no account: the public form
 
 
+@pytest.mark.django_db
+def test_a_trusted_reporter_also_in_the_directory_is_warned_once(region, routed, personas, settings, smtp_server):
+    """A Bhabinkamtibmas with an account is often in the directory too, and the administrator may give both the
+    same phone number or mailbox: one warning reaches them, the one linking to their own report form. A neighbour
+    on another number is still warned."""
+    from sigap.directory.choices import PersonRole
+    from sigap.directory.models import Person
+
+    settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"
+    tokoh = personas["trusted_reporter"]  # Bugul Lor
+    gateway = {"url": "http://127.0.0.1:9/sms", "token": "t"}
+    Channel.objects.create(
+        name="HP", kind=ChannelKind.GATEWAY, user=tokoh, config={**gateway, "phone": "0812-3456-7890"}
+    )
+    Channel.objects.create(name="Surel", kind=ChannelKind.EMAIL, user=tokoh, config={"address": "Bhabin@Example.org"})
+    same = Person.objects.create(name="Aiptu Bhabin", role=PersonRole.BHABINKAMTIBMAS, region=region(BUGUL_LOR))
+    Channel.objects.create(
+        name="SMS", kind=ChannelKind.GATEWAY, person=same, config={**gateway, "phone": "+6281234567890"}
+    )
+    Channel.objects.create(name="Surel", kind=ChannelKind.EMAIL, person=same, config={"address": "bhabin@example.org"})
+    neighbour = Person.objects.create(name="Pak Slamet", role=PersonRole.KETUA_RT_RW, region=region(BUGUL_LOR))
+    Channel.objects.create(
+        name="SMS", kind=ChannelKind.GATEWAY, person=neighbour, config={**gateway, "phone": "081299990000"}
+    )
+    raise_alert(region, routed["city"])
+    warned = Notification.objects.filter(purpose="warning").select_related("channel")
+    assert sorted((n.channel.kind, n.channel.user_id is not None) for n in warned) == [
+        (ChannelKind.EMAIL, True),
+        (ChannelKind.GATEWAY, False),  # the neighbour
+        (ChannelKind.GATEWAY, True),
+    ]
+    assert all("/lapor/terpercaya/" in n.body for n in warned if n.channel.user_id)
+
+
 def test_an_in_app_channel_needs_a_user_account(db, region):
     from sigap.directory.choices import PersonRole
     from sigap.directory.models import Person
