@@ -1,6 +1,19 @@
 from django.contrib import admin
 
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
+from sigap.notify.admin import ChannelForm
+from sigap.notify.models import Channel
+
+
+class PersonChannelInline(admin.TabularInline[Channel, Person]):
+    """Where the early warnings of the person's kelurahan reach them (an e-mail address, an SMS/WhatsApp number
+    through the gateway), kept on the person's own page rather than in the channel list."""
+
+    model = Channel
+    form = ChannelForm
+    fk_name = "person"
+    fields = ["name", "kind", "config", "active"]
+    extra = 1
 
 
 @admin.register(Organisation)
@@ -22,6 +35,7 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     search_fields = ["name", "title"]
     autocomplete_fields = ["organisation"]
     raw_id_fields = ["region"]
+    inlines = [PersonChannelInline]
 
 
 class TeamMembershipInline(admin.TabularInline[TeamMembership, TeamDecree]):

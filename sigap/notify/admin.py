@@ -21,7 +21,8 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
         data = super().clean() or {}
         kind = data.get("kind")
         if kind == ChannelKind.IN_APP and not data.get("user"):
-            self.add_error("user", "Kotak masuk milik akun pengguna / an in-app inbox belongs to a user account")
+            field = "user" if "user" in self.fields else "kind"  # a person's own page has no user field
+            self.add_error(field, "Kotak masuk milik akun pengguna / an in-app inbox belongs to a user account")
         if kind in REGISTRY:
             try:
                 data["config"] = REGISTRY[kind].validate(data.get("config") or {})

@@ -8,6 +8,7 @@ in every kelurahan; this read shows where the team has none of them, and where r
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,6 +20,7 @@ from sigap.core.roles import Role
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
 from sigap.intake.models import NilReport, Report
+from sigap.notify.models import Channel
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 
@@ -38,6 +40,7 @@ class NetworkRow:
     region: Region
     trusted_reporters: int  # active accounts of trusted reporters with this kelurahan as their area
     people: dict[str, int]  # directory entries per PERSON_GROUPS key
+    warned: int  # of these, the trusted reporters and serving people with an active channel: who hears an alert
     recent_reports: int  # reports placed here and received in the last RECENT_DAYS days, every channel
     last_report_at: datetime | None
     last_nil_at: datetime | None  # the latest "nothing to report" from a trusted reporter of this kelurahan
@@ -93,6 +96,7 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
         .annotate(last=Max("at"))
         .values_list("region_id", "last")
     )
+    warned = _warned_per_kelurahan(ids)
     rows = []
     for region in kelurahan:
         got = reports.get(region.pk, {})
@@ -101,6 +105,7 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
             region=region,
             trusted_reporters=accounts.get(region.pk, 0),
             people=people[region.pk],
+            warned=warned.get(region.pk, 0),
             recent_reports=got.get("recent", 0),
             last_report_at=got.get("last"),
             last_nil_at=last_nil,
@@ -109,6 +114,29 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
         row.gaps = _gaps(row)
         rows.append(row)
     return rows
+
+
+def _warned_per_kelurahan(ids: list[int]) -> dict[int, int]:
+    """Per kelurahan, the trusted reporters and the directory's serving people whom an alert there reaches: those
+    with an active channel (notify.services.area_reporter_channels_in sends the early warnings to them)."""
+    warned: Counter[int] = Counter()
+    users = (
+        Channel.objects.filter(
+            active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area_id__in=ids
+        )
+        .values_list("user__area_id", "user_id")
+        .order_by()  # the model's ordering by name would otherwise count one owner per channel name
+        .distinct()
+    )
+    people = (
+        Channel.objects.filter(active=True, person__active=True, person__region_id__in=ids)
+        .values_list("person__region_id", "person_id")
+        .order_by()  # the model's ordering by name would otherwise count one owner per channel name
+        .distinct()
+    )
+    for region_id, _owner in [*users, *people]:
+        warned[region_id] += 1
+    return warned
 
 
 def _gaps(row: NetworkRow) -> list[str]:
@@ -121,6 +149,8 @@ def _gaps(row: NetworkRow) -> list[str]:
         gaps.append(gettext("no Bhabinkamtibmas listed"))
     if not row.people["leaders"] and not row.people["rt_rw"]:
         gaps.append(gettext("no tokoh or RT/RW listed"))
+    if not row.warned:
+        gaps.append(gettext("nobody here receives the early warnings (no channel)"))
     if not row.heard_recently:
         gaps.append(gettext("nothing heard in %(days)d days, not even a nil report") % {"days": RECENT_DAYS})
     return gaps

@@ -316,6 +316,37 @@ def test_a_trusted_reporter_also_in_the_directory_is_warned_once(region, routed,
     assert all("/lapor/terpercaya/" in n.body for n in warned if n.channel.user_id)
 
 
+@pytest.mark.django_db
+def test_an_administrator_gives_a_person_a_channel_on_the_persons_page(client, personas, region):
+    """The people warned without an account got their channel in the channel list, picked by number: now on the
+    person's own page, checked as there (an in-app inbox needs an account; the number must be one)."""
+    from django.urls import reverse
+
+    from sigap.directory.choices import PersonRole
+    from sigap.directory.models import Person
+
+    person = Person.objects.create(name="Pak Slamet", role=PersonRole.KETUA_RT_RW, region=region(BUGUL_LOR))
+    client.force_login(personas["admin"])
+    url = reverse("admin:directory_person_change", args=[person.pk])
+    assert 'name="channels-0-config"' in client.get(url).content.decode()
+    form = {
+        **{"name": person.name, "role": person.role, "region": person.region_id, "active": "on"},
+        **{"channels-TOTAL_FORMS": "1", "channels-INITIAL_FORMS": "0", "channels-MAX_NUM_FORMS": "1000"},
+        **{"channels-0-name": "SMS Pak Slamet", "channels-0-active": "on"},
+    }
+    inbox = client.post(url, {**form, "channels-0-kind": "in_app", "channels-0-config": "{}"})
+    assert inbox.status_code == 200 and "belongs to a user account" in inbox.content.decode()
+    no_number = {"url": "http://127.0.0.1:9/sms", "phone": "12"}
+    refused = client.post(url, {**form, "channels-0-kind": "gateway", "channels-0-config": json.dumps(no_number)})
+    assert refused.status_code == 200 and "gateway needs a &#x27;phone&#x27; number" in refused.content.decode()
+    assert not person.channels.exists()
+    sms = {"url": "http://127.0.0.1:9/sms", "phone": "0812 3456 7890"}
+    saved = client.post(url, {**form, "channels-0-kind": "gateway", "channels-0-config": json.dumps(sms)})
+    assert saved.status_code == 302
+    (channel,) = person.channels.all()
+    assert channel.config["phone"] == "081234567890" and channel.user is None
+
+
 def test_an_in_app_channel_needs_a_user_account(db, region):
     from sigap.directory.choices import PersonRole
     from sigap.directory.models import Person

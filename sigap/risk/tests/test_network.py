@@ -39,6 +39,7 @@ def test_each_kelurahan_is_counted_and_the_blind_ones_come_first(personas, regio
     for role in (PersonRole.TOKOH_AGAMA, PersonRole.KETUA_RT_RW, PersonRole.BABINSA, PersonRole.BHABINKAMTIBMAS):
         Person.objects.create(name=f"{role} Bugul Lor", role=role, region=covered)
     _report(covered, NOW - timedelta(days=6))
+    NotifyChannel.objects.create(name="Aplikasi", kind="in_app", user=personas["trusted_reporter"])
     # Trajeng: a Babinsa, a trusted reporter whose account was closed, and a report two months ago.
     Person.objects.create(name="Serka Trajeng", role=PersonRole.BABINSA, region=lapsed)
     # and a Bhabinkamtibmas who moved on: in the directory's history, not in the network
@@ -60,6 +61,7 @@ def test_each_kelurahan_is_counted_and_the_blind_ones_come_first(personas, regio
         "tidak ada pelapor terpercaya",
         "tidak ada Bhabinkamtibmas terdaftar",
         "tidak ada tokoh atau RT/RW terdaftar",
+        "tidak seorang pun di sini menerima peringatan dini (tanpa kanal)",
         "tidak ada kabar dalam 30 hari, laporan nihil pun tidak",
     ]
     # The blind kelurahan first (the most gaps among them first), the covered one last.
@@ -73,6 +75,31 @@ def test_each_kelurahan_is_counted_and_the_blind_ones_come_first(personas, regio
     heard = network_of(lapsed, NOW)
     assert not heard.blind and heard.recent_reports == 0 and heard.last_nil_at == NOW - timedelta(days=5)
     assert "tidak ada pelapor terpercaya" not in heard.gaps and not any("kabar" in g for g in heard.gaps)
+
+
+@pytest.mark.django_db
+def test_the_network_counts_who_an_alert_would_reach(client, personas, region):
+    """A tokoh in the directory without a channel is in the network but hears no early warning: the network says
+    how many of each kelurahan's people an alert reaches (an active channel; a serving person; an active account),
+    and names the kelurahan where nobody would hear it."""
+    bugul_lor = region(BUGUL_LOR)
+    tokoh = Person.objects.create(name="Kyai Bugul Lor", role=PersonRole.TOKOH_AGAMA, region=bugul_lor)
+    ketua = Person.objects.create(name="Pak RW", role=PersonRole.KETUA_RT_RW, region=bugul_lor)
+    gone = Person.objects.create(name="Pak RW lama", role=PersonRole.KETUA_RT_RW, region=bugul_lor, active=False)
+    sms = {"url": "http://127.0.0.1:9/sms", "phone": "+6281200000001"}
+    NotifyChannel.objects.create(name="SMS", kind="gateway", person=gone, config=sms)
+    NotifyChannel.objects.create(name="SMS", kind="gateway", person=ketua, config=sms, active=False)
+    row = network_of(bugul_lor, NOW)
+    assert row.warned == 0 and "tidak seorang pun di sini menerima peringatan dini (tanpa kanal)" in row.gaps
+    NotifyChannel.objects.create(name="SMS", kind="gateway", person=tokoh, config=sms)
+    NotifyChannel.objects.create(name="Surel", kind="email", person=tokoh, config={"address": "kyai@example.org"})
+    NotifyChannel.objects.create(name="Aplikasi", kind="in_app", user=personas["trusted_reporter"])
+    row = network_of(bugul_lor, NOW)
+    assert row.warned == 2 and not any("peringatan dini" in g for g in row.gaps)  # the tokoh once, the reporter
+    client.force_login(personas["analyst"])
+    assert "2 orang menerima peringatan di sini" in client.get(reverse("risk:area", args=[BUGUL_LOR])).content.decode()
+    page = client.get(reverse("risk:network")).content.decode()
+    assert 'data-label="Menerima peringatan">2</td>' in page
 
 
 @pytest.mark.django_db
