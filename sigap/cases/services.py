@@ -3,6 +3,7 @@ timeline row and the audit row, and queues the messages it owes (through the not
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -34,6 +35,7 @@ from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
 from sigap.core.workdays import Calendar
 from sigap.directory.models import Organisation
+from sigap.notify.models import Notification
 from sigap.notify.services import (
     Reminder,
     public_link,
@@ -856,3 +858,27 @@ def status_duties_due(now: datetime | None = None) -> int:
 
 def normalise_key(text: str) -> str:
     return rules.normalise(text).replace(" ", "-")[:40]
+
+
+_MESSAGE_KEY = re.compile(r"^(case|task)(\d+):(ack|act|resolve|late):(.+?)(?::esc)?:c\d+$")
+_DONE_FIELDS = {"ack": "acknowledged_at", "act": "first_action_at", "resolve": "resolved_at"}
+
+
+def message_overtaken(notification: Notification) -> str:
+    """Why a late reminder of this room is no longer true when its turn comes (notify.services.overtaken_by): the
+    task was done, cancelled or given a new deadline; the case passed that stage or was resolved."""
+    found = _MESSAGE_KEY.match(notification.idempotency_key)
+    if not found:
+        return ""
+    kind, pk, stage, due = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+    if kind == "task":
+        task = Task.objects.filter(pk=pk).only("status", "due_at").first()
+        if task is None or task.status != TaskStatus.OPEN:
+            return f"tugas #{pk} sudah ditutup"
+        return f"batas tugas #{pk} sudah diubah" if task.due_at.isoformat() != due else ""
+    case = Case.objects.filter(pk=pk).first()
+    if case is None or case.status == CaseStatus.RESOLVED:
+        return f"P-{pk} sudah selesai"
+    if stage in _DONE_FIELDS and getattr(case, _DONE_FIELDS[stage]) is not None:
+        return f"P-{pk} sudah melewati tahap itu"
+    return ""

@@ -5,9 +5,10 @@ class MediationConfig(AppConfig):
     name = "sigap.mediation"
 
     def ready(self) -> None:
-        from sigap.mediation.services import commitments_due, incident_changed
-        from sigap.notify.services import every_minute
+        from sigap.mediation.services import commitments_due, incident_changed, message_overtaken
+        from sigap.notify.services import every_minute, overtaken_by
         from sigap.triage.services import on_incident_changed
 
         on_incident_changed(incident_changed)
         every_minute(commitments_due)
+        overtaken_by(message_overtaken)

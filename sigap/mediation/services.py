@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -31,6 +32,7 @@ from sigap.mediation.models import (
     Session,
 )
 from sigap.mediation.states import check_transition
+from sigap.notify.models import Notification
 from sigap.notify.services import public_link, queue_to, secretariat
 from sigap.risk.services import area_flag_raise
 from sigap.triage.choices import IncidentStatus
@@ -497,3 +499,17 @@ def commitments_due(now: datetime | None = None) -> int:
             at=now,
         )
     return queued
+
+
+_DUE_KEY = re.compile(r"^commitment(\d+):due:")
+
+
+def message_overtaken(notification: Notification) -> str:
+    """A "follow-up visit due" reminder for a commitment that a follow-up has checked meanwhile is not sent
+    (notify.services.overtaken_by)."""
+    found = _DUE_KEY.match(notification.idempotency_key)
+    if not found:
+        return ""
+    pk = int(found.group(1))
+    checked = Commitment.objects.filter(pk=pk).exclude(compliance=Compliance.PENDING).exists()
+    return f"komitmen #{pk} sudah diperiksa" if checked else ""

@@ -63,7 +63,7 @@ class AttemptInline(admin.TabularInline[DeliveryAttempt, Notification]):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin[Notification]):
-    list_display = ["pk", "purpose", "channel", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_display = ["pk", "purpose", "channel", "status", "attempts", "next_attempt_at", "sent_at", "dropped_because"]
     list_filter = ["status", "purpose"]
     inlines = [AttemptInline]
     readonly_fields = [f.name for f in Notification._meta.fields]

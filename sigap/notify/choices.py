@@ -15,3 +15,4 @@ class NotificationStatus(models.TextChoices):
     SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed for good")
+    DROPPED = "dropped", _("Not sent: no longer true")

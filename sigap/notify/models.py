@@ -107,6 +107,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Why a message was not sent when its turn came (status dropped): what it asked for had been done meanwhile.
+    dropped_because = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

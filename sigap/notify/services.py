@@ -521,8 +521,47 @@ def claim_due(limit: int = 20, now: datetime | None = None) -> list[Notification
     return list(Notification.objects.filter(id__in=ids).select_related("channel", "alert").order_by("id"))
 
 
+CurrencyCheck = Callable[[Notification], str]
+_currency_checks: list[CurrencyCheck] = []
+
+
+def overtaken_by(check: CurrencyCheck) -> None:
+    """Rooms add what makes their messages no longer true: a check reads a notification (its purpose, its alert, the
+    key the room gave it) and answers why it need not be sent any more, or "" to send it."""
+    if check not in _currency_checks:
+        _currency_checks.append(check)
+
+
+def overtaken(notification: Notification) -> str:
+    """Why this message is no longer true, or "". A message waits for the end of quiet hours, for a retry, or for a
+    worker that was down: "awaiting verification" must not wake an analyst at six for an incident a colleague
+    verified at two, nor "please acknowledge" reach a tier for an alert acknowledged meanwhile."""
+    for check in [_alert_overtaken, *_currency_checks]:
+        if reason := check(notification):
+            return reason[:200]
+    return ""
+
+
+def _alert_overtaken(notification: Notification) -> str:
+    """A closed alert's messages, all of them; an acknowledged alert's calls for an acknowledgement (escalations
+    and reminders; the first message is news to its recipients and still goes)."""
+    alert = notification.alert
+    if alert is None:
+        return ""
+    if alert.state == AlertState.CLOSED:
+        return f"peringatan #{alert.pk} sudah ditutup"
+    if notification.purpose in ("escalation", "reminder") and alert.state != AlertState.TRIGGERED:
+        return f"peringatan #{alert.pk} sudah diterima"
+    return ""
+
+
 def deliver(notification: Notification) -> bool:
-    """One attempt; returns True when sent. Failures are recorded and rescheduled with exponential backoff."""
+    """One attempt; returns True when sent. Failures are recorded and rescheduled with exponential backoff; a
+    message that events have overtaken is dropped with the reason instead."""
+    if reason := overtaken(notification):
+        notification.status, notification.dropped_because = NotificationStatus.DROPPED, reason
+        notification.save(update_fields=["status", "dropped_because"])
+        return False
     channel = notification.channel
     transport = REGISTRY[channel.kind]
     acknowledge = ack_url(notification) if asks_acknowledgement(notification) else ""

@@ -8,11 +8,12 @@ class TriageConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from sigap.intake.services import on_report_received
-        from sigap.notify.services import digest_section, every_minute
+        from sigap.notify.services import digest_section, every_minute, overtaken_by
         from sigap.regions.models import Region, RegionAlias
         from sigap.triage.placement import forget_gazetteer
         from sigap.triage.services import (
             follow_ups_due,
+            message_overtaken,
             report_triage,
             secretariat_queue_digest,
             triage_prepare,
@@ -22,6 +23,7 @@ class TriageConfig(AppConfig):
         on_report_received(prepare=triage_prepare, apply=report_triage)
         every_minute(verifications_late)
         every_minute(follow_ups_due)
+        overtaken_by(message_overtaken)
         digest_section(secretariat_queue_digest)
         for model in (Region, RegionAlias):  # a landmark an admin adds places the next report
             post_save.connect(forget_gazetteer, sender=model, dispatch_uid=f"gazetteer-save-{model.__name__}")

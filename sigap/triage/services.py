@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -22,6 +23,7 @@ from sigap.intake.models import Report, ReporterMessage, persons_answer
 from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
 from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.models import Notification
 from sigap.notify.services import Reminder, public_link, queue_reminders, queue_to_secretariat, secretariat
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
@@ -924,3 +926,32 @@ def report_place(*, report: Report, region: Any, actor: Any) -> Incident:
             details={"region": region.code, "incident": report.incident.pk},
         )
     return report.incident
+
+
+_MESSAGE_KEY = re.compile(r"^(incident|report)(\d+):(urgent|verify-late|follow-up|unplaced-urgent):?(\d{4}-\d\d-\d\d)?")
+
+
+def message_overtaken(notification: Notification) -> str:
+    """Why a message of this room is no longer true when its turn comes (notify.services.overtaken_by): "awaiting
+    verification" and "verification late" for an incident that left the queue, a follow-up for an incident moved
+    to another day or closed, "could not be placed" for a report an analyst placed."""
+    found = _MESSAGE_KEY.match(notification.idempotency_key)
+    if not found:
+        return ""
+    kind, pk, what, day = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+    if kind == "report":
+        placed = Report.objects.filter(pk=pk, region__isnull=False).exists()
+        return f"laporan #{pk} sudah ditempatkan" if placed else ""
+    incident = Incident.objects.filter(pk=pk).only("status", "follow_up_on").first()
+    if incident is None:
+        return f"kejadian #{pk} tidak ada lagi"
+    with translation.override("id"):
+        status = str(IncidentStatus(incident.status).label).lower()
+    if what in ("urgent", "verify-late") and incident.status != IncidentStatus.NEW:
+        return f"kejadian #{pk} kini: {status}"
+    if what == "follow-up":
+        if incident.status != IncidentStatus.VERIFIED:
+            return f"kejadian #{pk} kini: {status}"
+        if incident.follow_up_on is None or incident.follow_up_on.isoformat() != day:
+            return f"kejadian #{pk} tidak lagi dijadwalkan dicek pada {day}"
+    return ""

@@ -568,6 +568,34 @@ def test_a_tasks_owner_asks_for_more_time_and_the_lead_sees_it_with_the_first_de
 
 
 @pytest.mark.django_db
+def test_a_late_reminder_overtaken_before_its_turn_is_not_sent(case, organisations, personas, smtp_server):
+    """A late reminder waits for the end of quiet hours or for a worker that was down; if meanwhile the task got a
+    new deadline, or was done, or the case passed the stage, it is dropped with the reason, not sent."""
+    from sigap.notify.services import deliver_due
+
+    mailbox(organisations["fkub"], "fkub@example.org")
+    moved = _fkub_task(case, organisations, personas)
+    finished = _fkub_task(case, organisations, personas)
+    tuesday = datetime(2020, 12, 8, 13, 0, tzinfo=WIB)
+    services.deadlines_due(tuesday)
+    reminders = Notification.objects.filter(purpose="reminder")
+    assert {n.subject for n in reminders} >= {"[Terlambat] Tugas: Dialog tokoh lintas agama"}
+    later = datetime(2020, 12, 11, 12, tzinfo=WIB)
+    services.task_change(
+        task=moved, actor=personas["mediator"], reason="Setelah rekapitulasi", due_at=later, at=tuesday
+    )
+    services.task_finish(task=finished, actor=personas["mediator"], done=True, note="Dialog terlaksana", at=tuesday)
+    # the lead had not acknowledged by its deadline; FKUB's work on the case starts its handling meanwhile
+    with time_machine.travel(tuesday + timedelta(minutes=1), tick=False):
+        deliver_due(limit=50)
+    reasons = {n.dropped_because for n in reminders.filter(status="dropped")}
+    assert reasons >= {f"batas tugas #{moved.pk} sudah diubah", f"tugas #{finished.pk} sudah ditutup"}
+    assert not any("Terlambat" in m["Subject"] and "Dialog" in m["Subject"] for m in smtp_server)
+    ack_late = reminders.filter(idempotency_key__startswith=f"case{case.pk}:ack:")
+    assert ack_late.exists() and all(n.dropped_because == f"P-{case.pk} sudah melewati tahap itu" for n in ack_late)
+
+
+@pytest.mark.django_db
 def test_a_task_change_needs_a_reason_a_change_and_a_deadline_to_come(case, organisations, personas):
     task = _fkub_task(case, organisations, personas)
     now = datetime(2020, 12, 7, 9, tzinfo=WIB)

@@ -188,6 +188,43 @@ def test_nobody_acknowledges_so_it_escalates_until_someone_does(
 
 
 @pytest.mark.django_db
+def test_calls_to_acknowledge_an_alert_someone_acknowledged_meanwhile_are_not_sent(
+    client, region, organisations, personas, routed, receiver, smtp_server, time_machine, settings
+):
+    """Escalations and reminders wait in the outbox (quiet hours, a worker that was down). When their turn comes
+    after someone acknowledged the alert, they are dropped with the reason; the news of a closed alert too. The
+    alert's page says so beside each message."""
+    from sigap.alerts.services import alert_transition
+    from sigap.notify.services import warn_area_reporters
+
+    settings.SIGAP_ESCALATE_AFTER_MINUTES = 30
+    leadership = personas["leadership"]
+    Channel.objects.create(
+        name="Pimpinan", kind=ChannelKind.EMAIL, config={"address": "wk@pemkot.test"}, user=leadership
+    )
+    RoutingRule.objects.create(name="Eskalasi", region=routed["city"], min_level=2, tier=1).users.add(leadership)
+    time_machine.move_to("2020-12-09 10:00 +07:00", tick=False)
+    alert = raise_alert(region, routed["city"])
+    deliver_due()
+    time_machine.shift(timedelta(minutes=31))
+    assert escalate_due() == 3  # not yet delivered when the analyst acknowledges
+    alert_transition(alert=alert, to=AlertState.ACKNOWLEDGED, actor=personas["analyst"])
+    sent_before = len(smtp_server)
+    assert deliver_due() == 0 and len(smtp_server) == sent_before
+    dropped = Notification.objects.filter(purpose__in=["escalation", "reminder"])
+    assert {(n.status, n.dropped_because) for n in dropped} == {("dropped", f"peringatan #{alert.pk} sudah diterima")}
+    Channel.objects.create(name="Aplikasi", kind=ChannelKind.IN_APP, user=personas["trusted_reporter"])
+    (warning,) = warn_area_reporters(alert, at=timezone.now())  # the news still goes while the alert is open ...
+    alert_transition(alert=alert, to=AlertState.CLOSED, actor=personas["analyst"], note="Sudah reda")
+    assert deliver_due() == 0  # ... but not once it is closed
+    warning.refresh_from_db()
+    assert warning.dropped_because == f"peringatan #{alert.pk} sudah ditutup"
+    client.force_login(personas["analyst"])
+    page = client.get(f"/peringatan/{alert.pk}/").content.decode()
+    assert "Tidak dikirim: tidak lagi benar" in page and f"peringatan #{alert.pk} sudah diterima" in page
+
+
+@pytest.mark.django_db
 def test_a_link_sent_with_a_message_that_is_not_an_alerts_leads_to_its_page(client, routed, settings):
     """Task and case messages used to carry an acknowledgement link too; the ones already sent still work."""
     settings.SIGAP_PUBLIC_URL = "https://sigap.pasuruankota.go.id"

@@ -167,3 +167,26 @@ def test_a_late_incident_someone_is_checking_reminds_them_alone(piket, region, p
     )
     assert verifications_late(after) == 1
     assert Notification.objects.get(purpose="reminder").channel == mine  # the office is not woken
+
+
+@pytest.mark.django_db
+def test_a_notice_that_events_overtook_is_not_sent(piket, region, smtp_server, personas, time_machine):
+    """A notice waits (quiet hours, a retry, a worker that was down): "late, awaiting verification" is not sent for
+    an incident a colleague verified meanwhile, and says why in the outbox; one still true goes."""
+    time_machine.move_to("2020-12-10 09:00 +07:00", tick=False)
+    verified = _report(region, weapons_seen=True).incident
+    waiting = _report(region, "Warga protes pembagian bansos tidak merata", place="35.75.02.1003").incident
+    Notification.objects.all().delete()
+    night = max(verified.verification_due_at, waiting.verification_due_at).astimezone(WIB) + timedelta(days=1)
+    night = night.replace(hour=23, minute=0)
+    assert verifications_late(night) == 2  # the ordinary one waits for 06:00, the urgent one goes at once
+    incident_verify(
+        incident=verified, decision=IncidentStatus.VERIFIED, actor=personas["analyst"], reliability="B", credibility=2
+    )
+    time_machine.move_to(night + timedelta(hours=8), tick=False)
+    assert deliver_due(limit=10) == 1
+    (mail,) = smtp_server
+    assert mail["Subject"] == f"[Terlambat] Kejadian #{waiting.pk} belum diverifikasi"
+    dropped = Notification.objects.get(subject=f"[Terlambat] Kejadian #{verified.pk} belum diverifikasi")
+    assert (dropped.status, dropped.dropped_because) == ("dropped", f"kejadian #{verified.pk} kini: terverifikasi")
+    assert not dropped.delivery_attempts.exists()
