@@ -860,25 +860,32 @@ def normalise_key(text: str) -> str:
     return rules.normalise(text).replace(" ", "-")[:40]
 
 
-_MESSAGE_KEY = re.compile(r"^(case|task)(\d+):(ack|act|resolve|late):(.+?)(?::esc)?:c\d+$")
+_MESSAGE_KEY = re.compile(
+    r"^(case|task)(\d+):(ack|act|resolve|late|added|changed|opened|proposed)(?::(.+?))?(?::esc)?:c\d+$"
+)
 _DONE_FIELDS = {"ack": "acknowledged_at", "act": "first_action_at", "resolve": "resolved_at"}
 
 
 def message_overtaken(notification: Notification) -> str:
-    """Why a late reminder of this room is no longer true when its turn comes (notify.services.overtaken_by): the
-    task was done, cancelled or given a new deadline; the case passed that stage or was resolved."""
+    """Why a message of this room is no longer true when its turn comes (notify.services.overtaken_by): a task's
+    news or late reminder once it is done or cancelled, a late reminder once it has a new deadline; a case's once it
+    is resolved, a stage's reminder once the stage is passed, a proposed resolution once it was sent back."""
     found = _MESSAGE_KEY.match(notification.idempotency_key)
     if not found:
         return ""
-    kind, pk, stage, due = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+    kind, pk, what, rest = found.group(1), int(found.group(2)), found.group(3), found.group(4)
     if kind == "task":
         task = Task.objects.filter(pk=pk).only("status", "due_at").first()
         if task is None or task.status != TaskStatus.OPEN:
             return f"tugas #{pk} sudah ditutup"
-        return f"batas tugas #{pk} sudah diubah" if task.due_at.isoformat() != due else ""
+        if what == "late" and task.due_at.isoformat() != rest:
+            return f"batas tugas #{pk} sudah diubah"
+        return ""
     case = Case.objects.filter(pk=pk).first()
     if case is None or case.status == CaseStatus.RESOLVED:
         return f"P-{pk} sudah selesai"
-    if stage in _DONE_FIELDS and getattr(case, _DONE_FIELDS[stage]) is not None:
+    if what in _DONE_FIELDS and getattr(case, _DONE_FIELDS[what]) is not None:
         return f"P-{pk} sudah melewati tahap itu"
+    if what == "proposed" and case.status != CaseStatus.RESOLUTION_PROPOSED:
+        return f"usul selesai P-{pk} sudah dikembalikan"
     return ""

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from sigap.accounts.models import User
 from sigap.alerts.choices import AlertState
+from sigap.alerts.models import Alert
 from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case
 from sigap.core.models import AuditLog
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
 from sigap.mediation.choices import MediationStatus
+from sigap.mediation.models import Mediation
 from sigap.public.models import Clarification
 from sigap.public.selectors import clarifications_recent
 from sigap.regions.choices import Level
@@ -26,6 +28,9 @@ from sigap.regions.models import Region
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.models import Incident, IncidentQuerySet
 from sigap.triage.services import FIELD_VERBS, SET_ASIDE_AT_ONCE
+
+# A mediation that still carries its incidents: being prepared, in session, or agreed and followed up.
+ACTIVE_MEDIATIONS = [MediationStatus.PREPARING, MediationStatus.IN_SESSION, MediationStatus.AGREED]
 
 # Categories where a settlement through a forum (musyawarah, mediation) is the usual next step.
 MEDIATION_CATEGORIES = [
@@ -52,16 +57,31 @@ def _queue(incidents: IncidentQuerySet, limit: int = 10) -> list[Incident]:
 
 
 def _with_open_cases(incidents: list[Incident], user: User) -> list[Incident]:
-    """Each incident with `open_cases`, so that a responder or mediator sees which verified incidents a case already
-    handles (and by whom) and which nobody does yet. A case the reader may not open (another organisation leads it)
-    is named without a link (`readable`)."""
+    """Each incident with `open_cases`, and without one the alert in response (`responding_alerts`) or the
+    mediation under way (`active_mediations`) that carries it, so that a responder or mediator sees which verified
+    incidents are handled (and by whom) and which nobody handles yet; an incident of an alert the team is responding
+    to is not "no handling". What the reader may not open (a case another organisation leads, an alert or a
+    mediation outside their areas) is named without a link (`readable`)."""
     open_cases = Case.objects.open().select_related("lead_organisation").order_by("pk")
-    prefetch_related_objects(incidents, Prefetch("cases", queryset=open_cases, to_attr="open_cases"))
-    shown = {case.pk for incident in incidents for case in incident.open_cases}  # type: ignore[attr-defined]
-    readable = set(Case.objects.visible_to(user).filter(pk__in=shown).values_list("pk", flat=True))
-    for incident in incidents:
-        for case in incident.open_cases:  # type: ignore[attr-defined]
-            case.readable = case.pk in readable
+    responding = Alert.objects.filter(state=AlertState.RESPONDING).order_by("pk")
+    active = Mediation.objects.filter(status__in=ACTIVE_MEDIATIONS).order_by("pk")
+    prefetch_related_objects(
+        incidents,
+        Prefetch("cases", queryset=open_cases, to_attr="open_cases"),
+        Prefetch("alerts", queryset=responding, to_attr="responding_alerts"),
+        Prefetch("mediations", queryset=active, to_attr="active_mediations"),
+    )
+    readable = {
+        Case: Case.objects.visible_to(user),
+        Alert: Alert.objects.visible_to(user),
+        Mediation: Mediation.objects.visible_to(user),
+    }
+    for attr, model in (("open_cases", Case), ("responding_alerts", Alert), ("active_mediations", Mediation)):
+        shown = {item.pk for incident in incidents for item in getattr(incident, attr)}
+        mine = set(readable[model].filter(pk__in=shown).values_list("pk", flat=True))
+        for incident in incidents:
+            for item in getattr(incident, attr):
+                item.readable = item.pk in mine
     return incidents
 
 
@@ -110,14 +130,13 @@ def _without_follow_up(incidents: IncidentQuerySet, now: datetime | None = None,
     now = now or timezone.now()
     quiet_days = settings.SIGAP_FOLLOW_UP_QUIET_DAYS
     open_cases = [s for s in CaseStatus if s != CaseStatus.RESOLVED]
-    active_mediations = [MediationStatus.PREPARING, MediationStatus.IN_SESSION, MediationStatus.AGREED]
     found = (
         incidents.filter(status=IncidentStatus.VERIFIED)
         .exclude(cases__status__in=open_cases)
         # An alert it raised or joined that is being responded to, or that a case handles, carries it too.
         .exclude(alerts__state=AlertState.RESPONDING)
         .exclude(alerts__cases__status__in=open_cases)
-        .exclude(mediations__status__in=active_mediations)
+        .exclude(mediations__status__in=ACTIVE_MEDIATIONS)
         .annotate(last_at=Max("events__at"))
         .filter(
             Q(follow_up_on__lte=timezone.localdate(now))

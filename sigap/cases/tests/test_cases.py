@@ -591,6 +591,11 @@ def test_a_late_reminder_overtaken_before_its_turn_is_not_sent(case, organisatio
     reasons = {n.dropped_because for n in reminders.filter(status="dropped")}
     assert reasons >= {f"batas tugas #{moved.pk} sudah diubah", f"tugas #{finished.pk} sudah ditutup"}
     assert not any("Terlambat" in m["Subject"] and "Dialog" in m["Subject"] for m in smtp_server)
+    news = Notification.objects.filter(purpose="task", idempotency_key__contains=":added:")
+    assert {(n.idempotency_key.split(":")[0], n.status) for n in news} == {
+        (f"task{moved.pk}", "sent"),  # still open: its owner hears of it
+        (f"task{finished.pk}", "dropped"),  # done before the message's turn
+    }
     ack_late = reminders.filter(idempotency_key__startswith=f"case{case.pk}:ack:")
     assert ack_late.exists() and all(n.dropped_because == f"P-{case.pk} sudah melewati tahap itu" for n in ack_late)
 

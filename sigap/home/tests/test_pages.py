@@ -92,6 +92,48 @@ def test_the_responder_sees_which_incidents_a_case_handles_and_which_none_does(
 
 
 @pytest.mark.django_db
+def test_an_incident_carried_by_an_alert_in_response_or_a_mediation_is_not_said_to_have_no_handling(
+    client, personas, region, some_incidents
+):
+    """The demo's mediator read "belum ada penanganan" under three clashes in Trajeng while the team was responding
+    to their Awas alert: without a case, the alert in response or the mediation under way is named instead."""
+    from django.utils import timezone
+
+    from sigap.alerts.choices import AlertKind, AlertState
+    from sigap.alerts.services import alert_raise, alert_transition
+    from sigap.mediation.services import PartyInput, mediation_open
+
+    near, _far = some_incidents
+    alert = alert_raise(
+        kind=AlertKind.GRAVE_INCIDENT,
+        city=region("35.75"),
+        regions=[near.region],
+        level=3,
+        title="Bentrok RW 02",
+        reason="massa bertambah",
+        at=timezone.now(),
+        incidents=[near],
+    )
+    client.force_login(personas["responder"])
+    assert "belum ada penanganan" in client.get(reverse("home:home")).content.decode()  # triggered: nobody yet
+    for step in (AlertState.ACKNOWLEDGED, AlertState.ASSESSED, AlertState.RESPONDING):
+        alert_transition(alert=alert, to=step, actor=personas["analyst"])
+    page = client.get(reverse("home:home")).content.decode()
+    assert f'direspons dalam <a href="/peringatan/{alert.pk}/">peringatan #{alert.pk}</a> (tanpa penanganan)' in page
+    assert "belum ada penanganan" not in page
+    alert_transition(alert=alert, to=AlertState.CLOSED, actor=personas["analyst"], note="Reda")
+    mediation = mediation_open(
+        title="Musyawarah RW 02",
+        actor=personas["mediator"],
+        parties=[PartyInput("Pemuda RW 02"), PartyInput("Pemuda RW 03")],
+        region=near.region,
+        incidents=[near],
+    )
+    page = client.get(reverse("home:home")).content.decode()
+    assert f'dalam mediasi <a href="/mediasi/{mediation.pk}/">M-{mediation.pk}</a> (persiapan)' in page
+
+
+@pytest.mark.django_db
 def test_the_trusted_reporter_sees_its_receipts(client, personas, some_incidents):
     client.force_login(personas["trusted_reporter"])
     page = client.get(reverse("home:home")).content.decode()
