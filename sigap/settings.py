@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # Sigap rooms, in dependency order: a later app may import an earlier one, never the reverse.
     "sigap.core",
     "sigap.regions",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sigap.core.middleware.ContentSecurityPolicyMiddleware",
+    "sigap.accounts.middleware.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "sigap.urls"
@@ -237,6 +240,11 @@ SIGAP_ANON_REPORTS_PER_HOUR = env_int("SIGAP_ANON_REPORTS_PER_HOUR", 20)
 # (four times as many per account, from anywhere) in an hour. The lock ends with its window.
 SIGAP_SIGN_IN_FAILURES_PER_15_MIN = env_int("SIGAP_SIGN_IN_FAILURES_PER_15_MIN", 10)
 SIGAP_SIGN_IN_FAILURES_PER_HOUR = env_int("SIGAP_SIGN_IN_FAILURES_PER_HOUR", 50)
+# Two-step sign-in (a code from an authenticator app after the password; accounts/two_factor.py): anyone may turn it
+# on at /akun/; these roles must, and are sent to set it up before anything else (e.g. "admin,analyst", the roles
+# that can reveal a reporter's identity). Empty: nobody must.
+SIGAP_TWO_FACTOR_ROLES = env_list("SIGAP_TWO_FACTOR_ROLES", [])
+OTP_TOTP_ISSUER = "Sigap"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sigap"}}
 
 # Inbound SMS/WhatsApp gateways: the shared secret of the generic signed webhook, and Twilio's auth token.

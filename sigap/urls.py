@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sigap.accounts.forms import SignInForm
+from sigap.accounts.views import SignInView
 from sigap.api import api
 
 urlpatterns = [
@@ -21,11 +21,7 @@ urlpatterns = [
     path("", include("sigap.public.urls")),
     path("", include("sigap.demo.urls")),
     path("", include("sigap.accounts.urls")),
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(template_name="core/login.html", authentication_form=SignInForm),
-        name="login",
-    ),
+    path("masuk/", SignInView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -1,14 +1,33 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sigap.accounts.models import User
+from sigap.accounts.two_factor import device_of, two_factor_off
+
+# django-otp's own page would show every account's secret key to the administrator: the reset below is the only
+# thing an administrator needs (a lost phone), and it is audited.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
-    list_display = ["username", "first_name", "last_name", "role", "organisation", "area", "is_active"]
+    list_display = ["username", "first_name", "last_name", "role", "organisation", "area", "two_step", "is_active"]
     list_filter = ["role", "is_active", "organisation"]
     fieldsets = (*BaseUserAdmin.fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))  # type: ignore[misc]
     # The Sigap fields on the add page too, so that a link can prefill them (the reporter network's "add one here").
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))
     raw_id_fields = ["area"]
+    actions = ["turn_two_step_off"]
+
+    @admin.display(boolean=True, description="Dua langkah / two-step")
+    def two_step(self, obj: User) -> bool:
+        return device_of(obj) is not None
+
+    @admin.action(description="Matikan masuk dua langkah (HP hilang) / turn two-step sign-in off (lost phone)")
+    def turn_two_step_off(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        turned = sum(1 for user in queryset if two_factor_off(user, actor=request.user, reason="administrator reset"))
+        messages.success(request, f"{turned} akun / accounts: masuk dua langkah dimatikan / two-step sign-in off")

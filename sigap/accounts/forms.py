@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -34,6 +35,26 @@ def _limits(username: str, address: str) -> list[tuple[str, int, timedelta]]:
     ]
 
 
+def sign_in_locked(username: str, address: str) -> bool:
+    """Whether this account or address has failed too often to be given another try for now."""
+    return any(is_over(key, limit=allowed - 1, period=period) for key, allowed, period in _limits(username, address))
+
+
+def sign_in_failed(username: str, address: str) -> None:
+    """Count a failed password or code; the failure that reaches a limit locks, and writes one audit row."""
+    limits = _limits(username, address)
+    # The failure that reaches a limit locks (hence limit - 1: the counter is over it from then on).
+    crossed = [key for key, allowed, period in limits if hit(key, limit=allowed - 1, period=period)]
+    if crossed:  # the failure that locks is the last one counted in this window: one audit row per lock
+        audit.append(
+            actor=None,
+            action="account.sign_in_locked",
+            object_type="accounts.user",
+            object_id=username[:64],  # the audit column's width; a longer name is an attack, not an account
+            details={"address": address, "limits": [key.split(":")[0] for key in crossed]},
+        )
+
+
 class SignInForm(AuthenticationForm):
     """Django's sign-in, refused without looking at the password once an account or address has failed too often.
 
@@ -44,25 +65,22 @@ class SignInForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = (self.cleaned_data.get("username") or "").strip().lower()[:150]
         address = client_ip(self.request) if self.request is not None else ""
-        limits = _limits(username, address)
-        # The failure that reaches a limit locks (hence limit - 1: the counter is over it from then on).
-        if any(is_over(key, limit=allowed - 1, period=period) for key, allowed, period in limits):
+        if sign_in_locked(username, address):
             self.locked = True
             raise ValidationError(LOCKED, code="locked")
         try:
             return super().clean()
         except ValidationError as error:
             if getattr(error, "code", None) == "invalid_login":
-                self._count_failure(username, address, limits)
+                sign_in_failed(username, address)
             raise
 
-    def _count_failure(self, username: str, address: str, limits: list[tuple[str, int, timedelta]]) -> None:
-        crossed = [key for key, allowed, period in limits if hit(key, limit=allowed - 1, period=period)]
-        if crossed:  # the failure that locks is the last one counted in this window: one audit row per lock
-            audit.append(
-                actor=None,
-                action="account.sign_in_locked",
-                object_type="accounts.user",
-                object_id=username[:64],  # the audit column's width; a longer name is an attack, not an account
-                details={"address": address, "limits": [key.split(":")[0] for key in crossed]},
-            )
+
+class CodeForm(forms.Form):
+    """The second step: the 6-digit code the authenticator app shows now."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )

@@ -53,6 +53,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "home:landing": (ALL_ROLES, set()),
     "home:home": (SIGNED_IN, set()),
     "accounts:account": (SIGNED_IN, SIGNED_IN),
+    "accounts:two_factor": (SIGNED_IN, SIGNED_IN),
     "intake:report_new": (ALL_ROLES, ALL_ROLES),
     "intake:report_done": (ALL_ROLES, set()),
     "intake:trusted_report_new": ({Role.TRUSTED_REPORTER.value, *ANALYSTS}, {Role.TRUSTED_REPORTER.value, *ANALYSTS}),
@@ -136,7 +137,8 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "demo:mailbox": (CITYWIDE, set()),
 }
 # Routes whose behaviour is not a role question: sign-in pages, language choice, token links (tested elsewhere).
-NOT_ROLE_ROUTES = {"login", "logout", "set_language", "notify:ack", "public:None"}
+# The sign-in's code step belongs to no role: it answers only a session whose password was right moments ago.
+NOT_ROLE_ROUTES = {"login", "accounts:sign_in_code", "logout", "set_language", "notify:ack", "public:None"}
 
 
 @dataclass
