@@ -928,17 +928,22 @@ def report_place(*, report: Report, region: Any, actor: Any) -> Incident:
     return report.incident
 
 
-_MESSAGE_KEY = re.compile(r"^(incident|report)(\d+):(urgent|verify-late|follow-up|unplaced-urgent):?(\d{4}-\d\d-\d\d)?")
+_MESSAGE_KEY = re.compile(r"^(incident|report)(\d+):(urgent|verify-late|follow-up|unplaced-urgent|waiting):?([0-9-]+)?")
 
 
 def message_overtaken(notification: Notification) -> str:
     """Why a message of this room is no longer true when its turn comes (notify.services.overtaken_by): "awaiting
     verification" and "verification late" for an incident that left the queue, a follow-up for an incident moved
-    to another day or closed, "could not be placed" for a report an analyst placed."""
+    to another day or closed, "could not be placed" for a report an analyst placed, "a reporter waits for an
+    answer" once someone answered."""
     found = _MESSAGE_KEY.match(notification.idempotency_key)
     if not found:
         return ""
-    kind, pk, what, day = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+    kind, pk, what, value = found.group(1), int(found.group(2)), found.group(3), found.group(4)
+    if kind == "report" and what == "waiting":  # the key holds the team's last answer when the reporter wrote
+        answers = ReporterMessage.objects.filter(persons_answer(), report_id=pk).order_by("-at", "-id")
+        answered_since = str(answers.values_list("pk", flat=True).first() or 0) != value
+        return f"pelapor laporan #{pk} sudah dijawab" if answered_since else ""
     if kind == "report":
         placed = Report.objects.filter(pk=pk, region__isnull=False).exists()
         return f"laporan #{pk} sudah ditempatkan" if placed else ""
@@ -952,6 +957,6 @@ def message_overtaken(notification: Notification) -> str:
     if what == "follow-up":
         if incident.status != IncidentStatus.VERIFIED:
             return f"kejadian #{pk} kini: {status}"
-        if incident.follow_up_on is None or incident.follow_up_on.isoformat() != day:
-            return f"kejadian #{pk} tidak lagi dijadwalkan dicek pada {day}"
+        if incident.follow_up_on is None or incident.follow_up_on.isoformat() != value:
+            return f"kejadian #{pk} tidak lagi dijadwalkan dicek pada {value}"
     return ""

@@ -213,6 +213,14 @@ def test_the_secretariat_is_told_once_per_wait_when_a_reporter_writes(client, pe
     session.save()
     reporter_writes("Terima kasih, tapi belum ada yang datang.")  # a new wait: the secretariat is told again
     assert Notification.objects.filter(purpose="reporter").count() == 4
+    # The first wait's notices, still in the outbox (the worker was down), were answered meanwhile: not sent.
+    from sigap.notify.services import deliver_due
+
+    deliver_due(limit=10)
+    first_wait = Notification.objects.filter(purpose="reporter", idempotency_key__contains=":waiting:0:")
+    assert {n.dropped_because for n in first_wait} == {f"pelapor laporan #{report.pk} sudah dijawab"}
+    still_waiting = Notification.objects.filter(purpose="reporter").exclude(pk__in=first_wait)
+    assert still_waiting.count() == 2 and not still_waiting.filter(status="dropped").exists()
 
 
 @pytest.mark.django_db
