@@ -249,7 +249,13 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
 
 def _admin(user: User) -> dict[str, Any]:
     users_by_role = dict(User.objects.values_list("role").annotate(n=Count("id")).order_by("role"))
+    # The accounts that may reveal a reporter's identity, and how many of them a stolen password alone would open.
+    revealers = User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.ANALYST])
+    two_step = revealers.filter(totpdevice__confirmed=True).distinct()
     return {
+        "revealers": revealers.count(),
+        "revealers_two_step": two_step.count(),
+        "two_step_required": settings.SIGAP_TWO_FACTOR_ROLES,
         "regions_by_level": dict(Region.objects.values_list("level").annotate(n=Count("id")).order_by("level")),
         "users_by_role": [(Role(r).label, n) for r, n in users_by_role.items()],
         "report_count": Report.objects.count(),

@@ -149,3 +149,18 @@ def test_one_who_chose_it_turns_it_off_with_a_current_code(personas):
         assert client.post(SETUP, {"action": "off", "code": _code(device)}).status_code == 302
     assert device_of(personas["mediator"]) is None
     assert AuditLog.objects.get(action="account.two_factor_off").actor == personas["mediator"]
+
+
+@pytest.mark.django_db
+def test_the_administrator_sees_how_many_revealing_accounts_sign_in_in_two_steps(personas, settings):
+    admin = Client()
+    admin.force_login(personas["admin"])
+    home = admin.get(reverse("home:home")).content.decode()
+    assert "0 dari 2 akun administrator dan analis" in home and "SIGAP_TWO_FACTOR_ROLES=admin,analyst" in home
+    start = timezone.now().replace(second=1, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        _turn_on(Client(), personas["analyst"])
+        _turn_on(Client(), personas["responder"])  # not an account that reveals identities: not counted
+    settings.SIGAP_TWO_FACTOR_ROLES = ["analyst"]
+    home = admin.get(reverse("home:home")).content.decode()
+    assert "1 dari 2 akun administrator dan analis" in home and "SIGAP_TWO_FACTOR_ROLES=admin" not in home
