@@ -18,8 +18,9 @@ def _pattern(words: str) -> re.Pattern[str]:
 
 
 _CLASH = _pattern(
-    r"bentrok|ricuh|keributan|ribut|adu mulut|saling dorong|lempar|tawuran|perkelahian|berkelahi|"
-    r"bacok|serang|keroyok|dikeroyok|pukul|dipukul|ketegangan|tegang|provokasi"
+    r"bentrok|ricuh|keributan|ribut|adu mulut|saling dorong|lempar|melempar|dilempar|pelemparan|tawuran|"
+    r"perkelahian|berkelahi|bacok|membacok|dibacok|serang|menyerang|diserang|penyerangan|keroyok|mengeroyok|"
+    r"dikeroyok|pengeroyokan|pukul|memukul|dipukul|pemukulan|ketegangan|tegang|provokasi|memprovokasi"
 )
 _ELECTION = _pattern(
     r"pendukung|paslon|simpatisan|relawan|kampanye|konvoi|tim sukses|timses|calon|pilkada|"

@@ -10,6 +10,9 @@ from sigap.triage.rules import suggest_category, suggest_urgency
         ("Diduga serangan fajar, tim paslon 01 membagikan amplop ke warga", Category.POLITIK_UANG),
         ("Terjadi bentrokan antara pendukung paslon 01 dan 02 di perempatan", Category.BENTROK_PENDUKUNG),
         ("Massa pendukung paslon 02 membawa celurit berkumpul", Category.BENTROK_PENDUKUNG),
+        # prefixed verbs: "melempar" does not begin with "lempar" (the demo's #184 was "Lainnya")
+        ("Konvoi pendukung paslon 01 melintas, warga pendukung paslon 02 melempar botol", Category.BENTROK_PENDUKUNG),
+        ("Relawan paslon 02 dipukul dan dikeroyok di dekat posko", Category.BENTROK_PENDUKUNG),
         ("Pesan berantai hoaks di grup WhatsApp: surat suara sudah dicoblos", Category.HOAKS_UJARAN_KEBENCIAN),
         ("Seorang ASN kelurahan ikut kampanye dan mengarahkan warga", Category.NETRALITAS_ASN),
         ("Saksi menolak menandatangani hasil penghitungan suara, minta hitung ulang", Category.SENGKETA_HASIL),
