@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
@@ -105,7 +106,8 @@ def _mails(limit: int = 50) -> list[dict[str, Any]]:
                 {
                     "to": _recipients_shown(message["To"] or "", staff),
                     "date": message["Date"],
-                    "subject": str(make_header(decode_header(message["Subject"] or ""))),
+                    # A long subject is folded over lines in the file; unfolded, it reads as it was written.
+                    "subject": re.sub(r"\r?\n(?=[ \t])", "", str(make_header(decode_header(message["Subject"] or "")))),
                     "body": body,
                 }
             )
