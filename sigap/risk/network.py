@@ -40,7 +40,7 @@ class NetworkRow:
     region: Region
     trusted_reporters: int  # active accounts of trusted reporters with this kelurahan as their area
     people: dict[str, int]  # directory entries per PERSON_GROUPS key
-    warned: int  # of these, the trusted reporters and serving people with an active channel: who hears an alert
+    warned: int  # trusted reporters and serving people of the directory (any role) with an active channel
     recent_reports: int  # reports placed here and received in the last RECENT_DAYS days, every channel
     last_report_at: datetime | None
     last_nil_at: datetime | None  # the latest "nothing to report" from a trusted reporter of this kelurahan
