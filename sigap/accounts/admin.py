@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sigap.accounts.models import User
-from sigap.accounts.two_factor import device_of, two_factor_off
+from sigap.accounts.two_factor import two_factor_off
 
 # django-otp's own page would show every account's secret key to the administrator: the reset below is the only
 # thing an administrator needs (a lost phone), and it is audited.
@@ -23,9 +23,15 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     raw_id_fields = ["area"]
     actions = ["turn_two_step_off"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        # One query for the list's two-step column, not one per row.
+        confirmed = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        users: QuerySet[User] = super().get_queryset(request)
+        return users.annotate(has_two_step=Exists(confirmed))
+
     @admin.display(boolean=True, description="Dua langkah / two-step")
     def two_step(self, obj: User) -> bool:
-        return device_of(obj) is not None
+        return bool(getattr(obj, "has_two_step", False))
 
     @admin.action(description="Matikan masuk dua langkah (HP hilang) / turn two-step sign-in off (lost phone)")
     def turn_two_step_off(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

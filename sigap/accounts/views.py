@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sigap.accounts import two_factor
 from sigap.accounts.forms import LOCKED, CodeForm, SignInForm, sign_in_failed, sign_in_locked
@@ -26,6 +27,7 @@ from sigap.notify.models import Channel
 
 PENDING = "sigap_sign_in_pending"  # the session key of a sign-in whose password was right and whose code is due
 PENDING_FOR = timedelta(minutes=5)
+WRONG_CODE = gettext_lazy("That code is not right. Type the code the app shows now (it changes every 30 seconds).")
 
 
 class SignInView(auth_views.LoginView):
@@ -117,7 +119,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             if two_factor.setup_confirm(user, code):
                 messages.success(request, _("Two-step sign-in is on: from now on Sigap asks for the app's code."))
                 return redirect("accounts:account")
-            error = _("That code is not right. Type the code the app shows now (it changes every 30 seconds).")
+            error = str(WRONG_CODE)
         elif request.POST.get("action") == "off" and device is not None:
             if two_factor.required_for(user):
                 error = _("Your role must sign in with a code; ask the administrator if you lost your phone.")
@@ -126,7 +128,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Two-step sign-in is off."))
                 return redirect("accounts:account")
             else:
-                error = _("That code is not right. Type the code the app shows now (it changes every 30 seconds).")
+                error = str(WRONG_CODE)
     pending = two_factor.pending_setup(user) if device is None else None
     context = {
         "device": device,
