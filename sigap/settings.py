@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Sigap rooms, in dependency order: a later app may import an earlier one, never the reverse.
     "sigap.core",
     "sigap.regions",

@@ -2,15 +2,17 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sigap.accounts.models import User
 from sigap.accounts.two_factor import two_factor_off
 
-# django-otp's own page would show every account's secret key to the administrator: the reset below is the only
-# thing an administrator needs (a lost phone), and it is audited.
-if admin.site.is_registered(TOTPDevice):
-    admin.site.unregister(TOTPDevice)
+# django-otp's own pages would show every account's secret key to the administrator and let one add a recovery
+# token to any account: the reset below is the only thing an administrator needs (a lost phone), and it is audited.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 @admin.register(User)

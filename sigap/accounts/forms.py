@@ -77,10 +77,27 @@ class SignInForm(AuthenticationForm):
 
 
 class CodeForm(forms.Form):
-    """The second step: the 6-digit code the authenticator app shows now."""
+    """The second step: the 6-digit code the authenticator app shows now, or one of the person's recovery codes
+    (a field of its own, so that a phone's keyboard has digits for the one and letters for the other)."""
 
     code = forms.CharField(
         label=_("Code from your authenticator app"),
         max_length=12,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )
+    recovery = forms.CharField(
+        label=_("Or one of your recovery codes"),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not (cleaned.get("code") or "").strip() and not (cleaned.get("recovery") or "").strip():
+            raise ValidationError(_("Type the code the app shows, or one of your recovery codes."), code="empty")
+        return cleaned
+
+    def typed(self) -> str:
+        return str(self.cleaned_data.get("code") or "").strip() or str(self.cleaned_data.get("recovery") or "")

@@ -15,7 +15,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.cache import never_cache
 
 from sigap.accounts import two_factor
 from sigap.accounts.forms import LOCKED, CodeForm, SignInForm, sign_in_failed, sign_in_locked
@@ -27,7 +28,12 @@ from sigap.notify.models import Channel
 
 PENDING = "sigap_sign_in_pending"  # the session key of a sign-in whose password was right and whose code is due
 PENDING_FOR = timedelta(minutes=5)
+NEW_RECOVERY_CODES = "sigap_new_recovery_codes"  # shown once on the next view of the setup page, then gone
+RECOVERY_CODES_LOW = 2  # the account page asks for a new set when this few are left
 WRONG_CODE = gettext_lazy("That code is not right. Type the code the app shows now (it changes every 30 seconds).")
+WRONG_CODE_OR_RECOVERY = gettext_lazy(
+    "That code is not right. Type the code the old phone's app shows now, or one of your recovery codes."
+)
 
 
 class SignInView(auth_views.LoginView):
@@ -68,17 +74,32 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         username = user.get_username().lower()
         if sign_in_locked(username, address):
             error = str(LOCKED)
-        elif two_factor.code_accepted(user, form.cleaned_data["code"]):
+        elif accepted := two_factor.code_accepted(user, form.typed()):
             del request.session[PENDING]
             login(request, user, backend=pending["backend"] or None)
             target = pending["next"]
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = "/"
+            if accepted == "recovery":
+                left = two_factor.recovery_codes_left(user)
+                messages.warning(request, _recovery_code_used(left))
             return HttpResponseRedirect(target)
         else:
             sign_in_failed(username, address)
             error = _("That code is not right, or it was used already. Type the code the app shows now.")
     return render(request, "accounts/sign_in_code.html", {"form": form, "error": error})
+
+
+def _recovery_code_used(left: int) -> str:
+    used = ngettext(
+        "You signed in with a recovery code; %(left)d is left.",
+        "You signed in with a recovery code; %(left)d are left.",
+        left,
+    ) % {"left": left}
+    return f"{used} " + _(
+        "Phone lost or replaced? Set the app up on the new phone under Your account, Two-step sign-in; "
+        "make new recovery codes there too."
+    )
 
 
 @login_required
@@ -101,41 +122,59 @@ def account(request: HttpRequest) -> HttpResponse:
         "email_kind": ChannelKind.EMAIL,
         "two_factor_on": two_factor.device_of(request.user) is not None,
         "two_factor_required": two_factor.required_for(request.user),
+        "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+        "recovery_codes_low": RECOVERY_CODES_LOW,
     }
     return render(request, "accounts/account.html", context)
 
 
+@never_cache  # the page shows a secret key or recovery codes: no copy of it in a browser's or proxy's cache
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Turn two-step sign-in on (scan the secret, give the first code), or off (with a current code)."""
+    """Turn two-step sign-in on (scan the secret, give the first code), move it to a new phone, make new recovery
+    codes, or turn it off; each change that opens a way in asks for a current code."""
     user = request.user
     device = two_factor.device_of(user)
     error = ""
     if request.method == "POST":
-        code = request.POST.get("code", "")
-        if request.POST.get("action") == "start" and device is None:
+        action, code = request.POST.get("action"), request.POST.get("code", "")
+        if action == "start" and device is None:
             two_factor.setup_start(user)
-        elif request.POST.get("action") == "confirm":
+        elif action == "start":  # a new phone: the old app's code, or a recovery code if the phone is lost
+            if two_factor.code_accepted(user, code):
+                two_factor.setup_start(user)
+            else:
+                error = str(WRONG_CODE_OR_RECOVERY)
+        elif action == "confirm":
             if two_factor.setup_confirm(user, code):
                 messages.success(request, _("Two-step sign-in is on: from now on Sigap asks for the app's code."))
-                return redirect("accounts:account")
+                if not two_factor.recovery_codes_left(user):
+                    request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_new(user)
+                return redirect("accounts:two_factor")
             error = str(WRONG_CODE)
-        elif request.POST.get("action") == "off" and device is not None:
+        elif action == "recovery_codes" and device is not None:
+            if two_factor.code_accepted(user, code) == "app":
+                request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_new(user)
+                return redirect("accounts:two_factor")
+            error = str(WRONG_CODE)
+        elif action == "off" and device is not None:
             if two_factor.required_for(user):
                 error = _("Your role must sign in with a code; ask the administrator if you lost your phone.")
-            elif two_factor.code_accepted(user, code):
+            elif two_factor.code_accepted(user, code) == "app":
                 two_factor.two_factor_off(user, actor=user, reason="by the account's owner")
                 messages.success(request, _("Two-step sign-in is off."))
                 return redirect("accounts:account")
             else:
                 error = str(WRONG_CODE)
-    pending = two_factor.pending_setup(user) if device is None else None
+    pending = two_factor.pending_setup(user)
     context = {
         "device": device,
         "pending": pending,
         "qr": mark_safe(two_factor.qr_svg(pending)) if pending else "",  # noqa: S308 - segno's SVG of our own URI
         "secret": two_factor.secret_text(pending) if pending else "",
         "required": two_factor.required_for(user),
+        "new_codes": request.session.pop(NEW_RECOVERY_CODES, None) if request.method == "GET" else None,
+        "codes_left": two_factor.recovery_codes_left(user),
         "error": error,
     }
     return render(request, "accounts/two_factor.html", context, status=400 if error else 200)

@@ -48,6 +48,10 @@ def test_an_analyst_sets_up_two_step_sign_in_on_the_phone_and_signs_in_with_a_co
     page.get_by_label("Kode dari aplikasi autentikator Anda").fill(_code(secret))
     page.get_by_role("button", name="Hidupkan masuk dua langkah").click()
     page.locator("li.success").get_by_text("Masuk dua langkah hidup").wait_for(timeout=5000)
+    # The recovery codes, once, to write down: the way in when the phone is lost.
+    codes = page.locator("ol.recovery-codes li").all_inner_texts()
+    assert len(codes) == 10
+    page.screenshot(path=str(artifacts / f"two-step-recovery-codes-{connection.vendor}.png"), full_page=True)
     page.get_by_role("button", name="Keluar").click()
 
     _password_step(page, live_server, demo["analis"])
@@ -64,3 +68,12 @@ def test_an_analyst_sets_up_two_step_sign_in_on_the_phone_and_signs_in_with_a_co
     page.get_by_label("Kode dari aplikasi autentikator Anda").fill(_code(secret, drift + 1))
     page.get_by_role("button", name="Masuk").click()
     page.get_by_role("heading", level=1, name="Antrean verifikasi").wait_for(timeout=5000)
+    page.get_by_role("button", name="Keluar").click()
+
+    # The phone is not at hand: a recovery code from the paper, typed as it was written.
+    _password_step(page, live_server, demo["analis"])
+    page.get_by_text("Ponsel tidak ada di tangan? Pakai kode cadangan").click()
+    page.get_by_label("Atau salah satu kode cadangan Anda").fill(codes[0].upper())
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("heading", level=1, name="Antrean verifikasi").wait_for(timeout=5000)
+    assert page.get_by_text("Anda masuk dengan kode cadangan; tersisa 9.").is_visible()

@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sigap.accounts.two_factor import device_of, pending_setup
+from sigap.accounts.two_factor import code_accepted, device_of, pending_setup, two_factor_off
 from sigap.core.models import AuditLog
 
 RIGHT = "correct horse battery staple"  # the personas' password (conftest)
@@ -164,3 +165,96 @@ def test_the_administrator_sees_how_many_revealing_accounts_sign_in_in_two_steps
     settings.SIGAP_TWO_FACTOR_ROLES = ["analyst"]
     home = admin.get(reverse("home:home")).content.decode()
     assert "1 dari 2 akun administrator dan analis" in home and "SIGAP_TWO_FACTOR_ROLES=admin" not in home
+
+
+def _codes_on(page: str) -> list[str]:
+    listed = page.split('class="recovery-codes"')[1].split("</ol>")[0]
+    return [item.split("</code>")[0] for item in listed.split("<code>")[1:]]
+
+
+@pytest.mark.django_db
+def test_recovery_codes_sign_in_once_each_when_the_phone_is_not_at_hand(personas):
+    """A phone lost or broken on a Saturday night locked the analyst out until the administrator was back: ten
+    recovery codes, shown once at setup and kept only as digests, each open one sign-in."""
+    analyst = personas["analyst"]
+    start = timezone.now().replace(second=1, microsecond=0)
+    client = Client()
+    with time_machine.travel(start, tick=False) as traveller:
+        device = _turn_on(client, analyst)
+        codes = _codes_on(client.get(SETUP).content.decode())
+        assert len(codes) == 10 and len(set(codes)) == 10 and all(len(code) == 11 for code in codes)
+        assert 'class="recovery-codes"' not in client.get(SETUP).content.decode()  # shown once
+        assert "10 kode cadangan yang belum dipakai" in client.get(SETUP).content.decode()
+        stored = set(StaticToken.objects.filter(device__user=analyst).values_list("token", flat=True))
+        assert len(stored) == 10 and not stored & ({code.replace("-", "") for code in codes} | set(codes))
+        traveller.shift(40)
+        browser = Client()
+        browser.post("/masuk/?next=/kejadian/", {"username": "analyst", "password": RIGHT})
+        assert "kode cadangan" in browser.get(CODE_STEP).content.decode()
+        assert "Ketik kode dari aplikasi" in browser.post(CODE_STEP, {"code": "", "recovery": ""}).content.decode()
+        typed = " " + codes[3].upper().replace("-", " ") + " "  # case, spaces and dashes do not matter
+        signed_in = browser.post(CODE_STEP, {"code": "", "recovery": typed})
+        assert signed_in.status_code == 302 and signed_in.url == "/kejadian/"
+        assert "kode cadangan; tersisa 9" in browser.get("/kejadian/").content.decode()
+        used = AuditLog.objects.get(action="account.recovery_code_used")
+        assert used.actor == analyst and used.details == {"left": 9}
+        # Spent: the same code does not open another sign-in.
+        again = Client()
+        again.post("/masuk/", {"username": "analyst", "password": RIGHT})
+        assert "Kode itu tidak benar" in again.post(CODE_STEP, {"recovery": codes[3]}).content.decode()
+        assert again.get("/beranda/").status_code == 302
+        # A new set, asked for with the app's code, makes the old ones useless.
+        traveller.shift(31)
+        assert client.post(SETUP, {"action": "recovery_codes", "code": codes[4]}).status_code == 400
+        traveller.shift(31)
+        assert client.post(SETUP, {"action": "recovery_codes", "code": _code(device)}).url == SETUP
+        fresh = _codes_on(client.get(SETUP).content.decode())
+        assert not set(fresh) & set(codes)
+        traveller.shift(5)
+        late = Client()
+        late.post("/masuk/", {"username": "analyst", "password": RIGHT})
+        assert "Kode itu tidak benar" in late.post(CODE_STEP, {"recovery": codes[4]}).content.decode()
+        traveller.shift(5)
+        assert late.post(CODE_STEP, {"recovery": fresh[0]}).status_code == 302
+    assert AuditLog.objects.filter(action="account.recovery_codes_new").count() == 2
+    # Turned off, the codes go with the app: they were a way past it.
+    two_factor_off(analyst, actor=personas["admin"], reason="administrator reset")
+    assert not StaticToken.objects.filter(device__user=analyst).exists()
+
+
+@pytest.mark.django_db
+def test_a_new_phone_is_set_up_with_a_recovery_code_when_the_old_one_is_lost(personas, settings):
+    settings.SIGAP_TWO_FACTOR_ROLES = ["analyst"]
+    analyst = personas["analyst"]
+    start = timezone.now().replace(second=1, microsecond=0)
+    client = Client()
+    with time_machine.travel(start, tick=False) as traveller:
+        old = _turn_on(client, analyst)
+        codes = _codes_on(client.get(SETUP).content.decode())
+        traveller.shift(40)
+        assert client.post(SETUP, {"action": "start", "code": "wrong-code"}).status_code == 400
+        traveller.shift(5)
+        page = client.post(SETUP, {"action": "start", "code": codes[0]}).content.decode()
+        assert "<svg" in page and "ponsel baru" in page
+        assert device_of(analyst) == old  # the old app works until the new one gives its first code
+        new = pending_setup(analyst)
+        assert client.post(SETUP, {"action": "confirm", "code": _code(new)}).url == SETUP
+    assert device_of(analyst) == new and not TOTPDevice.objects.filter(pk=old.pk).exists()
+    # The remaining codes stay valid; none are shown again.
+    assert 'class="recovery-codes"' not in client.get(SETUP).content.decode()
+    assert "9 kode cadangan yang belum dipakai" in client.get(SETUP).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_account_page_asks_for_new_codes_when_few_are_left(personas):
+    mediator = personas["mediator"]
+    start = timezone.now().replace(second=1, microsecond=0)
+    client = Client()
+    with time_machine.travel(start, tick=False):
+        _turn_on(client, mediator)
+        codes = _codes_on(client.get(SETUP).content.decode())
+    account = reverse("accounts:account")
+    assert "Buat kode cadangan baru" not in client.get(account).content.decode()
+    for code in codes[:8]:
+        assert code_accepted(mediator, code) == "recovery"
+    assert "Tinggal 2 kode cadangan" in client.get(account).content.decode()
