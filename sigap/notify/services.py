@@ -122,12 +122,34 @@ def _compose(alert: Alert, purpose: str) -> tuple[str, str]:
     subject = f"{prefix}[{level}] {alert.title}"[:200]
     with translation.override("id"):
         reasons = "\n".join(f"- {r}" for r in alert.reasons[-3:])
-        bahasa = (
-            f"Peringatan #{alert.pk} tingkat {level} di {regions}.\n{reasons}\n\n"
-            "Mohon segera diterima (acknowledge) lewat tautan di bawah, lalu tindak lanjuti."
-        )
-    english = f"Alert #{alert.pk}, level {level}, in {regions}. Please acknowledge with the link below, then act."
+        bahasa = f"Peringatan #{alert.pk} tingkat {level} di {regions}.\n{reasons}"
+    english = f"Alert #{alert.pk}, level {level}, in {regions}."
     return subject, f"{bahasa}\n\n{english}"
+
+
+def _acknowledgement_lines(alert: Alert) -> str:
+    """What a message asks of its reader, decided when it is sent, not when it was queued: a message that waited
+    (quiet hours, a retry) or went to the other organisations after a first one acknowledged would otherwise ask
+    for an acknowledgement that was already given."""
+    if alert.state == AlertState.TRIGGERED:
+        return (
+            "Mohon segera diterima (acknowledge) lewat tautan di bawah, lalu tindak lanjuti.\n"
+            "Please acknowledge with the link below, then act."
+        )
+    given = alert.events.filter(from_state=AlertState.TRIGGERED).select_related("actor").first()
+    by = _who(given.actor) if given and given.actor else "tim / the team"
+    at = timezone.localtime(given.at).strftime("%d/%m %H.%M") if given else ""
+    return (
+        f"Sudah diterima oleh {by}{f' ({at})' if at else ''}; tidak perlu diterima lagi. Tindak lanjuti sesuai "
+        f"peran instansi Anda.\nAlready acknowledged by {by}; no need to acknowledge again. Act as your "
+        "organisation's part requires."
+    )
+
+
+def _who(user: Any) -> str:
+    organisation = getattr(user, "organisation", None)
+    name = user.get_full_name() or user.get_username()
+    return f"{name}, {organisation}" if organisation else name
 
 
 def _quiet(now: datetime, level: int) -> datetime:
@@ -565,9 +587,12 @@ def deliver(notification: Notification) -> bool:
     channel = notification.channel
     transport = REGISTRY[channel.kind]
     acknowledge = ack_url(notification) if asks_acknowledgement(notification) else ""
+    body = notification.body
+    if acknowledge and notification.alert is not None:
+        body += f"\n\n{_acknowledgement_lines(notification.alert)}\n{acknowledge}"
     outgoing = Outgoing(
         subject=notification.subject,
-        body=notification.body + (f"\n\n{acknowledge}" if acknowledge else ""),
+        body=body,
         short=_short(notification),
         idempotency_key=notification.idempotency_key,
         ack_url=acknowledge,

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sigap.alerts.choices import AlertKind, AlertState
-from sigap.alerts.services import alert_raise
+from sigap.alerts.services import alert_raise, alert_transition
 from sigap.conftest import GADINGREJO_KEC, PANGGUNGREJO
 from sigap.notify.admin import ChannelForm
 from sigap.notify.choices import ChannelKind, NotificationStatus
@@ -65,6 +65,22 @@ def raise_alert(region, city, level=RiskLevel.SIAGA, at=None):
         reason="Bugul Lor: Waspada → Siaga",
         at=at or timezone.now(),
     )
+
+
+@pytest.mark.django_db
+def test_a_message_sent_after_the_alert_was_acknowledged_does_not_ask_for_it_again(
+    region, routed, personas, smtp_server
+):
+    """Polres acknowledged at 07.40; the duty desk's mail, held back by a retry, still said "please acknowledge"
+    (and its link answered that the alert was acknowledged already)."""
+    alert = raise_alert(region, routed["city"])
+    alert_transition(alert=alert, to=AlertState.ACKNOWLEDGED, actor=personas["responder"])
+    assert deliver_due() == 2
+    body = smtp_server[0].get_payload(decode=True).decode()
+    responder = personas["responder"]
+    assert f"Sudah diterima oleh {responder.get_full_name() or responder.username}" in body
+    assert "Please acknowledge" not in body and "Mohon segera diterima" not in body
+    assert "Already acknowledged" in body and "/terima/" in body  # the link still shows the alert
 
 
 @pytest.mark.django_db
