@@ -101,3 +101,23 @@ class CodeForm(forms.Form):
 
     def typed(self) -> str:
         return str(self.cleaned_data.get("code") or "").strip() or str(self.cleaned_data.get("recovery") or "")
+
+
+class ResetRequestForm(forms.Form):
+    """ "Forgot your password?": the user name or the e-mail address that the administrator gave the account."""
+
+    account = forms.CharField(
+        label=_("User name or e-mail address"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True, "autocapitalize": "none"}),
+    )
+
+    def users(self) -> list[Any]:
+        """The active accounts this names that have an address to send to (none, which the page does not tell,
+        or several sharing one address: each gets its own link)."""
+        from sigap.accounts.models import User
+
+        named = self.cleaned_data["account"].strip()
+        matches = User.objects.filter(is_active=True).exclude(email="")
+        found = matches.filter(username__iexact=named) or matches.filter(email__iexact=named)
+        return [user for user in found.order_by("pk") if user.has_usable_password()]

@@ -1,30 +1,40 @@
 from __future__ import annotations
 
+import logging
+import smtplib
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.encoding import force_bytes
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 
 from sigap.accounts import two_factor
-from sigap.accounts.forms import LOCKED, CodeForm, SignInForm, sign_in_failed, sign_in_locked
+from sigap.accounts.forms import LOCKED, CodeForm, ResetRequestForm, SignInForm, sign_in_failed, sign_in_locked
 from sigap.accounts.models import User
 from sigap.core.net import client_ip
+from sigap.core.ratelimit import hit
 from sigap.core.services import audit_record
 from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel
+
+log = logging.getLogger(__name__)
 
 PENDING = "sigap_sign_in_pending"  # the session key of a sign-in whose password was right and whose code is due
 PENDING_FOR = timedelta(minutes=5)
@@ -178,3 +188,70 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "error": error,
     }
     return render(request, "accounts/two_factor.html", context, status=400 if error else 200)
+
+
+RESETS_PER_ADDRESS_PER_HOUR = 10  # one machine asking for many accounts' links
+RESETS_PER_ACCOUNT_PER_HOUR = 3  # one mailbox flooded with links
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """ "Forgot your password?": a link to choose a new one, sent to the e-mail address the administrator gave the
+    account. The page answers the same whether or not the account exists, so that it tells nobody who has one; the
+    link works once, for an hour (PASSWORD_RESET_TIMEOUT), and a new password signs out every other session. An
+    account with two-step sign-in still asks for its code after the new password."""
+    form = ResetRequestForm(request.POST or None)
+    sent, error = False, ""
+    if request.method == "POST" and form.is_valid():
+        address = client_ip(request)
+        if hit(f"reset-address:{address}", limit=RESETS_PER_ADDRESS_PER_HOUR, period=timedelta(hours=1)):
+            error = _("Too many requests from this connection. Wait an hour, or ask Sigap's administrator.")
+        else:
+            for user in form.users():
+                if not hit(f"reset-account:{user.pk}", limit=RESETS_PER_ACCOUNT_PER_HOUR, period=timedelta(hours=1)):
+                    _send_reset_link(request, user, address)
+            sent = True
+    return render(request, "accounts/password_reset.html", {"form": form, "sent": sent, "error": error})
+
+
+def _send_reset_link(request: HttpRequest, user: User, address: str) -> None:
+    path = reverse(
+        "accounts:password_reset_confirm",
+        args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
+    )
+    base = settings.SIGAP_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+    body = (
+        f'Seseorang (semoga Anda) meminta kata sandi baru untuk akun Sigap "{user.get_username()}".\n'
+        f"Buka tautan ini dalam satu jam untuk memilihnya (tautan hanya berlaku sekali):\n{base}{path}\n\n"
+        "Bila bukan Anda yang meminta, abaikan surel ini: kata sandi Anda tidak berubah. Bila surel seperti ini "
+        "datang berulang kali, beri tahu administrator Sigap.\n\n"
+        f'Someone (hopefully you) asked for a new password for the Sigap account "{user.get_username()}". '
+        "Open the link above within an hour to choose one (it works once). If it was not you, ignore this "
+        "message: your password has not changed."
+    )
+    try:
+        send_mail("[Sigap] Kata sandi baru / New password", body, None, [user.email])
+        delivered = True
+    except (smtplib.SMTPException, OSError):
+        log.exception("password reset mail for user %s not sent", user.pk)
+        delivered = False
+    audit_record(
+        actor=None,
+        action="account.password_reset_requested",
+        target=user,
+        details={"address": address, "sent": delivered},
+    )
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The link's page: a new password (Django checks the token, hides it from the address bar, and signs every
+    other session of the account out with the new password)."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(actor=form.user, action="account.password_reset", target=form.user)
+        messages.success(self.request, _("New password saved. Sign in with it."))
+        return response

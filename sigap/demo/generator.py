@@ -204,6 +204,7 @@ def _user(
         role=role,
         first_name=first,
         last_name=last,
+        email=f"{username}@example.go.id",  # "forgot your password?" links land in the demo's mailbox
         title=title,
         organisation=organisation,
         area=area,

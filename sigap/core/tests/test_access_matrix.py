@@ -138,7 +138,17 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
 }
 # Routes whose behaviour is not a role question: sign-in pages, language choice, token links (tested elsewhere).
 # The sign-in's code step belongs to no role: it answers only a session whose password was right moments ago.
-NOT_ROLE_ROUTES = {"login", "accounts:sign_in_code", "logout", "set_language", "notify:ack", "public:None"}
+# "Forgot your password?" answers anyone the same, and its link page is a token link.
+NOT_ROLE_ROUTES = {
+    "login",
+    "accounts:sign_in_code",
+    "accounts:password_reset",
+    "accounts:password_reset_confirm",
+    "logout",
+    "set_language",
+    "notify:ack",
+    "public:None",
+}
 
 
 @dataclass
