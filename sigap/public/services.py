@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,6 +13,7 @@ from django.utils.translation import gettext
 
 from sigap.alerts.models import Alert
 from sigap.core.services import audit_record
+from sigap.notify.models import Notification
 from sigap.notify.services import area_reporter_channels_in, public_link, queue_to
 from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
@@ -161,3 +163,17 @@ def clarification_withdraw(
             at=clarification.withdrawn_at,
         )
     return clarification
+
+
+_MESSAGE_KEY = re.compile(r"^clarification(\d+)(?::|$)")
+
+
+def message_overtaken(notification: Notification) -> str:
+    """A clarification withdrawn before its message to the kelurahan's reporters went (quiet hours hold it until
+    the morning) is not passed on: it may have been withdrawn because it was wrong (notify.services.overtaken_by)."""
+    found = _MESSAGE_KEY.match(notification.idempotency_key)
+    if not found:
+        return ""
+    pk = int(found.group(1))
+    withdrawn = Clarification.objects.filter(pk=pk, withdrawn_at__isnull=False).exists()
+    return f"klarifikasi #{pk} sudah ditarik" if withdrawn else ""

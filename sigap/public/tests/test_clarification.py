@@ -194,3 +194,26 @@ def test_the_trusted_reporters_of_the_kelurahan_get_the_clarification_to_pass_on
     clarification_publish(incident=late, actor=personas["analyst"], claim=CLAIM, finding=FINDING, at=evening)
     held = Notification.objects.filter(purpose="clarification").exclude(pk=queued.pk).get()
     assert held.next_attempt_at == datetime(2020, 12, 6, 6, 0, tzinfo=WIB)
+
+
+@pytest.mark.django_db
+def test_a_clarification_withdrawn_overnight_is_not_passed_on_in_the_morning(region, personas, smtp_server):
+    """Published at 23.00, held for the morning, withdrawn at 23.30 because the finding was wrong: at 06.00 the
+    tokoh still got it to forward to their groups."""
+    tokoh = personas["trusted_reporter"]
+    NotifyChannel.objects.create(
+        name="Surel tokoh", kind=ChannelKind.EMAIL, user=tokoh, config={"address": "t@rt.example"}
+    )
+    _report, incident = rumour(region, analyst=personas["analyst"])
+    evening = datetime(2020, 12, 5, 23, 0, tzinfo=WIB)
+    published = clarification_publish(
+        incident=incident, actor=personas["analyst"], claim=CLAIM, finding=FINDING, at=evening
+    )
+    clarification_withdraw(
+        clarification=published, actor=personas["analyst"], note="Temuan keliru", at=evening + timedelta(minutes=30)
+    )
+    with time_machine.travel(datetime(2020, 12, 6, 6, 5, tzinfo=WIB)):
+        deliver_due(limit=50)
+    held = Notification.objects.get(purpose="clarification")
+    assert held.status == "dropped" and held.dropped_because == f"klarifikasi #{published.pk} sudah ditarik"
+    assert not [m for m in smtp_server if "Klarifikasi" in m["Subject"]]
