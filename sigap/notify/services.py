@@ -122,8 +122,10 @@ def _compose(alert: Alert, purpose: str) -> tuple[str, str]:
     subject = f"{prefix}[{level}] {alert.title}"[:200]
     with translation.override("id"):
         reasons = "\n".join(f"- {r}" for r in alert.reasons[-3:])
-        bahasa = f"Peringatan #{alert.pk} tingkat {level} di {regions}.\n{reasons}"
-    english = f"Alert #{alert.pk}, level {level}, in {regions}."
+        # When it began: a reminder or an escalation is read days later, and an inbox shows when a message came.
+        since = timezone.localtime(alert.triggered_at).strftime("%d/%m/%Y %H.%M")
+        bahasa = f"Peringatan #{alert.pk} tingkat {level} di {regions}, terpicu {since}.\n{reasons}"
+    english = f"Alert #{alert.pk}, level {level}, in {regions}, triggered {since}."
     return subject, f"{bahasa}\n\n{english}"
 
 

@@ -93,6 +93,8 @@ def test_an_alert_reaches_its_people_by_email_and_webhook(region, routed, receiv
     assert mail["To"] == "piket@kesbangpol.test" and "[Siaga] Kerawanan naik: Bugul Lor" in mail["Subject"]
     body = mail.get_payload(decode=True).decode()
     assert "Peringatan #" in body and "/terima/" in body and "Please acknowledge" in body
+    since = timezone.localtime(alert.triggered_at).strftime("%d/%m/%Y %H.%M")
+    assert f"terpicu {since}" in body and f"triggered {since}" in body
     sent = receiver.requests[0]
     payload = json.loads(sent["raw"])
     assert payload["alert"] == alert.pk and payload["level"] == "siaga" and payload["ack_url"].count("/terima/") == 1
