@@ -112,6 +112,10 @@ class LinkIncidentForm(forms.Form):
     note = forms.CharField(label=_("Reason"), max_length=1000)
 
 
+class LinkAlertForm(forms.Form):
+    alert = forms.IntegerField(label=_("Alert number"), min_value=1)
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 

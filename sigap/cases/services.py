@@ -379,6 +379,33 @@ def case_reopen(*, case: Case, actor: Any, reason: str, at: datetime | None = No
 
 
 @transaction.atomic
+@transaction.atomic
+def case_link_alert(*, case: Case, alert: Alert, actor: Any, at: datetime | None = None) -> Case:
+    """An alert raised where a case is already at work is answered by that case, not by a second one: the case
+    carries the alert, and the alert is being responded to (as when a case is opened from it)."""
+    at = at or timezone.now()
+    if case.status == CaseStatus.RESOLVED:
+        raise CaseRuleError(gettext("The case is resolved: open a new one for the alert"))
+    if alert.state == AlertState.CLOSED:
+        raise CaseRuleError(gettext("The alert is closed"))
+    if case.alerts.filter(pk=alert.pk).exists():
+        return case
+    case.alerts.add(alert)
+    _event(case, at=at, actor=actor, verb="alert_linked", note=f"#{alert.pk} {alert.title}")
+    if ORDER.index(AlertState(alert.state)) < ORDER.index(AlertState.RESPONDING):
+        alert_transition(alert=alert, to=AlertState.RESPONDING, actor=actor, note=f"Penanganan P-{case.pk}", at=at)
+    audit_record(actor=actor, action="case.alert_linked", target=case, details={"alert": alert.pk})
+    return case
+
+
+def cases_for_alert(alert: Alert) -> list[Case]:
+    """Open cases that may already answer this alert: in its kelurahan, or about its incidents; not yet linked."""
+    regions = list(alert.regions.values_list("pk", flat=True))
+    incidents = list(alert.incidents.values_list("pk", flat=True))
+    near = Case.objects.open().filter(Q(region__in=regions) | Q(incidents__in=incidents)).exclude(alerts=alert)
+    return list(near.distinct().select_related("lead_organisation").order_by("-opened_at"))
+
+
 def case_link_incident(*, case: Case, incident: Incident, actor: Any, reason: str, at: datetime | None = None) -> Case:
     at = at or timezone.now()
     if case.incidents.filter(pk=incident.pk).exists():

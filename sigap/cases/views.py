@@ -265,6 +265,17 @@ def _act_link(request: HttpRequest, case: Case) -> str:
     return _("Incident linked.")
 
 
+def _act_link_alert(request: HttpRequest, case: Case) -> str:
+    form = f.LinkAlertForm(request.POST)
+    if not form.is_valid():
+        raise services.CaseRuleError(form_errors(form))
+    alert = Alert.objects.visible_to(request.user).filter(pk=form.cleaned_data["alert"]).first()
+    if alert is None:
+        raise services.CaseRuleError(_("There is no alert #%(n)s.") % {"n": form.cleaned_data["alert"]})
+    services.case_link_alert(case=case, alert=alert, actor=request.user)
+    return _("Alert #%(n)s is now answered by this case.") % {"n": alert.pk}
+
+
 # Who may take each step: "lead" (the lead organisation or an analyst), "works" (also supporting organisations),
 # "analyst" (the secretariat only).
 ACTIONS: dict[str, tuple[str, Action]] = {
@@ -278,6 +289,7 @@ ACTIONS: dict[str, tuple[str, Action]] = {
     "alihkan": ("analyst", _act_reassign),
     "ubah": ("analyst", _act_update),
     "kaitkan": ("analyst", _act_link),
+    "kaitkan-peringatan": ("analyst", _act_link_alert),
 }
 
 

@@ -35,6 +35,7 @@ VERB_LABELS: dict[str, Any] = {
     "resolution_returned": pgettext_lazy("timeline", "resolution sent back"),
     "reopened": pgettext_lazy("timeline", "reopened"),
     "incident_linked": pgettext_lazy("timeline", "incident linked"),
+    "alert_linked": pgettext_lazy("timeline", "alert answered by this case"),
     "task_added": pgettext_lazy("timeline", "task added"),
     "task_done": pgettext_lazy("timeline", "task done"),
     "task_cancelled": pgettext_lazy("timeline", "task cancelled"),

@@ -22,6 +22,7 @@ from sigap.accounts.models import User
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
+from sigap.cases.services import case_link_alert, cases_for_alert
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role
 from sigap.demo import scenario
@@ -596,13 +597,18 @@ def _alerts_lifecycle(rng: random.Random) -> None:
             continue
         if alert.level >= RiskLevel.SIAGA:
             at += timedelta(hours=rng.uniform(1, 6))
-            alert_transition(
-                alert=alert,
-                to=AlertState.RESPONDING,
-                actor=analyst,
-                at=at,
-                note="Tim gabungan turun ke lokasi; tokoh masyarakat dilibatkan.",
-            )
+            # Where a case is already at work (Polres's in Trajeng), the analyst lets it answer the alert.
+            at_work = [case for case in cases_for_alert(alert) if case.opened_at <= at]
+            if at_work:
+                case_link_alert(case=at_work[0], alert=alert, actor=analyst, at=at)
+            else:
+                alert_transition(
+                    alert=alert,
+                    to=AlertState.RESPONDING,
+                    actor=analyst,
+                    at=at,
+                    note="Tim gabungan turun ke lokasi; tokoh masyarakat dilibatkan.",
+                )
         alert.refresh_from_db()
         if alert.close_proposed_at is not None and alert.close_proposed_at + timedelta(hours=2) <= DEMO_NOW:
             alert_transition(

@@ -1,4 +1,5 @@
-"""{% case_ref case %}: a case named by number and title, linked only for a reader who may open it.
+"""{% case_ref case %}: a case named by number and title, linked only for a reader who may open it;
+{% cases_for_alert alert as near %}: the open cases that may already answer an alert.
 
 An incident, an alert or a mediation tells every reader that a case exists and who leads it; a mediator or a
 responder outside the case would follow the link into a 404, so for them the name stands without one."""
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from sigap.alerts.models import Alert
+from sigap.cases import services
 from sigap.cases.models import Case
 
 register = template.Library()
@@ -34,3 +37,10 @@ def _opens(context: template.Context, case: Case) -> bool:
     if case.pk not in known:
         known[case.pk] = Case.objects.visible_to(request.user).filter(pk=case.pk).exists()
     return known[case.pk]
+
+
+@register.simple_tag
+def cases_for_alert(alert: Alert) -> list[Case]:
+    """Open cases that may already answer the alert (its kelurahan, its incidents), for linking instead of a second
+    case."""
+    return services.cases_for_alert(alert)

@@ -10,6 +10,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from sigap.alerts.choices import AlertKind, AlertState
+from sigap.alerts.services import alert_raise
 from sigap.cases import services
 from sigap.cases.choices import CasePhase, CaseStatus, TaskStatus
 from sigap.cases.models import Case
@@ -21,6 +23,7 @@ from sigap.core.calendar import holidays_load
 from sigap.core.models import AuditLog
 from sigap.intake.models import ReporterMessage
 from sigap.notify.models import Notification
+from sigap.risk.tests.factories import CITY
 from sigap.triage.choices import IncidentStatus
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -677,3 +680,39 @@ def test_the_task_change_page_offers_each_reader_what_they_may_change(case, orga
     # An empty reason keeps the form with the words typed and says why.
     again = client.post(url, {"reason": "", "due": "2030-01-20T12:00"}).content.decode()
     assert "2030-01-20T12:00" in again and "Bidang ini tidak boleh kosong" in again
+
+
+@pytest.mark.django_db
+def test_an_alert_raised_where_a_case_is_at_work_is_answered_by_that_case(case, region, personas, client):
+    """Trajeng rose to Awas while Polres's case there was at work: the alert page offered only "Open a case", and
+    the alert stayed "responded to, without a case" on every home page."""
+    alert = alert_raise(
+        kind=AlertKind.LEVEL_RISE,
+        city=region(CITY),
+        regions=[region(BUGUL_LOR)],
+        level=3,
+        title="Kerawanan naik: Bugul Lor",
+        reason="Bugul Lor: Waspada → Siaga",
+        at=FRIDAY + timedelta(hours=2),
+    )
+    page = reverse("alerts:detail", args=[alert.pk])
+    client.force_login(personas["responder"])
+    link = reverse("cases:act", args=[case.pk, "kaitkan-peringatan"])
+    assert "Penanganan ini menjawab peringatan" not in client.get(page).content.decode()
+    assert client.post(link, {"alert": alert.pk}).status_code == 403  # the secretariat links, not a responder
+    client.force_login(personas["analyst"])
+    offered = client.get(page).content.decode()
+    assert "Penanganan ini menjawab peringatan" in offered and f"P-{case.pk} Bentrok pemuda RW 05" in offered
+    assert client.post(link, {"alert": alert.pk}).url == reverse("cases:detail", args=[case.pk])
+    alert.refresh_from_db()
+    assert alert.state == AlertState.RESPONDING and list(alert.cases.all()) == [case]
+    assert alert.events.filter(to_state=AlertState.RESPONDING, note=f"Penanganan P-{case.pk}").exists()
+    assert case.events.filter(verb="alert_linked", note__startswith=f"#{alert.pk} ").exists()
+    assert AuditLog.objects.filter(action="case.alert_linked", object_id=str(case.pk)).exists()
+    after = client.get(page).content.decode()
+    assert "Penanganan ini menjawab peringatan" not in after and f"P-{case.pk} Bentrok pemuda RW 05" in after
+    # A resolved case answers no new alert.
+    Case.objects.filter(pk=case.pk).update(status=CaseStatus.RESOLVED)
+    case.refresh_from_db()
+    with pytest.raises(services.CaseRuleError):
+        services.case_link_alert(case=case, alert=alert, actor=personas["analyst"])
