@@ -151,7 +151,8 @@ def case_open(
     case.alerts.set(list(alerts))
     case.supporting_organisations.set([o for o in supporting if o.pk != lead_organisation.pk])
     _event(case, at=at, actor=actor, verb="opened", note=f"{lead_organisation}", to_status=CaseStatus.OPEN)
-    for alert in alerts:  # the alert is now being responded to
+    for alert in alerts:  # the alert is now being responded to (its state as stored: the caller's copy may be old)
+        alert.refresh_from_db(fields=["state"])
         if alert.state != AlertState.CLOSED and ORDER.index(AlertState(alert.state)) < ORDER.index(
             AlertState.RESPONDING
         ):
@@ -384,6 +385,7 @@ def case_link_alert(*, case: Case, alert: Alert, actor: Any, at: datetime | None
     """An alert raised where a case is already at work is answered by that case, not by a second one: the case
     carries the alert, and the alert is being responded to (as when a case is opened from it)."""
     at = at or timezone.now()
+    alert.refresh_from_db(fields=["state"])
     if case.status == CaseStatus.RESOLVED:
         raise CaseRuleError(gettext("The case is resolved: open a new one for the alert"))
     if alert.state == AlertState.CLOSED:

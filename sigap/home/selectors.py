@@ -60,17 +60,27 @@ def _with_open_cases(incidents: list[Incident], user: User) -> list[Incident]:
     """Each incident with `open_cases`, and without one the alert in response (`responding_alerts`) or the
     mediation under way (`active_mediations`) that carries it, so that a responder or mediator sees which verified
     incidents are handled (and by whom) and which nobody handles yet; an incident of an alert the team is responding
-    to is not "no handling". What the reader may not open (a case another organisation leads, an alert or a
-    mediation outside their areas) is named without a link (`readable`)."""
+    to is not "no handling", and one of an alert that a case answers is handled by that case. What the reader may
+    not open (a case another organisation leads, an alert or a mediation outside their areas) is named without a
+    link (`readable`)."""
     open_cases = Case.objects.open().select_related("lead_organisation").order_by("pk")
     responding = Alert.objects.filter(state=AlertState.RESPONDING).order_by("pk")
     active = Mediation.objects.filter(status__in=ACTIVE_MEDIATIONS).order_by("pk")
     prefetch_related_objects(
         incidents,
         Prefetch("cases", queryset=open_cases, to_attr="open_cases"),
-        Prefetch("alerts", queryset=responding, to_attr="responding_alerts"),
+        Prefetch(
+            "alerts",
+            queryset=responding.prefetch_related(Prefetch("cases", queryset=open_cases, to_attr="open_cases")),
+            to_attr="responding_alerts",
+        ),
         Prefetch("mediations", queryset=active, to_attr="active_mediations"),
     )
+    prefetched: list[Any] = incidents  # the prefetches' to_attr lists
+    for incident in prefetched:
+        if not incident.open_cases:  # an alert answered by a case (case_link_alert): that case handles it
+            by_alert = {case.pk: case for alert in incident.responding_alerts for case in alert.open_cases}
+            incident.open_cases = list(by_alert.values())
     readable = {
         Case: Case.objects.visible_to(user),
         Alert: Alert.objects.visible_to(user),

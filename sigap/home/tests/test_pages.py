@@ -121,7 +121,21 @@ def test_an_incident_carried_by_an_alert_in_response_or_a_mediation_is_not_said_
     page = client.get(reverse("home:home")).content.decode()
     assert f'direspons dalam <a href="/peringatan/{alert.pk}/">peringatan #{alert.pk}</a> (tanpa penanganan)' in page
     assert "belum ada penanganan" not in page
+    # A case opened from the alert (or linked to it) handles the alert's incidents: not "(no case)" any more.
+    from sigap.cases.services import case_open
+
+    case = case_open(
+        title="Pengamanan RW 02",
+        lead_organisation=personas["responder"].organisation,
+        alerts=[alert],
+        actor=personas["analyst"],
+    )
+    page = client.get(reverse("home:home")).content.decode()
+    assert f'ditangani dalam <a href="/penanganan/{case.pk}/">P-{case.pk}</a>' in page
+    assert "tanpa penanganan" not in page
     alert_transition(alert=alert, to=AlertState.CLOSED, actor=personas["analyst"], note="Reda")
+    case.status = "resolved"
+    case.save(update_fields=["status"])
     mediation = mediation_open(
         title="Musyawarah RW 02",
         actor=personas["mediator"],
