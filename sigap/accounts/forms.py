@@ -113,11 +113,11 @@ class ResetRequestForm(forms.Form):
     )
 
     def users(self) -> list[Any]:
-        """The active accounts this names that have an address to send to (none, which the page does not tell,
-        or several sharing one address: each gets its own link)."""
+        """The active accounts this names (none, which the page does not tell, or several sharing one address:
+        each gets its own link); whether one has somewhere to send the link is the sender's question."""
         from sigap.accounts.models import User
 
         named = self.cleaned_data["account"].strip()
-        matches = User.objects.filter(is_active=True).exclude(email="")
-        found = matches.filter(username__iexact=named) or matches.filter(email__iexact=named)
+        matches = User.objects.filter(is_active=True)
+        found = matches.filter(username__iexact=named) or matches.exclude(email="").filter(email__iexact=named)
         return [user for user in found.order_by("pk") if user.has_usable_password()]

@@ -33,6 +33,7 @@ from sigap.core.ratelimit import hit
 from sigap.core.services import audit_record
 from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel
+from sigap.notify.transports import REGISTRY, Outgoing, TransportError
 
 log = logging.getLogger(__name__)
 
@@ -214,14 +215,47 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 def _send_reset_link(request: HttpRequest, user: User, address: str) -> None:
+    """The link, to the account's e-mail address and to the phones the administrator gave the person (an SMS or
+    WhatsApp gateway channel: a Bhabinkamtibmas or a tokoh often has no e-mail). Sent now, not through the outbox,
+    so that the link is never stored; an account with neither gets nothing (and the page says the same)."""
     path = reverse(
         "accounts:password_reset_confirm",
         args=[urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)],
     )
-    base = settings.SIGAP_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")
+    link = (settings.SIGAP_PUBLIC_URL.rstrip("/") or request.build_absolute_uri("/").rstrip("/")) + path
+    phones = Channel.objects.filter(user=user, kind=ChannelKind.GATEWAY, active=True).order_by("pk")
+    if not user.email and not phones:
+        return
+    sent: list[str] = []
+    if user.email and _mail_reset_link(user, link):
+        sent.append("email")
+    for channel in phones:
+        short = f"Sigap: kata sandi baru akun {user.get_username()}, 1 jam, sekali: {link}"
+        message = Outgoing(
+            subject="",
+            body=short,
+            short=short[:160],
+            idempotency_key=f"password-reset:{user.pk}:{timezone.now().timestamp()}:c{channel.pk}",
+            ack_url="",
+            payload={},
+        )
+        try:
+            REGISTRY[ChannelKind.GATEWAY].send(message, channel)
+            sent.append(f"gateway:{channel.pk}")
+        except TransportError:
+            log.exception("password reset message for user %s not sent through channel %s", user.pk, channel.pk)
+    audit_record(
+        actor=None,
+        action="account.password_reset_requested",
+        target=user,
+        details={"address": address, "sent": sent},
+    )
+
+
+def _mail_reset_link(user: User, link: str) -> bool:
     body = (
         f'Seseorang (semoga Anda) meminta kata sandi baru untuk akun Sigap "{user.get_username()}".\n'
-        f"Buka tautan ini dalam satu jam untuk memilihnya (tautan hanya berlaku sekali):\n{base}{path}\n\n"
+        f"Buka tautan ini dalam satu jam untuk memilihnya (tautan hanya berlaku sekali):\n{link}\n\n"
         "Bila bukan Anda yang meminta, abaikan surel ini: kata sandi Anda tidak berubah. Bila surel seperti ini "
         "datang berulang kali, beri tahu administrator Sigap.\n\n"
         f'Someone (hopefully you) asked for a new password for the Sigap account "{user.get_username()}". '
@@ -230,16 +264,10 @@ def _send_reset_link(request: HttpRequest, user: User, address: str) -> None:
     )
     try:
         send_mail("[Sigap] Kata sandi baru / New password", body, None, [user.email])
-        delivered = True
     except (smtplib.SMTPException, OSError):
         log.exception("password reset mail for user %s not sent", user.pk)
-        delivered = False
-    audit_record(
-        actor=None,
-        action="account.password_reset_requested",
-        target=user,
-        details={"address": address, "sent": delivered},
-    )
+        return False
+    return True
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -1,6 +1,7 @@
 """ "Forgot your password?": a link by e-mail to the address the administrator gave the account, through a real
 SMTP server on 127.0.0.1."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -10,6 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sigap.core.models import AuditLog
+from sigap.notify.choices import ChannelKind
+from sigap.notify.models import Channel, Notification
 
 RIGHT = "correct horse battery staple"  # the personas' password (conftest)
 NEW = "Kupu-kupu malam 2020 di Pasuruan"
@@ -60,7 +63,7 @@ def test_an_analyst_who_forgot_the_password_chooses_a_new_one_from_a_mailed_link
     again = Client().get(link, follow=True).content.decode()
     assert "Tautan ini tidak berlaku lagi" in again
     requested = AuditLog.objects.get(action="account.password_reset_requested")
-    assert requested.object_id == str(analyst.pk) and requested.details["sent"] is True
+    assert requested.object_id == str(analyst.pk) and requested.details["sent"] == ["email"]
     assert AuditLog.objects.get(action="account.password_reset").actor == analyst
 
 
@@ -87,3 +90,28 @@ def test_a_link_expires_after_an_hour(analyst, smtp_server):
         Client().post(FORGOT, {"account": "analyst"})
     with time_machine.travel(start + timedelta(minutes=61), tick=False):
         assert "Tautan ini tidak berlaku lagi" in Client().get(_link(smtp_server[0]), follow=True).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bhabinkamtibmas_without_e_mail_gets_the_link_by_sms(personas, http_receiver, smtp_server):
+    """A trusted reporter in the kelurahan has a phone, not a mailbox: the link goes through the SMS/WhatsApp
+    gateway channel the administrator gave them, at once (never stored in the outbox)."""
+    reporter = personas["trusted_reporter"]
+    Channel.objects.create(
+        name="SMS Bhabinkamtibmas",
+        kind=ChannelKind.GATEWAY,
+        user=reporter,
+        config={"url": f"{http_receiver.url}/sms", "phone": "+6281234567890", "token": "t"},
+    )
+    Client().post(FORGOT, {"account": "trusted_reporter"})
+    [sent] = http_receiver.requests
+    payload = json.loads(sent["raw"])
+    assert payload["to"] == "+6281234567890" and len(payload["text"]) <= 160 and smtp_server == []
+    link = re.search(r"https?://[^/\s]+(/masuk/lupa/\S+/)", payload["text"])
+    assert link is not None and not Notification.objects.filter(body__contains=link.group(1)).exists()
+    browser = Client()
+    set_password = browser.get(link.group(1), follow=True).redirect_chain[-1][0]
+    assert browser.post(set_password, {"new_password1": NEW, "new_password2": NEW}).url == "/masuk/"
+    assert Client().post("/masuk/", {"username": "trusted_reporter", "password": NEW}).url == "/beranda/"
+    requested = AuditLog.objects.get(action="account.password_reset_requested")
+    assert requested.details["sent"] == [f"gateway:{Channel.objects.get().pk}"]
