@@ -68,20 +68,22 @@ def setup_confirm(user: Any, code: str) -> bool:
 
 
 @transaction.atomic
-def code_accepted(user: Any, code: str) -> Accepted | None:
-    """A sign-in's second step: the app's code, or else one of the person's recovery codes (spent by its use).
-    The device row is locked, so one code cannot be used twice at once; django-otp refuses a code already used and
-    slows down repeated failures."""
+def code_accepted(user: Any, code: str, *, recovery: bool = True) -> Accepted | None:
+    """A sign-in's second step: the app's code, or else (unless `recovery` is off) one of the person's recovery
+    codes, spent by its use. The device row is locked, so one code cannot be used twice at once; django-otp refuses
+    a code already used and slows down repeated failures."""
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
     if device is None:
         return None
     typed = _typed(code)
     if typed.isdigit() and len(typed) <= 8:
         return "app" if device.verify_token(typed) else None
-    recovery = StaticDevice.objects.select_for_update().filter(user=user, name=RECOVERY_NAME).first()
-    if recovery is None or len(typed) != RECOVERY_LENGTH or not recovery.verify_token(_recovery_digest(user, typed)):
+    if not recovery or len(typed) != RECOVERY_LENGTH:
         return None
-    left = recovery.token_set.count()
+    codes = StaticDevice.objects.select_for_update().filter(user=user, name=RECOVERY_NAME).first()
+    if codes is None or not codes.verify_token(_recovery_digest(user, typed)):
+        return None
+    left = codes.token_set.count()
     audit_record(actor=user, action="account.recovery_code_used", target=user, details={"left": left})
     return "recovery"
 

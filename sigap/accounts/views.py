@@ -164,14 +164,15 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:two_factor")
             error = str(WRONG_CODE)
         elif action == "recovery_codes" and device is not None:
-            if two_factor.code_accepted(user, code) == "app":
+            # The app's code only: a recovery code typed here would be spent on nothing.
+            if two_factor.code_accepted(user, code, recovery=False):
                 request.session[NEW_RECOVERY_CODES] = two_factor.recovery_codes_new(user)
                 return redirect("accounts:two_factor")
             error = str(WRONG_CODE)
         elif action == "off" and device is not None:
             if two_factor.required_for(user):
                 error = _("Your role must sign in with a code; ask the administrator if you lost your phone.")
-            elif two_factor.code_accepted(user, code) == "app":
+            elif two_factor.code_accepted(user, code, recovery=False):
                 two_factor.two_factor_off(user, actor=user, reason="by the account's owner")
                 messages.success(request, _("Two-step sign-in is off."))
                 return redirect("accounts:account")

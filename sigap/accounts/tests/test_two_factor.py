@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sigap.accounts.two_factor import code_accepted, device_of, pending_setup, two_factor_off
+from sigap.accounts.two_factor import code_accepted, device_of, pending_setup, recovery_codes_left, two_factor_off
 from sigap.core.models import AuditLog
 
 RIGHT = "correct horse battery staple"  # the personas' password (conftest)
@@ -206,6 +206,7 @@ def test_recovery_codes_sign_in_once_each_when_the_phone_is_not_at_hand(personas
         # A new set, asked for with the app's code, makes the old ones useless.
         traveller.shift(31)
         assert client.post(SETUP, {"action": "recovery_codes", "code": codes[4]}).status_code == 400
+        assert recovery_codes_left(analyst) == 9  # the app's code only here: the recovery code was not spent
         traveller.shift(31)
         assert client.post(SETUP, {"action": "recovery_codes", "code": _code(device)}).url == SETUP
         fresh = _codes_on(client.get(SETUP).content.decode())
