@@ -232,13 +232,18 @@ def area_reporter_channels_in(codes: list[str]) -> list[Channel]:
 
 def channel_destination(channel: Channel) -> tuple[str, str]:
     """Where a channel's messages land, so that two channels to one mailbox or one phone count once: an e-mail
-    address in lower case, a phone number in international form (0812... is +62812...), else the configuration."""
+    address in lower case, a phone number in international form (0812... and 812... are +62812...), else the
+    configuration."""
     config = channel.config or {}
     if channel.kind == ChannelKind.EMAIL:
         return channel.kind, str(config.get("address", "")).strip().lower()
     if channel.kind == ChannelKind.GATEWAY:
         digits = "".join(ch for ch in str(config.get("phone", "")) if ch.isdigit())
-        return channel.kind, "62" + digits[1:] if digits.startswith("0") else digits
+        if digits.startswith("0"):
+            digits = "62" + digits[1:]
+        elif digits.startswith("8") and 9 <= len(digits) <= 12:  # a mobile number typed without its 0
+            digits = "62" + digits
+        return channel.kind, digits
     if channel.kind == ChannelKind.IN_APP:
         return channel.kind, f"user:{channel.user_id}"
     return channel.kind, json.dumps({k: v for k, v in config.items() if k != "token"}, sort_keys=True)

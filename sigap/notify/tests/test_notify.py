@@ -371,6 +371,17 @@ def test_a_trusted_reporter_also_in_the_directory_is_warned_once(region, routed,
     assert all("/lapor/terpercaya/" in n.body for n in warned if n.channel.user_id)
 
 
+def test_one_phone_written_four_ways_is_one_destination():
+    """0812..., +62 812..., 62812... and 812... (typed without its 0) are one phone: warned once."""
+    from sigap.notify.services import channel_destination
+
+    forms = ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "812 3456 7890"]
+    found = {channel_destination(Channel(kind=ChannelKind.GATEWAY, config={"phone": p})) for p in forms}
+    assert found == {(ChannelKind.GATEWAY, "6281234567890")}
+    other = channel_destination(Channel(kind=ChannelKind.GATEWAY, config={"phone": "0343 421234"}))
+    assert other == (ChannelKind.GATEWAY, "62343421234")  # a landline keeps its area code
+
+
 @pytest.mark.django_db
 def test_an_administrator_gives_a_person_a_channel_on_the_persons_page(client, personas, region):
     """The people warned without an account got their channel in the channel list, picked by number: now on the
