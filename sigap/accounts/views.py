@@ -197,10 +197,11 @@ RESETS_PER_ACCOUNT_PER_HOUR = 3  # one mailbox flooded with links
 
 
 def password_reset(request: HttpRequest) -> HttpResponse:
-    """ "Forgot your password?": a link to choose a new one, sent to the e-mail address the administrator gave the
-    account. The page answers the same whether or not the account exists, so that it tells nobody who has one; the
-    link works once, for an hour (PASSWORD_RESET_TIMEOUT), and a new password signs out every other session. An
-    account with two-step sign-in still asks for its code after the new password."""
+    """ "Forgot your password?": a link to choose a new one, sent to the e-mail address and the phones the
+    administrator gave the account (`_send_reset_link`). The page answers the same whether or not the account
+    exists, so that it tells nobody who has one; the link works once, for an hour (PASSWORD_RESET_TIMEOUT), and a
+    new password signs out every other session. An account with two-step sign-in still asks for its code after the
+    new password."""
     form = ResetRequestForm(request.POST or None)
     sent, error = False, ""
     if request.method == "POST" and form.is_valid():
