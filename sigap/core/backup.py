@@ -4,6 +4,9 @@ SQLite: the online backup API copies a single read snapshot (writers go on in WA
 checked with `PRAGMA integrity_check`. PostgreSQL: `pg_dump --format=custom` reads one snapshot too;
 `pg_restore` puts it into an empty database. Sealed identities stay sealed in both: a backup holds no
 plaintext identity (the keys are not in the database).
+
+The uploaded files (reporters' photos) live outside the database, in MEDIA_ROOT: `files_backup` puts them in a tar
+beside the database's copy, and `files_restore` puts them back.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from dataclasses import dataclass
 from itertools import zip_longest
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.apps import apps
@@ -125,6 +129,81 @@ def restore(source: Path, database: dict[str, Any] | None = None, *, replace: bo
     )
     if done.returncode != 0:
         raise BackupError(f"pg_restore failed: {done.stderr.strip()[:500]}")
+
+
+FILES_SUFFIX = ".files.tar"
+
+
+@dataclass(frozen=True)
+class FilesResult:
+    path: Path
+    files: int
+    size_bytes: int  # of the files, before the archive
+
+
+def files_path(database_backup: Path) -> Path:
+    """Where the uploaded files of a database backup are kept: beside it, named after it."""
+    return database_backup.with_name(database_backup.name + FILES_SUFFIX)
+
+
+def files_backup(out: Path, root: Path) -> FilesResult:
+    """Every file under `root` (MEDIA_ROOT) into a new tar at `out`. Taken after the database's snapshot: uploads
+    are written before the row that names them and never changed or removed, so every file the snapshot names is
+    here (a later upload is an extra nobody names)."""
+    if out.exists():
+        raise BackupError(f"{out} exists; a backup never overwrites a file")
+    partial = out.with_name(out.name + ".partial")
+    files = size = 0
+    with tarfile.open(partial, "w") as archive:
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    archive.add(path, arcname=path.relative_to(root).as_posix(), recursive=False)
+                    files += 1
+                    size += path.stat().st_size
+    partial.rename(out)
+    return FilesResult(out, files, size)
+
+
+def _member_target(root: Path, member: tarfile.TarInfo) -> Path:
+    name = PurePosixPath(member.name)
+    if not member.isfile() or name.is_absolute() or ".." in name.parts or not name.parts:
+        raise BackupError(f"{member.name!r} is not an uploaded file; the archive was not written by Sigap")
+    return root.joinpath(*name.parts)
+
+
+def files_restore(source: Path, root: Path, *, replace: bool = False) -> int:
+    """Put the files of `source` under `root`. A file already there is kept unless `replace`; files that are not in
+    the archive are left alone. Every member is checked before anything is written: regular files inside `root`
+    only (no links, devices or paths that climb out). Returns how many files were written."""
+    try:
+        archive = tarfile.open(source, "r")  # noqa: SIM115 - closed below; errors writing the files are not this one's
+    except (tarfile.TarError, OSError) as exc:
+        raise BackupError(f"{source} is not a Sigap files backup: {exc}") from None
+    with archive:
+        try:
+            members = archive.getmembers()  # reads the whole index: a truncated archive fails here
+        except (tarfile.TarError, OSError) as exc:
+            raise BackupError(f"{source} is not a whole Sigap files backup: {exc}") from None
+        return _files_write(archive, members, root, replace=replace)
+
+
+def _files_write(archive: tarfile.TarFile, members: list[tarfile.TarInfo], root: Path, *, replace: bool) -> int:
+    targets = [(member, _member_target(root, member)) for member in members]
+    written = 0
+    for member, target in targets:
+        if target.exists() and not replace:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = archive.extractfile(member)
+        if content is None:  # isfile() was checked; this is for the type checker
+            continue
+        staged = target.with_name(target.name + ".restoring")
+        with content, staged.open("wb") as handle:
+            shutil.copyfileobj(content, handle)
+        staged.replace(target)
+        written += 1
+    return written
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,6 +79,8 @@ SUGGESTION_NAMES = {
     "urgency": gettext_lazy("Urgency"),
     "merge": pgettext_lazy("triage suggestion", "Merge"),
 }
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -471,7 +474,12 @@ def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     if not Report.objects.visible_to(request.user).filter(pk=attachment.report_id).exists():
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    try:
+        content = attachment.file.open("rb")
+    except FileNotFoundError:  # a server restored without its files backup (sigap backup --restore)
+        logger.error("photo %s of report %s is missing from MEDIA_ROOT", attachment.file.name, attachment.report_id)
+        raise Http404 from None
+    response = FileResponse(content, content_type=attachment.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import tarfile
 import threading
 import uuid
 from io import StringIO
@@ -13,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 from sigap.core import audit
-from sigap.core.backup import BackupError, backup, compare, restore
+from sigap.core.backup import BackupError, backup, compare, files_backup, files_path, files_restore, restore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -117,7 +119,69 @@ def test_refusals_are_clear(tmp_path):
             restore(out, {**target, "NAME": connection.settings_dict["NAME"]})
 
 
-def test_the_command_writes_a_named_file(tmp_path):
+def test_the_command_writes_a_named_file_and_the_uploaded_files_beside_it(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "attachments" / "2020" / "12").mkdir(parents=True)
+    (tmp_path / "media" / "attachments" / "2020" / "12" / "foto.jpg").write_bytes(b"\xff\xd8 a photo")
     out = StringIO()
     call_command("backup", str(tmp_path / "cmd.bak"), stdout=out)
     assert "backup written" in out.getvalue() and (tmp_path / "cmd.bak").stat().st_size > 0
+    assert "(1 files" in out.getvalue()
+    with tarfile.open(files_path(tmp_path / "cmd.bak")) as archive:
+        assert archive.getnames() == ["attachments/2020/12/foto.jpg"]
+    (tmp_path / "again.bak.files.tar").write_text("left from before")
+    with pytest.raises(CommandError, match="never overwrites"):
+        call_command("backup", str(tmp_path / "again.bak"), stdout=StringIO())
+    assert not (tmp_path / "again.bak").exists()  # refused before the database was copied
+
+
+def test_uploaded_files_come_back_and_a_restore_keeps_what_is_there_unless_asked(tmp_path):
+    media = tmp_path / "media"
+    (media / "attachments" / "2020" / "11").mkdir(parents=True)
+    (media / "attachments" / "2020" / "11" / "a.jpg").write_bytes(b"photo a")
+    (media / "attachments" / "2020" / "11" / "b.png").write_bytes(b"photo b")
+    saved = files_backup(tmp_path / "x.files.tar", media)
+    assert (saved.files, saved.size_bytes) == (2, 14)
+    with pytest.raises(BackupError, match="never overwrites"):
+        files_backup(tmp_path / "x.files.tar", media)
+
+    fresh = tmp_path / "fresh"  # a new machine
+    assert files_restore(saved.path, fresh) == 2
+    assert (fresh / "attachments" / "2020" / "11" / "b.png").read_bytes() == b"photo b"
+
+    (fresh / "attachments" / "2020" / "11" / "a.jpg").write_bytes(b"changed since")
+    (fresh / "attachments" / "2020" / "12").mkdir()
+    (fresh / "attachments" / "2020" / "12" / "later.jpg").write_bytes(b"uploaded after the backup")
+    assert files_restore(saved.path, fresh) == 0
+    assert (fresh / "attachments" / "2020" / "11" / "a.jpg").read_bytes() == b"changed since"
+    assert files_restore(saved.path, fresh, replace=True) == 2
+    assert (fresh / "attachments" / "2020" / "11" / "a.jpg").read_bytes() == b"photo a"
+    assert (fresh / "attachments" / "2020" / "12" / "later.jpg").exists()  # not in the archive: left alone
+
+    assert files_backup(tmp_path / "none.files.tar", tmp_path / "no-media-yet").files == 0
+
+
+def _archive(path: Path, *members: tarfile.TarInfo) -> Path:
+    with tarfile.open(path, "w") as archive:
+        for member in members:
+            archive.addfile(member, io.BytesIO(b"x" * member.size) if member.isfile() else None)
+    return path
+
+
+@pytest.mark.parametrize("hostile", ["../outside.jpg", "/etc/cron.d/x", "attachments/../../outside.jpg", "link"])
+def test_an_archive_that_reaches_outside_the_media_folder_writes_nothing(tmp_path, hostile):
+    good = tarfile.TarInfo("attachments/ok.jpg")
+    good.size = 3
+    bad = tarfile.TarInfo(hostile)
+    if hostile == "link":
+        bad.type, bad.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    else:
+        bad.size = 3
+    source = _archive(tmp_path / "hostile.files.tar", good, bad)
+    media = tmp_path / "root" / "media"
+    with pytest.raises(BackupError, match="not an uploaded file"):
+        files_restore(source, media)
+    assert not media.exists() and not (tmp_path / "root" / "outside.jpg").exists()
+    (tmp_path / "junk.tar").write_text("not a tar")
+    with pytest.raises(BackupError, match="not a Sigap files backup"):
+        files_restore(tmp_path / "junk.tar", media)

@@ -241,3 +241,15 @@ def test_without_a_gateway_a_phone_number_is_told_that_only_email_works(client, 
         assert page.status_code == 400
         assert "hanya dapat dikirim ulang ke alamat e-mail" in page.content.decode()
     assert not DBTaskResult.objects.filter(task_path__endswith="receipts_resend").exists()
+
+
+@pytest.mark.django_db
+def test_a_photo_missing_from_the_server_is_not_found_not_a_server_error(client, personas, settings, tmp_path, caplog):
+    settings.MEDIA_ROOT = tmp_path
+    client.post(reverse("intake:report_new"), {**FORM, "photos": [photo()]})
+    attachment = Report.objects.get().attachments.get()
+    client.force_login(personas["analyst"])
+    assert client.get(reverse("triage:attachment", args=[attachment.pk])).status_code == 200
+    (tmp_path / attachment.file.name).unlink()  # restored without its files backup
+    assert client.get(reverse("triage:attachment", args=[attachment.pk])).status_code == 404
+    assert "missing from MEDIA_ROOT" in caplog.text
