@@ -31,6 +31,8 @@ from sigap.cases.models import (
 )
 from sigap.cases.states import check_transition
 from sigap.core.calendar import deadline, working_calendar
+from sigap.core.documents import DocumentError, document_discard, document_store
+from sigap.core.models import Document
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
 from sigap.core.workdays import Calendar
@@ -236,6 +238,31 @@ def case_log_action(*, case: Case, actor: Any, note: str, at: datetime | None = 
     case.save()
     _event(case, at=at, actor=actor, verb="action", note=note.strip())
     return case
+
+
+@transaction.atomic
+def case_document_add(*, case: Case, title: str, data: bytes, actor: Any, at: datetime | None = None) -> Document:
+    """A document kept with the case (the berita acara, a letter, photos of the work), on its timeline. A resolved
+    case takes one too: the signed papers often come after."""
+    at = at or timezone.now()
+    try:
+        document = document_store(owner=case, title=title, data=data, actor=actor, at=at)
+    except DocumentError as exc:
+        raise CaseRuleError(str(exc)) from None
+    _event(case, at=at, actor=actor, verb="document_added", note=document.title)
+    return document
+
+
+@transaction.atomic
+def case_document_remove(
+    *, case: Case, document: Document, actor: Any, reason: str, at: datetime | None = None
+) -> None:
+    at = at or timezone.now()
+    try:
+        document_discard(document=document, actor=actor, reason=reason, at=at)
+    except DocumentError as exc:
+        raise CaseRuleError(str(exc)) from None
+    _event(case, at=at, actor=actor, verb="document_removed", note=f"{document.title}: {reason.strip()}")
 
 
 @transaction.atomic

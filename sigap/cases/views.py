@@ -26,6 +26,7 @@ from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.cases.rules import StatusRuleError
 from sigap.cases.selectors import breach_board, status_in_force, status_prompts
 from sigap.cases.states import CaseTransitionError
+from sigap.core.documents import MAX_DOCUMENT_BYTES, document_removable_by, documents_for_page, documents_of
 from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import CITYWIDE_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
@@ -160,6 +161,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "now": now,
         "mediations": _mediations_of(case),
+        "documents": documents_for_page(case, request.user),
     }
     return render(request, "cases/detail.html", context)
 
@@ -276,6 +278,25 @@ def _act_link_alert(request: HttpRequest, case: Case) -> str:
     return _("Alert #%(n)s is now answered by this case.") % {"n": alert.pk}
 
 
+def _act_document_add(request: HttpRequest, case: Case) -> str:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise services.CaseRuleError(_("Choose the file to add."))
+    data = upload.read(MAX_DOCUMENT_BYTES + 1)
+    services.case_document_add(case=case, title=request.POST.get("title", ""), data=data, actor=request.user)
+    return _("Document added.")
+
+
+def _act_document_remove(request: HttpRequest, case: Case) -> str:
+    document = get_object_or_404(documents_of(case).filter(removed_at=None), pk=id_param(request.POST, "document"))
+    if not document_removable_by(document, request.user):
+        raise PermissionDenied
+    services.case_document_remove(
+        case=case, document=document, actor=request.user, reason=request.POST.get("reason", "")
+    )
+    return _("The document's file was removed; the timeline says why.")
+
+
 # Who may take each step: "lead" (the lead organisation or an analyst), "works" (also supporting organisations),
 # "analyst" (the secretariat only).
 ACTIONS: dict[str, tuple[str, Action]] = {
@@ -290,6 +311,8 @@ ACTIONS: dict[str, tuple[str, Action]] = {
     "ubah": ("analyst", _act_update),
     "kaitkan": ("analyst", _act_link),
     "kaitkan-peringatan": ("analyst", _act_link_alert),
+    "dokumen": ("works", _act_document_add),
+    "hapus-dokumen": ("works", _act_document_remove),
 }
 
 

@@ -36,6 +36,8 @@ VERB_LABELS: dict[str, Any] = {
     "reopened": pgettext_lazy("timeline", "reopened"),
     "incident_linked": pgettext_lazy("timeline", "incident linked"),
     "alert_linked": pgettext_lazy("timeline", "alert answered by this case"),
+    "document_added": pgettext_lazy("timeline", "document added"),
+    "document_removed": pgettext_lazy("timeline", "document removed"),
     "task_added": pgettext_lazy("timeline", "task added"),
     "task_done": pgettext_lazy("timeline", "task done"),
     "task_cancelled": pgettext_lazy("timeline", "task cancelled"),

@@ -5,13 +5,17 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from sigap.core.models import Document
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +69,30 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     same_site = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False)
     context = {"back": path if same_site and path.startswith("/") else "/"}
     return render(request, "403_csrf.html", context, status=403)
+
+
+@login_required
+def document_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A case's or a mediation's document, to those who may see its owner. A PDF is downloaded, not shown in
+    Sigap's pages (it may carry scripts); a photo is shown."""
+    document = get_object_or_404(Document.objects.select_related("owner_type"), pk=pk, removed_at=None)
+    owner_model = document.owner_type.model_class()
+    visible_to = getattr(getattr(owner_model, "objects", None), "visible_to", None)
+    if visible_to is None or not visible_to(request.user).filter(pk=document.owner_id).exists():
+        raise Http404
+    try:
+        content = document.file.open("rb")
+    except FileNotFoundError:  # a server restored without its files backup (sigap backup --restore)
+        logger.error("document %s (%s) is missing from MEDIA_ROOT", document.pk, document.file.name)
+        raise Http404 from None
+    extension = document.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        content,
+        content_type=document.content_type,
+        as_attachment=document.is_pdf,
+        filename=f"{slugify(document.title)[:80] or 'dokumen'}.{extension}",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    return response

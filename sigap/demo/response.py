@@ -8,6 +8,8 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from fpdf import FPDF
+
 from sigap.accounts.models import User
 from sigap.cases import services as cases
 from sigap.cases.choices import CasePhase
@@ -50,6 +52,18 @@ def _thread_incident(thread: scenario.Thread) -> Incident | None:
         .order_by("occurred_at")
         .first()
     )
+
+
+def _paper(heading: str, lines: list[str]) -> bytes:
+    """A small PDF standing in for a scanned paper (the demo has no scanner)."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", "B", 14)
+    pdf.cell(text=heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=11)
+    for line in lines:
+        pdf.multi_cell(0, 7, text=line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
 
 
 def _facilitator(region: Region) -> list[Person]:
@@ -196,6 +210,34 @@ def _blandongan(
             ),
         ],
         at=_at(signed, 10),
+    )
+    mediation.mediation_document_add(
+        mediation=Mediation.objects.get(pk=med.pk),
+        title="Naskah kesepakatan damai, ditandatangani 2 Desember 2020",
+        data=_paper(
+            "KESEPAKATAN DAMAI",
+            [
+                "Musyawarah sengketa lahan RW 03, Kelurahan Blandongan, Kota Pasuruan",
+                f"Ditandatangani {signed:%d-%m-%Y}",
+                agreement.text,
+                f"Para pihak dan saksi: {agreement.signatories}",
+            ],
+        ),
+        actor=mediator,
+        at=_at(signed, 11),
+    )
+    cases.case_document_add(
+        case=Case.objects.get(pk=case.pk),
+        title="Laporan pengamanan musyawarah (Polres)",
+        data=_paper(
+            "LAPORAN KEGIATAN",
+            [
+                "Pengamanan musyawarah di Balai Kelurahan Blandongan, 27 November dan 1 Desember 2020",
+                "Situasi aman dan kondusif; tidak ada pengerahan massa.",
+            ],
+        ),
+        actor=polres,
+        at=_at(signed, 13),
     )
     cases.task_finish(
         task=check,

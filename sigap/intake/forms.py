@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.grading import Reliability
+from sigap.core.photos import CleanPhoto, PhotoError, photo_clean
 from sigap.intake.choices import CrowdSize
-from sigap.intake.photos import CleanPhoto, PhotoError, photo_clean
 from sigap.intake.receipts import receipt_normalise
 from sigap.regions.choices import Level
 from sigap.regions.models import Region

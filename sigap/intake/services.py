@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from sigap.core.crypto import contact_digest, seal
 from sigap.core.grading import Reliability
+from sigap.core.photos import CleanPhoto
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
 from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.models import ApiPartner, Attachment, NilReport, Report, ReporterMessage
-from sigap.intake.photos import CleanPhoto
 from sigap.intake.receipts import receipt_new
 from sigap.regions.models import Region
 from sigap.regions.selectors import region_at_point

@@ -17,6 +17,8 @@ from django.utils.translation import gettext
 from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case, CaseEvent
 from sigap.cases.rules import party_mentioned
+from sigap.core.documents import DocumentError, document_discard, document_store
+from sigap.core.models import Document
 from sigap.core.services import audit_record
 from sigap.directory.models import Person
 from sigap.mediation.choices import Compliance, MediationStatus
@@ -478,6 +480,33 @@ def relapse_review(*, flag: RelapseFlag, actor: Any, note: str, at: datetime | N
     flag.save()
     _event(flag.mediation, actor=actor, verb="relapse_reviewed", note=f"#{flag.incident_id}: {note.strip()}", at=at)
     return flag
+
+
+@transaction.atomic
+def mediation_document_add(
+    *, mediation: Mediation, title: str, data: bytes, actor: Any, at: datetime | None = None
+) -> Document:
+    """A document kept with the mediation (the signed kesepakatan damai, the attendance list, minutes), on its
+    timeline."""
+    at = at or timezone.now()
+    try:
+        document = document_store(owner=mediation, title=title, data=data, actor=actor, at=at)
+    except DocumentError as exc:
+        raise MediationRuleError(str(exc)) from None
+    _event(mediation, actor=actor, verb="document_added", note=document.title, at=at)
+    return document
+
+
+@transaction.atomic
+def mediation_document_remove(
+    *, mediation: Mediation, document: Document, actor: Any, reason: str, at: datetime | None = None
+) -> None:
+    at = at or timezone.now()
+    try:
+        document_discard(document=document, actor=actor, reason=reason, at=at)
+    except DocumentError as exc:
+        raise MediationRuleError(str(exc)) from None
+    _event(mediation, actor=actor, verb="document_removed", note=f"{document.title}: {reason.strip()}", at=at)
 
 
 def commitments_due(now: datetime | None = None) -> int:

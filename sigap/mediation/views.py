@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sigap.cases.models import Case
+from sigap.core.documents import MAX_DOCUMENT_BYTES, document_removable_by, documents_for_page, documents_of
 from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.mediation import forms as f
@@ -141,6 +142,7 @@ def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "record_form": f.SessionRecordForm(),
         "agreement_form": f.AgreementForm(mediation=mediation) if agreement is None else None,
         "follow_up_form": f.FollowUpForm(agreement=agreement) if agreement else None,
+        "documents": documents_for_page(mediation, request.user),
     }
     return render(request, "mediation/detail.html", context)
 
@@ -213,6 +215,22 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
         else:
             services.mediation_end(mediation=mediation, actor=user, failed=action == "gagal", note=d["note"])
         return _("Saved.")
+    if action == "dokumen":
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise services.MediationRuleError(_("Choose the file to add."))
+        data = upload.read(MAX_DOCUMENT_BYTES + 1)
+        services.mediation_document_add(mediation=mediation, title=request.POST.get("title", ""), data=data, actor=user)
+        return _("Document added.")
+    if action == "hapus-dokumen":
+        document = get_object_or_404(
+            documents_of(mediation).filter(removed_at=None), pk=id_param(request.POST, "document")
+        )
+        if not document_removable_by(document, user):
+            raise PermissionDenied
+        reason = request.POST.get("reason", "")
+        services.mediation_document_remove(mediation=mediation, document=document, actor=user, reason=reason)
+        return _("The document's file was removed; the timeline says why.")
     if action == "tinjau-kambuh":
         flag = get_object_or_404(mediation.relapses, pk=id_param(request.POST, "flag"))
         d = _valid(f.NoteForm(request.POST))

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -27,7 +28,7 @@ from sigap.accounts.models import User
 from sigap.alerts.models import Alert
 from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.coordination.models import Decision, Meeting, PlanItem
-from sigap.core.models import AuditLog
+from sigap.core.models import AuditLog, Document
 from sigap.core.roles import Role
 from sigap.demo.generator import seed_demo
 from sigap.demo.identities import sealed_identities
@@ -79,6 +80,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:report_reveal": (set(), ANALYSTS),  # reveal: the only way to a reporter's identity
     "triage:report_reply": (set(), ANALYSTS),
     "triage:attachment": (SIGNED_IN, set()),
+    "core:document": (SIGNED_IN, set()),  # scoped by its case's or mediation's visible_to
     "triage:reports_unplaced": (ANALYSTS, ANALYSTS),
     "triage:reporter_messages": (ANALYSTS, set()),
     "risk:map": (STAFF, set()),
@@ -178,6 +180,16 @@ def _routes() -> list[tuple[str, URLPattern]]:
     return [(n, p) for n, p in found if not n.startswith(("admin:", "api-v1:"))]
 
 
+def _documents_visible_to(user: Any) -> Any:
+    cases = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Case)).filter(
+        owner_id__in=Case.objects.visible_to(user).values("pk")
+    )
+    mediations = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Mediation)).filter(
+        owner_id__in=Mediation.objects.visible_to(user).values("pk")
+    )
+    return cases | mediations
+
+
 def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
     """Objects per kind with whether `user` may see them: a few visible and a few not (guessed ids)."""
 
@@ -195,6 +207,7 @@ def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
         "attachment": pick(
             Attachment.objects.all(), Attachment.objects.filter(report__in=Report.objects.visible_to(user))
         ),
+        "document": pick(Document.objects.all(), _documents_visible_to(user)),
         "alert": pick(Alert.objects.all(), Alert.objects.visible_to(user)),
         "case": pick(Case.objects.all(), Case.objects.visible_to(user)),
         "task": pick(Task.objects.all(), Task.objects.visible_to(user)),
@@ -220,6 +233,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
     kinds = {
         "triage:incident_": "incident",
         "triage:attachment": "attachment",
+        "core:document": "document",
         "intake:my_report": "report",
         "cases:status_consider": "incident",
         "alerts:": "alert",

@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from sigap.intake.photos import PhotoError, photo_clean
+from sigap.core.photos import PhotoError, photo_clean
 
 GPS_IFD = 0x8825
 

@@ -5,11 +5,14 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from sigap.cases import services as cases
 from sigap.cases.tests.factories import mailbox, reported, verify
 from sigap.conftest import BUGUL_LOR
+from sigap.core.models import Document
+from sigap.core.tests.test_documents import signed_agreement_pdf
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
 from sigap.mediation import services
@@ -299,3 +302,31 @@ def test_a_mediator_replaces_a_facilitator_who_no_longer_serves(forum, personas,
     assert Forum.objects.get(name="Urun rembug RW 05 Bugul Lor").facilitators.get() == ustadz
     client.force_login(personas["responder"])
     assert client.get(url).status_code == 403
+
+
+def test_the_signed_agreement_is_kept_with_the_mediation(case, forum, personas, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    mediation = open_mediation(case, forum, personas["mediator"])
+    add = reverse("mediation:act", args=[mediation.pk, "dokumen"])
+    pdf = SimpleUploadedFile("kd.pdf", signed_agreement_pdf())
+    upload = {"title": "Kesepakatan damai bertanda tangan", "file": pdf}
+    client.force_login(personas["responder"])  # reads the mediations of the area, runs none
+    assert client.post(add, upload).status_code == 403 and not Document.objects.exists()
+
+    client.force_login(personas["mediator"])
+    upload["file"].seek(0)
+    page = client.post(add, upload, follow=True).content.decode()
+    assert "Dokumen ditambahkan." in page and "Kesepakatan damai bertanda tangan" in page
+    document = Document.objects.get()
+    assert document.owner == mediation and document.added_by == personas["mediator"]
+    assert mediation.events.filter(verb="document_added", note="Kesepakatan damai bertanda tangan").exists()
+
+    client.force_login(personas["responder"])
+    assert client.get(reverse("core:document", args=[document.pk])).status_code == 200
+    assert "Tambahkan dokumen" not in client.get(reverse("mediation:detail", args=[mediation.pk])).content.decode()
+
+    client.force_login(personas["analyst"])
+    remove = reverse("mediation:act", args=[mediation.pk, "hapus-dokumen"])
+    client.post(remove, {"document": document.pk, "reason": "Versi belum bertanda tangan"})
+    assert Document.objects.get().removed_at is not None
+    assert mediation.events.filter(verb="document_removed").get().note.endswith(": Versi belum bertanda tangan")

@@ -1,4 +1,5 @@
-"""Photos from reporters: accept JPEG, PNG and WebP only, refuse bombs, and keep a copy without metadata.
+"""Photos from reporters (and with cases' documents): accept JPEG, PNG and WebP only, refuse bombs, and keep a
+copy without metadata.
 
 Re-encoding drops EXIF (GPS position, camera serial, time), XMP and ICC comments: a photo must never reveal
 where or with what phone a reporter stood.
