@@ -294,7 +294,7 @@ def _act_document_remove(request: HttpRequest, case: Case) -> str:
     services.case_document_remove(
         case=case, document=document, actor=request.user, reason=request.POST.get("reason", "")
     )
-    return _("The document's file was removed; the timeline says why.")
+    return _("The document's file was removed; the page keeps who removed it and why.")
 
 
 # Who may take each step: "lead" (the lead organisation or an analyst), "works" (also supporting organisations),

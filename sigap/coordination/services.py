@@ -17,6 +17,8 @@ from sigap.cases.services import task_add
 from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Decision, Meeting, PlanItem, PlanProgress
 from sigap.coordination.periods import period_bounds
+from sigap.core.documents import DocumentError, document_discard, document_store
+from sigap.core.models import Document
 from sigap.core.services import audit_record
 from sigap.core.spreadsheet import append_text_safe
 from sigap.directory.models import Organisation
@@ -206,3 +208,30 @@ def plan_report_xlsx(report: PlanReport, title: str) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@transaction.atomic
+def meeting_document_add(
+    *, meeting: Meeting, title: str, data: bytes, actor: Any, at: datetime | None = None
+) -> Document:
+    """The notulen, the attendance list, the invitation of a rakor: kept with the meeting, audited (a meeting has no
+    timeline of its own)."""
+    at = at or timezone.now()
+    try:
+        document = document_store(owner=meeting, title=title, data=data, actor=actor, at=at)
+    except DocumentError as exc:
+        raise CoordinationError(str(exc)) from None
+    audit_record(actor=actor, action="meeting.document_added", target=meeting, details={"document": document.pk})
+    return document
+
+
+@transaction.atomic
+def meeting_document_remove(
+    *, meeting: Meeting, document: Document, actor: Any, reason: str, at: datetime | None = None
+) -> None:
+    try:
+        document_discard(document=document, actor=actor, reason=reason, at=at or timezone.now())
+    except DocumentError as exc:
+        raise CoordinationError(str(exc)) from None
+    details = {"document": document.pk, "reason": reason.strip()}
+    audit_record(actor=actor, action="meeting.document_removed", target=meeting, details=details)

@@ -15,7 +15,8 @@ from sigap.coordination import services
 from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Decision, Meeting, PlanItem
 from sigap.coordination.periods import PERIODS, period_of
-from sigap.core.forms import form_errors
+from sigap.core.documents import MAX_DOCUMENT_BYTES, documents_for_page, documents_of
+from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
 
@@ -56,8 +57,38 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": meeting.decisions.select_related("task__owner_organisation"),
         "task_form": f.DecisionTaskForm(),
         "can_keep": role_of(request.user) in KEEPERS,
+        "documents": documents_for_page(meeting, request.user),
     }
     return render(request, "coordination/meeting.html", context)
+
+
+@login_required
+@require_POST
+def meeting_document(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Add a document to a meeting ("tambah") or remove one with a reason ("hapus"); the secretariat keeps both."""
+    require_role(request.user, KEEPERS)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    try:
+        if action == "tambah":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise services.CoordinationError(_("Choose the file to add."))
+            data = upload.read(MAX_DOCUMENT_BYTES + 1)
+            title = request.POST.get("title", "")
+            services.meeting_document_add(meeting=meeting, title=title, data=data, actor=request.user)
+            messages.success(request, _("Document added."))
+        elif action == "hapus":
+            document = get_object_or_404(
+                documents_of(meeting).filter(removed_at=None), pk=id_param(request.POST, "document")
+            )
+            reason = request.POST.get("reason", "")
+            services.meeting_document_remove(meeting=meeting, document=document, actor=request.user, reason=reason)
+            messages.success(request, _("The document's file was removed; the page keeps who removed it and why."))
+        else:
+            raise Http404
+    except services.CoordinationError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("coordination:meeting", pk=pk)
 
 
 @login_required

@@ -530,6 +530,16 @@ def _coordination(orgs: dict[str, Organisation], people: dict[str, User]) -> Non
             "FKUB menggelar doa bersama lintas agama sebelum pemungutan suara",
         ],
     )
+    coordination.meeting_document_add(
+        meeting=rakor,
+        title="Daftar hadir dan notulen rakor, ditandatangani Sekretaris Tim Terpadu",
+        data=_paper(
+            "NOTULEN RAPAT KOORDINASI TIM TERPADU",
+            [f"{rakor.title}, {rakor.held_at:%d-%m-%Y}, {rakor.venue}", rakor.attendees, rakor.minutes],
+        ),
+        actor=analyst,
+        at=_at(date(2020, 12, 7), 15),
+    )
     patrol, hoax, _prayer = rakor.decisions.all()
     task = coordination.decision_to_task(
         decision=patrol, owner=orgs["polres"], due_at=_at(date(2020, 12, 8), 18), actor=analyst

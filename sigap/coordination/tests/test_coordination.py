@@ -5,6 +5,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -12,6 +13,8 @@ from sigap.cases.models import Task
 from sigap.coordination import services
 from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Meeting
+from sigap.core.models import AuditLog, Document
+from sigap.core.tests.test_documents import signed_agreement_pdf
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -113,3 +116,37 @@ def test_the_four_monthly_report_shows_progress_as_of_the_end_of_its_period(clie
     assert sheet["C6"].value == "Pemetaan kelurahan rawan Pilkada" and sheet["F6"].value == 40
     assert "B.08" in sheet["A2"].value
     assert client.get(reverse("coordination:plan_report", args=[2020, "B.05"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_secretariat_keeps_a_meetings_signed_minutes(client, personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = services.meeting_record(
+        meeting=Meeting(title="Rakor kesiapan pemungutan suara", held_at=datetime(2020, 12, 7, 9, tzinfo=WIB)),
+        actor=personas["analyst"],
+    )
+    add = reverse("coordination:meeting_document", args=[meeting.pk, "tambah"])
+    minutes = {"title": "Notulen bertanda tangan", "file": SimpleUploadedFile("notulen.pdf", signed_agreement_pdf())}
+    client.force_login(personas["responder"])  # reads meetings, keeps none of their papers
+    assert client.post(add, minutes).status_code == 403
+
+    client.force_login(personas["analyst"])
+    minutes["file"].seek(0)
+    assert "Dokumen ditambahkan." in client.post(add, minutes, follow=True).content.decode()
+    document = Document.objects.get()
+    assert document.owner == meeting
+    assert AuditLog.objects.filter(action="meeting.document_added", object_id=str(meeting.pk)).exists()
+    wrong = {"title": "Foto", "file": SimpleUploadedFile("a.exe", b"MZ\x90\x00")}
+    assert "Tidak tersimpan: Hanya berkas PDF dan foto" in client.post(add, wrong, follow=True).content.decode()
+
+    client.force_login(personas["responder"])
+    assert client.get(reverse("core:document", args=[document.pk])).status_code == 200
+    page = client.get(reverse("coordination:meeting", args=[meeting.pk])).content.decode()
+    assert "Notulen bertanda tangan" in page and "Tambahkan dokumen" not in page
+
+    client.force_login(personas["analyst"])
+    remove = reverse("coordination:meeting_document", args=[meeting.pk, "hapus"])
+    client.post(remove, {"document": document.pk, "reason": "Belum diparaf ketua"})
+    assert Document.objects.get().removed_reason == "Belum diparaf ketua"
+    assert AuditLog.objects.filter(action="meeting.document_removed").get().details["reason"] == "Belum diparaf ketua"
+    assert client.post(reverse("coordination:meeting_document", args=[meeting.pk, "lain"])).status_code == 404

@@ -116,6 +116,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "mediation:act": (set(), WORKERS),
     "coordination:meetings": (STAFF, ANALYSTS),
     "coordination:meeting": (STAFF, set()),
+    "coordination:meeting_document": (set(), ANALYSTS),  # the secretariat keeps the meeting's papers
     "coordination:decision_task": (set(), ANALYSTS),
     "coordination:contacts": (STAFF, WORKERS),
     "coordination:plan": (STAFF, ANALYSTS),
@@ -187,7 +188,10 @@ def _documents_visible_to(user: Any) -> Any:
     mediations = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Mediation)).filter(
         owner_id__in=Mediation.objects.visible_to(user).values("pk")
     )
-    return cases | mediations
+    meetings = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Meeting)).filter(
+        owner_id__in=Meeting.objects.visible_to(user).values("pk")
+    )
+    return cases | mediations | meetings
 
 
 def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
@@ -257,6 +261,8 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
     extra: list[Any] = []
     if name in ("cases:act", "mediation:act", "cases:status_act"):
         extra = ["acknowledge"] if name == "cases:act" else ["session"] if name == "mediation:act" else ["revoke"]
+    if name == "coordination:meeting_document":
+        extra = ["tambah"]
     if name == "coordination:plan_report" or name == "coordination:plan_report_xlsx":
         return [(reverse(name, args=[2020, "B.12"]), True)]
     if name == "triage:incident_export":
