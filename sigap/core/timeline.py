@@ -60,6 +60,7 @@ VERB_LABELS: dict[str, Any] = {
     "session_scheduled": pgettext_lazy("timeline", "session scheduled"),
     "talks_started": pgettext_lazy("timeline", "talks started"),
     "session_held": pgettext_lazy("timeline", "session held"),
+    "session_cancelled": pgettext_lazy("timeline", "session called off"),
     "agreed": pgettext_lazy("timeline", "agreement reached"),
     "failed": pgettext_lazy("timeline", "no agreement"),
     "withdrawn": pgettext_lazy("timeline", "withdrawn"),

@@ -19,8 +19,8 @@ from sigap.cases.models import Case
 from sigap.core.models import AuditLog
 from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
-from sigap.mediation.choices import MediationStatus
-from sigap.mediation.models import Mediation
+from sigap.mediation.choices import Compliance, MediationStatus
+from sigap.mediation.models import Commitment, Mediation, Session
 from sigap.public.models import Clarification
 from sigap.public.selectors import clarifications_recent
 from sigap.regions.choices import Level
@@ -348,6 +348,49 @@ def _handling(user: User) -> dict[str, Any]:
     }
 
 
+# How far the home pages look ahead for mediation sessions, and back for sessions held but not yet recorded.
+SESSIONS_AHEAD_DAYS = 7
+SESSIONS_UNRECORDED_DAYS = 7
+
+
+def _settlement(user: User, now: datetime | None = None) -> dict[str, Any]:
+    """Peaceful settlement in the coming days, in the mediations the user may see: the sessions ahead (where and
+    when: a mediator goes, a Polsek secures the venue), those past but not recorded yet, and, for those who run
+    mediations, the commitments whose follow-up visit is due."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    start_of_today = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    mediations = Mediation.objects.visible_to(user)
+    sessions = list(
+        Session.objects.filter(
+            mediation__in=mediations.active(),
+            held=False,
+            cancelled_at__isnull=True,
+            scheduled_at__gte=start_of_today - timedelta(days=SESSIONS_UNRECORDED_DAYS),
+            scheduled_at__lt=start_of_today + timedelta(days=SESSIONS_AHEAD_DAYS + 1),
+        )
+        .select_related("mediation")
+        .order_by("scheduled_at")[:10]
+    )
+    for session in sessions:
+        day = timezone.localdate(session.scheduled_at)
+        session.is_today = day == today  # type: ignore[attr-defined]
+        session.unrecorded = day < today  # type: ignore[attr-defined]
+    runs = role_of(user) in (Role.ADMIN, Role.ANALYST, Role.MEDIATOR)
+    due = (
+        Commitment.objects.filter(
+            agreement__mediation__in=mediations.filter(status=MediationStatus.AGREED),
+            compliance=Compliance.PENDING,
+            due_on__lte=today,
+        )
+        .select_related("agreement")
+        .order_by("due_on", "id")[:10]
+        if runs
+        else Commitment.objects.none()
+    )
+    return {"sessions": sessions, "commitments_due": list(due), "settlement_today": today}
+
+
 def home_for(user: User) -> Home:
     role = role_of(user)
     if role is None:
@@ -355,4 +398,6 @@ def home_for(user: User) -> Home:
     context = _BUILDERS[role](user)
     if role != Role.TRUSTED_REPORTER:
         context |= _early_warning(user) | _handling(user)
+    if role in (Role.ANALYST, Role.RESPONDER, Role.MEDIATOR, Role.LEADERSHIP):
+        context |= _settlement(user)
     return Home(role=role, template=f"home/role_{role.value}.html", context=context)

@@ -117,6 +117,9 @@ class Session(models.Model):
     attendee_count = models.PositiveSmallIntegerField(_("number present"), default=0)
     women_count = models.PositiveSmallIntegerField(_("women present"), default=0)
     minutes = models.TextField(_("minutes"), blank=True)
+    # Called off before it was held (a party cannot come, the venue is taken); a new date is a new session.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["scheduled_at", "id"]

@@ -205,6 +205,30 @@ def session_schedule(
 
 
 @transaction.atomic
+def session_cancel(*, session: Session, actor: Any, reason: str, at: datetime | None = None) -> Session:
+    """A session that will not take place as scheduled leaves the agenda with its reason, and the followers are
+    told, so that nobody waits at the venue. A new date is scheduled as a new session."""
+    at = at or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise MediationRuleError(gettext("Say why the session is called off"))
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.held:
+        raise MediationRuleError(gettext("The session was held; record it instead"))
+    if session.cancelled_at is not None:
+        raise MediationRuleError(gettext("The session was already called off"))
+    session.cancelled_at = at
+    session.cancel_reason = reason
+    session.save(update_fields=["cancelled_at", "cancel_reason"])
+    mediation = session.mediation
+    note = f"{timezone.localtime(session.scheduled_at):%d-%m-%Y %H:%M}, {session.venue}: {reason}"
+    _event(mediation, actor=actor, verb="session_cancelled", note=note, at=at)
+    key = f"med{mediation.pk}:session{session.pk}:cancelled"
+    _tell_followers(mediation, key=key, subject="Pertemuan mediasi batal", body=note, at=at)
+    return session
+
+
+@transaction.atomic
 def session_record(
     *,
     session: Session,
@@ -222,6 +246,8 @@ def session_record(
     if women_count > attendee_count:
         raise MediationRuleError(gettext("More women than people present"))
     mediation = Mediation.objects.select_for_update().get(pk=session.mediation_id)
+    if Session.objects.filter(pk=session.pk, cancelled_at__isnull=False).exists():
+        raise MediationRuleError(gettext("The session was called off; schedule a new one"))
     session.held = True
     session.attendees = attendees.strip()
     session.attendee_count = attendee_count
@@ -533,9 +559,17 @@ def commitments_due(now: datetime | None = None) -> int:
 _DUE_KEY = re.compile(r"^commitment(\d+):due:")
 
 
+_SESSION_KEY = re.compile(r"^med\d+:session(\d+):c\d+$")  # the schedule's message, not the cancellation's
+
+
 def message_overtaken(notification: Notification) -> str:
-    """A "follow-up visit due" reminder for a commitment that a follow-up has checked meanwhile is not sent
-    (notify.services.overtaken_by)."""
+    """A "follow-up visit due" reminder for a commitment that a follow-up has checked meanwhile, or the date of a
+    session called off meanwhile, is not sent (notify.services.overtaken_by)."""
+    session = _SESSION_KEY.match(notification.idempotency_key)
+    if session:
+        pk = int(session.group(1))
+        called_off = Session.objects.filter(pk=pk, cancelled_at__isnull=False).exists()
+        return f"pertemuan #{pk} dibatalkan" if called_off else ""
     found = _DUE_KEY.match(notification.idempotency_key)
     if not found:
         return ""

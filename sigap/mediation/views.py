@@ -185,6 +185,10 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
             minutes=d["minutes"],
         )
         return _("Session recorded.")
+    if action == "batal-pertemuan":
+        session = get_object_or_404(mediation.sessions, pk=id_param(request.POST, "session"))
+        services.session_cancel(session=session, actor=user, reason=request.POST.get("reason", ""))
+        return _("Session called off; the followers have been told.")
     if action == "kesepakatan":
         form = f.AgreementForm(request.POST, mediation=mediation)
         d = _valid(form)
@@ -230,7 +234,7 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
             raise PermissionDenied
         reason = request.POST.get("reason", "")
         services.mediation_document_remove(mediation=mediation, document=document, actor=user, reason=reason)
-        return _("The document's file was removed; the timeline says why.")
+        return _("The document's file was removed; the page keeps who removed it and why.")
     if action == "tinjau-kambuh":
         flag = get_object_or_404(mediation.relapses, pk=id_param(request.POST, "flag"))
         d = _valid(f.NoteForm(request.POST))

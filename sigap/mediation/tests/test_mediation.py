@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from sigap.cases import services as cases
 from sigap.cases.tests.factories import mailbox, reported, verify
@@ -21,6 +22,7 @@ from sigap.mediation.models import Forum, Mediation
 from sigap.mediation.selectors import workload
 from sigap.mediation.states import MediationTransitionError
 from sigap.notify.models import Notification
+from sigap.notify.services import overtaken
 from sigap.risk.models import AreaFlag, AreaRisk
 from sigap.risk.services import risk_refresh
 
@@ -330,3 +332,92 @@ def test_the_signed_agreement_is_kept_with_the_mediation(case, forum, personas, 
     client.post(remove, {"document": document.pk, "reason": "Versi belum bertanda tangan"})
     assert Document.objects.get().removed_at is not None
     assert mediation.events.filter(verb="document_removed").get().note.endswith(": Versi belum bertanda tangan")
+
+
+def test_the_home_pages_show_the_sessions_ahead_and_the_follow_ups_due(case, forum, personas, client):
+    mediator = personas["mediator"]
+    mediation = open_mediation(case, forum, mediator)
+    now = timezone.localtime()
+    tonight = now.replace(hour=23, minute=30, second=0, microsecond=0)
+    schedule = [
+        (tonight, "Balai RW 05"),
+        (tonight - timedelta(days=3), "Musala RW 07"),  # held? nobody recorded it
+        (tonight + timedelta(days=3), "Kantor Kelurahan Bugul Lor"),
+        (tonight + timedelta(days=12), "Aula Kecamatan"),  # beyond the week
+        (tonight - timedelta(days=20), "Rumah Ketua RW"),  # long past: the mediation's page keeps it
+    ]
+    for at, venue in schedule:
+        services.session_schedule(mediation=mediation, scheduled_at=at, venue=venue, actor=mediator)
+    called_off = services.session_schedule(
+        mediation=mediation, scheduled_at=tonight + timedelta(days=1), venue="Gedung Serbaguna", actor=mediator
+    )
+    services.session_cancel(session=called_off, actor=mediator, reason="Ketua RW 07 berhalangan")
+
+    client.force_login(mediator)
+    page = client.get(reverse("home:home")).content.decode()
+    assert "Hari ini 23:30</strong> · Balai RW 05" in page
+    assert "Musala RW 07" in page and "sudah berlangsung? belum dicatat" in page
+    assert "Kantor Kelurahan Bugul Lor" in page
+    assert "Aula Kecamatan" not in page and "Rumah Ketua RW" not in page and "Gedung Serbaguna" not in page
+    client.force_login(personas["responder"])  # the Polsek of the area secures the venue
+    assert "Balai RW 05" in client.get(reverse("home:home")).content.decode()
+
+    first = mediation.sessions.get(venue="Rumah Ketua RW")
+    services.session_record(
+        session=first, actor=mediator, attendees="", attendee_count=12, women_count=3, minutes="Kedua pihak bersepakat."
+    )
+    services.agreement_record(
+        mediation=Mediation.objects.get(pk=mediation.pk),
+        actor=mediator,
+        signed_on=timezone.localdate() - timedelta(days=10),
+        text="Tidak saling serang; pertandingan berikutnya dijaga bersama.",
+        signatories="Sdr. Fajar, Sdr. Bagus",
+        commitments=[
+            services.CommitmentInput("Pertandingan dijaga bersama", "Karang Taruna RW 05", timezone.localdate()),
+            services.CommitmentInput(
+                "Ganti rugi jaring voli", "Remaja RW 07", timezone.localdate() - timedelta(days=2)
+            ),
+            services.CommitmentInput("Turnamen persahabatan", "Lurah", timezone.localdate() + timedelta(days=5)),
+        ],
+    )
+    client.force_login(mediator)
+    page = client.get(reverse("home:home")).content.decode()
+    assert "Pertandingan dijaga bersama" in page and "Ganti rugi jaring voli" in page
+    assert "Turnamen persahabatan" not in page  # not due yet
+    client.force_login(personas["responder"])  # runs no mediation: no follow-up visits to make
+    assert "Ganti rugi jaring voli" not in client.get(reverse("home:home")).content.decode()
+
+
+def test_a_session_called_off_tells_the_followers_and_its_date_is_not_sent_late(case, forum, personas, client):
+    mediator = personas["mediator"]
+    mediation = open_mediation(case, forum, mediator)
+    mailbox(mediation.forum.organisation, "fkub@example.org")
+    session = services.session_schedule(
+        mediation=mediation, scheduled_at=AFTER, venue="Balai RW 05", actor=mediator, at=BEFORE
+    )
+    date_message = Notification.objects.get(idempotency_key__startswith=f"med{mediation.pk}:session{session.pk}:c")
+    client.force_login(personas["mediator"])
+    act = reverse("mediation:act", args=[mediation.pk, "batal-pertemuan"])
+    assert (
+        "Sebutkan mengapa pertemuan dibatalkan"
+        in client.post(act, {"session": session.pk, "reason": " "}, follow=True).content.decode()
+    )
+    page = client.post(act, {"session": session.pk, "reason": "Ketua RW 07 berhalangan"}, follow=True)
+    assert "dibatalkan</strong>: Ketua RW 07 berhalangan" in page.content.decode()
+    session.refresh_from_db()
+    assert session.cancelled_at is not None and session.cancel_reason == "Ketua RW 07 berhalangan"
+    assert mediation.events.filter(verb="session_cancelled", note__endswith="Balai RW 05: Ketua RW 07 berhalangan")
+    told = Notification.objects.get(idempotency_key__startswith=f"med{mediation.pk}:session{session.pk}:cancelled")
+    assert "Pertemuan mediasi batal" in told.subject and "Ketua RW 07 berhalangan" in told.body
+    assert overtaken(date_message) == f"pertemuan #{session.pk} dibatalkan"  # held for quiet hours: not sent now
+    assert overtaken(told) == ""
+    with pytest.raises(services.MediationRuleError, match="dibatalkan; jadwalkan pertemuan baru"):
+        services.session_record(
+            session=session, actor=mediator, attendees="", attendee_count=3, women_count=0, minutes="x"
+        )
+    with pytest.raises(services.MediationRuleError, match="Pertemuan sudah dibatalkan$"):
+        services.session_cancel(session=session, actor=mediator, reason="lagi")
+    held = services.session_schedule(mediation=mediation, scheduled_at=AFTER, venue="Balai RW 05", actor=mediator)
+    services.session_record(session=held, actor=mediator, attendees="", attendee_count=3, women_count=0, minutes="x")
+    with pytest.raises(services.MediationRuleError, match="sudah berlangsung"):
+        services.session_cancel(session=held, actor=mediator, reason="salah")
