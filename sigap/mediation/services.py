@@ -556,10 +556,45 @@ def commitments_due(now: datetime | None = None) -> int:
     return queued
 
 
+# A session's followers are reminded once it is this close, unless they were told of its date this recently.
+SESSION_REMINDER_AHEAD = timedelta(hours=24)
+SESSION_RECENTLY_TOLD = timedelta(hours=12)
+
+
+def sessions_soon(now: datetime | None = None) -> int:
+    """Remind the followers of a session in the next 24 hours (once): where and when, so that the mediator, the
+    forum and the facilitators are there. Told of the date less than 12 hours ago, they are reminded later."""
+    now = now or timezone.now()
+    queued = 0
+    soon = Session.objects.filter(
+        held=False,
+        cancelled_at__isnull=True,
+        scheduled_at__gt=now,
+        scheduled_at__lte=now + SESSION_REMINDER_AHEAD,
+        mediation__status__in=[MediationStatus.PREPARING, MediationStatus.IN_SESSION, MediationStatus.AGREED],
+    ).select_related("mediation__forum__organisation", "mediation__mediator")
+    for session in soon:
+        mediation = session.mediation
+        dated = f"med{mediation.pk}:session{session.pk}:c"
+        if Notification.objects.filter(
+            idempotency_key__startswith=dated, created_at__gt=now - SESSION_RECENTLY_TOLD
+        ).exists():
+            continue
+        queued += _tell_followers(
+            mediation,
+            key=f"med{mediation.pk}:session{session.pk}:soon",
+            subject="Pengingat pertemuan mediasi",
+            body=f"{timezone.localtime(session.scheduled_at):%d-%m-%Y %H:%M}, {session.venue}",
+            at=now,
+        )
+    return queued
+
+
 _DUE_KEY = re.compile(r"^commitment(\d+):due:")
 
 
-_SESSION_KEY = re.compile(r"^med\d+:session(\d+):c\d+$")  # the schedule's message, not the cancellation's
+# The date's message and its reminder, not the message that calls the session off.
+_SESSION_KEY = re.compile(r"^med\d+:session(\d+)(?::soon)?:c\d+$")
 
 
 def message_overtaken(notification: Notification) -> str:

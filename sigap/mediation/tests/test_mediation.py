@@ -421,3 +421,33 @@ def test_a_session_called_off_tells_the_followers_and_its_date_is_not_sent_late(
     services.session_record(session=held, actor=mediator, attendees="", attendee_count=3, women_count=0, minutes="x")
     with pytest.raises(services.MediationRuleError, match="sudah berlangsung"):
         services.session_cancel(session=held, actor=mediator, reason="salah")
+
+
+def test_the_followers_are_reminded_of_a_session_the_day_before_once(case, forum, personas):
+    mediator = personas["mediator"]
+    mediation = open_mediation(case, forum, mediator)
+    mailbox(mediation.forum.organisation, "fkub@example.org")
+    session = services.session_schedule(
+        mediation=mediation, scheduled_at=AFTER, venue="Balai RW 05", actor=mediator, at=BEFORE
+    )
+    assert services.sessions_soon(AFTER - timedelta(hours=30)) == 0  # not yet
+    day_before = AFTER - timedelta(hours=20)
+    assert services.sessions_soon(day_before) == 1
+    reminder = Notification.objects.get(idempotency_key__startswith=f"med{mediation.pk}:session{session.pk}:soon")
+    assert "Pengingat pertemuan mediasi" in reminder.subject and "20-12-2020 21:00, Balai RW 05" in reminder.body
+    assert services.sessions_soon(day_before + timedelta(minutes=1)) == 0  # once
+
+    # a session set for tomorrow morning: its followers were just told, so the reminder waits
+    soon = services.session_schedule(
+        mediation=mediation,
+        scheduled_at=day_before + timedelta(hours=16),
+        venue="Musala RW 07",
+        actor=mediator,
+        at=day_before,
+    )
+    assert services.sessions_soon(day_before + timedelta(hours=1)) == 0
+    assert services.sessions_soon(day_before + timedelta(hours=13)) == 1
+    services.session_cancel(session=soon, actor=mediator, reason="Hujan deras", at=day_before + timedelta(hours=14))
+    late = Notification.objects.get(idempotency_key__startswith=f"med{mediation.pk}:session{soon.pk}:soon")
+    assert overtaken(late) == f"pertemuan #{soon.pk} dibatalkan"
+    assert overtaken(reminder) == ""
