@@ -621,16 +621,26 @@ def _alerts_lifecycle(rng: random.Random) -> None:
 
 
 def _notifications(city: Region, orgs: dict[str, Organisation], reporters: list[User]) -> None:
-    """Who hears of alerts in the demo: the analyst and Polres in the app, Bakesbangpol's duty desk by email and
-    its situation room by webhook at once; the leadership by email and in the app when nobody acknowledges within
-    the escalation time. Mail lands in the demo mailbox, the webhook in Sigap's own demo receiver. The trusted
-    reporters are warned in the app of alerts in their own kelurahan (no rule needed: their area says where), the
-    tokoh and RT/RW heads of the directory by SMS through the demo's gateway."""
+    """Who hears of alerts in the demo: the analyst, Polres and FKUB's mediator in the app, Bakesbangpol's duty desk
+    by email and its situation room by webhook at once; the leadership by email and in the app when nobody
+    acknowledges within the escalation time; FKUB's secretariat of its mediations and tasks by email. Mail lands in
+    the demo mailbox, the webhook in Sigap's own demo receiver. The trusted reporters are warned in the app of alerts
+    in their own kelurahan (no rule needed: their area says where), the tokoh and RT/RW heads of the directory by
+    SMS through the demo's gateway."""
     from django.conf import settings
 
-    analyst, polres, leader = (User.objects.get(username=u) for u in ("analis", "polres", "pimpinan"))
-    for user in (analyst, polres, leader, *reporters):
+    analyst, polres, mediator, leader = (
+        User.objects.get(username=u) for u in ("analis", "polres", "mediator", "pimpinan")
+    )
+    for user in (analyst, polres, mediator, leader, *reporters):
         NotifyChannel.objects.create(name=f"Aplikasi: {user.title}", kind=ChannelKind.IN_APP, user=user)
+    # FKUB hears of its mediations (sessions, follow-ups due) and of its late tasks by e-mail.
+    NotifyChannel.objects.create(
+        name="Surel sekretariat FKUB",
+        kind=ChannelKind.EMAIL,
+        config={"address": "sekretariat.fkub@example.go.id"},
+        organisation=orgs["fkub"],
+    )
     NotifyChannel.objects.create(
         name="Surel piket Bakesbangpol",
         kind=ChannelKind.EMAIL,
