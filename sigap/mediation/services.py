@@ -599,12 +599,16 @@ _SESSION_KEY = re.compile(r"^med\d+:session(\d+)(?::soon)?:c\d+$")
 
 def message_overtaken(notification: Notification) -> str:
     """A "follow-up visit due" reminder for a commitment that a follow-up has checked meanwhile, or the date of a
-    session called off meanwhile, is not sent (notify.services.overtaken_by)."""
-    session = _SESSION_KEY.match(notification.idempotency_key)
-    if session:
-        pk = int(session.group(1))
-        called_off = Session.objects.filter(pk=pk, cancelled_at__isnull=False).exists()
-        return f"pertemuan #{pk} dibatalkan" if called_off else ""
+    session called off or already past, is not sent (notify.services.overtaken_by)."""
+    found_session = _SESSION_KEY.match(notification.idempotency_key)
+    if found_session:
+        pk = int(found_session.group(1))
+        session = Session.objects.filter(pk=pk).only("cancelled_at", "held", "scheduled_at").first()
+        if session is None or session.cancelled_at is not None:
+            return f"pertemuan #{pk} dibatalkan"
+        if session.held or session.scheduled_at <= timezone.now():
+            return f"pertemuan #{pk} sudah lewat"  # a worker that was down must not announce yesterday's session
+        return ""
     found = _DUE_KEY.match(notification.idempotency_key)
     if not found:
         return ""

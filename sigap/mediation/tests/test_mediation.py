@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -449,5 +450,26 @@ def test_the_followers_are_reminded_of_a_session_the_day_before_once(case, forum
     assert services.sessions_soon(day_before + timedelta(hours=13)) == 1
     services.session_cancel(session=soon, actor=mediator, reason="Hujan deras", at=day_before + timedelta(hours=14))
     late = Notification.objects.get(idempotency_key__startswith=f"med{mediation.pk}:session{soon.pk}:soon")
-    assert overtaken(late) == f"pertemuan #{soon.pk} dibatalkan"
-    assert overtaken(reminder) == ""
+    with time_machine.travel(day_before + timedelta(hours=14, minutes=1), tick=False):
+        assert overtaken(late) == f"pertemuan #{soon.pk} dibatalkan"
+        assert overtaken(reminder) == ""  # the other session is still ahead
+
+
+def test_the_date_of_a_session_already_past_is_not_sent_late(case, forum, personas):
+    mediator = personas["mediator"]
+    mediation = open_mediation(case, forum, mediator)
+    mailbox(mediation.forum.organisation, "fkub@example.org")
+    past = services.session_schedule(
+        mediation=mediation, scheduled_at=timezone.now() - timedelta(hours=1), venue="Balai RW 05", actor=mediator
+    )
+    ahead = services.session_schedule(
+        mediation=mediation, scheduled_at=timezone.now() + timedelta(days=2), venue="Musala RW 07", actor=mediator
+    )
+    message = {
+        s.pk: Notification.objects.get(idempotency_key__startswith=f"med{mediation.pk}:session{s.pk}:c")
+        for s in (past, ahead)
+    }
+    assert overtaken(message[past.pk]) == f"pertemuan #{past.pk} sudah lewat"  # the worker was down meanwhile
+    assert overtaken(message[ahead.pk]) == ""
+    services.session_record(session=ahead, actor=mediator, attendees="", attendee_count=9, women_count=2, minutes="x")
+    assert overtaken(message[ahead.pk]) == f"pertemuan #{ahead.pk} sudah lewat"  # held early
