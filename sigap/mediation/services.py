@@ -562,8 +562,8 @@ SESSION_RECENTLY_TOLD = timedelta(hours=12)
 
 
 def sessions_soon(now: datetime | None = None) -> int:
-    """Remind the followers of a session in the next 24 hours (once): where and when, so that the mediator, the
-    forum and the facilitators are there. Told of the date less than 12 hours ago, they are reminded later."""
+    """Remind the followers (the mediator and the forum's organisation) of a session in the next 24 hours, once:
+    where and when. Told of the date less than 12 hours ago, they are reminded later."""
     now = now or timezone.now()
     queued = 0
     soon = Session.objects.filter(
