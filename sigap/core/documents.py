@@ -1,8 +1,9 @@
-"""Documents kept with a case or a mediation (the signed kesepakatan damai, a berita acara, photos of the work):
-checked at the edge, photos re-encoded without their metadata, PDFs kept as sent.
+"""Documents kept with a case, a mediation or a meeting (the signed kesepakatan damai, a berita acara, the
+attendance list, photos of the work): checked at the edge, photos re-encoded without their metadata, PDFs kept as
+sent.
 
 The owning room's service calls `document_store` / `document_discard` inside its own transaction and writes its
-timeline and audit row beside them, so that the case or mediation says who added or removed what.
+timeline or audit row beside them, so that the owner says who added or removed what.
 """
 
 from __future__ import annotations

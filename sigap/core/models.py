@@ -84,10 +84,10 @@ class RateCount(models.Model):
 
 
 class Document(models.Model):
-    """A file kept with a case or a mediation: the signed kesepakatan damai, a berita acara, a letter, photos of the
-    work on the ground. Written through `core.documents`, which the owning room's service calls so that the
-    owner's timeline says who added or removed what. A removed document keeps its row (who, when, why) and loses
-    its file."""
+    """A file kept with a case, a mediation or a meeting: the signed kesepakatan damai, a berita acara, a letter,
+    photos of the work on the ground. Written through `core.documents`, which the owning room's service calls so that
+    the owner's timeline (or, for a meeting, the audit log) says who added or removed what. A removed document keeps
+    its row (who, when, why) and loses its file."""
 
     owner_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
     owner_id = models.PositiveBigIntegerField()
