@@ -21,17 +21,34 @@ document.querySelectorAll("[data-copy]").forEach(function (b) {
   });
 });
 
-// A report or a message being written survives a dropped signal: what is typed is kept in this tab (sessionStorage,
-// gone when the tab closes, so a shared phone keeps nothing), a send without a connection is held back with a
-// message, and a fresh form in the same tab gets the text back. Name, contact, the device's location and photos are
-// never kept. Each form[data-draft] holds its own notes ([data-draft-restored], [data-draft-offline]).
+// A report, a message or a staff note being written survives a dropped signal or a refusal: what is typed is kept
+// in this tab (sessionStorage, gone when the tab closes or its user signs out, so a shared phone keeps nothing), a
+// send without a connection is held back with a message, and a fresh form in the same tab gets the text back. Name,
+// contact, the device's location and photos are never kept. Each form[data-draft] holds its own notes
+// ([data-draft-restored], [data-draft-offline]).
 (function () {
   var PREFIX = "sigap-draft:";
   var store;
   try { store = window.sessionStorage; store.getItem(PREFIX); } catch (e) { return; }
 
-  if (document.querySelector("[data-report-sent], .messages .report-sent")) {
+  var PENDING = "sigap-draft-pending";
+  var forgetAll = function () {
     Object.keys(store).forEach(function (key) { if (key.indexOf(PREFIX) === 0) store.removeItem(key); });
+  };
+  if (document.querySelector("[data-report-sent], .messages .report-sent")) forgetAll();
+  // The sign-in page (signed out, or someone else at a shared computer): nothing one person typed waits for another.
+  if (document.querySelector("[data-forget-drafts]")) forgetAll();
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-forget-drafts-on-send]"), function (form) {
+    form.addEventListener("submit", function () { forgetAll(); store.removeItem(PENDING); });
+  });
+  // A staff form answers by sending the browser back to its page with a message. The draft of the form just sent is
+  // forgotten once the answer says something and nothing went wrong; an error (or no answer at all) keeps it, and the
+  // form below is filled in again.
+  var pending = store.getItem(PENDING);
+  if (pending !== null) {
+    store.removeItem(PENDING);
+    var said = document.querySelector(".messages li");
+    if (said && !document.querySelector(".messages .error")) store.removeItem(pending);
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-draft]"), function (form) {
@@ -63,7 +80,12 @@ document.querySelectorAll("[data-copy]").forEach(function (b) {
 
     var restored = form.querySelector("[data-draft-restored]");
     // A form the server sent back with errors already holds what was sent; only an empty one is filled in.
-    if (form.dataset.draftRestore === "yes" && restore() && restored) restored.hidden = false;
+    if (form.dataset.draftRestore === "yes" && restore()) {
+      if (restored) restored.hidden = false;
+      // A form folded away in <details> is opened, or the text that came back would go unseen.
+      var folded = form.closest("details");
+      if (folded) folded.open = true;
+    }
     var clear = form.querySelector("[data-draft-clear]");
     if (clear) clear.addEventListener("click", function () {
       store.removeItem(key);
@@ -80,7 +102,9 @@ document.querySelectorAll("[data-copy]").forEach(function (b) {
         event.preventDefault();
         offline.textContent = offline.dataset.offline;
         offline.hidden = false;
+        return;
       }
+      try { store.setItem(PENDING, key); } catch (e) { /* nothing kept, nothing to forget */ }
     });
     window.addEventListener("online", function () {
       if (offline && !offline.hidden) offline.textContent = offline.dataset.online;
