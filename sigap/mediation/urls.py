@@ -9,5 +9,7 @@ urlpatterns = [
     path("mediasi/forum/<int:pk>/", views.forum_edit, name="forum_edit"),
     path("mediasi/baru/", views.mediation_new, name="new"),
     path("mediasi/<int:pk>/", views.mediation_detail, name="detail"),
+    path("mediasi/<int:pk>/kesepakatan.pdf", views.agreement_paper_view, name="agreement_paper"),
+    path("mediasi/<int:pk>/kesepakatan/draf.pdf", views.agreement_draft, name="agreement_draft"),
     path("mediasi/<int:pk>/<slug:action>/", views.mediation_act, name="act"),
 ]

@@ -5,10 +5,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sigap.cases.models import Case
 from sigap.core.documents import MAX_DOCUMENT_BYTES, document_removable_by, documents_for_page, documents_of
@@ -16,7 +16,15 @@ from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.mediation import forms as f
 from sigap.mediation import services
+from sigap.mediation.choices import MediationStatus
 from sigap.mediation.models import Forum, Mediation, RelapseFlag
+from sigap.mediation.paper import (
+    AgreementPaper,
+    CommitmentLine,
+    agreement_paper,
+    agreement_pdf,
+    recorded_agreement_paper,
+)
 from sigap.mediation.selectors import status_counts, workload
 from sigap.mediation.states import MediationTransitionError
 from sigap.triage.models import Incident
@@ -145,6 +153,50 @@ def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": documents_for_page(mediation, request.user),
     }
     return render(request, "mediation/detail.html", context)
+
+
+def _paper_response(paper: AgreementPaper, name: str) -> HttpResponse:
+    response = HttpResponse(agreement_pdf(paper), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def agreement_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agreement form printed for signing, nothing saved: the parties sign the words typed here, and the same
+    words are then saved with the form's other button."""
+    require_role(request.user, MEDIATION_ROLES)
+    mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
+    if hasattr(mediation, "agreement") or mediation.status != MediationStatus.IN_SESSION:
+        messages.error(request, _("An agreement is drafted while the talks are on and none is recorded yet."))
+        return redirect("mediation:detail", pk=pk)
+    form = f.AgreementForm(request.POST, mediation=mediation)
+    if not form.is_valid():
+        messages.error(request, _("Not printed: %(why)s") % {"why": form_errors(form)})
+        return redirect("mediation:detail", pk=pk)
+    parties = {str(p.pk): p.name for p in mediation.parties.all()}
+    d = form.cleaned_data
+    paper = agreement_paper(
+        mediation,
+        signed_on=d["signed_on"],
+        text=d["text"],
+        commitments=[CommitmentLine(t, parties.get(p, ""), o, due) for t, p, o, due in form.rows()],
+        draft=True,
+    )
+    return _paper_response(paper, f"draf-kesepakatan-M-{mediation.pk}.pdf")
+
+
+@login_required
+@require_GET
+def agreement_paper_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The recorded agreement as the paper the parties signed, for their copies and the archive."""
+    require_role(request.user, STAFF_ROLES)
+    mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
+    agreement = getattr(mediation, "agreement", None)
+    if agreement is None:
+        raise Http404
+    return _paper_response(recorded_agreement_paper(agreement), f"kesepakatan-M-{mediation.pk}.pdf")
 
 
 @login_required

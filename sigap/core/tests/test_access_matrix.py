@@ -113,6 +113,8 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "mediation:forum_edit": (MEDIATION, MEDIATION),
     "mediation:new": (MEDIATION, MEDIATION),
     "mediation:detail": (STAFF, set()),
+    "mediation:agreement_paper": (STAFF, set()),  # the recorded kesepakatan as a PDF, by visible_to
+    "mediation:agreement_draft": (set(), MEDIATION),  # the agreement form printed for signing, nothing saved
     "mediation:act": (set(), WORKERS),
     "coordination:meetings": (STAFF, ANALYSTS),
     "coordination:meeting": (STAFF, set()),

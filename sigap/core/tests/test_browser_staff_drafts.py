@@ -5,17 +5,24 @@ waits in the tab for the next after signing out.
 Real Chromium against the live server with the demo's data."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from sigap.accounts.models import User
 from sigap.cases.choices import TaskStatus
 from sigap.cases.models import Case
+from sigap.conftest import BUGUL_LOR
 from sigap.demo.generator import seed_demo
-from sigap.mediation.models import Mediation, Session
+from sigap.mediation import services
+from sigap.mediation.models import Agreement, Mediation, Session
+from sigap.regions.models import Region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MINUTES = "Kedua kelompok pendukung sepakat tidak konvoi melewati Jl. Gatot Subroto; ketua RW 04 menjadi penghubung."
+AGREED = "Juru parkir dan pedagang berbagi sisi pasar; tarif parkir mengikuti Perda, ditempel di pintu masuk."
 RESOLUTION = "Kedua RW sepakat menjaga ketertiban bersama; patroli gabungan sampai rekapitulasi selesai."
 
 
@@ -95,3 +102,41 @@ def test_a_resolution_refused_for_open_tasks_is_kept_and_signing_out_forgets_it(
     _sign_in(page, live_server, "polres", demo["polres"])
     page.goto(f"{live_server.url}/penanganan/{case.pk}/")
     assert page.get_by_label("Bagaimana masalah diselesaikan?").input_value() == ""
+
+
+def test_the_agreement_printed_for_signing_stays_in_the_form_until_saved(page, live_server, demo, artifacts):
+    mediator = User.objects.get(username="mediator")
+    mediation = services.mediation_open(
+        title="Perselisihan parkir pasar Bugul Lor",
+        actor=mediator,
+        mediator=mediator,
+        region=Region.objects.get(code=BUGUL_LOR),
+        parties=[services.PartyInput("Juru parkir pasar", "Pak Slamet"), services.PartyInput("Pedagang", "Bu Ani")],
+    )
+    session = services.session_schedule(
+        mediation=mediation, scheduled_at=timezone.now() - timedelta(hours=2), venue="Balai RW 02", actor=mediator
+    )
+    services.session_record(
+        session=session, actor=mediator, attendees="", attendee_count=9, women_count=3, minutes="Duduk perkara"
+    )
+    key = f"sigap-draft:mediation{mediation.pk}-agreement"
+    _sign_in(page, live_server, "mediator", demo["mediator"])
+    page.goto(f"{live_server.url}/mediasi/{mediation.pk}/")
+    page.locator("#id_signed_on").fill("2020-12-21")
+    page.locator("#id_text").fill(AGREED)
+    page.locator("#id_c0_text").fill("Parkir hanya di sisi utara pasar")
+    page.locator("#id_c0_owner").fill("Koordinator juru parkir")
+    page.locator("#id_c0_due").fill("2021-01-04")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Cetak draf untuk ditandatangani (PDF)").click()
+    assert download.value.suggested_filename == f"draf-kesepakatan-M-{mediation.pk}.pdf"
+    assert not Agreement.objects.filter(mediation=mediation).exists()
+    assert page.locator("#id_text").input_value() == AGREED and _kept(page)[key]["text"] == AGREED
+    # Printing is no send: the next page that says "saved" (of another form) must not take this draft with it.
+    assert page.evaluate("() => sessionStorage.getItem('sigap-draft-pending')") is None
+
+    page.get_by_role("button", name="Simpan kesepakatan").click()
+    page.get_by_text("Kesepakatan dicatat").wait_for(timeout=5000)
+    assert Agreement.objects.get(mediation=mediation).text == AGREED
+    assert key not in _kept(page)
+    page.screenshot(path=str(artifacts / "agreement-recorded.png"), full_page=True)

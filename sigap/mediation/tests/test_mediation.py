@@ -1,6 +1,8 @@
 """Mediation from a case to a followed-up agreement, the relapse watch (on the mediation and on the kelurahan's
 risk), workload, and who may do what."""
 
+import re
+import zlib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -473,3 +475,92 @@ def test_the_date_of_a_session_already_past_is_not_sent_late(case, forum, person
     assert overtaken(message[ahead.pk]) == ""
     services.session_record(session=ahead, actor=mediator, attendees="", attendee_count=9, women_count=2, minutes="x")
     assert overtaken(message[ahead.pk]) == f"pertemuan #{ahead.pk} sudah lewat"  # held early
+
+
+def pdf_text(data: bytes) -> str:
+    """The words a PDF shows (fpdf2's core-font strings in its zlib-compressed page streams), lines joined by a
+    space as a reader would (a table cell wraps its words over several lines)."""
+    words = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
+            words.append(re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1"))
+    return " ".join(" ".join(words).split())
+
+
+def _agreement_form(mediation, **rows):
+    first, second = mediation.parties.order_by("pk")
+    return {
+        "signed_on": "2020-12-12",
+        "text": "Kedua kelompok saling memaafkan dan menjaga ketertiban",
+        "signatories": "",
+        "c0_text": "Tidak membawa senjata tajam saat pertandingan",
+        "c0_party": first.pk,
+        "c0_owner": "Karang Taruna RW 05",
+        "c0_due": "2020-12-26",
+        "c1_text": "Ronda bersama dua RW setiap Sabtu",
+        "c1_party": second.pk,
+        "c1_owner": "Ketua RW 05 dan RW 07",
+        "c1_due": "2021-01-11",
+        **rows,
+    }
+
+
+@pytest.mark.django_db
+def test_the_agreement_typed_in_sigap_is_printed_for_signing_and_nothing_is_saved(case, forum, personas, client):
+    mediation = open_mediation(case, forum, personas["mediator"])
+    session = services.session_schedule(
+        mediation=mediation, scheduled_at=datetime(2020, 12, 11, 19, tzinfo=WIB), venue="Balai RW 05", actor=None
+    )
+    draft = reverse("mediation:agreement_draft", args=[mediation.pk])
+    client.force_login(personas["mediator"])
+    page = client.post(draft, _agreement_form(mediation), follow=True).content.decode()
+    assert "selama pembicaraan berlangsung dan belum ada yang tercatat" in page  # no session held: no talks yet
+
+    services.session_record(
+        session=session, actor=None, attendees="", attendee_count=14, women_count=4, minutes="Duduk perkara"
+    )
+    events = mediation.events.count()
+    response = client.post(draft, _agreement_form(mediation))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="draf-kesepakatan-M-{mediation.pk}.pdf"'
+    words = pdf_text(response.content)
+    assert "DRAF UNTUK DITANDATANGANI" in words and "KESEPAKATAN PERDAMAIAN" in words
+    assert "Sabtu, 12 Desember 2020" in words and "Balai RW 05" in words  # the day it is signed, at the session
+    assert "Karang Taruna RW 05, diwakili oleh Sdr. Fajar" in words and "KH. Abdul Hamid" in words
+    assert "Ronda bersama dua RW setiap Sabtu" in words and "11 Januari 2021" in words
+    assert "Mengetahui, Lurah Bugul Lor" in words
+    assert not hasattr(Mediation.objects.get(pk=mediation.pk), "agreement")
+    assert mediation.events.count() == events  # a draft is no step of the mediation
+
+    page = client.post(draft, _agreement_form(mediation, c1_due=""), follow=True).content.decode()
+    assert "Tidak dicetak" in page and "baris 2" in page  # what is wrong, and nothing printed
+
+    client.force_login(personas["responder"])  # reads the mediation, runs none
+    assert client.post(draft, _agreement_form(mediation)).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_recorded_agreement_prints_for_the_parties_copies(case, forum, personas, client):
+    mediation = open_mediation(case, forum, personas["mediator"])
+    paper = reverse("mediation:agreement_paper", args=[mediation.pk])
+    client.force_login(personas["responder"])
+    assert client.get(paper).status_code == 404  # nothing agreed yet
+    agree(mediation, personas["mediator"])
+    response = client.get(paper)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    words = pdf_text(response.content)
+    assert "DRAF" not in words and "Ditandatangani oleh (tercatat di Sigap): Fajar, Bagus, Lurah Bugul Lor" in words
+    assert "Tidak membawa senjata tajam saat pertandingan" in words
+    detail = client.get(reverse("mediation:detail", args=[mediation.pk])).content.decode()
+    assert paper in detail
+
+    draft = reverse("mediation:agreement_draft", args=[mediation.pk])
+    client.force_login(personas["mediator"])
+    page = client.post(draft, _agreement_form(mediation), follow=True).content.decode()
+    assert "belum ada yang tercatat" in page  # recorded already: no second draft
+    client.logout()
+    assert client.get(paper).status_code == 302

@@ -104,6 +104,8 @@ document.querySelectorAll("[data-copy]").forEach(function (b) {
         offline.hidden = false;
         return;
       }
+      // A button that prints or downloads (data-draft-stay) leaves the page where it is: the draft is still wanted.
+      if (event.submitter && event.submitter.hasAttribute("data-draft-stay")) return;
       try { store.setItem(PENDING, key); } catch (e) { /* nothing kept, nothing to forget */ }
     });
     window.addEventListener("online", function () {
