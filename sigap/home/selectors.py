@@ -380,6 +380,7 @@ def _settlement(user: User, now: datetime | None = None) -> dict[str, Any]:
     due = (
         Commitment.objects.filter(
             agreement__mediation__in=mediations.filter(status=MediationStatus.AGREED),
+            agreement__replaced_at=None,
             compliance=Compliance.PENDING,
             due_on__lte=today,
         )

@@ -93,6 +93,11 @@ class Mediation(TimeStampedModel):
     def __str__(self) -> str:
         return f"M-{self.pk} {self.title}"
 
+    @property
+    def agreement(self) -> Agreement | None:
+        """The agreement in force: the latest signed, unless talks ended in a renewed one (then that one)."""
+        return self.agreements.in_force().first()
+
 
 class Party(models.Model):
     """A side in the dispute (a group) and who speaks for it."""
@@ -128,16 +133,33 @@ class Session(models.Model):
         return f"{self.mediation_id} {self.scheduled_at:%Y-%m-%d}"
 
 
-class Agreement(models.Model):
-    """The kesepakatan damai: what was agreed, signed by the parties' representatives."""
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def in_force(self) -> AgreementQuerySet:
+        return self.filter(replaced_at=None)
 
-    mediation = models.OneToOneField(Mediation, on_delete=models.CASCADE, related_name="agreement")
+
+class Agreement(models.Model):
+    """The kesepakatan damai: what was agreed, signed by the parties' representatives. Talks that resume after a
+    relapse may end in a renewed agreement, which replaces this one; the one replaced stays as it was signed."""
+
+    mediation = models.ForeignKey(Mediation, on_delete=models.CASCADE, related_name="agreements")
     signed_on = models.DateField(_("signed on"))
     text = models.TextField(_("agreement"))
     signatories = models.TextField(_("signed by"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["signed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mediation"], condition=models.Q(replaced_at=None), name="one_agreement_in_force"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Kesepakatan M-{self.mediation_id} ({self.signed_on})"

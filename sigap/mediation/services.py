@@ -281,10 +281,17 @@ def agreement_record(
     commitments: Sequence[CommitmentInput],
     at: datetime | None = None,
 ) -> Agreement:
-    """The parties signed a kesepakatan damai; each commitment has an owner and a due date, to be followed up."""
+    """The parties signed a kesepakatan damai; each commitment has an owner and a due date, to be followed up.
+    Talks resumed after a relapse end in a renewed agreement that replaces the one in force."""
     mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)  # the caller's copy may be stale
     if mediation.status != MediationStatus.IN_SESSION:
         raise MediationRuleError(gettext("An agreement comes out of held sessions"))
+    replaced = mediation.agreement
+    if replaced is not None and signed_on < replaced.signed_on:
+        raise MediationRuleError(
+            gettext("A renewed agreement is signed after the one it replaces (%(day)s)")
+            % {"day": f"{replaced.signed_on:%d-%m-%Y}"}
+        )
     if not text.strip():
         raise MediationRuleError(gettext("Write down what was agreed"))
     listed = [c for c in commitments if c.description.strip()]
@@ -297,6 +304,10 @@ def agreement_record(
             raise MediationRuleError(
                 gettext("A commitment falls due after the signing: %(what)s") % {"what": c.description}
             )
+    at = at or timezone.now()
+    if replaced is not None:
+        # The renewed agreement is the one followed up; the one replaced stays as signed, with its compliance.
+        Agreement.objects.filter(pk=replaced.pk).update(replaced_at=at)
     agreement = Agreement.objects.create(
         mediation=mediation,
         signed_on=signed_on,
@@ -312,7 +323,10 @@ def agreement_record(
             owner=c.owner.strip()[:200],
             due_on=c.due_on,
         )
-    _move(mediation, MediationStatus.AGREED, actor=actor, verb="agreed", note=f"{len(listed)} komitmen", at=at)
+    note = f"{len(listed)} komitmen"
+    if replaced is not None:
+        note += f"; menggantikan kesepakatan {replaced.signed_on:%d-%m-%Y}"
+    _move(mediation, MediationStatus.AGREED, actor=actor, verb="agreed", note=note, at=at)
     mediation.outcome = text.strip()
     mediation.save()
     return agreement
@@ -456,17 +470,22 @@ def incident_changed(incident: Incident, at: datetime) -> None:
     watch_from = timezone.localdate(happened) - timedelta(days=settings.SIGAP_RELAPSE_WATCH_DAYS)
     candidates = (
         Mediation.objects.filter(
-            agreement__signed_on__lt=timezone.localdate(happened), agreement__signed_on__gte=watch_from
+            agreements__replaced_at=None,
+            agreements__signed_on__lt=timezone.localdate(happened),
+            agreements__signed_on__gte=watch_from,
         )
         .exclude(incidents=incident)
-        .select_related("agreement", "region", "forum")
+        .select_related("region", "forum")
     )
     text = f"{incident.title} {incident.summary} " + " ".join(
         g for g in incident.reports.values_list("groups_involved", flat=True) if g
     )
     for mediation in candidates.filter(Q(region=incident.region_id) | Q(parties__isnull=False)).distinct():
         reason = relapse_reason(mediation, incident, text)
-        if reason is None or RelapseFlag.objects.filter(mediation=mediation, incident=incident).exists():
+        agreement = mediation.agreement
+        if reason is None or agreement is None:
+            continue
+        if RelapseFlag.objects.filter(mediation=mediation, incident=incident).exists():
             continue
         with transaction.atomic():
             RelapseFlag.objects.create(mediation=mediation, incident=incident, raised_at=at, reason=reason[:300])
@@ -488,7 +507,7 @@ def incident_changed(incident: Incident, at: datetime) -> None:
                 key=f"med{mediation.pk}:relapse:i{incident.pk}",
                 subject="Kejadian baru setelah kesepakatan damai",
                 body=f"Kejadian #{incident.pk} ({reason}) setelah kesepakatan "
-                f"{mediation.agreement.signed_on:%d-%m-%Y}. Mohon ditinjau.",
+                f"{agreement.signed_on:%d-%m-%Y}. Mohon ditinjau.",
                 at=at,
                 secretariat_too=True,
             )
@@ -541,7 +560,10 @@ def commitments_due(now: datetime | None = None) -> int:
     today = timezone.localdate(now)
     queued = 0
     due = Commitment.objects.filter(
-        compliance=Compliance.PENDING, due_on__lt=today, agreement__mediation__status=MediationStatus.AGREED
+        compliance=Compliance.PENDING,
+        due_on__lt=today,
+        agreement__mediation__status=MediationStatus.AGREED,
+        agreement__replaced_at=None,
     ).select_related("agreement__mediation__forum__organisation", "agreement__mediation__mediator")
     for commitment in due:
         mediation = commitment.agreement.mediation

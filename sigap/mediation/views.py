@@ -135,9 +135,10 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
 def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, STAFF_ROLES)
     mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
-    agreement = getattr(mediation, "agreement", None)
+    agreement = mediation.agreement
     context = {
         "m": mediation,
+        "replaced_agreements": mediation.agreements.exclude(replaced_at=None).prefetch_related("commitments"),
         "parties": mediation.parties.all(),
         "sessions": mediation.sessions.all(),
         "agreement": agreement,
@@ -148,7 +149,7 @@ def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_run": role_of(request.user) in MEDIATION_ROLES,
         "session_form": f.SessionForm(),
         "record_form": f.SessionRecordForm(),
-        "agreement_form": f.AgreementForm(mediation=mediation) if agreement is None else None,
+        "agreement_form": f.AgreementForm(mediation=mediation),
         "follow_up_form": f.FollowUpForm(agreement=agreement) if agreement else None,
         "documents": documents_for_page(mediation, request.user),
     }
@@ -168,8 +169,8 @@ def agreement_draft(request: HttpRequest, pk: int) -> HttpResponse:
     words are then saved with the form's other button."""
     require_role(request.user, MEDIATION_ROLES)
     mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
-    if hasattr(mediation, "agreement") or mediation.status != MediationStatus.IN_SESSION:
-        messages.error(request, _("An agreement is drafted while the talks are on and none is recorded yet."))
+    if mediation.status != MediationStatus.IN_SESSION:
+        messages.error(request, _("An agreement is drafted while the talks are on."))
         return redirect("mediation:detail", pk=pk)
     form = f.AgreementForm(request.POST, mediation=mediation)
     if not form.is_valid():
@@ -193,7 +194,7 @@ def agreement_paper_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The recorded agreement as the paper the parties signed, for their copies and the archive."""
     require_role(request.user, STAFF_ROLES)
     mediation = get_object_or_404(Mediation.objects.visible_to(request.user), pk=pk)
-    agreement = getattr(mediation, "agreement", None)
+    agreement = mediation.agreement
     if agreement is None:
         raise Http404
     return _paper_response(recorded_agreement_paper(agreement), f"kesepakatan-M-{mediation.pk}.pdf")
@@ -255,7 +256,7 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
         )
         return _("Agreement recorded; its commitments will be followed up.")
     if action == "tindak-lanjut":
-        agreement = getattr(mediation, "agreement", None)
+        agreement = mediation.agreement
         if agreement is None:
             raise services.MediationRuleError(_("There is no agreement yet."))
         follow_up = f.FollowUpForm(request.POST, agreement=agreement)

@@ -518,7 +518,7 @@ def test_the_agreement_typed_in_sigap_is_printed_for_signing_and_nothing_is_save
     draft = reverse("mediation:agreement_draft", args=[mediation.pk])
     client.force_login(personas["mediator"])
     page = client.post(draft, _agreement_form(mediation), follow=True).content.decode()
-    assert "selama pembicaraan berlangsung dan belum ada yang tercatat" in page  # no session held: no talks yet
+    assert "selama perundingan berlangsung" in page  # no session held: no talks yet
 
     services.session_record(
         session=session, actor=None, attendees="", attendee_count=14, women_count=4, minutes="Duduk perkara"
@@ -533,7 +533,7 @@ def test_the_agreement_typed_in_sigap_is_printed_for_signing_and_nothing_is_save
     assert "Karang Taruna RW 05, diwakili oleh Sdr. Fajar" in words and "KH. Abdul Hamid" in words
     assert "Ronda bersama dua RW setiap Sabtu" in words and "11 Januari 2021" in words
     assert "Mengetahui, Lurah Bugul Lor" in words
-    assert not hasattr(Mediation.objects.get(pk=mediation.pk), "agreement")
+    assert Mediation.objects.get(pk=mediation.pk).agreement is None
     assert mediation.events.count() == events  # a draft is no step of the mediation
 
     page = client.post(draft, _agreement_form(mediation, c1_due=""), follow=True).content.decode()
@@ -561,6 +561,51 @@ def test_the_recorded_agreement_prints_for_the_parties_copies(case, forum, perso
     draft = reverse("mediation:agreement_draft", args=[mediation.pk])
     client.force_login(personas["mediator"])
     page = client.post(draft, _agreement_form(mediation), follow=True).content.decode()
-    assert "belum ada yang tercatat" in page  # recorded already: no second draft
+    assert "selama perundingan berlangsung" in page  # agreed: talks are over unless resumed
     client.logout()
     assert client.get(paper).status_code == 302
+
+
+@pytest.mark.django_db
+def test_talks_resumed_after_a_relapse_end_in_a_renewed_agreement_that_replaces_the_broken_one(
+    case, forum, personas, organisations, client
+):
+    mediator = personas["mediator"]
+    mailbox(organisations["fkub"], "fkub@example.org")
+    mediation = open_mediation(case, forum, mediator)
+    broken = agree(mediation, mediator)
+    services.mediation_resume(mediation=mediation, actor=mediator, note="Bentrok lagi; urun rembug ulang")
+    session = services.session_schedule(
+        mediation=mediation, scheduled_at=datetime(2020, 12, 21, 19, tzinfo=WIB), venue="Balai RW 07", actor=mediator
+    )
+    services.session_record(
+        session=session, actor=mediator, attendees="", attendee_count=20, women_count=5, minutes="Kesepakatan ulang"
+    )
+    client.force_login(mediator)
+    detail = reverse("mediation:detail", args=[mediation.pk])
+    page = client.get(detail).content.decode()
+    assert "Catat kesepakatan yang diperbarui" in page and broken.text in page  # in force until replaced
+
+    record = reverse("mediation:act", args=[mediation.pk, "kesepakatan"])
+    too_early = {**_agreement_form(mediation), "signed_on": "2020-12-01", "c0_due": "2020-12-20", "c1_due": ""}
+    too_early.update({"c1_text": ""})
+    page = client.post(record, too_early, follow=True).content.decode()
+    assert "ditandatangani setelah kesepakatan yang digantikannya (12-12-2020)" in page
+    renewed_form = {**_agreement_form(mediation), "signed_on": "2020-12-21", "c0_due": "2021-01-04"}
+    renewed_form["text"] = "Konvoi tidak melewati RW 07; koordinator kedua pihak bertemu setiap Jumat"
+    page = client.post(record, renewed_form, follow=True).content.decode()
+    assert "Kesepakatan dicatat" in page
+
+    mediation.refresh_from_db()
+    renewed = mediation.agreement
+    assert mediation.status == MediationStatus.AGREED and renewed.pk != broken.pk
+    assert renewed.text.startswith("Konvoi tidak melewati RW 07")
+    broken.refresh_from_db()
+    assert broken.replaced_at is not None and broken.commitments.count() == 2  # kept as signed
+    assert mediation.events.filter(verb="agreed", note__contains="menggantikan kesepakatan 12-12-2020").exists()
+    page = client.get(detail).content.decode()
+    assert "Kesepakatan yang digantikan" in page and broken.text in page
+    # Only the renewed agreement's commitments are followed up; the paper printed is the renewed one.
+    assert services.commitments_due(datetime(2021, 2, 1, 8, tzinfo=WIB)) == 2  # renewed: 4 Jan and 11 Jan only
+    words = pdf_text(client.get(reverse("mediation:agreement_paper", args=[mediation.pk])).content)
+    assert "Konvoi tidak melewati RW 07" in words and broken.text not in words
