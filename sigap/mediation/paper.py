@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone
 
+from sigap.core.paper import letter, long_date, paragraph, short_date, signature_blocks, table
 from sigap.mediation.models import Agreement, Mediation
 from sigap.regions.choices import Level
 from sigap.sitrep.render import latin1
@@ -110,56 +110,13 @@ def recorded_agreement_paper(agreement: Agreement, now: datetime | None = None) 
     )
 
 
-def _long_date(day: date) -> str:
-    with translation.override("id"):
-        return formats.date_format(day, "l, j F Y")
-
-
-def _short_date(day: date) -> str:
-    with translation.override("id"):
-        return formats.date_format(day, "j F Y")
-
-
-def _signature_blocks(pdf: Any, blocks: list[tuple[str, str]]) -> None:
-    """Two blocks a row: the role above, room to sign, the name under a line. A row never splits over a page."""
-    width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-    for start in range(0, len(blocks), 2):
-        if pdf.get_y() > pdf.h - pdf.b_margin - 38:
-            pdf.add_page()
-        top = pdf.get_y()
-        for column, (role, name) in enumerate(blocks[start : start + 2]):
-            x = pdf.l_margin + column * width
-            pdf.set_xy(x, top)
-            pdf.set_font("Helvetica", size=10)
-            pdf.multi_cell(width - 6, 5, latin1(role), align="C", new_x="LEFT", new_y="NEXT")
-            pdf.set_xy(x, top + 26)
-            pdf.set_font("Helvetica", style="B", size=10)
-            pdf.multi_cell(width - 6, 5, latin1(name or "(" + "." * 40 + ")"), align="C", new_x="LEFT", new_y="NEXT")
-        pdf.set_xy(pdf.l_margin, top + 38)
-
-
 def agreement_pdf(paper: AgreementPaper) -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_margins(22, 18, 22)
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_title(latin1(f"Kesepakatan perdamaian {paper.reference}"))
-    pdf.set_creator("Sigap")
-    pdf.alias_nb_pages()
     made = timezone.localtime(paper.made_at)
-    footer = latin1(
-        f"Sigap {paper.reference} - {'DRAF, belum ditandatangani' if paper.draft else 'naskah tercatat'} - "
-        f"dicetak {made:%d-%m-%Y %H:%M}"
+    state = "DRAF, belum ditandatangani" if paper.draft else "naskah tercatat"
+    pdf = letter(
+        f"Kesepakatan perdamaian {paper.reference}",
+        f"Sigap {paper.reference} - {state} - dicetak {made:%d-%m-%Y %H:%M}",
     )
-
-    def page_footer() -> None:
-        pdf.set_y(-12)
-        pdf.set_font("Helvetica", size=7)
-        pdf.cell(0, 4, f"{footer} - halaman {pdf.page_no()}/{{nb}}", align="C")
-
-    pdf.footer = page_footer  # type: ignore[method-assign]
-    pdf.add_page()
     full = pdf.w - pdf.l_margin - pdf.r_margin
     if paper.draft:
         pdf.set_text_color(192, 0, 0)
@@ -176,78 +133,58 @@ def agreement_pdf(paper: AgreementPaper) -> bytes:
     where = f" bertempat di {paper.venue}," if paper.venue else ""
     forum = f" dalam {paper.forum}" if paper.forum else ""
     area = f" ({paper.place})" if paper.place else ""
-    pdf.multi_cell(
-        0,
-        6,
-        latin1(
-            f"Pada hari ini, {_long_date(paper.signed_on)},{where}{forum}{area}, "
-            "kami yang bertanda tangan di bawah ini, mewakili para pihak:"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+    paragraph(
+        pdf,
+        f"Pada hari ini, {long_date(paper.signed_on)},{where}{forum}{area}, "
+        "kami yang bertanda tangan di bawah ini, mewakili para pihak:",
     )
     for number, (name, representative) in enumerate(paper.parties, start=1):
         by = f", diwakili oleh {representative}" if representative else ""
-        pdf.multi_cell(0, 6, latin1(f"{number}. {name}{by};"), new_x="LMARGIN", new_y="NEXT")
-    pdf.multi_cell(
-        0,
-        6,
-        latin1(
-            f"dengan difasilitasi oleh {', '.join(filter(None, [paper.mediator, *paper.facilitators])) or '-'}, "
-            "sepakat menyelesaikan permasalahan di atas secara damai dengan ketentuan sebagai berikut:"
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+        paragraph(pdf, f"{number}. {name}{by};")
+    helpers = ", ".join(filter(None, [paper.mediator, *paper.facilitators])) or "-"
+    paragraph(
+        pdf,
+        f"dengan difasilitasi oleh {helpers}, "
+        "sepakat menyelesaikan permasalahan di atas secara damai dengan ketentuan sebagai berikut:",
     )
     pdf.ln(2)
-    for paragraph in [p.strip() for p in paper.text.splitlines() if p.strip()]:
-        pdf.multi_cell(0, 6, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
+    for line in [p.strip() for p in paper.text.splitlines() if p.strip()]:
+        paragraph(pdf, line)
     pdf.ln(3)
 
     pdf.set_font("Helvetica", style="B", size=11)
     pdf.cell(0, 7, "Kewajiban yang disepakati dan batas waktunya", new_x="LMARGIN", new_y="NEXT")
-    widths = [8, full - 8 - 34 - 40 - 26, 34, 40, 26]
-    with pdf.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
-        header = table.row()
-        for title in ["No", "Kewajiban", "Pihak", "Pelaksana", "Batas waktu"]:
-            header.cell(title)
-        pdf.set_font("Helvetica", size=9)
-        for number, line in enumerate(paper.commitments, start=1):
-            row = table.row()
-            for value in [str(number), line.description, line.party or "-", line.owner, _short_date(line.due_on)]:
-                row.cell(latin1(value))
-    pdf.set_font("Helvetica", size=11)
+    table(
+        pdf,
+        ["No", "Kewajiban", "Pihak", "Pelaksana", "Batas waktu"],
+        [
+            [str(number), c.description, c.party or "-", c.owner, short_date(c.due_on)]
+            for number, c in enumerate(paper.commitments, start=1)
+        ],
+        [8, full - 8 - 34 - 40 - 26, 34, 40, 26],
+    )
     pdf.ln(3)
     who_watches = f"Tim Terpadu Penanganan Konflik Sosial {paper.city}".strip()
-    pdf.multi_cell(
-        0,
-        6,
-        latin1(
-            f"Pelaksanaan kesepakatan ini dipantau oleh {who_watches} melalui kunjungan tindak lanjut. Apabila timbul "
-            "perselisihan baru, para pihak menempuh musyawarah kembali dan tidak menyelesaikannya sendiri. Demikian "
-            "kesepakatan ini dibuat dengan sebenar-benarnya tanpa paksaan dari pihak mana pun, untuk dipatuhi dan "
-            "dilaksanakan bersama."
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+    paragraph(
+        pdf,
+        f"Pelaksanaan kesepakatan ini dipantau oleh {who_watches} melalui kunjungan tindak lanjut. Apabila timbul "
+        "perselisihan baru, para pihak menempuh musyawarah kembali dan tidak menyelesaikannya sendiri. Demikian "
+        "kesepakatan ini dibuat dengan sebenar-benarnya tanpa paksaan dari pihak mana pun, untuk dipatuhi dan "
+        "dilaksanakan bersama.",
     )
     pdf.ln(4)
     town = paper.city.removeprefix("Kota ").removeprefix("Kabupaten ") if paper.city else ""
-    dated = f"{town + ', ' if town else ''}{_short_date(paper.signed_on)}"
-    pdf.cell(0, 6, latin1(dated), new_x="LMARGIN", new_y="NEXT")
+    paragraph(pdf, f"{town + ', ' if town else ''}{short_date(paper.signed_on)}")
     pdf.ln(2)
 
-    parties = [(f"Pihak {number}: {name}", rep) for number, (name, rep) in enumerate(paper.parties, start=1)]
-    _signature_blocks(pdf, parties)
+    signature_blocks(pdf, [(f"Pihak {n}: {name}", rep) for n, (name, rep) in enumerate(paper.parties, start=1)])
     witnesses = [("Mediator", paper.mediator)] + [("Fasilitator", name) for name in paper.facilitators]
     if paper.village_head:
         witnesses.append((f"Mengetahui, {paper.village_head}", ""))
     pdf.set_font("Helvetica", style="B", size=10)
     pdf.cell(0, 6, "Saksi", align="C", new_x="LMARGIN", new_y="NEXT")
-    _signature_blocks(pdf, witnesses)
+    signature_blocks(pdf, witnesses)
     if paper.signatories:
         pdf.set_font("Helvetica", size=9)
-        pdf.multi_cell(
-            0, 5, latin1(f"Ditandatangani oleh (tercatat di Sigap): {paper.signatories}"), new_x="LMARGIN", new_y="NEXT"
-        )
+        paragraph(pdf, f"Ditandatangani oleh (tercatat di Sigap): {paper.signatories}", height=5)
     return bytes(pdf.output())
