@@ -6,6 +6,7 @@ app_name = "coordination"
 urlpatterns = [
     path("koordinasi/", views.meetings, name="meetings"),
     path("koordinasi/rapat/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("koordinasi/rapat/<int:pk>/notulen.pdf", views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
     path("koordinasi/rapat/<int:pk>/dokumen/<str:action>/", views.meeting_document, name="meeting_document"),
     path("koordinasi/keputusan/<int:pk>/tugas/", views.decision_task, name="decision_task"),
     path("koordinasi/kontak/", views.contacts, name="contacts"),

@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sigap.coordination import forms as f
 from sigap.coordination import services
 from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Decision, Meeting, PlanItem
+from sigap.coordination.paper import minutes_pdf
 from sigap.coordination.periods import PERIODS, period_of
 from sigap.core.documents import MAX_DOCUMENT_BYTES, documents_for_page, documents_of
 from sigap.core.forms import form_errors, id_param
@@ -60,6 +61,17 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "documents": documents_for_page(meeting, request.user),
     }
     return render(request, "coordination/meeting.html", context)
+
+
+@login_required
+@require_GET
+def meeting_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notulen for the chair's and the notulis' signatures, from what was recorded."""
+    require_role(request.user, STAFF_ROLES)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    response = HttpResponse(minutes_pdf(meeting), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="notulen-rapat-{meeting.pk}.pdf"'
+    return response
 
 
 @login_required

@@ -14,6 +14,7 @@ from sigap.coordination import services
 from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Meeting
 from sigap.core.models import AuditLog, Document
+from sigap.core.tests.pdf import pdf_text
 from sigap.core.tests.test_documents import signed_agreement_pdf
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -53,6 +54,14 @@ def test_a_meeting_decision_becomes_a_task_with_an_owner(client, personas, organ
         )
     client.force_login(personas["responder"])  # responders read meetings, do not record them
     assert client.get(reverse("coordination:meeting", args=[meeting.pk])).status_code == 200
+    notulen = client.get(reverse("coordination:meeting_minutes_pdf", args=[meeting.pk]))
+    assert notulen["Content-Disposition"] == f'attachment; filename="notulen-rapat-{meeting.pk}.pdf"'
+    words = pdf_text(notulen.content)
+    assert "NOTULEN" in words and "TIM TERPADU PENANGANAN KONFLIK SOSIAL KOTA PASURUAN" in words
+    assert "Senin, 7 Desember 2020" in words and "Ruang Untung Suropati" in words and ": 23 orang" in words
+    assert "Patroli gabungan di TPS rawan" in words and "8 Desember 2020" in words  # the decision's task
+    assert str(organisations["polsek_panggungrejo"]) in words and "Sosialisasi anti hoaks lewat RT/RW" in words
+    assert "Pimpinan rapat" in words and "Wali Kota" in words
     assert client.post(reverse("coordination:meetings"), {"title": "x"}).status_code == 403
     assert "Patroli gabungan" in client.get(reverse("cases:tasks")).content.decode()
 

@@ -118,6 +118,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "mediation:act": (set(), WORKERS),
     "coordination:meetings": (STAFF, ANALYSTS),
     "coordination:meeting": (STAFF, set()),
+    "coordination:meeting_minutes_pdf": (STAFF, set()),  # the notulen on paper, from what was recorded
     "coordination:meeting_document": (set(), ANALYSTS),  # the secretariat keeps the meeting's papers
     "coordination:decision_task": (set(), ANALYSTS),
     "coordination:contacts": (STAFF, WORKERS),

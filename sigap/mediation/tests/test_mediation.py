@@ -1,8 +1,6 @@
 """Mediation from a case to a followed-up agreement, the relapse watch (on the mediation and on the kelurahan's
 risk), workload, and who may do what."""
 
-import re
-import zlib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +14,7 @@ from sigap.cases import services as cases
 from sigap.cases.tests.factories import mailbox, reported, verify
 from sigap.conftest import BUGUL_LOR
 from sigap.core.models import Document
+from sigap.core.tests.pdf import pdf_text
 from sigap.core.tests.test_documents import signed_agreement_pdf
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
@@ -475,20 +474,6 @@ def test_the_date_of_a_session_already_past_is_not_sent_late(case, forum, person
     assert overtaken(message[ahead.pk]) == ""
     services.session_record(session=ahead, actor=mediator, attendees="", attendee_count=9, women_count=2, minutes="x")
     assert overtaken(message[ahead.pk]) == f"pertemuan #{ahead.pk} sudah lewat"  # held early
-
-
-def pdf_text(data: bytes) -> str:
-    """The words a PDF shows (fpdf2's core-font strings in its zlib-compressed page streams), lines joined by a
-    space as a reader would (a table cell wraps its words over several lines)."""
-    words = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            content = zlib.decompress(stream)
-        except zlib.error:
-            continue
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
-            words.append(re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1"))
-    return " ".join(" ".join(words).split())
 
 
 def _agreement_form(mediation, **rows):

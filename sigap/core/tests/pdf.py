@@ -1,0 +1,18 @@
+"""Reading back the PDFs Sigap prints, in tests: no PDF library needed for fpdf2's plain output."""
+
+import re
+import zlib
+
+
+def pdf_text(data: bytes) -> str:
+    """The words a PDF shows (fpdf2's core-font strings in its zlib-compressed page streams), lines joined by a
+    space as a reader would (a table cell wraps its words over several lines)."""
+    words = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            content = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
+            words.append(re.sub(rb"\\(.)", rb"\1", literal).decode("latin-1"))
+    return " ".join(" ".join(words).split())
