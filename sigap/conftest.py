@@ -134,6 +134,22 @@ def gazetteer(transactional_db: None) -> None:
 
 
 @pytest.fixture
+def live_demo(gazetteer: None, settings: Any) -> dict[str, str]:
+    """The demo's data behind the live server, for browser tests: each persona's user name -> password."""
+    from sigap.demo.generator import seed_demo
+
+    # The live server speaks plain HTTP, so cookies may not demand HTTPS here.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    # The live server serves /static/ through the finders, which know no hashed manifest names; production
+    # (granian + WhiteNoise + manifest) is exercised in core/tests/test_serve.py.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return {p.username: p.password for p in seed_demo(seed=2020).personas}
+
+
+@pytest.fixture
 def artifacts() -> Any:
     """Where browser tests keep their screenshots (test-artifacts/ in the checkout, ignored by git)."""
     from pathlib import Path

@@ -7,19 +7,7 @@ from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sigap.demo.generator import seed_demo
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(gazetteer, settings):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False  # the live server speaks plain HTTP
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    return {p.username: p.password for p in seed_demo(seed=2020).personas}
 
 
 def _code(secret: str, ahead: int = 0) -> str:
@@ -35,9 +23,11 @@ def _password_step(page, live_server, password):
     page.get_by_role("button", name="Masuk").click()
 
 
-def test_an_analyst_sets_up_two_step_sign_in_on_the_phone_and_signs_in_with_a_code(page, live_server, demo, artifacts):
+def test_an_analyst_sets_up_two_step_sign_in_on_the_phone_and_signs_in_with_a_code(
+    page, live_server, live_demo, artifacts
+):
     page.set_viewport_size({"width": 390, "height": 844})
-    _password_step(page, live_server, demo["analis"])
+    _password_step(page, live_server, live_demo["analis"])
     page.get_by_role("heading", level=1, name="Antrean verifikasi").wait_for(timeout=5000)
     page.goto(f"{live_server.url}/akun/")
     page.get_by_role("link", name="Atur", exact=True).click()
@@ -54,7 +44,7 @@ def test_an_analyst_sets_up_two_step_sign_in_on_the_phone_and_signs_in_with_a_co
     page.screenshot(path=str(artifacts / f"two-step-recovery-codes-{connection.vendor}.png"), full_page=True)
     page.get_by_role("button", name="Keluar").click()
 
-    _password_step(page, live_server, demo["analis"])
+    _password_step(page, live_server, live_demo["analis"])
     code_field = page.get_by_label("Kode dari aplikasi autentikator Anda")
     code_field.wait_for(timeout=5000)
     assert page.url.endswith("/masuk/kode/")
@@ -71,7 +61,7 @@ def test_an_analyst_sets_up_two_step_sign_in_on_the_phone_and_signs_in_with_a_co
     page.get_by_role("button", name="Keluar").click()
 
     # The phone is not at hand: a recovery code from the paper, typed as it was written.
-    _password_step(page, live_server, demo["analis"])
+    _password_step(page, live_server, live_demo["analis"])
     page.get_by_text("Ponsel tidak ada di tangan? Pakai kode cadangan").click()
     page.get_by_label("Atau salah satu kode cadangan Anda").fill(codes[0].upper())
     page.get_by_role("button", name="Masuk").click()

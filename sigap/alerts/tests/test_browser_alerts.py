@@ -6,19 +6,8 @@ from django.db import connection
 
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
-from sigap.demo.generator import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(gazetteer, settings):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    return {p.username: p.password for p in seed_demo(seed=2020).personas}
 
 
 def _sign_in(page, live_server, username, password):
@@ -28,8 +17,8 @@ def _sign_in(page, live_server, username, password):
     page.get_by_role("button", name="Masuk").click()
 
 
-def test_analyst_reads_the_map_and_acknowledges_an_alert(page, live_server, demo, artifacts):
-    _sign_in(page, live_server, "analis", demo["analis"])
+def test_analyst_reads_the_map_and_acknowledges_an_alert(page, live_server, live_demo, artifacts):
+    _sign_in(page, live_server, "analis", live_demo["analis"])
     page.get_by_role("heading", name="Peringatan dini").wait_for(timeout=5000)
     page.get_by_role("link", name="Peta kerawanan").first.click()
     page.get_by_role("heading", level=1, name="Peta kerawanan konflik · Kota Pasuruan").wait_for(timeout=5000)

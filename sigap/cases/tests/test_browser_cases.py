@@ -7,22 +7,11 @@ from django.db import connection
 
 from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case
-from sigap.demo.generator import seed_demo
 from sigap.intake.models import ReporterMessage
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(gazetteer, settings):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    return {p.username: p.password for p in seed_demo(seed=2020).personas}
 
 
 def _sign_in(page, live_server, username, password):
@@ -34,9 +23,9 @@ def _sign_in(page, live_server, username, password):
     page.get_by_role("link", name="Penanganan").first.wait_for(timeout=5000)
 
 
-def test_a_case_from_incident_to_confirmed_resolution(page, live_server, demo, artifacts):
+def test_a_case_from_incident_to_confirmed_resolution(page, live_server, live_demo, artifacts):
     incident = Incident.objects.filter(status=IncidentStatus.VERIFIED, cases=None).order_by("-verified_at").first()
-    _sign_in(page, live_server, "analis", demo["analis"])
+    _sign_in(page, live_server, "analis", live_demo["analis"])
     page.goto(f"{live_server.url}/kejadian/{incident.pk}/")
     page.get_by_role("link", name="Buka penanganan").click()
     page.get_by_label("Instansi pemimpin").select_option(label="Polres")
@@ -46,7 +35,7 @@ def test_a_case_from_incident_to_confirmed_resolution(page, live_server, demo, a
     case = Case.objects.get(incidents=incident)
     page.screenshot(path=str(artifacts / f"case-opened-{connection.vendor}.png"), full_page=True)
 
-    _sign_in(page, live_server, "polres", demo["polres"])
+    _sign_in(page, live_server, "polres", live_demo["polres"])
     page.goto(f"{live_server.url}/penanganan/{case.pk}/")
     page.get_by_role("button", name="Terima: kami menangani ini").click()
     page.get_by_text("Penanganan diterima.").wait_for(timeout=5000)
@@ -58,7 +47,7 @@ def test_a_case_from_incident_to_confirmed_resolution(page, live_server, demo, a
     page.get_by_text("Diusulkan selesai; analis akan mengonfirmasi.").wait_for(timeout=5000)
     assert page.get_by_role("button", name="Konfirmasi: selesai").count() == 0  # not the responder's step
 
-    _sign_in(page, live_server, "analis", demo["analis"])
+    _sign_in(page, live_server, "analis", live_demo["analis"])
     page.goto(f"{live_server.url}/penanganan/{case.pk}/")
     page.get_by_role("button", name="Konfirmasi: selesai").click()
     page.get_by_text("Penanganan selesai.").wait_for(timeout=5000)

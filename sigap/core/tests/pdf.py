@@ -8,9 +8,10 @@ def pdf_text(data: bytes) -> str:
     """The words a PDF shows (fpdf2's core-font strings in its zlib-compressed page streams), lines joined by a
     space as a reader would (a table cell wraps its words over several lines)."""
     words = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    # Each stream read by its /Length: its compressed bytes may end in a byte a pattern would take for a line end.
+    for head in re.finditer(rb"/Length (\d+)[^>]*>>\s*stream\r?\n", data):
         try:
-            content = zlib.decompress(stream)
+            content = zlib.decompress(data[head.end() : head.end() + int(head.group(1))])
         except zlib.error:
             continue
         for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):

@@ -14,7 +14,6 @@ from sigap.accounts.models import User
 from sigap.cases.choices import TaskStatus
 from sigap.cases.models import Case
 from sigap.conftest import BUGUL_LOR
-from sigap.demo.generator import seed_demo
 from sigap.mediation import services
 from sigap.mediation.models import Agreement, Mediation, Session
 from sigap.regions.models import Region
@@ -24,16 +23,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 MINUTES = "Kedua kelompok pendukung sepakat tidak konvoi melewati Jl. Gatot Subroto; ketua RW 04 menjadi penghubung."
 AGREED = "Juru parkir dan pedagang berbagi sisi pasar; tarif parkir mengikuti Perda, ditempel di pintu masuk."
 RESOLUTION = "Kedua RW sepakat menjaga ketertiban bersama; patroli gabungan sampai rekapitulasi selesai."
-
-
-@pytest.fixture
-def demo(gazetteer, settings):
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    return {p.username: p.password for p in seed_demo(seed=2020).personas}
 
 
 def _sign_in(page, live_server, username, password):
@@ -52,11 +41,11 @@ def _kept(page) -> dict[str, dict[str, object]]:
     return {key: json.loads(value) for key, value in raw.items()}
 
 
-def test_refused_session_minutes_come_back_and_are_forgotten_once_saved(page, live_server, demo, artifacts):
+def test_refused_session_minutes_come_back_and_are_forgotten_once_saved(page, live_server, live_demo, artifacts):
     session = Session.objects.filter(held=False, cancelled_at=None).select_related("mediation").first()
     mediation = session.mediation
     key = f"sigap-draft:mediation{mediation.pk}-session{session.pk}"
-    _sign_in(page, live_server, "mediator", demo["mediator"])
+    _sign_in(page, live_server, "mediator", live_demo["mediator"])
     page.goto(f"{live_server.url}/mediasi/{mediation.pk}/")
     page.get_by_text("Catat pertemuan").click()
     record = page.locator("form", has=page.get_by_label("Notulen"))
@@ -81,13 +70,13 @@ def test_refused_session_minutes_come_back_and_are_forgotten_once_saved(page, li
     assert Mediation.objects.get(pk=mediation.pk).events.filter(verb="session_held").count() >= 1
 
 
-def test_a_resolution_refused_for_open_tasks_is_kept_and_signing_out_forgets_it(page, live_server, demo):
+def test_a_resolution_refused_for_open_tasks_is_kept_and_signing_out_forgets_it(page, live_server, live_demo):
     case = (
         Case.objects.filter(tasks__status=TaskStatus.OPEN, lead_organisation__users__username="polres")
         .distinct()
         .first()
     )
-    _sign_in(page, live_server, "polres", demo["polres"])
+    _sign_in(page, live_server, "polres", live_demo["polres"])
     page.goto(f"{live_server.url}/penanganan/{case.pk}/")
     page.get_by_label("Bagaimana masalah diselesaikan?").fill(RESOLUTION)
     page.get_by_role("button", name="Usulkan selesai").click()
@@ -99,12 +88,12 @@ def test_a_resolution_refused_for_open_tasks_is_kept_and_signing_out_forgets_it(
     page.get_by_role("button", name="Keluar").click()
     page.wait_for_url(f"{live_server.url}/")
     assert _kept(page) == {}
-    _sign_in(page, live_server, "polres", demo["polres"])
+    _sign_in(page, live_server, "polres", live_demo["polres"])
     page.goto(f"{live_server.url}/penanganan/{case.pk}/")
     assert page.get_by_label("Bagaimana masalah diselesaikan?").input_value() == ""
 
 
-def test_the_agreement_printed_for_signing_stays_in_the_form_until_saved(page, live_server, demo, artifacts):
+def test_the_agreement_printed_for_signing_stays_in_the_form_until_saved(page, live_server, live_demo, artifacts):
     mediator = User.objects.get(username="mediator")
     mediation = services.mediation_open(
         title="Perselisihan parkir pasar Bugul Lor",
@@ -120,7 +109,7 @@ def test_the_agreement_printed_for_signing_stays_in_the_form_until_saved(page, l
         session=session, actor=mediator, attendees="", attendee_count=9, women_count=3, minutes="Duduk perkara"
     )
     key = f"sigap-draft:mediation{mediation.pk}-agreement"
-    _sign_in(page, live_server, "mediator", demo["mediator"])
+    _sign_in(page, live_server, "mediator", live_demo["mediator"])
     page.goto(f"{live_server.url}/mediasi/{mediation.pk}/")
     page.locator("#id_signed_on").fill("2020-12-21")
     page.locator("#id_text").fill(AGREED)

@@ -3,8 +3,6 @@
 import pytest
 from django.db import connection
 
-from sigap.demo.generator import seed_demo
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
@@ -19,19 +17,6 @@ HEADINGS = {
 }
 
 
-@pytest.fixture
-def demo(gazetteer, settings):
-    # The live server speaks plain HTTP, so cookies may not demand HTTPS here.
-    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
-    # The live server serves /static/ through the finders, which know no hashed manifest names; production
-    # (granian + WhiteNoise + manifest) is exercised in core/tests/test_serve.py.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    return {p.username: p.password for p in seed_demo(seed=2020).personas}
-
-
 def _sign_in(page, live_server, username, password):
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Masuk").first.click()
@@ -41,10 +26,10 @@ def _sign_in(page, live_server, username, password):
 
 
 @pytest.mark.parametrize("width", ["phone", "desktop"])
-def test_every_persona_lands_on_its_next_step(page, live_server, demo, artifacts, width):
+def test_every_persona_lands_on_its_next_step(page, live_server, live_demo, artifacts, width):
     page.set_viewport_size(PHONE if width == "phone" else DESKTOP)
     for username, heading in HEADINGS.items():
-        _sign_in(page, live_server, username, demo[username])
+        _sign_in(page, live_server, username, live_demo[username])
         page.get_by_role("heading", level=1, name=heading).wait_for(timeout=5000)
         assert "Berikutnya:" in page.locator("main").inner_text()
         # The stylesheet is applied (the header is a white bar, not bare text).
@@ -54,8 +39,8 @@ def test_every_persona_lands_on_its_next_step(page, live_server, demo, artifacts
         page.get_by_role("link", name="Masuk").first.wait_for()
 
 
-def test_english_is_one_click_away_and_stays(page, live_server, demo, artifacts):
-    _sign_in(page, live_server, "analis", demo["analis"])
+def test_english_is_one_click_away_and_stays(page, live_server, live_demo, artifacts):
+    _sign_in(page, live_server, "analis", live_demo["analis"])
     page.get_by_role("button", name="EN").click()
     page.get_by_role("heading", level=1, name="Verification queue").wait_for(timeout=5000)
     page.reload()
@@ -65,14 +50,14 @@ def test_english_is_one_click_away_and_stays(page, live_server, demo, artifacts)
     page.get_by_role("heading", level=1, name="Antrean verifikasi").wait_for(timeout=5000)
 
 
-def test_a_wrong_password_is_said_plainly(page, live_server, demo):
+def test_a_wrong_password_is_said_plainly(page, live_server, live_demo):
     _sign_in(page, live_server, "analis", "salah-sekali")
     alert = page.get_by_role("alert")
     alert.wait_for(timeout=5000)
     assert "Nama pengguna atau kata sandi salah" in alert.inner_text()
 
 
-def test_on_a_phone_no_number_stands_without_its_column(page, live_server, demo, artifacts):
+def test_on_a_phone_no_number_stands_without_its_column(page, live_server, live_demo, artifacts):
     """A stacked table prints each cell's column before it; any other table keeps its header and scrolls sideways
     (it used to stack without names: the public page's counts were bare numbers)."""
     page.set_viewport_size(PHONE)
@@ -84,7 +69,7 @@ def test_on_a_phone_no_number_stands_without_its_column(page, live_server, demo,
     assert not page.locator("table.list.stacked thead").is_visible()
     page.screenshot(path=str(artifacts / f"public-phone-{connection.vendor}.png"), full_page=True)
     # A responder in the field: the cases and the tasks are cards, each value with its name, within the screen.
-    _sign_in(page, live_server, "polres", demo["polres"])
+    _sign_in(page, live_server, "polres", live_demo["polres"])
     for path, label in (("/penanganan/", "Penanganan terbuka"), ("/tugas/", "Batas waktu")):
         page.goto(f"{live_server.url}{path}")
         cell = page.locator(f"table.list.stacked td[data-label='{label}']").first
@@ -93,7 +78,7 @@ def test_on_a_phone_no_number_stands_without_its_column(page, live_server, demo,
     page.screenshot(path=str(artifacts / f"tasks-phone-{connection.vendor}.png"), full_page=True)
     # A matrix (weeks by category) keeps its header row and scrolls sideways; the page does not.
     page.context.clear_cookies()
-    _sign_in(page, live_server, "pimpinan", demo["pimpinan"])
+    _sign_in(page, live_server, "pimpinan", live_demo["pimpinan"])
     page.goto(f"{live_server.url}/dasbor/")
     table = page.locator("table.list.trend")
     assert "stacked" not in (table.get_attribute("class") or "")
