@@ -109,6 +109,13 @@ class AgreementForm(forms.Form):
                 )
         return data
 
+    def head_fields(self) -> list[Any]:
+        return [self["signed_on"], self["text"], self["signatories"]]
+
+    def commitment_fields(self) -> list[list[Any]]:
+        """Each commitment's four fields together, so that the page sets them side by side."""
+        return [[self[f"c{i}_{part}"] for part in ("text", "party", "owner", "due")] for i in range(MAX_COMMITMENTS)]
+
     def rows(self) -> list[tuple[str, str, str, Any]]:
         d = self.cleaned_data
         return [

@@ -116,6 +116,7 @@ def test_the_agreement_printed_for_signing_stays_in_the_form_until_saved(page, l
     page.locator("#id_c0_text").fill("Parkir hanya di sisi utara pasar")
     page.locator("#id_c0_owner").fill("Koordinator juru parkir")
     page.locator("#id_c0_due").fill("2021-01-04")
+    page.locator("form", has=page.locator("#id_text")).screenshot(path=str(artifacts / "agreement-form.png"))
     with page.expect_download() as download:
         page.get_by_role("button", name="Cetak draf untuk ditandatangani (PDF)").click()
     assert download.value.suggested_filename == f"draf-kesepakatan-M-{mediation.pk}.pdf"
