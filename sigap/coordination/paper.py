@@ -5,18 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from sigap.coordination.models import Meeting
-from sigap.core.paper import letter, long_date, paragraph, short_date, signature_blocks, table
-from sigap.regions.models import Region
+from sigap.core.paper import deployment_city, letter, long_date, paragraph, short_date, signature_blocks, table
 from sigap.sitrep.render import latin1
-
-
-def _team_name() -> str:
-    city = Region.objects.filter(code=settings.SIGAP_DEPLOYMENT_REGION).first()
-    return f"Tim Terpadu Penanganan Konflik Sosial {city.name}" if city else "Tim Terpadu Penanganan Konflik Sosial"
 
 
 def minutes_pdf(meeting: Meeting, now: datetime | None = None) -> bytes:
@@ -27,7 +20,8 @@ def minutes_pdf(meeting: Meeting, now: datetime | None = None) -> bytes:
     pdf.set_font("Helvetica", style="B", size=14)
     pdf.cell(0, 8, "NOTULEN", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", style="B", size=11)
-    pdf.multi_cell(0, 6, latin1(_team_name().upper()), align="C", new_x="LMARGIN", new_y="NEXT")
+    team = f"Tim Terpadu Penanganan Konflik Sosial {deployment_city()}".strip()
+    pdf.multi_cell(0, 6, latin1(team.upper()), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
     pdf.set_font("Helvetica", size=11)

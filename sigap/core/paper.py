@@ -7,9 +7,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.utils import formats, translation
 
+from sigap.regions.models import Region
 from sigap.sitrep.render import latin1
+
+
+def deployment_city() -> str:
+    """The kabupaten/kota whose Tim Terpadu signs the papers ('Kota Pasuruan'); empty before its regions load."""
+    city = Region.objects.filter(code=settings.SIGAP_DEPLOYMENT_REGION).first()
+    return city.name if city else ""
 
 
 def long_date(day: date) -> str:

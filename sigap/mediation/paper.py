@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from sigap.core.paper import letter, long_date, paragraph, short_date, signature_blocks, table
+from sigap.core.paper import deployment_city, letter, long_date, paragraph, short_date, signature_blocks, table
 from sigap.mediation.models import Agreement, Mediation
 from sigap.regions.choices import Level
 from sigap.sitrep.render import latin1
@@ -50,7 +50,7 @@ def _place(mediation: Mediation) -> tuple[str, str, str]:
     and the lurah (or kepala desa) who knows of the agreement (none when the mediation covers a wider area)."""
     region = mediation.region
     if region is None:
-        return "", "", ""
+        return "", deployment_city(), ""
     chain = [region]
     while chain[-1].parent is not None and chain[-1].level != Level.KABUPATEN_KOTA:
         chain.append(chain[-1].parent)

@@ -21,6 +21,7 @@ from sigap.directory.models import Person
 from sigap.mediation import services
 from sigap.mediation.choices import Compliance, ForumKind, MediationStatus
 from sigap.mediation.models import Forum, Mediation
+from sigap.mediation.paper import agreement_paper, agreement_pdf
 from sigap.mediation.selectors import workload
 from sigap.mediation.states import MediationTransitionError
 from sigap.notify.models import Notification
@@ -594,3 +595,17 @@ def test_talks_resumed_after_a_relapse_end_in_a_renewed_agreement_that_replaces_
     assert services.commitments_due(datetime(2021, 2, 1, 8, tzinfo=WIB)) == 2  # renewed: 4 Jan and 11 Jan only
     words = pdf_text(client.get(reverse("mediation:agreement_paper", args=[mediation.pk])).content)
     assert "Konvoi tidak melewati RW 07" in words and broken.text not in words
+
+
+@pytest.mark.django_db
+def test_a_mediation_without_a_kelurahan_prints_under_the_city_s_tim_terpadu(personas, region):
+    region(BUGUL_LOR)  # the city's regions are loaded
+    mediation = services.mediation_open(
+        title="Perselisihan dua perguruan silat",
+        actor=personas["mediator"],
+        parties=[services.PartyInput("Perguruan A", ""), services.PartyInput("Perguruan B", "")],
+    )
+    paper = agreement_paper(mediation, signed_on=SIGNED, text="Latihan bergiliran", commitments=[], draft=True)
+    assert paper.city == "Kota Pasuruan" and paper.village_head == ""
+    words = pdf_text(agreement_pdf(paper))
+    assert "Tim Terpadu Penanganan Konflik Sosial Kota Pasuruan" in words and "Pasuruan, 12 Desember 2020" in words
