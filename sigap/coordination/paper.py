@@ -8,8 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from sigap.coordination.models import Meeting
-from sigap.core.paper import deployment_city, letter, long_date, paragraph, short_date, signature_blocks, table
-from sigap.sitrep.render import latin1
+from sigap.core.paper import deployment_city, latin1, letter, long_date, paragraph, short_date, signature_blocks, table
 
 
 def minutes_pdf(meeting: Meeting, now: datetime | None = None) -> bytes:

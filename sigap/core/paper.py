@@ -1,6 +1,7 @@
 """Letters on A4 that people sign: the layout shared by the kesepakatan damai and the notulen of a rakor.
 
-fpdf2's core fonts (Latin-1: Bahasa Indonesia fits, a few typographic marks are spelled out by `latin1`)."""
+fpdf2's core fonts (Latin-1: Bahasa Indonesia fits, a few typographic marks are spelled out by `latin1`, which the
+situation report uses too)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,26 @@ from django.conf import settings
 from django.utils import formats, translation
 
 from sigap.regions.models import Region
-from sigap.sitrep.render import latin1
+
+_REPLACE = {
+    "\u2192": "->",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00b7": "-",
+    "\u2026": "...",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2265": ">=",
+}
+
+
+def latin1(text: str) -> str:
+    """The PDF's core fonts speak Latin-1; Bahasa Indonesia fits, a few typographic marks are spelled out."""
+    for char, plain in _REPLACE.items():
+        text = text.replace(char, plain)
+    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def deployment_city() -> str:

@@ -11,10 +11,9 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from sigap.core.paper import deployment_city, letter, long_date, paragraph, short_date, signature_blocks, table
+from sigap.core.paper import deployment_city, latin1, letter, long_date, paragraph, short_date, signature_blocks, table
 from sigap.mediation.models import Agreement, Mediation
 from sigap.regions.choices import Level
-from sigap.sitrep.render import latin1
 
 
 @dataclass(frozen=True)

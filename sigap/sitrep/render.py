@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from sigap.core.paper import latin1
 from sigap.core.spreadsheet import append_text_safe
 from sigap.dashboard.metrics import StageSummary
 from sigap.risk.choices import RiskLevel
@@ -142,26 +143,6 @@ def to_xlsx(report: Sitrep) -> bytes:
 
 
 # ---- PDF ---------------------------------------------------------------------------------------------------------
-
-_REPLACE = {
-    "\u2192": "->",
-    "\u2013": "-",
-    "\u2014": "-",
-    "\u00b7": "-",
-    "\u2026": "...",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2265": ">=",
-}
-
-
-def latin1(text: str) -> str:
-    """The PDF's core fonts speak Latin-1; Bahasa Indonesia fits, a few typographic marks are spelled out."""
-    for char, plain in _REPLACE.items():
-        text = text.replace(char, plain)
-    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
