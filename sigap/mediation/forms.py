@@ -82,6 +82,12 @@ class SessionRecordForm(forms.Form):
     attendee_count = forms.IntegerField(label=_("Number present"), min_value=0, max_value=5000)
     women_count = forms.IntegerField(label=_("Women present"), min_value=0, max_value=5000)
     minutes = forms.CharField(label=_("Minutes"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
+    held_at = forms.DateTimeField(
+        label=_("Held at another time"),
+        required=False,
+        help_text=_("Only when it was not held as scheduled"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
 
 class AgreementForm(forms.Form):

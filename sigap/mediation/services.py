@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from sigap.cases.choices import CaseStatus
@@ -237,17 +237,37 @@ def session_record(
     attendee_count: int,
     women_count: int,
     minutes: str,
+    held_at: datetime | None = None,
     at: datetime | None = None,
 ) -> Session:
-    """The session took place: who came and what was said. The first one starts the talks."""
+    """The session took place: who came and what was said. The first one starts the talks.
+
+    It is recorded once it has been held: a session still ahead is refused (the form of next week's session sits
+    beside tonight's). One held at another time than scheduled gives `held_at`, which becomes its time; the
+    timeline keeps the time it was scheduled for."""
     at = at or timezone.now()
     if not minutes.strip():
         raise MediationRuleError(gettext("A held session needs its minutes"))
     if women_count > attendee_count:
         raise MediationRuleError(gettext("More women than people present"))
+    if held_at is not None and held_at > at:
+        raise MediationRuleError(gettext("The time it was held is still ahead"))
+    if held_at is None and session.scheduled_at > at:
+        raise MediationRuleError(
+            gettext(
+                "The session is scheduled for %(when)s, still ahead: record it once it has been held "
+                "(one held earlier takes the time it was held)"
+            )
+            % {"when": formats.date_format(timezone.localtime(session.scheduled_at), "j M Y H:i")}
+        )
     mediation = Mediation.objects.select_for_update().get(pk=session.mediation_id)
     if Session.objects.filter(pk=session.pk, cancelled_at__isnull=False).exists():
         raise MediationRuleError(gettext("The session was called off; schedule a new one"))
+    moved = ""
+    if held_at is not None and held_at != session.scheduled_at:
+        moved = f"diadakan {timezone.localtime(held_at):%d-%m-%Y %H:%M}, dijadwalkan "
+        moved += f"{timezone.localtime(session.scheduled_at):%d-%m-%Y %H:%M}; "
+        session.scheduled_at = held_at
     session.held = True
     session.attendees = attendees.strip()
     session.attendee_count = attendee_count
@@ -257,7 +277,7 @@ def session_record(
     if mediation.status in (MediationStatus.PREPARING, MediationStatus.FAILED):
         _move(mediation, MediationStatus.IN_SESSION, actor=actor, verb="talks_started", at=at)
         mediation.save()
-    note = f"{attendee_count} hadir: {minutes.strip()[:300]}"
+    note = f"{moved}{attendee_count} hadir: {minutes.strip()[:300]}"
     _event(mediation, actor=actor, verb="session_held", note=note, at=at)
     return session
 

@@ -236,6 +236,7 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
             attendee_count=d["attendee_count"],
             women_count=d["women_count"],
             minutes=d["minutes"],
+            held_at=d["held_at"],
         )
         return _("Session recorded.")
     if action == "batal-pertemuan":

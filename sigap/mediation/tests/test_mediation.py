@@ -473,8 +473,40 @@ def test_the_date_of_a_session_already_past_is_not_sent_late(case, forum, person
     }
     assert overtaken(message[past.pk]) == f"pertemuan #{past.pk} sudah lewat"  # the worker was down meanwhile
     assert overtaken(message[ahead.pk]) == ""
-    services.session_record(session=ahead, actor=mediator, attendees="", attendee_count=9, women_count=2, minutes="x")
+    held_early = timezone.now() - timedelta(minutes=30)
+    services.session_record(
+        session=ahead, actor=mediator, attendees="", attendee_count=9, women_count=2, minutes="x", held_at=held_early
+    )
     assert overtaken(message[ahead.pk]) == f"pertemuan #{ahead.pk} sudah lewat"  # held early
+
+
+def test_a_session_is_recorded_once_held_and_one_held_early_takes_its_time(client, case, forum, personas):
+    mediator = personas["mediator"]
+    mediation = open_mediation(case, forum, mediator)
+    tonight = timezone.localtime().replace(hour=23, minute=30, second=0, microsecond=0) + timedelta(days=1)
+    session = services.session_schedule(mediation=mediation, scheduled_at=tonight, venue="Balai RW 05", actor=mediator)
+    client.force_login(mediator)
+    act = reverse("mediation:act", args=[mediation.pk, "pertemuan"])
+    typed = {"session": session.pk, "attendee_count": 12, "women_count": 3, "minutes": "Duduk perkara"}
+    page = client.post(act, typed, follow=True).content.decode()
+    assert f"Pertemuan dijadwalkan {tonight:%-d} " in page and "masih akan datang" in page
+    session.refresh_from_db()
+    assert not session.held and not session.minutes
+    assert not mediation.events.filter(verb="session_held").exists()
+
+    with pytest.raises(services.MediationRuleError, match="masih akan datang"):
+        services.session_record(
+            session=session, actor=mediator, attendees="", attendee_count=3, women_count=0, minutes="x", held_at=tonight
+        )
+
+    # the parties could come this morning instead: the session is recorded at the time it was held
+    held_at = timezone.localtime().replace(second=0, microsecond=0) - timedelta(hours=1)
+    page = client.post(act, {**typed, "held_at": f"{held_at:%Y-%m-%dT%H:%M}"}, follow=True).content.decode()
+    assert "Pertemuan dicatat" in page
+    session.refresh_from_db()
+    assert session.held and session.scheduled_at == held_at and session.minutes == "Duduk perkara"
+    note = mediation.events.get(verb="session_held").note
+    assert note == f"diadakan {held_at:%d-%m-%Y %H:%M}, dijadwalkan {tonight:%d-%m-%Y %H:%M}; 12 hadir: Duduk perkara"
 
 
 def _agreement_form(mediation, **rows):
