@@ -113,7 +113,10 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     url = env_str("DATABASE_URL")
     if url:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
+        try:
+            config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
+        except ValueError as exc:  # UnknownSchemeError is one
+            raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Sigap can use: {exc}") from exc
         return config
     # Embedded default: SQLite in WAL mode. IMMEDIATE transactions take the write lock up front, so a
     # read-then-write transaction never fails with "database is locked" (measured in shared/docs/stack.md).

@@ -32,6 +32,50 @@ def test_production_refuses_to_start_without_field_keys():
     assert "SIGAP_FIELD_KEYS (or SIGAP_FIELD_KEYS_FILE) must be set" in result.stderr
 
 
+SIGAP = os.path.join(os.path.dirname(sys.executable), "sigap")
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def _sigap(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    hidden = {"SECRET_KEY", "SECRET_KEY_FILE", "DEBUG", "SIGAP_FIELD_KEYS", "SIGAP_FIELD_KEYS_FILE", "DATABASE_URL"}
+    base = {k: v for k, v in os.environ.items() if k not in hidden and k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(
+        [SIGAP, *args], env={**base, **env}, capture_output=True, text=True, timeout=60, check=False, cwd=REPO
+    )
+
+
+def test_the_sigap_command_says_what_is_missing_in_a_sentence_not_a_traceback():
+    missing = _sigap({}, "regions", "list", "pasuruan")
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    assert missing.stderr.startswith("sigap: SECRET_KEY (or SECRET_KEY_FILE) must be set")
+    assert ". scripts/demo-env.sh" in missing.stderr
+
+    wrong = _sigap({"SECRET_KEY": "k" * 50, "DEBUG": "true", "DATABASE_URL": "postgress://sigap@/sigap"}, "check")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert wrong.stderr.startswith("sigap: DATABASE_URL is not a database URL Sigap can use: Scheme 'postgress://'")
+    assert "demo-env" not in wrong.stderr
+
+
+def test_a_shell_beside_the_demo_gets_its_environment_from_demo_env(tmp_path):
+    data = tmp_path / "var"
+    script = f'. scripts/demo-env.sh && {SIGAP} regions list pasuruan && echo "$SIGAP_DEMO_CLOCK"'
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SIGAP_DATA_DIR": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "35.75\tKota Pasuruan" in lines
+    assert lines[-1] == (data / "demo_clock").read_text().strip()  # fixed once, the same story for every shell
+    for secret in ("secret_key", "field_keys", "demo_gateway_token"):
+        assert (data / secret).stat().st_mode & 0o777 == 0o600
+
+
 def test_defaults_are_safe_for_production():
     result = _django_setup(
         {
