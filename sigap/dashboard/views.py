@@ -71,7 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "response": response_times(filters, request.user, table),
         "score": alert_quality(filters, table),
         "query": query,
-        "geojson_url": f"/api/v1/risk.geojson?parent={filters.area_code}"
+        "geojson_url": f"/api/v1/risk.geojson?parent={filters.area_code}&stand_in=true"
         + (f"&day={levels[0].day.isoformat()}" if levels else ""),
         "period_days": (filters.end - filters.start).days + 1,
         "hi": hi - timedelta(seconds=1),

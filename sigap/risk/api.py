@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
+from sigap.risk.mapareas import map_plan
 from sigap.risk.models import AreaRisk
 from sigap.risk.selectors import risks_under
 from sigap.risk.words import driver_text
@@ -82,11 +83,47 @@ def risk_thresholds(request: HttpRequest) -> Any:
     }
 
 
-@router.get("/risk.geojson", summary="Peta kerawanan: risk levels with kelurahan boundaries (GeoJSON)")
-def risk_geojson(request: HttpRequest, filters: Query[RiskFilter]) -> Any:
+class MapFilter(RiskFilter):
+    stand_in: bool = Field(
+        False,
+        description="Draw each desa/kelurahan without a shipped boundary through its kecamatan: one feature per "
+        "kecamatan (`stands_for`: how many desa; its level and reasons are those of the highest of them, named in "
+        "`highest`) instead of features without geometry; those whose kecamatan has no boundary either keep theirs",
+    )
+
+
+def _feature(row: AreaRisk, geometry: Any) -> dict[str, Any]:
+    props = _out(row)
+    props["day"] = props["day"].isoformat()
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+@router.get(
+    "/risk.geojson",
+    summary="Peta kerawanan: risk levels with kelurahan boundaries (GeoJSON)",
+    description="One feature per assessed desa/kelurahan, its geometry null where Sigap ships no boundary (outside "
+    "Kota Pasuruan; see stand_in).",
+)
+def risk_geojson(request: HttpRequest, filters: Query[MapFilter]) -> Any:
+    rows = _rows(filters)
+    if not filters.stand_in:
+        return {"type": "FeatureCollection", "features": [_feature(row, row.region.boundary) for row in rows]}
+    by_code = {row.region.code: row for row in rows}
+    plan = map_plan([row.region for row in rows], by_code)
     features = []
-    for row in _rows(filters):
-        props = _out(row)
-        props["day"] = props["day"].isoformat()
-        features.append({"type": "Feature", "geometry": row.region.boundary, "properties": props})
+    for area in plan.areas:
+        if area.risk is None:
+            continue
+        feature = _feature(area.risk, area.region.boundary)
+        if area.stands_for:
+            highest = {"region_code": area.risk.region.code, "name": area.risk.region.name}
+            feature["properties"].update(
+                region_code=area.region.code,
+                name=area.region.label,
+                kecamatan=area.region.name,
+                stands_for=area.stands_for,
+                highest=highest,
+            )
+        features.append(feature)
+    features.extend(_feature(by_code[region.code], None) for region in plan.unmapped)
     return {"type": "FeatureCollection", "features": features}

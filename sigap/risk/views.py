@@ -20,6 +20,7 @@ from sigap.regions.models import Region
 from sigap.risk import mapsvg
 from sigap.risk.choices import RiskLevel
 from sigap.risk.forms import IndicatorForm
+from sigap.risk.mapareas import map_plan
 from sigap.risk.models import AreaIndicator
 from sigap.risk.network import RECENT_DAYS, network_of, reporter_network
 from sigap.risk.selectors import latest_day, risk_history, risks_under
@@ -52,14 +53,17 @@ def risk_map(request: HttpRequest) -> HttpResponse:
     rows = risks_under(city.code, day)
     by_code = {r.region.code: r for r in rows}
     kelurahan = list(Region.objects.under(city.code).filter(level=Level.DESA_KELURAHAN))
-    shapes, view_box = mapsvg.shapes(kelurahan)
+    plan = map_plan(kelurahan, by_code)
+    shapes, view_box = mapsvg.shapes([area.region for area in plan.areas])
+    drawn = {area.region.code: area for area in plan.areas}
     counts = {level: sum(1 for r in rows if r.level == level) for level in RiskLevel}
     context: dict[str, Any] = {
         "city": city,
         "day": day,
         "rows": [(r, [driver_text(d) for d in r.drivers]) for r in rows],
-        "shapes": [(s, by_code.get(s.code)) for s in shapes],
+        "shapes": [(s, drawn[s.code]) for s in shapes],
         "view_box": view_box,
+        "plan": plan,
         "thresholds": thresholds(),
         "counts": [(RiskLevel(level), n) for level, n in counts.items()],
         "open_alerts": Alert.objects.visible_to(request.user).open().count(),

@@ -29,6 +29,7 @@ from sigap.dashboard.selectors import (
 from sigap.intake.models import Report
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
+from sigap.risk.mapareas import map_plan
 from sigap.risk.words import driver_text
 from sigap.sitrep.models import SitrepRecord
 from sigap.triage.choices import Category, IncidentStatus
@@ -43,7 +44,13 @@ class AreaLine:
     level: int
     score: float
     reasons: list[str]
-    boundary: dict[str, Any] | None = None
+
+
+@dataclass
+class MapShape:
+    level: int | None  # None: not assessed
+    boundary: dict[str, Any]
+    stand_in: bool = False  # a kecamatan drawn for its desa without a boundary of their own (risk/mapareas.py)
 
 
 @dataclass
@@ -77,6 +84,9 @@ class Sitrep:
     status_in_force: str = ""
     audit_anchor: str = ""  # the audit chain's head when the report was made: an outside copy of it
     snapshot: dict[str, Any] = field(default_factory=dict)
+    map_shapes: list[MapShape] = field(default_factory=list)  # only with_boundaries
+    map_stood_in: int = 0  # desa/kelurahan drawn through their kecamatan
+    map_not_drawn: int = 0  # desa/kelurahan with no shape, nor their kecamatan
 
     @property
     def elevated(self) -> list[AreaLine]:
@@ -160,11 +170,10 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
     lo, hi = filters.bounds()
     area = Region.objects.defer("boundary").get(code=filters.area_code)
     risk_rows = levels_on(filters)
-    boundaries: dict[str, Any] = {}
+    plan = None
     if with_boundaries and risk_rows:
-        boundaries = dict(
-            Region.objects.filter(pk__in=[r.region_id for r in risk_rows]).values_list("code", "boundary")
-        )
+        desa = Region.objects.filter(pk__in=[r.region_id for r in risk_rows])
+        plan = map_plan(desa, {r.region.code: r for r in risk_rows})
     levels = [
         AreaLine(
             code=r.region.code,
@@ -173,7 +182,6 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
             level=r.level,
             score=r.score,
             reasons=[driver_text(d) for d in r.drivers[:3]],
-            boundary=boundaries.get(r.region.code),
         )
         for r in risk_rows
     ]
@@ -271,6 +279,12 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         hoaxes=hoaxes,
         status_in_force=str(in_force) if in_force else "",
         snapshot=snapshot,
+        map_shapes=[
+            MapShape(area.risk.level if area.risk else None, area.region.boundary or {}, bool(area.stands_for))
+            for area in (plan.areas if plan else [])
+        ],
+        map_stood_in=plan.stood_in if plan else 0,
+        map_not_drawn=plan.not_drawn if plan else 0,
     )
 
 

@@ -15,6 +15,7 @@ from sigap.sitrep.build import Sitrep
 
 # Level colours of the map (the same as the web map's legend): Aman, Waspada, Siaga, Awas.
 LEVEL_RGB = {0: (226, 240, 217), 1: (255, 230, 153), 2: (244, 177, 131), 3: (192, 0, 0)}
+NOT_ASSESSED_RGB = (216, 222, 230)
 STAGES = [
     ("verify", "Verifikasi (per kategori)"),
     ("acknowledge", "Diterima instansi (per instansi)"),
@@ -154,21 +155,32 @@ def _rings(geometry: dict[str, Any]) -> list[list[list[float]]]:
 
 
 def _draw_map(pdf: Any, report: Sitrep, x: float, y: float, w: float, h: float) -> None:
-    shapes = [(a, ring) for a in report.levels if a.boundary for ring in _rings(a.boundary)]
+    shapes = [(shape, ring) for shape in report.map_shapes for ring in _rings(shape.boundary)]
     if not shapes:
         pdf.set_xy(x, y)
-        pdf.cell(w, 8, "Peta belum tersedia (belum ada penilaian).")
+        if report.levels:
+            pdf.multi_cell(
+                w, 4.5, "Peta belum tersedia: Sigap tidak membawa batas wilayah desa/kelurahan ini maupun kecamatannya."
+            )
+        else:
+            pdf.cell(w, 8, "Peta belum tersedia (belum ada penilaian).")
         return
     xs = [pt[0] for _, ring in shapes for pt in ring]
     ys = [pt[1] for _, ring in shapes for pt in ring]
     span = max(max(xs) - min(xs), 1e-9), max(max(ys) - min(ys), 1e-9)
     scale = min(w / span[0], h / span[1])
-    pdf.set_draw_color(255, 255, 255)
     pdf.set_line_width(0.2)
-    for area, ring in shapes:
-        pdf.set_fill_color(*LEVEL_RGB[area.level])
+    for shape, ring in shapes:
+        pdf.set_fill_color(*(LEVEL_RGB[shape.level] if shape.level is not None else NOT_ASSESSED_RGB))
         points = [(x + (px - min(xs)) * scale, y + (max(ys) - py) * scale) for px, py in ring]
+        if shape.stand_in:  # a kecamatan drawn for its desa without a boundary: dashed, as on the screen
+            pdf.set_draw_color(29, 39, 51)
+            pdf.set_dash_pattern(dash=1, gap=0.7)
+        else:
+            pdf.set_draw_color(255, 255, 255)
+            pdf.set_dash_pattern()
         pdf.polygon(points, style="DF")
+    pdf.set_dash_pattern()
     legend_y = y + h + 2
     pdf.set_font("Helvetica", size=7)
     for i, level in enumerate(RiskLevel):
@@ -176,6 +188,18 @@ def _draw_map(pdf: Any, report: Sitrep, x: float, y: float, w: float, h: float) 
         pdf.rect(x + i * 28, legend_y, 4, 4, style="F")
         pdf.set_xy(x + i * 28 + 5, legend_y - 0.5)
         pdf.cell(22, 5, latin1(str(level.label)))
+    notes = []
+    if report.map_stood_in:
+        notes.append(
+            f"Garis putus-putus: kecamatan yang mewakili {report.map_stood_in} desa/kelurahan tanpa batas peta, "
+            "dengan tingkat tertinggi di antaranya."
+        )
+    if report.map_not_drawn:
+        notes.append(f"{report.map_not_drawn} desa/kelurahan tidak tergambar (tanpa batas peta).")
+    if notes:
+        pdf.set_xy(x, legend_y + 5)
+        pdf.set_font("Helvetica", size=6.5)
+        pdf.multi_cell(w, 3.2, latin1(" ".join(notes)), new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(0, 0, 0)
 
 
