@@ -248,29 +248,52 @@ def _recent_incidents(region: Region, day: date) -> list[Incident]:
 
 
 def _neighbours(city: Region) -> dict[str, list[str]]:
-    """Kelurahan that share a border (shapely on the shipped boundaries), cached per city."""
+    """Kelurahan that share a border (shapely on the shipped boundaries), cached per city. A desa without a shape
+    (outside Kota Pasuruan Sigap ships none) neighbours every desa of its kecamatan: nearness is then all we know,
+    and without it a kabupaten would never see a spreading cluster."""
     cached = _NEIGHBOURS.get(city.code)
     if cached is not None:
         return cached
+    from shapely import STRtree
     from shapely.geometry import shape
 
     from sigap.regions.choices import Level
 
-    areas = [
-        (r.code, shape(r.boundary))
-        for r in Region.objects.under(city.code).filter(level=Level.DESA_KELURAHAN).exclude(boundary=None)
-    ]
-    out: dict[str, list[str]] = {code: [] for code, _ in areas}
-    for i, (a, ga) in enumerate(areas):
-        for b, gb in areas[i + 1 :]:
-            if ga.buffer(1e-5).intersects(gb):
-                out[a].append(b)
-                out[b].append(a)
-    _NEIGHBOURS[city.code] = out
-    return out
+    desa = list(Region.objects.under(city.code).filter(level=Level.DESA_KELURAHAN).only("code", "parent", "boundary"))
+    shaped = [r for r in desa if r.boundary]
+    out: dict[str, set[str]] = {r.code: set() for r in desa}
+    grown = [shape(r.boundary).buffer(1e-5) for r in shaped]
+    tree = STRtree(grown)
+    for i, region in enumerate(shaped):
+        for j in tree.query(grown[i], predicate="intersects"):
+            if j != i:
+                out[region.code].add(shaped[j].code)
+    by_kecamatan: dict[int | None, list[str]] = {}
+    for region in desa:
+        by_kecamatan.setdefault(region.parent_id, []).append(region.code)
+    for region in desa:
+        if not region.boundary:
+            for other in by_kecamatan[region.parent_id]:
+                if other != region.code:
+                    out[region.code].add(other)
+                    out[other].add(region.code)
+    result = {code: sorted(codes) for code, codes in out.items()}
+    _NEIGHBOURS[city.code] = result
+    return result
 
 
 _NEIGHBOURS: dict[str, dict[str, list[str]]] = {}
+
+
+def _cluster_reason(regions: list[Region]) -> str:
+    names = ", ".join(r.name for r in regions)
+    if all(r.boundary for r in regions):
+        return f"{len(regions)} kelurahan bersebelahan berstatus Siaga atau lebih: {names}"
+    kecamatan = sorted({r.parent.name for r in regions if r.parent})
+    return (
+        f"{len(regions)} desa/kelurahan berdekatan berstatus Siaga atau lebih di Kecamatan {', '.join(kecamatan)} "
+        f"(tanpa batas peta desa, yang sekecamatan dihitung berdekatan): {names}"
+    )
 
 
 def alerts_evaluate(city: Region, day: date, results: list[AreaResult], previous: dict[str, int]) -> None:
@@ -294,14 +317,13 @@ def alerts_evaluate(city: Region, day: date, results: list[AreaResult], previous
     for cluster in spreading_clusters(elevated, _neighbours(city), min_areas=3):
         regions = [by_code[c].region for c in cluster]
         level = max(by_code[c].level for c in cluster)
-        names = ", ".join(r.name for r in regions)
         alert_raise(
             kind=AlertKind.CLUSTER,
             city=city,
             regions=regions,
             level=level,
             title=f"Kerawanan meluas: {len(regions)} kelurahan",
-            reason=f"{len(regions)} kelurahan bersebelahan berstatus Siaga atau lebih: {names}",
+            reason=_cluster_reason(regions),
             at=at,
         )
     for incident in Incident.objects.filter(

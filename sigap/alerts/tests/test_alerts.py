@@ -6,6 +6,7 @@ from django.core.management import call_command
 from sigap.alerts.choices import AlertKind, AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import (
+    _NEIGHBOURS,
     AlertStateError,
     _neighbours,
     alert_merge,
@@ -178,6 +179,43 @@ def test_elevated_neighbours_raise_a_cluster_alert(calm_city):
     cluster = Alert.objects.get(kind=AlertKind.CLUSTER)
     assert set(cluster.regions.values_list("code", flat=True)) >= {a, b, c}
     assert "bersebelahan" in cluster.reasons[0]
+
+
+@pytest.mark.django_db
+def test_neighbours_are_the_kelurahan_that_share_a_border(calm_city):
+    from shapely.geometry import shape
+
+    _NEIGHBOURS.clear()
+    kelurahan = list(Region.objects.under(CITY).filter(level=Level.DESA_KELURAHAN))
+    grown = {r.code: shape(r.boundary).buffer(1e-5) for r in kelurahan}
+    every_pair = {
+        a.code: sorted(b.code for b in kelurahan if b != a and grown[a.code].intersects(shape(b.boundary)))
+        for a in kelurahan
+    }
+    assert _neighbours(calm_city) == every_pair
+    assert sum(map(len, every_pair.values())) > 2 * len(kelurahan)
+
+
+@pytest.mark.django_db
+def test_desa_without_a_shape_spread_within_their_kecamatan(calm_city):
+    """A kabupaten outside Kota Pasuruan has no desa shapes: three desa of one kecamatan at Siaga still spread."""
+    Region.objects.under("35.75.01").update(boundary=None)
+    _NEIGHBOURS.clear()
+    try:
+        neighbours = _neighbours(calm_city)
+        gadingrejo = sorted(Region.objects.under("35.75.01").values_list("code", flat=True))
+        assert neighbours[gadingrejo[0]] == gadingrejo[1:]
+        assert not set(neighbours[gadingrejo[0]]) & set(neighbours[BUGUL_LOR])  # other kecamatan: shapes only
+        for code in gadingrejo[:3]:
+            surge(Region.objects.get(code=code), DAY, n=5)
+        risk_recompute(calm_city, DAY - timedelta(days=4), DAY)
+        cluster = Alert.objects.get(kind=AlertKind.CLUSTER)
+    finally:
+        _NEIGHBOURS.clear()  # the next test's city has its shapes again
+    assert set(cluster.regions.values_list("code", flat=True)) == set(gadingrejo[:3])
+    assert cluster.reasons[0].startswith(
+        "3 desa/kelurahan berdekatan berstatus Siaga atau lebih di Kecamatan Gadingrejo"
+    )
 
 
 @pytest.mark.django_db
