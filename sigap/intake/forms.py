@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.grading import Reliability
@@ -17,6 +18,7 @@ from sigap.intake.choices import CrowdSize
 from sigap.intake.receipts import receipt_normalise
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
+from sigap.regions.selectors import village_word
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{7,16}$")
 
@@ -122,6 +124,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kelurahan"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
+        # A villager in a kabupaten looks for 'Desa', not 'Kelurahan'.
+        self.fields["kelurahan"].label = capfirst(village_word(settings.SIGAP_DEPLOYMENT_REGION))
 
     def clean_occurred_at(self) -> Any:
         when = self.cleaned_data.get("occurred_at")

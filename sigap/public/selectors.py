@@ -64,6 +64,11 @@ class PublicSummary:
     since: date
     kecamatan: list[PublicKecamatan]
     totals: tuple[str, str, str]
+    place: str = ""  # the kab/kota, as people say it: 'Kota Pasuruan', 'Kabupaten Pasuruan'
+
+    @property
+    def village_count(self) -> int:
+        return sum(len(kec.kelurahan) for kec in self.kecamatan)
 
 
 def public_summary(today: date | None = None) -> PublicSummary:
@@ -118,7 +123,8 @@ def public_summary(today: date | None = None) -> PublicSummary:
             )
         )
     totals = (columns[0].total, columns[1].total, columns[2].total)
-    return PublicSummary(day=day if levels else None, since=since, kecamatan=out, totals=totals)
+    place = Region.objects.filter(code=city).values_list("name", flat=True).first() or ""
+    return PublicSummary(day=day if levels else None, since=since, kecamatan=out, totals=totals, place=place)
 
 
 # The page's own Cache-Control max-age: a browser or proxy may show it this old anyway.

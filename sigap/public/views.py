@@ -35,13 +35,22 @@ from sigap.regions.models import Region
 from sigap.triage.models import Incident
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
+FOLD_VILLAGES = 60  # Kota Pasuruan's 34 kelurahan fit one table; Kabupaten Pasuruan's 365 desa do not
 
 
 @cache_control(public=True, max_age=60)
 def public_page(request: HttpRequest) -> HttpResponse:
-    """For everyone, no login: levels and counts per kecamatan and kelurahan, and the warnings in force."""
+    """For everyone, no login: levels and counts per kecamatan and kelurahan, and the warnings in force.
+
+    A kabupaten has hundreds of desa: past FOLD_VILLAGES the table lists the kecamatan, and the one asked for
+    (?kecamatan=) with its desa, instead of a phone's length of rows. The suppressed counts are the whole table's,
+    so a part of it gives away nothing the whole would not."""
+    summary = public_summary_recent()
+    folded = summary.village_count > FOLD_VILLAGES
     context = {
-        "summary": public_summary_recent(),
+        "summary": summary,
+        "folded": folded,
+        "opened": request.GET.get("kecamatan", "") if folded else "",
         "warnings": warnings_in_force(),
         "clarifications": clarifications_recent(),
     }

@@ -86,3 +86,19 @@ def regions_by_name(
         if region.pk not in best or best[region.pk].score < score:
             best[region.pk] = NameMatch(region, float(score), matched)
     return sorted(best.values(), key=lambda m: (-m.score, m.region.code))[:limit]
+
+
+_VILLAGE_WORDS: dict[str, str] = {}
+
+
+def village_word(code: str) -> str:
+    """What the villages under a kab/kota are called on its pages: 'kelurahan' (a kota), 'desa', or
+    'desa/kelurahan' where there are both (most kabupaten). Kept per process once regions are loaded."""
+    word = _VILLAGE_WORDS.get(code)
+    if word is not None:
+        return word
+    kinds = set(Region.objects.under(code).filter(level=Level.DESA_KELURAHAN).values_list("kind", flat=True).distinct())
+    word = "kelurahan" if kinds == {"kelurahan"} else "desa" if kinds == {"desa"} else "desa/kelurahan"
+    if kinds:
+        _VILLAGE_WORDS[code] = word
+    return word

@@ -218,3 +218,32 @@ def test_a_published_warning_is_on_the_page_and_in_the_cap_feed_until_withdrawn(
     assert len(ET.fromstring(client.get("/publik/cap.xml").content).findall(f"{ATOM}entry")) == 1  # the Cancel
     with time_machine.travel(datetime.now(tz=WIB) + timedelta(days=3)):
         assert ET.fromstring(client.get("/publik/cap.xml").content).findall(f"{ATOM}entry") == []
+
+
+@pytest.mark.django_db
+def test_a_kabupaten_names_itself_and_folds_its_desa_under_their_kecamatan(client, settings, assessed):
+    from django.core.management import call_command
+
+    from sigap.regions.models import Region
+
+    page = client.get("/publik/").content.decode()  # Kota Pasuruan: 34 kelurahan in one table
+    assert "<h1>Situasi Kota Pasuruan</h1>" in page and "Per kecamatan dan kelurahan" in page
+    assert page.count("<tr><td>") == 34 and "Pilih kecamatan" not in page
+    assert "Seluruh Kota Pasuruan" in page
+    assert '<label for="id_kelurahan">Kelurahan:</label>' in client.get("/lapor/").content.decode()
+
+    call_command("regions", "load", "35.14", "--no-progress", verbosity=0)
+    settings.SIGAP_DEPLOYMENT_REGION = "35.14"
+    page = client.get("/publik/").content.decode()
+    assert "<h1>Situasi Kabupaten Pasuruan</h1>" in page and "Per kecamatan dan desa/kelurahan" in page
+    assert "Pilih kecamatan untuk melihat desa/kelurahan di dalamnya." in page
+    assert page.count("<tr><td>") == 0 and page.count('aria-expanded="false"') == 24
+    lumbang = Region.objects.get(code="35.14.04")
+    assert f'<a href="?kecamatan=35.14.04#kec-35.14.04" aria-expanded="false">Kecamatan {lumbang.name}</a>' in page
+    assert "Seluruh Kabupaten Pasuruan" in page
+
+    opened = client.get("/publik/", {"kecamatan": "35.14.04"}).content.decode()
+    assert opened.count("<tr><td>") == lumbang.children.count() > 5
+    assert opened.count('aria-expanded="true"') == 1
+    assert client.get("/publik/", {"kecamatan": "35.75.01"}).content.decode().count("<tr><td>") == 0  # not here
+    assert '<label for="id_kelurahan">Desa/kelurahan:</label>' in client.get("/lapor/").content.decode()
