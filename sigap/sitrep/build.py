@@ -28,6 +28,7 @@ from sigap.dashboard.selectors import (
 )
 from sigap.intake.models import Report
 from sigap.regions.models import Region
+from sigap.regions.selectors import village_word
 from sigap.risk.choices import RiskLevel
 from sigap.risk.mapareas import map_plan
 from sigap.risk.words import driver_text
@@ -87,6 +88,11 @@ class Sitrep:
     map_shapes: list[MapShape] = field(default_factory=list)  # only with_boundaries
     map_stood_in: int = 0  # desa/kelurahan drawn through their kecamatan
     map_not_drawn: int = 0  # desa/kelurahan with no shape, nor their kecamatan
+    village: str = "kelurahan"  # what the area's villages are called: kelurahan, desa or desa/kelurahan
+
+    @property
+    def village_title(self) -> str:
+        return self.village[:1].upper() + self.village[1:]
 
     @property
     def elevated(self) -> list[AreaLine]:
@@ -285,6 +291,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         ],
         map_stood_in=plan.stood_in if plan else 0,
         map_not_drawn=plan.not_drawn if plan else 0,
+        village=village_word(filters.area_code),
     )
 
 

@@ -44,7 +44,8 @@ def _stage_rows(rows: list[StageSummary]) -> list[list[Any]]:
 # ---- XLSX --------------------------------------------------------------------------------------------------------
 
 
-HOAX_HEADER = ["Diputuskan", "Kelurahan", "Kabar", "Kepada masyarakat"]
+def _hoax_header(report: Sitrep) -> list[str]:
+    return ["Diputuskan", report.village_title, "Kabar", "Kepada masyarakat"]
 
 
 def _hoax_rows(report: Sitrep) -> list[list[Any]]:
@@ -91,7 +92,7 @@ def to_xlsx(report: Sitrep) -> bytes:
 
     sheet(
         "Kerawanan",
-        ["Kode", "Kelurahan", "Kecamatan", "Tingkat", "Skor", "Alasan"],
+        ["Kode", report.village_title, "Kecamatan", "Tingkat", "Skor", "Alasan"],
         [
             [a.code, a.name, a.kecamatan, str(RiskLevel(a.level).label), a.score, "; ".join(a.reasons)]
             for a in report.levels
@@ -100,7 +101,7 @@ def to_xlsx(report: Sitrep) -> bytes:
     )
     sheet(
         "Peringatan",
-        ["No", "Tingkat", "Peringatan", "Tahap", "Kelurahan"],
+        ["No", "Tingkat", "Peringatan", "Tahap", report.village_title],
         [list(a) for a in report.alerts],
         [6, 10, 50, 16, 40],
     )
@@ -137,7 +138,7 @@ def to_xlsx(report: Sitrep) -> bytes:
         [40, 10, 10, 12, 12, 12],
     )
     sheet("Mediasi", ["Status", "Jumlah"], [list(m) for m in report.mediation], [30, 10])
-    sheet("Hoaks", HOAX_HEADER, _hoax_rows(report), [12, 18, 70, 26])
+    sheet("Hoaks", _hoax_header(report), _hoax_rows(report), [12, 18, 70, 26])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -297,11 +298,11 @@ def to_pdf(report: Sitrep) -> bytes:
         pdf.multi_cell(0, 4.5, latin1(f"- {line}"), new_x="LMARGIN", new_y="NEXT", align="L")
     _heading(pdf, "Kejadian terverifikasi per kategori")
     pdf.set_y(_draw_bars(pdf, report.by_category, pdf.l_margin, pdf.get_y(), 180) + 2)
-    _heading(pdf, "Kelurahan berstatus Siaga atau Awas, dan alasannya")
+    _heading(pdf, f"{report.village_title} berstatus Siaga atau Awas, dan alasannya")
     if report.elevated:
         _table(
             pdf,
-            ["Kelurahan", "Tingkat", "Skor", "Alasan"],
+            [report.village_title, "Tingkat", "Skor", "Alasan"],
             [
                 [f"{a.name} ({a.kecamatan})", str(RiskLevel(a.level).label), f"{a.score:g}", "; ".join(a.reasons)]
                 for a in report.elevated
@@ -314,7 +315,7 @@ def to_pdf(report: Sitrep) -> bytes:
     _heading(pdf, "Peringatan terbuka")
     _table(
         pdf,
-        ["No", "Tingkat", "Peringatan", "Tahap", "Kelurahan"],
+        ["No", "Tingkat", "Peringatan", "Tahap", report.village_title],
         [list(a) for a in report.alerts[:40]],
         [10, 16, 84, 24, 56],
     )
@@ -363,5 +364,5 @@ def to_pdf(report: Sitrep) -> bytes:
     _heading(pdf, "Mediasi")
     _table(pdf, ["Status", "Jumlah"], [list(m) for m in report.mediation], [110, 80])
     _heading(pdf, "Kabar yang diputuskan hoaks, dan klarifikasinya kepada masyarakat")
-    _table(pdf, HOAX_HEADER, _hoax_rows(report) or [["-", "-", "Tidak ada.", "-"]], [22, 28, 100, 40])
+    _table(pdf, _hoax_header(report), _hoax_rows(report) or [["-", "-", "Tidak ada.", "-"]], [22, 28, 100, 40])
     return bytes(pdf.output())

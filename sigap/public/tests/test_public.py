@@ -221,7 +221,7 @@ def test_a_published_warning_is_on_the_page_and_in_the_cap_feed_until_withdrawn(
 
 
 @pytest.mark.django_db
-def test_a_kabupaten_names_itself_and_folds_its_desa_under_their_kecamatan(client, settings, assessed):
+def test_a_kabupaten_names_itself_and_folds_its_desa_under_their_kecamatan(client, settings, assessed, personas):
     from django.core.management import call_command
 
     from sigap.regions.models import Region
@@ -247,3 +247,15 @@ def test_a_kabupaten_names_itself_and_folds_its_desa_under_their_kecamatan(clien
     assert opened.count('aria-expanded="true"') == 1
     assert client.get("/publik/", {"kecamatan": "35.75.01"}).content.decode().count("<tr><td>") == 0  # not here
     assert '<label for="id_kelurahan">Desa/kelurahan:</label>' in client.get("/lapor/").content.decode()
+
+    # The staff pages and the situation report name them the same way.
+    from sigap.dashboard.selectors import Filters
+    from sigap.sitrep.build import build_sitrep
+
+    client.force_login(personas["leadership"])
+    assert "Desa/kelurahan dengan kejadian terbuka terbanyak" in client.get("/beranda/").content.decode()
+    assert "Tingkat kerawanan per desa/kelurahan" in client.get("/dasbor/").content.decode()
+    report = build_sitrep(Filters(DAY, DAY), personas["leadership"])
+    assert report.village_title == "Desa/kelurahan"
+    settings.SIGAP_DEPLOYMENT_REGION = CITY
+    assert build_sitrep(Filters(DAY, DAY), personas["leadership"]).village_title == "Kelurahan"
