@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -51,9 +51,21 @@ class PlaceForm(forms.Form):
     report = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     region = KelurahanChoiceField(label=_("Kelurahan"), queryset=Region.objects.none())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, near: Region | None = None, **kwargs: Any) -> None:
+        """`near`: the kecamatan the report's pin lies in, where its desa have no shape to place it by; they are
+        offered first, out of the kabupaten's hundreds."""
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
+        field = cast(KelurahanChoiceField, self.fields["region"])
+        field.queryset = kelurahan_queryset()
+        if near is not None:
+            regions = list(field.queryset)
+            options = [(region.pk, field.label_from_instance(region)) for region in regions]
+            inside = {region.pk for region in regions if region.parent_id == near.pk}
+            field.choices = [
+                ("", "---------"),
+                (_("In %(place)s, where the pin is") % {"place": near.label}, [o for o in options if o[0] in inside]),
+                (_("Elsewhere"), [o for o in options if o[0] not in inside]),
+            ]
 
 
 class FollowUpForm(forms.Form):

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -30,7 +31,9 @@ from sigap.intake.services import (
     report_identity_reveal,
 )
 from sigap.intake.tasks import imported_reports_triage
+from sigap.regions.choices import Level
 from sigap.regions.models import Region
+from sigap.regions.selectors import region_at_point
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.forms import (
     FactsForm,
@@ -504,7 +507,10 @@ def reports_unplaced(request: HttpRequest) -> HttpResponse:
     page = Paginator(waiting.select_related("region").prefetch_related("messages"), REPORTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = [(report, suggestion_lines(report.triage), _place_form(report)) for report in page]
+    rows = []
+    for report in page:
+        near = _pin_kecamatan(report)
+        rows.append((report, suggestion_lines(report.triage), _place_form(report, near), near))
     context = {"page": page, "rows": rows, "untriaged": untriaged.count()}
     return render(request, "triage/unplaced.html", context)
 
@@ -534,9 +540,21 @@ def _place(request: HttpRequest, waiting: Any) -> None:
     )
 
 
-def _place_form(report: Report) -> PlaceForm:
+def _pin_kecamatan(report: Report) -> Region | None:
+    """The kecamatan of the deployment the report's pin lies in, when no desa of it has a shape to place it by
+    (outside Kota Pasuruan Sigap ships kecamatan boundaries of Jawa Timur only)."""
+    if report.region_id is not None or report.latitude is None or report.longitude is None:
+        return None
+    return region_at_point(
+        lat=report.latitude, lng=report.longitude, level=Level.KECAMATAN, within=settings.SIGAP_DEPLOYMENT_REGION
+    )
+
+
+def _place_form(report: Report, near: Region | None = None) -> PlaceForm:
     """One form per report (its own element ids); the kelurahan already known (an imported row's) chosen."""
-    return PlaceForm(initial={"report": report.pk, "region": report.region_id}, auto_id=f"place-{report.pk}-%s")
+    return PlaceForm(
+        initial={"report": report.pk, "region": report.region_id}, auto_id=f"place-{report.pk}-%s", near=near
+    )
 
 
 @login_required

@@ -263,6 +263,35 @@ def test_an_import_triage_that_stopped_is_run_again_for_every_waiting_report(cli
 
 
 @pytest.mark.django_db
+def test_a_pin_where_desa_have_no_shape_offers_the_desa_of_its_kecamatan_first(client, personas, region):
+    """Outside Kota Pasuruan Sigap ships kecamatan shapes only: a pinned report lands among the reports to place,
+    once said to be 'outside every kelurahan'. The page now names the pin's kecamatan and offers its desa first."""
+    import re
+
+    from sigap.regions.models import Region
+
+    bukir = region("35.75.01.1005")
+    lat, lng = bukir.centroid_lat, bukir.centroid_lng
+    Region.objects.under("35.75.01").update(boundary=None)  # Gadingrejo's kelurahan, as a kabupaten's desa
+    report, _ = report_receive(
+        ReportDraft(
+            channel=Channel.WEB, description="Ada keributan pendukung di dekat pasar", latitude=lat, longitude=lng
+        )
+    )
+    assert report.region_id is None and report.incident_id is None
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("triage:reports_unplaced")).content.decode()
+    assert "di Kecamatan Gadingrejo; Sigap tidak membawa batas kelurahan di sana untuk menempatkannya" in page
+    first = re.search(r'<optgroup label="Di Kecamatan Gadingrejo, tempat titiknya">(.*?)</optgroup>', page, re.S)
+    offered = re.findall(r'<option value="(\d+)"', first.group(1))
+    assert sorted(map(int, offered)) == sorted(Region.objects.under("35.75.01").values_list("pk", flat=True))
+    assert '<optgroup label="Di tempat lain">' in page
+    client.post(reverse("triage:reports_unplaced"), {"report": report.pk, "region": bukir.pk})
+    report.refresh_from_db()
+    assert report.region == bukir and report.incident_id is not None
+
+
+@pytest.mark.django_db
 def test_a_report_placed_meanwhile_is_not_placed_twice(region, personas):
     from sigap.intake.models import Report
     from sigap.triage.services import ReportAlreadyPlaced, report_place
