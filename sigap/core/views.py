@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sigap.core.models import Document
+from sigap.core.roles import Role, role_of
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 @login_required
 def document_file(request: HttpRequest, pk: int) -> FileResponse:
-    """A case's or a mediation's document, to those who may see its owner. A PDF is downloaded, not shown in
-    Sigap's pages (it may carry scripts); a photo is shown."""
+    """A document of a case, a mediation, a meeting or an incident, to the staff who may see its owner. A PDF is
+    downloaded, not shown in Sigap's pages (it may carry scripts); a photo is shown. Trusted reporters see their
+    own incidents, not the team's papers about them (a berita acara names people)."""
+    if role_of(request.user) in (None, Role.TRUSTED_REPORTER):
+        raise Http404
     document = get_object_or_404(Document.objects.select_related("owner_type"), pk=pk, removed_at=None)
     owner_model = document.owner_type.model_class()
     visible_to = getattr(getattr(owner_model, "objects", None), "visible_to", None)

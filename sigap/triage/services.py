@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from sigap.core.calendar import deadline
+from sigap.core.documents import DocumentError, document_discard, document_store
 from sigap.core.grading import Credibility, Reliability
+from sigap.core.models import Document
 from sigap.core.services import audit_record
 from sigap.intake.choices import Channel, MessageDirection
 from sigap.intake.models import Report, ReporterMessage, persons_answer
@@ -548,6 +550,33 @@ def incident_field_note(
             at=at,
         )
     return incident
+
+
+@transaction.atomic
+def incident_document_add(
+    *, incident: Incident, title: str, data: bytes, actor: Any, at: datetime | None = None
+) -> Document:
+    """A paper or photo from the ground kept with the incident, on its timeline: most small problems get no case,
+    and the Bhabinkamtibmas' berita acara of a quarrel calmed, or the photo of a torn banner, had nowhere to go."""
+    at = at or timezone.now()
+    try:
+        document = document_store(owner=incident, title=title, data=data, actor=actor, at=at)
+    except DocumentError as exc:
+        raise IncidentRuleError(str(exc)) from None
+    _event(incident, at=at, actor=actor, verb="document_added", note=document.title)
+    return document
+
+
+@transaction.atomic
+def incident_document_remove(
+    *, incident: Incident, document: Document, actor: Any, reason: str, at: datetime | None = None
+) -> None:
+    at = at or timezone.now()
+    try:
+        document_discard(document=document, actor=actor, reason=reason, at=at)
+    except DocumentError as exc:
+        raise IncidentRuleError(str(exc)) from None
+    _event(incident, at=at, actor=actor, verb="document_removed", note=f"{document.title}: {reason.strip()}")
 
 
 @transaction.atomic

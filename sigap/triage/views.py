@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from sigap.core.documents import MAX_DOCUMENT_BYTES, document_removable_by, documents_for_page, documents_of
 from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
-from sigap.core.roles import Role, require_role, role_of
+from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.dashboard import exports
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
@@ -55,6 +56,8 @@ from sigap.triage.services import (
     IncidentRuleError,
     ReportAlreadyPlaced,
     incident_claim,
+    incident_document_add,
+    incident_document_remove,
     incident_field_note,
     incident_follow_up,
     incident_merge,
@@ -188,6 +191,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
         "revealed": request.session.pop("sigap_revealed", None),
         "clarifications": clarifications,
+        # the team's papers: a trusted reporter sees their own incident, not what the team keeps about it
+        "documents": documents_for_page(incident, request.user) if role_of(request.user) in STAFF_ROLES else [],
+        "keeps_documents": role_of(request.user) in FIELD_ROLES,
         "can_clarify": is_analyst
         and incident.status == IncidentStatus.HOAX
         and not any(c.in_force for c in clarifications),
@@ -347,6 +353,42 @@ def incident_field_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     except IncidentRuleError as exc:
         messages.error(request, _("Not saved: %(why)s") % {"why": exc})
     return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def incident_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Those who write from the field (and the secretariat) keep a paper or photo with any incident they see."""
+    require_role(request.user, FIELD_ROLES)
+    incident = _incident_for(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise IncidentRuleError(_("Choose the file to add."))
+        data = upload.read(MAX_DOCUMENT_BYTES + 1)
+        incident_document_add(incident=incident, title=request.POST.get("title", ""), data=data, actor=request.user)
+        messages.success(request, _("Document added."))
+    except IncidentRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect(f"{reverse('triage:incident_detail', args=[pk])}#dokumen")
+
+
+@login_required
+@require_POST
+def incident_document_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, FIELD_ROLES)
+    incident = _incident_for(request, pk)
+    document = get_object_or_404(documents_of(incident).filter(removed_at=None), pk=id_param(request.POST, "document"))
+    if not document_removable_by(document, request.user):
+        raise PermissionDenied
+    try:
+        incident_document_remove(
+            incident=incident, document=document, actor=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("The document's file was removed; the page keeps who removed it and why."))
+    except IncidentRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect(f"{reverse('triage:incident_detail', args=[pk])}#dokumen")
 
 
 @login_required

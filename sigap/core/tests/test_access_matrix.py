@@ -29,7 +29,7 @@ from sigap.alerts.models import Alert
 from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.coordination.models import Decision, Meeting, PlanItem
 from sigap.core.models import AuditLog, Document
-from sigap.core.roles import Role
+from sigap.core.roles import Role, role_of
 from sigap.demo.generator import seed_demo
 from sigap.demo.identities import sealed_identities
 from sigap.directory.models import Organisation
@@ -74,13 +74,15 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:incident_reopen": (set(), ANALYSTS),
     "triage:incident_facts": (set(), ANALYSTS),
     "triage:incident_field_note": (set(), WORKERS),  # responders and mediators write what they did
+    "triage:incident_document_add": (set(), WORKERS),  # and keep its papers and photos
+    "triage:incident_document_remove": (set(), WORKERS),  # who added one, or the secretariat
     "triage:incident_follow_up": (set(), ANALYSTS),  # a day to look at a verified incident again
     "triage:incident_merge": (set(), ANALYSTS),
     "triage:report_split": (set(), ANALYSTS),
     "triage:report_reveal": (set(), ANALYSTS),  # reveal: the only way to a reporter's identity
     "triage:report_reply": (set(), ANALYSTS),
     "triage:attachment": (SIGNED_IN, set()),
-    "core:document": (SIGNED_IN, set()),  # scoped by its case's or mediation's visible_to
+    "core:document": (STAFF, set()),  # scoped by its owner's visible_to (case, mediation, meeting, incident)
     "triage:reports_unplaced": (ANALYSTS, ANALYSTS),
     "triage:reporter_messages": (ANALYSTS, set()),
     "risk:map": (STAFF, set()),
@@ -185,6 +187,8 @@ def _routes() -> list[tuple[str, URLPattern]]:
 
 
 def _documents_visible_to(user: Any) -> Any:
+    if role_of(user) in (None, Role.TRUSTED_REPORTER):  # the team's papers
+        return Document.objects.none()
     cases = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Case)).filter(
         owner_id__in=Case.objects.visible_to(user).values("pk")
     )
@@ -194,7 +198,10 @@ def _documents_visible_to(user: Any) -> Any:
     meetings = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Meeting)).filter(
         owner_id__in=Meeting.objects.visible_to(user).values("pk")
     )
-    return cases | mediations | meetings
+    incidents = Document.objects.filter(owner_type=ContentType.objects.get_for_model(Incident)).filter(
+        owner_id__in=Incident.objects.visible_to(user).values("pk")
+    )
+    return cases | mediations | meetings | incidents
 
 
 def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:

@@ -20,6 +20,8 @@ from sigap.conftest import BUGUL_LOR
 from sigap.core.documents import DocumentError, document_clean
 from sigap.core.models import AuditLog, Document
 from sigap.core.roles import Role
+from sigap.intake.choices import Channel
+from sigap.intake.services import ReportDraft, report_receive
 from sigap.intake.tests.test_photos import GPS_IFD, jpeg_with_gps
 
 
@@ -157,3 +159,57 @@ def test_only_those_who_see_the_case_get_its_documents(client, case, personas, o
     Path(tmp_path / document.file.name).unlink()  # restored without its files backup
     client.force_login(personas["analyst"])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_paper_from_the_ground_is_kept_with_an_incident_that_has_no_case(
+    client, region, personas, organisations, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Most small problems get no case: the Bhabinkamtibmas' berita acara of a quarrel calmed, or the photo of a
+    torn banner, is kept with the incident, on its timeline, for the staff who see it (not its trusted reporter)."""
+    settings.MEDIA_ROOT = tmp_path
+    trusted = personas["trusted_reporter"]
+    words = "Cekcok warga soal parkir pasar Bugul Lor"
+    report, _ = report_receive(
+        ReportDraft(channel=Channel.TRUSTED, description=words, region=region(BUGUL_LOR), submitted_by=trusted)
+    )
+    incident = verify(report.incident, personas["analyst"])
+    add = reverse("triage:incident_document_add", args=[incident.pk])
+    remove = reverse("triage:incident_document_remove", args=[incident.pk])
+    client.force_login(personas["responder"])
+    page = client.post(
+        add,
+        {"title": "BA mediasi cekcok parkir", "file": SimpleUploadedFile("BA.pdf", signed_agreement_pdf())},
+        follow=True,
+    ).content.decode()
+    assert "Dokumen ditambahkan." in page and "BA mediasi cekcok parkir" in page
+    document = Document.objects.get()
+    assert document.owner == incident and document.added_by == personas["responder"]
+    assert incident.events.filter(verb="document_added", note="BA mediasi cekcok parkir").exists()
+    assert client.get(reverse("core:document", args=[document.pk])).status_code == 200
+    refused = client.post(add, {"title": "Foto", "file": SimpleUploadedFile("a.docx", b"PK\x03\x04")}, follow=True)
+    assert "Tidak tersimpan: Hanya berkas PDF dan foto" in refused.content.decode() and Document.objects.count() == 1
+
+    client.force_login(trusted)  # reported it and follows its timeline, without the team's papers
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert 'id="dokumen"' not in page and reverse("core:document", args=[document.pk]) not in page
+    assert client.get(reverse("core:document", args=[document.pk])).status_code == 404
+    assert client.post(add, {"title": "x"}).status_code == 403
+    outsider = User.objects.create(
+        username="polsek_lain", role=Role.RESPONDER, organisation=organisations["polsek_gadingrejo"]
+    )
+    client.force_login(outsider)  # another kecamatan's Polsek does not see the incident
+    assert client.get(reverse("core:document", args=[document.pk])).status_code == 404
+    assert client.post(add, {"title": "x"}).status_code == 404
+    client.force_login(personas["leadership"])
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert "BA mediasi cekcok parkir" in page and "Tambahkan dokumen" not in page
+
+    client.force_login(personas["mediator"])  # sees the incident, did not add the paper
+    assert client.post(remove, {"document": document.pk, "reason": "salah"}).status_code == 403
+    client.force_login(personas["responder"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(remove, {"document": document.pk, "reason": "Salah berkas"})
+    document.refresh_from_db()
+    assert document.removed_at is not None and document.file.name == ""
+    assert incident.events.filter(verb="document_removed", note="BA mediasi cekcok parkir: Salah berkas").exists()
