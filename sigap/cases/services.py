@@ -241,7 +241,9 @@ def case_log_action(*, case: Case, actor: Any, note: str, at: datetime | None = 
 
 
 @transaction.atomic
-def case_document_add(*, case: Case, title: str, data: bytes, actor: Any, at: datetime | None = None) -> Document:
+def case_document_add(
+    *, case: Case, title: str, data: bytes | None, actor: Any, at: datetime | None = None
+) -> Document:
     """A document kept with the case (the berita acara, a letter, photos of the work), on its timeline. A resolved
     case takes one too: the signed papers often come after."""
     at = at or timezone.now()

@@ -26,7 +26,7 @@ from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.cases.rules import StatusRuleError
 from sigap.cases.selectors import breach_board, status_in_force, status_prompts
 from sigap.cases.states import CaseTransitionError
-from sigap.core.documents import MAX_DOCUMENT_BYTES, document_removable_by, documents_for_page, documents_of
+from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import CITYWIDE_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
@@ -279,11 +279,8 @@ def _act_link_alert(request: HttpRequest, case: Case) -> str:
 
 
 def _act_document_add(request: HttpRequest, case: Case) -> str:
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise services.CaseRuleError(_("Choose the file to add."))
-    data = upload.read(MAX_DOCUMENT_BYTES + 1)
-    services.case_document_add(case=case, title=request.POST.get("title", ""), data=data, actor=request.user)
+    title, data = request.POST.get("title", ""), uploaded_file(request)
+    services.case_document_add(case=case, title=title, data=data, actor=request.user)
     return _("Document added.")
 
 

@@ -212,7 +212,7 @@ def plan_report_xlsx(report: PlanReport, title: str) -> bytes:
 
 @transaction.atomic
 def meeting_document_add(
-    *, meeting: Meeting, title: str, data: bytes, actor: Any, at: datetime | None = None
+    *, meeting: Meeting, title: str, data: bytes | None, actor: Any, at: datetime | None = None
 ) -> Document:
     """The notulen, the attendance list, the invitation of a rakor: kept with the meeting, audited (a meeting has no
     timeline of its own)."""

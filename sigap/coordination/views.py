@@ -16,7 +16,7 @@ from sigap.coordination.choices import PlanPart
 from sigap.coordination.models import ContactLog, Decision, Meeting, PlanItem
 from sigap.coordination.paper import minutes_pdf
 from sigap.coordination.periods import PERIODS, period_of
-from sigap.core.documents import MAX_DOCUMENT_BYTES, documents_for_page, documents_of
+from sigap.core.documents import documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
@@ -82,11 +82,7 @@ def meeting_document(request: HttpRequest, pk: int, action: str) -> HttpResponse
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
     try:
         if action == "tambah":
-            upload = request.FILES.get("file")
-            if upload is None:
-                raise services.CoordinationError(_("Choose the file to add."))
-            data = upload.read(MAX_DOCUMENT_BYTES + 1)
-            title = request.POST.get("title", "")
+            title, data = request.POST.get("title", ""), uploaded_file(request)
             services.meeting_document_add(meeting=meeting, title=title, data=data, actor=request.user)
             messages.success(request, _("Document added."))
         elif action == "hapus":

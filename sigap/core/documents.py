@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from sigap.core.models import Document
@@ -70,11 +71,20 @@ def documents_of(owner: models.Model) -> QuerySet[Document]:
     ).select_related("added_by", "removed_by")
 
 
-def document_store(*, owner: models.Model, title: str, data: bytes, actor: Any, at: datetime) -> Document:
+def uploaded_file(request: HttpRequest) -> bytes | None:
+    """The form's `file`, read to one byte past the limit (so that document_clean names the limit rather than
+    reading a huge upload), or None when no file was chosen."""
+    upload = request.FILES.get("file")
+    return None if upload is None else upload.read(MAX_DOCUMENT_BYTES + 1)
+
+
+def document_store(*, owner: models.Model, title: str, data: bytes | None, actor: Any, at: datetime) -> Document:
     """Keep a checked copy of `data` with `owner`. Call inside the owner's transaction, then write its timeline."""
     title = " ".join(title.split())
     if not title:
         raise DocumentError(_("Say what the document is (for example: signed agreement, minutes)."))
+    if data is None:
+        raise DocumentError(_("Choose the file to add."))
     clean = document_clean(data)
     document = Document(
         owner=owner,

@@ -549,7 +549,7 @@ def relapse_review(*, flag: RelapseFlag, actor: Any, note: str, at: datetime | N
 
 @transaction.atomic
 def mediation_document_add(
-    *, mediation: Mediation, title: str, data: bytes, actor: Any, at: datetime | None = None
+    *, mediation: Mediation, title: str, data: bytes | None, actor: Any, at: datetime | None = None
 ) -> Document:
     """A document kept with the mediation (the signed kesepakatan damai, the attendance list, minutes), on its
     timeline."""

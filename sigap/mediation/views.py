@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sigap.cases.models import Case
-from sigap.core.documents import MAX_DOCUMENT_BYTES, document_removable_by, documents_for_page, documents_of
+from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.mediation import forms as f
@@ -274,11 +274,8 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
             services.mediation_end(mediation=mediation, actor=user, failed=action == "gagal", note=d["note"])
         return _("Saved.")
     if action == "dokumen":
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise services.MediationRuleError(_("Choose the file to add."))
-        data = upload.read(MAX_DOCUMENT_BYTES + 1)
-        services.mediation_document_add(mediation=mediation, title=request.POST.get("title", ""), data=data, actor=user)
+        title, data = request.POST.get("title", ""), uploaded_file(request)
+        services.mediation_document_add(mediation=mediation, title=title, data=data, actor=user)
         return _("Document added.")
     if action == "hapus-dokumen":
         document = get_object_or_404(

@@ -554,7 +554,7 @@ def incident_field_note(
 
 @transaction.atomic
 def incident_document_add(
-    *, incident: Incident, title: str, data: bytes, actor: Any, at: datetime | None = None
+    *, incident: Incident, title: str, data: bytes | None, actor: Any, at: datetime | None = None
 ) -> Document:
     """A paper or photo from the ground kept with the incident, on its timeline: most small problems get no case,
     and the Bhabinkamtibmas' berita acara of a quarrel calmed, or the photo of a torn banner, had nowhere to go."""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from sigap.core.documents import MAX_DOCUMENT_BYTES, document_removable_by, documents_for_page, documents_of
+from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
@@ -361,12 +361,9 @@ def incident_document_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Those who write from the field (and the secretariat) keep a paper or photo with any incident they see."""
     require_role(request.user, FIELD_ROLES)
     incident = _incident_for(request, pk)
-    upload = request.FILES.get("file")
+    title, data = request.POST.get("title", ""), uploaded_file(request)
     try:
-        if upload is None:
-            raise IncidentRuleError(_("Choose the file to add."))
-        data = upload.read(MAX_DOCUMENT_BYTES + 1)
-        incident_document_add(incident=incident, title=request.POST.get("title", ""), data=data, actor=request.user)
+        incident_document_add(incident=incident, title=title, data=data, actor=request.user)
         messages.success(request, _("Document added."))
     except IncidentRuleError as exc:
         messages.error(request, _("Not saved: %(why)s") % {"why": exc})

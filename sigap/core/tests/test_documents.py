@@ -189,6 +189,8 @@ def test_a_paper_from_the_ground_is_kept_with_an_incident_that_has_no_case(
     assert client.get(reverse("core:document", args=[document.pk])).status_code == 200
     refused = client.post(add, {"title": "Foto", "file": SimpleUploadedFile("a.docx", b"PK\x03\x04")}, follow=True)
     assert "Tidak tersimpan: Hanya berkas PDF dan foto" in refused.content.decode() and Document.objects.count() == 1
+    nothing = client.post(add, {"title": "Foto spanduk"}, follow=True).content.decode()  # no file chosen
+    assert "Tidak tersimpan: Pilih berkas" in nothing and Document.objects.count() == 1
 
     client.force_login(trusted)  # reported it and follows its timeline, without the team's papers
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
