@@ -57,6 +57,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting,
         "decisions": meeting.decisions.select_related("task__owner_organisation"),
         "task_form": f.DecisionTaskForm(),
+        "now": timezone.now(),
         "can_keep": role_of(request.user) in KEEPERS,
         "documents": documents_for_page(meeting, request.user),
     }

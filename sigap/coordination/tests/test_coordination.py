@@ -1,6 +1,6 @@
 """Meetings whose decisions become tasks, the contact log, and the action plan with its four-monthly report."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from sigap.cases import services as cases_services
 from sigap.cases.models import Task
 from sigap.coordination import services
 from sigap.coordination.choices import PlanPart
@@ -64,6 +65,20 @@ def test_a_meeting_decision_becomes_a_task_with_an_owner(client, personas, organ
     assert "Pimpinan rapat" in words and "Wali Kota" in words
     assert client.post(reverse("coordination:meetings"), {"title": "x"}).status_code == 403
     assert "Patroli gabungan" in client.get(reverse("cases:tasks")).content.decode()
+
+    # The meeting page follows its decision's task: moved, then done with what was done (it had the status only).
+    page = client.get(reverse("coordination:meeting", args=[meeting.pk])).content.decode()
+    assert "8 Des 2020 · Terbuka <strong" in page  # past its deadline in the real present
+    cases_services.task_change(
+        task=task,
+        actor=personas["analyst"],
+        reason="Menunggu jadwal KPU",
+        due_at=task.due_at + timedelta(days=1),
+        at=task.due_at - timedelta(hours=6),
+    )
+    cases_services.task_finish(task=task, actor=personas["responder"], done=True, note="12 TPS rawan dipatroli")
+    page = client.get(reverse("coordination:meeting", args=[meeting.pk])).content.decode()
+    assert "9 Des 2020 (semula 8 Des 2020) · Selesai" in page and "12 TPS rawan dipatroli" in page
 
 
 @pytest.mark.django_db
