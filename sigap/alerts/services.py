@@ -21,6 +21,7 @@ from sigap.alerts.models import Alert, AlertEvent
 from sigap.analytics.alerting import IncidentFacts, escalation_criteria, level_rises, spreading_clusters
 from sigap.core.services import audit_record
 from sigap.regions.models import Region
+from sigap.regions.selectors import village_word
 from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaRisk
 from sigap.risk.services import COUNTED, AreaResult, city_of, end_of
@@ -285,10 +286,10 @@ def _neighbours(city: Region) -> dict[str, list[str]]:
 _NEIGHBOURS: dict[str, dict[str, list[str]]] = {}
 
 
-def _cluster_reason(regions: list[Region]) -> str:
+def _cluster_reason(city: Region, regions: list[Region]) -> str:
     names = ", ".join(r.name for r in regions)
     if all(r.boundary for r in regions):
-        return f"{len(regions)} kelurahan bersebelahan berstatus Siaga atau lebih: {names}"
+        return f"{len(regions)} {village_word(city.code)} bersebelahan berstatus Siaga atau lebih: {names}"
     kecamatan = sorted({r.parent.name for r in regions if r.parent})
     return (
         f"{len(regions)} desa/kelurahan berdekatan berstatus Siaga atau lebih di Kecamatan {', '.join(kecamatan)} "
@@ -322,8 +323,8 @@ def alerts_evaluate(city: Region, day: date, results: list[AreaResult], previous
             city=city,
             regions=regions,
             level=level,
-            title=f"Kerawanan meluas: {len(regions)} kelurahan",
-            reason=_cluster_reason(regions),
+            title=f"Kerawanan meluas: {len(regions)} {village_word(city.code)}",
+            reason=_cluster_reason(city, regions),
             at=at,
         )
     for incident in Incident.objects.filter(
