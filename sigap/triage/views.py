@@ -584,9 +584,12 @@ def _pin_kecamatan(report: Report) -> Region | None:
     (outside Kota Pasuruan Sigap ships kecamatan boundaries of Jawa Timur only)."""
     if report.region_id is not None or report.latitude is None or report.longitude is None:
         return None
-    return region_at_point(
+    kecamatan = region_at_point(
         lat=report.latitude, lng=report.longitude, level=Level.KECAMATAN, within=settings.SIGAP_DEPLOYMENT_REGION
     )
+    if kecamatan is None or kecamatan.children.with_boundary().exists():
+        return None  # outside the deployment, or between the shapes of its kelurahan: nothing to say of the pin
+    return kecamatan
 
 
 def _place_form(report: Report, near: Region | None = None) -> PlaceForm:
