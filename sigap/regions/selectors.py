@@ -97,7 +97,8 @@ def village_word(code: str) -> str:
     word = _VILLAGE_WORDS.get(code)
     if word is not None:
         return word
-    kinds = set(Region.objects.under(code).filter(level=Level.DESA_KELURAHAN).values_list("kind", flat=True).distinct())
+    villages = Region.objects.under(code).filter(level=Level.DESA_KELURAHAN).order_by()
+    kinds = set(villages.values_list("kind", flat=True).distinct())
     word = "kelurahan" if kinds == {"kelurahan"} else "desa" if kinds == {"desa"} else "desa/kelurahan"
     if kinds:
         _VILLAGE_WORDS[code] = word
