@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from sigap.core.models import Document
 from sigap.core.photos import PhotoError, photo_clean
-from sigap.core.roles import Role, role_of
+from sigap.core.roles import STAFF_ROLES, Role, role_of
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024  # a scanned agreement of a few pages; a phone's photo is far less
 PDF = "application/pdf"
@@ -130,6 +130,14 @@ def document_removable_by(document: Document, user: Any) -> bool:
     )
 
 
+def reads_documents(user: Any) -> bool:
+    """Documents are the team's papers: staff who see the owner read them. A trusted reporter follows their own
+    incident but gets none of what the team keeps about it (a berita acara names people)."""
+    return role_of(user) in STAFF_ROLES
+
+
 def documents_for_page(owner: models.Model, user: Any) -> list[tuple[Document, bool]]:
-    """The owner's documents for its page, each with whether `user` may remove it."""
+    """The owner's documents for its page, each with whether `user` may remove it (none for non-staff)."""
+    if not reads_documents(user):
+        return []
     return [(document, document_removable_by(document, user)) for document in documents_of(owner)]

@@ -15,8 +15,8 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from sigap.core.documents import reads_documents
 from sigap.core.models import Document
-from sigap.core.roles import Role, role_of
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     """A document of a case, a mediation, a meeting or an incident, to the staff who may see its owner. A PDF is
     downloaded, not shown in Sigap's pages (it may carry scripts); a photo is shown. Trusted reporters see their
     own incidents, not the team's papers about them (a berita acara names people)."""
-    if role_of(request.user) in (None, Role.TRUSTED_REPORTER):
+    if not reads_documents(request.user):
         raise Http404
     document = get_object_or_404(Document.objects.select_related("owner_type"), pk=pk, removed_at=None)
     owner_model = document.owner_type.model_class()

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
-from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
+from sigap.core.roles import Role, require_role, role_of
 from sigap.dashboard import exports
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
@@ -191,8 +191,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
         "revealed": request.session.pop("sigap_revealed", None),
         "clarifications": clarifications,
-        # the team's papers: a trusted reporter sees their own incident, not what the team keeps about it
-        "documents": documents_for_page(incident, request.user) if role_of(request.user) in STAFF_ROLES else [],
+        "documents": documents_for_page(incident, request.user),
         "keeps_documents": role_of(request.user) in FIELD_ROLES,
         "can_clarify": is_analyst
         and incident.status == IncidentStatus.HOAX
