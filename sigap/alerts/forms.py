@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.alerts.choices import AlertState
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
+from sigap.regions.selectors import VILLAGE_LABEL
 from sigap.risk.choices import RiskLevel
 
 
@@ -29,7 +30,7 @@ class MergeForm(forms.Form):
 
 class RaiseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    regions = forms.ModelMultipleChoiceField(label=_("Kelurahan"), queryset=Region.objects.none())
+    regions = forms.ModelMultipleChoiceField(label=VILLAGE_LABEL, queryset=Region.objects.none())
     level = forms.TypedChoiceField(label=_("Level"), choices=RiskLevel.choices[1:], coerce=int)
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from sigap.core.grading import Reliability
@@ -18,7 +17,7 @@ from sigap.intake.choices import CrowdSize
 from sigap.intake.receipts import receipt_normalise
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
-from sigap.regions.selectors import village_word
+from sigap.regions.selectors import VILLAGE_LABEL
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{7,16}$")
 
@@ -101,7 +100,7 @@ class ReportForm(forms.Form):
         },
     )
     kelurahan = KelurahanChoiceField(
-        label=_("Kelurahan"), queryset=Region.objects.none(), required=False, empty_label=_("— not sure —")
+        label=VILLAGE_LABEL, queryset=Region.objects.none(), required=False, empty_label=_("— not sure —")
     )
     location_text = forms.CharField(label=_("Where exactly? (street, RW, landmark)"), max_length=300, required=False)
     latitude = forms.FloatField(required=False, min_value=-11.5, max_value=6.5, widget=forms.HiddenInput)
@@ -124,8 +123,6 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kelurahan"].queryset = kelurahan_queryset()  # type: ignore[attr-defined]
-        # A villager in a kabupaten looks for 'Desa', not 'Kelurahan'.
-        self.fields["kelurahan"].label = capfirst(village_word(settings.SIGAP_DEPLOYMENT_REGION))
 
     def clean_occurred_at(self) -> Any:
         when = self.cleaned_data.get("occurred_at")

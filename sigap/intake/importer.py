@@ -25,7 +25,7 @@ from sigap.intake.services import ReportDraft, report_build, report_hooks_run, r
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.regions.names import name_key
-from sigap.regions.selectors import regions_by_name
+from sigap.regions.selectors import deployment_village_word, regions_by_name
 
 MAX_ROWS = 10_000
 KEY_BATCH = 500  # rows per query and per INSERT: under every database's limit of bound parameters
@@ -203,7 +203,9 @@ def _check_row(
         row.errors.append(_("empty description"))
     region = _resolve_kelurahan(values.get("kelurahan"), places)
     if values.get("kelurahan") and region is None:
-        row.errors.append(_("kelurahan %(name)r unknown") % {"name": values["kelurahan"]})
+        row.errors.append(
+            _("%(village)s %(name)r unknown") % {"village": deployment_village_word(), "name": values["kelurahan"]}
+        )
     try:
         occurred = _parse_when(values.get("occurred_at"))
     except ValueError as exc:

@@ -10,6 +10,7 @@ from sigap.intake.forms import kelurahan_queryset
 from sigap.mediation.choices import Compliance, ForumKind
 from sigap.mediation.models import Agreement, Forum, Mediation
 from sigap.regions.models import Region
+from sigap.regions.selectors import VILLAGE_LABEL
 
 NOTE = forms.Textarea(attrs={"rows": 2})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,7 +50,7 @@ class ForumForm(forms.ModelForm[Forum]):
 class MediationOpenForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     forum = forms.ModelChoiceField(label=_("Forum"), queryset=Forum.objects.none(), required=False)
-    region = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Region.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=VILLAGE_LABEL, queryset=Region.objects.none(), required=False)
     facilitators = forms.ModelMultipleChoiceField(
         label=_("Facilitators"), queryset=Person.objects.none(), required=False
     )

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from sigap.regions.models import Region
+from sigap.regions.selectors import VILLAGE_LABEL
 from sigap.risk.choices import RiskLevel
 from sigap.triage.choices import Category
 
 
 class PreviewForm(forms.Form):
-    region = forms.ModelChoiceField(label=_("Kelurahan"), queryset=Region.objects.none())
+    region = forms.ModelChoiceField(label=VILLAGE_LABEL, queryset=Region.objects.none())
     level = forms.TypedChoiceField(label=_("Level"), choices=RiskLevel.choices[1:], coerce=int)
     category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *Category.choices], required=False)
 

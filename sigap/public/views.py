@@ -32,6 +32,7 @@ from sigap.public.services import (
     warning_publish,
 )
 from sigap.regions.models import Region
+from sigap.regions.selectors import deployment_village_word
 from sigap.triage.models import Incident
 
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
@@ -137,7 +138,9 @@ def clarification_new(request: HttpRequest, incident_pk: int) -> HttpResponse:
         except ClarificationError as exc:
             messages.error(request, _("Not published: %(why)s") % {"why": exc})
         else:
-            told = _("Published on the public page; its reporters and the kelurahan's trusted reporters get its link.")
+            told = _(
+                "Published on the public page; its reporters and the trusted reporters of its %(village)s get its link."
+            ) % {"village": deployment_village_word()}
             messages.success(request, told)
             return redirect(reverse("triage:incident_detail", args=[incident.pk]) + f"#klarifikasi-{published.pk}")
     return render(request, "public/clarification_new.html", {"form": form, "incident": incident})

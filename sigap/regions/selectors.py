@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.text import capfirst
 from rapidfuzz import fuzz, process
 from shapely import prepared
 from shapely.geometry import Point, shape
@@ -103,3 +106,13 @@ def village_word(code: str) -> str:
     if kinds:
         _VILLAGE_WORDS[code] = word
     return word
+
+
+def deployment_village_word() -> str:
+    """`village_word` of the kab/kota this Sigap serves."""
+    return village_word(settings.SIGAP_DEPLOYMENT_REGION)
+
+
+# A form field's label for the deployment's villages ('Kelurahan', 'Desa', 'Desa/kelurahan'), read when the form is
+# drawn: a villager in a kabupaten looks for 'Desa'.
+VILLAGE_LABEL: str = lazy(lambda: capfirst(deployment_village_word()), str)()

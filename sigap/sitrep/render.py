@@ -160,9 +160,8 @@ def _draw_map(pdf: Any, report: Sitrep, x: float, y: float, w: float, h: float) 
     if not shapes:
         pdf.set_xy(x, y)
         if report.levels:
-            pdf.multi_cell(
-                w, 4.5, "Peta belum tersedia: Sigap tidak membawa batas wilayah desa/kelurahan ini maupun kecamatannya."
-            )
+            missing = f"Peta belum tersedia: Sigap tidak membawa batas {report.village} ini maupun kecamatannya."
+            pdf.multi_cell(w, 4.5, missing)
         else:
             pdf.cell(w, 8, "Peta belum tersedia (belum ada penilaian).")
         return
@@ -192,11 +191,11 @@ def _draw_map(pdf: Any, report: Sitrep, x: float, y: float, w: float, h: float) 
     notes = []
     if report.map_stood_in:
         notes.append(
-            f"Garis putus-putus: kecamatan yang mewakili {report.map_stood_in} desa/kelurahan tanpa batas peta, "
+            f"Garis putus-putus: kecamatan yang mewakili {report.map_stood_in} {report.village} tanpa batas peta, "
             "dengan tingkat tertinggi di antaranya."
         )
     if report.map_not_drawn:
-        notes.append(f"{report.map_not_drawn} desa/kelurahan tidak tergambar (tanpa batas peta).")
+        notes.append(f"{report.map_not_drawn} {report.village} tidak tergambar (tanpa batas peta).")
     if notes:
         pdf.set_xy(x, legend_y + 5)
         pdf.set_font("Helvetica", size=6.5)

@@ -10,6 +10,7 @@ from sigap.core.grading import Credibility, Reliability
 from sigap.intake.forms import KelurahanChoiceField, kelurahan_queryset
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
+from sigap.regions.selectors import VILLAGE_LABEL
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.services import VERIFY_DECISIONS
 
@@ -35,7 +36,7 @@ class VerifyForm(forms.Form):
 class TriageForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     urgency = forms.TypedChoiceField(label=_("Urgency"), choices=Urgency.choices, coerce=int)
-    region = KelurahanChoiceField(label=_("Kelurahan"), queryset=Region.objects.none())
+    region = KelurahanChoiceField(label=VILLAGE_LABEL, queryset=Region.objects.none())
     reason = forms.CharField(
         label=_("Reason for the change"),
         max_length=500,
@@ -49,7 +50,7 @@ class TriageForm(forms.Form):
 
 class PlaceForm(forms.Form):
     report = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    region = KelurahanChoiceField(label=_("Kelurahan"), queryset=Region.objects.none())
+    region = KelurahanChoiceField(label=VILLAGE_LABEL, queryset=Region.objects.none())
 
     def __init__(self, *args: Any, near: Region | None = None, **kwargs: Any) -> None:
         """`near`: the kecamatan the report's pin lies in, where its desa have no shape to place it by; they are

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from sigap.intake.models import Report
 from sigap.regions.names import fold
+from sigap.regions.selectors import deployment_village_word
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
@@ -83,9 +84,8 @@ def best_match(
         threshold = SAME_CATEGORY_MIN_SIMILARITY if incident.category == category else ANY_CATEGORY_MIN_SIMILARITY
         if similarity >= threshold and (best is None or similarity > best.similarity):
             hours = abs((incident.occurred_at - moment).total_seconds()) / 3600 if incident.occurred_at else 0
-            best = MergeSuggestion(
-                incident, similarity, f"kelurahan sama, selisih {hours:.0f} jam, kemiripan teks {similarity:.0f}%"
-            )
+            why = f"{deployment_village_word()} sama, selisih {hours:.0f} jam, kemiripan teks {similarity:.0f}%"
+            best = MergeSuggestion(incident, similarity, why)
     return best
 
 

@@ -27,6 +27,7 @@ from sigap.intake.tasks import reporter_update
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import Notification
 from sigap.notify.services import Reminder, public_link, queue_reminders, queue_to_secretariat, secretariat
+from sigap.regions.selectors import deployment_village_word
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.merge import MergeLookout, merge_confirm, merge_lookout
@@ -765,14 +766,15 @@ def _tell_secretariat_urgent(incident: Incident, report: Report) -> None:
 def _tell_secretariat_unplaced(report: Report, urgency: Urgency) -> None:
     with translation.override("id"):
         level = str(Urgency(urgency).label)
+        village = deployment_village_word()
         body = (
-            f"Laporan berurgensi {level} tanpa kelurahan yang dikenali. Tanda: {_signs(report)}.\n"
-            "Tempatkan di kelurahannya agar menjadi kejadian dan bisa diverifikasi.\n"
+            f"Laporan berurgensi {level} tanpa {village} yang dikenali. Tanda: {_signs(report)}.\n"
+            f"Tempatkan di {village}nya agar menjadi kejadian dan bisa diverifikasi.\n"
             f"(An urgent report could not be placed.)\n{public_link('triage:reports_unplaced')}"
         )
     queue_to_secretariat(
         purpose="incident",
-        subject=f"[Laporan #{report.pk}] {level}, belum ditempatkan di kelurahan",
+        subject=f"[Laporan #{report.pk}] {level}, belum ditempatkan di {village}",
         body=body,
         key=f"report{report.pk}:unplaced-urgent",
         at=report.received_at or timezone.now(),
@@ -919,7 +921,7 @@ def secretariat_queue_digest(org: Any) -> list[str]:
         f"- {count} kejadian menunggu verifikasi" + (f", {late} lewat batas" if late else ""),
     ]
     if unplaced:
-        lines.append(f"- {unplaced} laporan belum ditempatkan di kelurahan")
+        lines.append(f"- {unplaced} laporan belum ditempatkan di {deployment_village_word()}")
     if unanswered:
         lines.append(f"- {unanswered} pelapor menunggu jawaban")
     if follow_ups:

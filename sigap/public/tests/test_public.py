@@ -257,5 +257,12 @@ def test_a_kabupaten_names_itself_and_folds_its_desa_under_their_kecamatan(clien
     assert "Tingkat kerawanan per desa/kelurahan" in client.get("/dasbor/").content.decode()
     report = build_sitrep(Filters(DAY, DAY), personas["leadership"])
     assert report.village_title == "Desa/kelurahan"
+    client.force_login(personas["analyst"])
+    network = client.get(reverse("risk:network")).content.decode()
+    assert "Siapa yang dapat melapor dari setiap desa/kelurahan:" in network
+    assert re.search(r"\d+ desa/kelurahan tidak punya pelapor terpercaya", network)
+    for url in (reverse("alerts:list"), reverse("notify:preview"), reverse("mediation:new")):
+        label = re.search(r'<label for="id_regions?">([^<]*)</label>', client.get(url).content.decode())
+        assert label and label[1] == "Desa/kelurahan:", url
     settings.SIGAP_DEPLOYMENT_REGION = CITY
     assert build_sitrep(Filters(DAY, DAY), personas["leadership"]).village_title == "Kelurahan"

@@ -71,17 +71,17 @@ def test_the_peta_kerawanan_draws_the_stand_in_and_says_what_is_missing(client, 
     level = kabupaten_like["bukir"].get_level_display()
     title = re.search(r'standin"><title>([^<]*)</title>', page).group(1)
     assert title == (
-        f"Kecamatan Gadingrejo, mewakili {kabupaten_like['stood_in']} desa/kelurahan tanpa batas peta: "
+        f"Kecamatan Gadingrejo, mewakili {kabupaten_like['stood_in']} kelurahan tanpa batas peta: "
         f"tertinggi {level} ({str(kabupaten_like['bukir'].score).replace('.', ',')}) di Bukir"
     )
     assert f'<a href="/kerawanan/{BUKIR}/?day=2020-12-09"><path d="' in page  # the stand-in leads to Bukir
-    assert f"{kabupaten_like['stood_in']} desa/kelurahan tidak memiliki batas peta di Sigap" in page
-    assert f"{kabupaten_like['not_drawn']} desa/kelurahan tidak ada di peta" in page
+    assert f"{kabupaten_like['stood_in']} kelurahan tidak memiliki batas peta di Sigap" in page
+    assert f"{kabupaten_like['not_drawn']} kelurahan tidak ada di peta" in page
 
     # Nothing to draw at all: no blank sheet, the words say why.
     Region.objects.update(boundary=None)
     page = client.get("/kerawanan/").content.decode()
-    assert "<svg" not in page and "34 desa/kelurahan tidak ada di peta" in page
+    assert "<svg" not in page and "34 kelurahan tidak ada di peta" in page
 
 
 @pytest.mark.django_db
@@ -111,10 +111,10 @@ def test_the_situation_report_draws_the_same_map(kabupaten_like, personas):
     assert [s.stand_in for s in report.map_shapes].count(True) == 1
     assert report.map_shapes[0].level == kabupaten_like["bukir"].level
     words = pdf_text(to_pdf(report))
-    assert f"kecamatan yang mewakili {kabupaten_like['stood_in']} desa/kelurahan tanpa batas peta" in words
-    assert f"{kabupaten_like['not_drawn']} desa/kelurahan tidak tergambar" in words
+    assert f"kecamatan yang mewakili {kabupaten_like['stood_in']} kelurahan tanpa batas peta" in words
+    assert f"{kabupaten_like['not_drawn']} kelurahan tidak tergambar" in words
 
     Region.objects.update(boundary=None)
     report = build_sitrep(Filters(DAY, DAY), personas["leadership"], with_boundaries=True)
     assert report.map_shapes == []
-    assert "Sigap tidak membawa batas wilayah desa/kelurahan ini maupun kecamatannya" in pdf_text(to_pdf(report))
+    assert "Sigap tidak membawa batas kelurahan ini maupun kecamatannya" in pdf_text(to_pdf(report))
