@@ -123,3 +123,22 @@ def test_nul_characters_are_refused_at_the_edge(client):
     assert _post_json(client, json.dumps({"description": "ada\u0000di sini"})).status_code == 400
     assert client.get("/lapor/?q=%00").status_code == 400
     assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("impossible", [10**20, -(10**20)])
+def test_an_id_no_column_can_hold_matches_nothing_in_the_admin_filters(client, personas, region, impossible):
+    """The admin turns `?parent=...` into a foreign-key lookup; SQLite raised OverflowError, PostgreSQL an
+    out-of-range error."""
+    from sigap.regions.models import Region
+
+    assert Region.objects.filter(parent=impossible).count() == 0
+    assert Region.objects.exclude(parent=impossible).count() == Region.objects.count() > 0
+    client.force_login(personas["admin"])
+    for url, name in (
+        ("/admin/regions/region/", "parent"),
+        ("/admin/risk/areaindicator/", "region"),
+        ("/admin/cases/case/", "lead_organisation"),
+    ):
+        response = client.get(url, {name: str(impossible)})
+        assert response.status_code == 200 and 'class="result-list"' not in response.content.decode(), url
