@@ -60,12 +60,15 @@ class ContactForm(forms.ModelForm[ContactLog]):
         fields = ["at", "organisation", "counterpart", "channel", "summary"]
         widgets = {"at": WHEN, "summary": NOTE}
 
-    def incidents(self) -> list[int]:
+    def clean_incident_ids(self) -> list[int]:
         raw = self.cleaned_data.get("incident_ids") or ""
         try:
             return [int(p.strip().lstrip("#")) for p in raw.split(",") if p.strip()]
         except ValueError as exc:
             raise forms.ValidationError(_("Incident numbers are whole numbers.")) from exc
+
+    def incidents(self) -> list[int]:
+        return list(self.cleaned_data.get("incident_ids") or [])
 
 
 class PlanItemForm(forms.Form):

@@ -86,10 +86,16 @@ class RevealForm(forms.Form):
     )
 
 
+# More people than any crowd holds is a typing slip; the columns would hold two billion.
+HEADCOUNT_MAX = 10_000_000
+
+
 class FactsForm(forms.Form):
-    people_estimate = forms.IntegerField(label=_("People involved (estimate)"), min_value=0, required=False)
-    injured = forms.IntegerField(label=_("Injured"), min_value=0)
-    killed = forms.IntegerField(label=_("Killed"), min_value=0)
+    people_estimate = forms.IntegerField(
+        label=_("People involved (estimate)"), min_value=0, max_value=HEADCOUNT_MAX, required=False
+    )
+    injured = forms.IntegerField(label=_("Injured"), min_value=0, max_value=HEADCOUNT_MAX)
+    killed = forms.IntegerField(label=_("Killed"), min_value=0, max_value=HEADCOUNT_MAX)
     crowd_growing = forms.BooleanField(label=_("Crowd growing and spreading"), required=False)
     arson_or_looting = forms.BooleanField(label=_("Arson, looting or destruction"), required=False)
     vital_object_damaged = forms.BooleanField(label=_("Offices or vital objects damaged or occupied"), required=False)

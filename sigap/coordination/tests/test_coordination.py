@@ -101,6 +101,19 @@ def test_contacts_between_stakeholders_are_logged(client, personas, organisation
         reverse("coordination:contacts"), {"at": "kemarin", "counterpart": "", "channel": "x", "summary": ""}
     )
     assert bad.status_code == 200 and ContactLog.objects.count() == 1
+    contact = {
+        "at": "2020-12-06T21:00",
+        "organisation": organisations["polsek_panggungrejo"].pk,
+        "counterpart": "Lurah Bugul Lor",
+        "channel": "phone",
+        "summary": "Kabar terbaru",
+    }
+    not_numbers = client.post(reverse("coordination:contacts"), contact | {"incident_ids": "12, dua"})
+    assert not_numbers.status_code == 200 and "Nomor kejadian berupa bilangan bulat." in not_numbers.content.decode()
+    assert ContactLog.objects.count() == 1
+    # A number no incident can have is no incident: the contact is kept, about none.
+    beyond = client.post(reverse("coordination:contacts"), contact | {"incident_ids": "99999999999999999999"})
+    assert beyond.status_code == 302 and not ContactLog.objects.latest("pk").incidents.exists()
 
 
 @pytest.mark.django_db

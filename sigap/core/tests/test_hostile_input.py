@@ -142,3 +142,35 @@ def test_an_id_no_column_can_hold_matches_nothing_in_the_admin_filters(client, p
     ):
         response = client.get(url, {name: str(impossible)})
         assert response.status_code == 200 and 'class="result-list"' not in response.content.decode(), url
+
+
+@pytest.mark.django_db
+def test_numbers_no_column_can_hold_get_a_clear_answer_in_the_forms(client, personas, region):
+    """A tampered multiple choice (a form's `pk__in`) and a headcount typed with a few zeros too many were a
+    server error on SQLite."""
+    from sigap.directory.models import Person
+    from sigap.intake.choices import Channel
+    from sigap.intake.services import ReportDraft, report_receive
+    from sigap.mediation.models import Mediation
+
+    assert list(Person.objects.filter(pk__in=[10**20, -(10**20)])) == []
+    assert Incident.objects.filter(pk__in=[10**20]).count() == 0
+    assert Report.objects.filter(incident__in=[10**20]).count() == 0
+
+    incident = report_receive(
+        ReportDraft(channel=Channel.WEB, region=region("35.75.04.1010"), description="Massa berkumpul di pasar")
+    )[0].incident
+    client.force_login(personas["analyst"])
+    facts = {"people_estimate": "99999999999999999999", "injured": "0", "killed": "0", "reason": "Polsek"}
+    answer = client.post(reverse("triage:incident_facts", args=[incident.pk]), facts, follow=True)
+    assert answer.status_code == 200 and "Fakta tidak diubah: " in answer.content.decode()
+    incident.refresh_from_db()
+    assert incident.people_estimate is None
+
+    client.force_login(personas["mediator"])
+    opened = client.post(
+        reverse("mediation:new"),
+        {"title": "Musyawarah", "party_0": "Warga RW 1", "party_1": "Warga RW 2", "facilitators": str(10**20)},
+    )
+    assert opened.status_code == 200 and 'name="facilitators"' in opened.content.decode()
+    assert not Mediation.objects.exists()
