@@ -141,7 +141,10 @@ def test_an_id_no_column_can_hold_matches_nothing_in_the_admin_filters(client, p
         ("/admin/cases/case/", "lead_organisation"),
     ):
         response = client.get(url, {name: str(impossible)})
-        assert response.status_code == 200 and 'class="result-list"' not in response.content.decode(), url
+        assert response.status_code == 200 and 'id="result_list"' not in response.content.decode(), url
+    kecamatan = Region.objects.get(code="35.75.01")
+    listed = client.get("/admin/regions/region/", {"parent": str(kecamatan.pk)}).content.decode()
+    assert 'id="result_list"' in listed
 
 
 @pytest.mark.django_db
