@@ -2,17 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from sigap.alerts.choices import AlertKind
 from sigap.alerts.models import Alert
 from sigap.cases.choices import Stage
 from sigap.cases.models import Case, ConflictStatus, StatusConsideration, Task
+from sigap.core.models import AuditLog
+from sigap.directory.models import Organisation
 from sigap.triage.models import Incident
+
+
+@dataclass(frozen=True)
+class TaskChange:
+    at: datetime
+    by: str  # the person's name (the account's name when it is gone)
+    due_at: datetime | None  # the deadline from then on
+    owner: Organisation | None  # who holds the task from then on
+    reason: str
+
+
+def task_changes(tasks: Iterable[Task]) -> dict[int, list[TaskChange]]:
+    """Each task's moved deadlines and hand-overs with their reasons, oldest first. A case's task has them on the
+    case's timeline; a meeting decision's task has no timeline, so they are read from the audit log."""
+    ids = [str(task.pk) for task in tasks]
+    rows = list(
+        AuditLog.objects.filter(object_type="cases.task", object_id__in=ids, action="task.changed")
+        .select_related("actor")
+        .order_by("seq")
+    )
+    owner_ids = {row.details.get("owner") for row in rows}
+    owners = Organisation.objects.in_bulk([pk for pk in owner_ids if isinstance(pk, int)])
+    changes: dict[int, list[TaskChange]] = {}
+    for row in rows:
+        due = row.details.get("due_at")
+        changes.setdefault(int(row.object_id), []).append(
+            TaskChange(
+                at=row.at,
+                by=(row.actor.get_full_name() or row.actor.get_username()) if row.actor else row.actor_name,
+                due_at=parse_datetime(due) if isinstance(due, str) else None,
+                owner=owners.get(row.details.get("owner")),
+                reason=str(row.details.get("reason") or ""),
+            )
+        )
+    return changes
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sigap.cases.selectors import task_changes
 from sigap.coordination import forms as f
 from sigap.coordination import services
 from sigap.coordination.choices import PlanPart
@@ -53,9 +54,11 @@ def meetings(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, STAFF_ROLES)
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    decisions = list(meeting.decisions.select_related("task__owner_organisation"))
+    changes = task_changes(d.task for d in decisions if d.task is not None)
     context = {
         "meeting": meeting,
-        "decisions": meeting.decisions.select_related("task__owner_organisation"),
+        "decisions": [(d, changes.get(d.task_id, []) if d.task_id else []) for d in decisions],
         "task_form": f.DecisionTaskForm(),
         "now": timezone.now(),
         "can_keep": role_of(request.user) in KEEPERS,

@@ -1,5 +1,6 @@
 """Meetings whose decisions become tasks, the contact log, and the action plan with its four-monthly report."""
 
+import re
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -79,6 +80,13 @@ def test_a_meeting_decision_becomes_a_task_with_an_owner(client, personas, organ
     cases_services.task_finish(task=task, actor=personas["responder"], done=True, note="12 TPS rawan dipatroli")
     page = client.get(reverse("coordination:meeting", args=[meeting.pk])).content.decode()
     assert "9 Des 2020 (semula 8 Des 2020) · Selesai" in page and "12 TPS rawan dipatroli" in page
+    # Why it moved, which only the audit log kept: a decision's task has no case timeline.
+    analyst = personas["analyst"].get_full_name() or personas["analyst"].username
+    assert re.search(
+        rf"<li>\d+ \w+ \d{{4}} \d\d:\d\d, {analyst}: batas 9 Des 2020, "
+        rf"{re.escape(str(organisations['polsek_panggungrejo']))}\. Menunggu jadwal KPU</li>",
+        page,
+    )
 
 
 @pytest.mark.django_db
