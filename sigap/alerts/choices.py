@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AlertKind(models.TextChoices):
     LEVEL_RISE = "level_rise", _("Level rose")
-    CLUSTER = "cluster", _("Spreading over several kelurahan")
+    CLUSTER = "cluster", _("Spreading over several neighbouring villages")
     GRAVE_INCIDENT = "grave_incident", _("Incident meets the escalation criteria")
     MANUAL = "manual", _("Raised by an analyst")
 
