@@ -1,9 +1,9 @@
 """Ids no column can hold match nothing instead of failing the query.
 
 Django's integer lookups answer nothing for a number beyond the column's range since 5.0 (ticket #27397), but not
-`in`, nor a foreign key compared with such a number: SQLite raised OverflowError and PostgreSQL an out-of-range error,
-a server error for a hand-typed admin filter (`?region=99999999999999999999`) or a tampered multiple choice (a form's
-`pk__in`)."""
+`in`, nor a foreign key compared with such a number: SQLite raised OverflowError, a server error for a hand-typed
+admin filter (`?region=99999999999999999999`) or a tampered multiple choice (a form's `pk__in`). PostgreSQL compared
+the number as numeric and found nothing; the rule is the same on both."""
 
 from __future__ import annotations
 

@@ -128,8 +128,7 @@ def test_nul_characters_are_refused_at_the_edge(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("impossible", [10**20, -(10**20)])
 def test_an_id_no_column_can_hold_matches_nothing_in_the_admin_filters(client, personas, region, impossible):
-    """The admin turns `?parent=...` into a foreign-key lookup; SQLite raised OverflowError, PostgreSQL an
-    out-of-range error."""
+    """The admin turns `?parent=...` into a foreign-key lookup, which SQLite failed with OverflowError."""
     from sigap.regions.models import Region
 
     assert Region.objects.filter(parent=impossible).count() == 0
