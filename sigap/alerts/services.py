@@ -21,7 +21,7 @@ from sigap.alerts.models import Alert, AlertEvent
 from sigap.analytics.alerting import IncidentFacts, escalation_criteria, level_rises, spreading_clusters
 from sigap.core.services import audit_record
 from sigap.regions.models import Region
-from sigap.regions.selectors import village_word
+from sigap.regions.selectors import touching_pairs, village_word
 from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaRisk
 from sigap.risk.services import COUNTED, AreaResult, city_of, end_of
@@ -251,24 +251,30 @@ def _recent_incidents(region: Region, day: date) -> list[Incident]:
 def _neighbours(city: Region) -> dict[str, list[str]]:
     """Kelurahan that share a border (shapely on the shipped boundaries), cached per city. A desa without a shape
     (outside Kota Pasuruan Sigap ships none) neighbours every desa of its kecamatan: nearness is then all we know,
-    and without it a kabupaten would never see a spreading cluster."""
-    cached = _NEIGHBOURS.get(city.code)
-    if cached is not None:
-        return cached
-    from shapely import STRtree
-    from shapely.geometry import shape
+    and without it a kabupaten would never see a spreading cluster. The cache is keyed by the newest boundary source
+    too, so that a worker sees the shapes an administrator uploaded (`sigap regions boundaries`) without a restart."""
+    from django.db.models import Count, Max
 
     from sigap.regions.choices import Level
+
+    shapes = (
+        Region.objects.under(city.code)
+        .filter(level=Level.DESA_KELURAHAN)
+        .with_boundary()
+        .aggregate(n=Count("pk"), newest=Max("boundary_source"))
+    )
+    key = (city.code, shapes["n"], shapes["newest"])
+    cached = _NEIGHBOURS.get(key)
+    if cached is not None:
+        return cached
+    from shapely.geometry import shape
 
     desa = list(Region.objects.under(city.code).filter(level=Level.DESA_KELURAHAN).only("code", "parent", "boundary"))
     shaped = [r for r in desa if r.boundary]
     out: dict[str, set[str]] = {r.code: set() for r in desa}
-    grown = [shape(r.boundary).buffer(1e-5) for r in shaped]
-    tree = STRtree(grown)
-    for i, region in enumerate(shaped):
-        for j in tree.query(grown[i], predicate="intersects"):
-            if j != i:
-                out[region.code].add(shaped[j].code)
+    for i, j in touching_pairs([shape(r.boundary) for r in shaped]):
+        out[shaped[i].code].add(shaped[j].code)
+        out[shaped[j].code].add(shaped[i].code)
     by_kecamatan: dict[int | None, list[str]] = {}
     for region in desa:
         by_kecamatan.setdefault(region.parent_id, []).append(region.code)
@@ -279,11 +285,11 @@ def _neighbours(city: Region) -> dict[str, list[str]]:
                     out[region.code].add(other)
                     out[other].add(region.code)
     result = {code: sorted(codes) for code, codes in out.items()}
-    _NEIGHBOURS[city.code] = result
+    _NEIGHBOURS[key] = result
     return result
 
 
-_NEIGHBOURS: dict[str, dict[str, list[str]]] = {}
+_NEIGHBOURS: dict[tuple[str, int, str | None], dict[str, list[str]]] = {}
 
 
 def _cluster_reason(city: Region, regions: list[Region]) -> str:

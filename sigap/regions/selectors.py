@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,13 +10,16 @@ from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 from rapidfuzz import fuzz, process
-from shapely import prepared
+from shapely import STRtree, prepared
 from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
 
 from sigap.regions.choices import Level
 from sigap.regions.models import Region, RegionAlias, RegionQuerySet
 from sigap.regions.names import name_key
 
+# Two shapes this close (about a metre) share a border: shipped and uploaded files have hairline gaps and slivers.
+TOUCH_TOLERANCE_DEG = 1e-5
 # Prepared polygons keyed by (region id, boundary source, bbox): rebuilt when a region's boundary changes.
 _PREPARED: dict[tuple[int, str, float | None, float | None], Any] = {}
 
@@ -34,6 +38,14 @@ def _prepared_geometry(region: Region) -> Any:
         geom = prepared.prep(shape(region.boundary))
         _PREPARED[key] = geom
     return geom
+
+
+def touching_pairs(geoms: Sequence[BaseGeometry]) -> set[tuple[int, int]]:
+    """Index pairs of the shapes that share a border, within TOUCH_TOLERANCE_DEG (the neighbours of an alert's
+    spreading cluster)."""
+    grown = [geom.buffer(TOUCH_TOLERANCE_DEG) for geom in geoms]
+    tree = STRtree(grown)
+    return {(i, int(j)) for i, geom in enumerate(grown) for j in tree.query(geom, predicate="intersects") if i < j}
 
 
 def region_at_point(

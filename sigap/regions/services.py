@@ -34,6 +34,7 @@ BOUNDARY_FILES = [
     "indonesia_provinsi.geojson.gz",
 ]
 KABKOTA_CODE = re.compile(r"^\d{2}\.\d{2}$")
+UPLOADED_SOURCE = "upload "  # the boundary_source prefix of a deployment's own shapes (regions.boundaries)
 LEVEL_ORDER = [Level.PROVINSI, Level.KABUPATEN_KOTA, Level.KECAMATAN, Level.DESA_KELURAHAN]
 
 
@@ -90,7 +91,7 @@ def _boundary_features(codes: set[str]) -> dict[str, tuple[dict[str, Any], str, 
     return found
 
 
-def _apply_boundary(region: Region, geometry: dict[str, Any], source: str, area_km2: float | None) -> None:
+def apply_boundary(region: Region, geometry: dict[str, Any], source: str, area_km2: float | None) -> None:
     geom = shape(geometry)
     if area_km2 is not None and region.area_km2 is None:
         region.area_km2 = float(area_km2)
@@ -125,8 +126,11 @@ def regions_load(*, code: str, progress: bool = False) -> LoadResult:
             region.parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
             if row["code"] in population:
                 region.population, region.area_km2 = population[row["code"]]
-            if row["code"] in boundaries:
-                _apply_boundary(region, *boundaries[row["code"]])
+            # A shape the deployment uploaded (`sigap regions boundaries`) is more detailed than any shipped one.
+            if region.boundary_source.startswith(UPLOADED_SOURCE):
+                result.with_boundary += 1
+            elif row["code"] in boundaries:
+                apply_boundary(region, *boundaries[row["code"]])
                 result.with_boundary += 1
             region.save()
             by_code[row["code"]] = region
