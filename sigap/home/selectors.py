@@ -267,6 +267,10 @@ def _admin(user: User) -> dict[str, Any]:
         "revealers_two_step": two_step.count(),
         "two_step_required": settings.SIGAP_TWO_FACTOR_ROLES,
         "regions_by_level": dict(Region.objects.values_list("level").annotate(n=Count("id")).order_by("level")),
+        # Drawn through their kecamatan on every map until the deployment loads its own (regions/boundaries.py).
+        "desa_without_shape": Region.objects.under(_deployment_code())
+        .filter(level=Level.DESA_KELURAHAN, boundary__isnull=True)
+        .count(),
         "users_by_role": [(Role(r).label, n) for r, n in users_by_role.items()],
         "report_count": Report.objects.count(),
         "incident_count": Incident.objects.count(),
