@@ -25,6 +25,7 @@ from sigap.alerts.services import alert_transition
 from sigap.cases.services import case_link_alert, cases_for_alert
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role
+from sigap.core.services import audit_record
 from sigap.demo import scenario
 from sigap.demo.response import seed_response
 from sigap.demo.views import DEMO_WEBHOOK_NAME
@@ -40,7 +41,7 @@ from sigap.public.services import clarification_publish
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
-from sigap.risk.models import AreaIndicator, ElectionPhase, HistoricalCount
+from sigap.risk.models import AreaIndicator, ElectionPhase, HistoricalCount, LevelFloor
 from sigap.risk.services import risk_recompute
 from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.models import Incident
@@ -467,6 +468,34 @@ def _checking(analyst: User) -> None:
         incident_claim(incident=top, actor=analyst, at=DEMO_NOW - timedelta(minutes=30))
 
 
+def _analyst_judgement(analyst: User) -> None:
+    """Before the masa tenang the analyst set Mayangan at Siaga until the day after the vote, on information the
+    incidents did not show yet (the peta kerawanan and the alerts of those days follow it)."""
+    mayangan = Region.objects.under(CITY).get(name="Mayangan", level=Level.DESA_KELURAHAN)
+    set_on = date(2020, 12, 6)
+    floor = LevelFloor.objects.create(
+        region=mayangan,
+        level=RiskLevel.SIAGA,
+        starts_on=set_on,
+        ends_on=scenario.VOTING_DAY + timedelta(days=1),
+        reason="Informasi Kominda: saksi dan pendukung paslon berencana mengawal penghitungan di TPS Mayangan; "
+        "jaga Siaga sampai sehari setelah pemungutan suara (contoh untuk demo).",
+        set_by=analyst,
+    )
+    LevelFloor.objects.filter(pk=floor.pk).update(set_at=datetime.combine(set_on, time(16), tzinfo=WIB))
+    audit_record(
+        actor=analyst,
+        action="risk.level_set",
+        target=floor,
+        details={
+            "region": mayangan.code,
+            "level": floor.level,
+            "until": floor.ends_on.isoformat(),
+            "reason": floor.reason,
+        },
+    )
+
+
 def _looking_again(analyst: User) -> None:
     """Two days before the story's morning the analyst chose that morning to look again at a verified incident that
     no case handles (a black campaign, which Bawaslu has, if there is one): the demo opens with its reminder."""
@@ -711,6 +740,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         # Cases, mediation and coordination go through the services at their own times; a relapse they flag
         # counts in the assessment below.
         seed_response(rng, city, orgs, DEMO_NOW)
+        _analyst_judgement(analyst)
         # Two weeks before the month too, so that its first day has levels to rise from.
         risk_recompute(city, scenario.START - timedelta(days=14), scenario.END)
         _alerts_lifecycle(rng)

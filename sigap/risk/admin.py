@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sigap.risk.models import AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
+from sigap.risk.models import AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount, LevelFloor
 
 
 @admin.register(ElectionPhase)
@@ -37,3 +37,21 @@ class HistoricalCountAdmin(admin.ModelAdmin[HistoricalCount]):
     list_display = ["day", "region", "count", "weighted", "source"]
     list_filter = ["source"]
     raw_id_fields = ["region"]
+
+
+@admin.register(LevelFloor)
+class LevelFloorAdmin(admin.ModelAdmin[LevelFloor]):
+    """Set and withdrawn on the kelurahan's page (audited, the level follows at once); shown read-only here."""
+
+    list_display = ["region", "level", "starts_on", "ends_on", "set_by", "withdrawn_at"]
+    list_filter = ["level"]
+    search_fields = ["region__name", "region__code", "reason"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False

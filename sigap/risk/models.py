@@ -112,3 +112,32 @@ class AreaFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.kind} {self.starts_on}\u2013{self.ends_on}"
+
+
+class LevelFloor(models.Model):
+    """An analyst's judgement that a kelurahan stands at least at `level` until `ends_on`, whatever the engine's
+    score says: what the team knows and the incidents do not show yet (Kominda's information, a mass mobilisation
+    announced for the recount). The engine's score stays as it is; the level shown is the higher of the two.
+
+    Withdrawn early, it ends the day before: the days it was in force keep their level in any recompute."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="level_floors")
+    level = models.PositiveSmallIntegerField(_("level"), choices=RiskLevel.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-set_at"]
+        verbose_name = _("analyst's level")
+        verbose_name_plural = _("analysts' levels")
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.get_level_display()} {self.starts_on}\u2013{self.ends_on}"

@@ -18,12 +18,14 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sigap.analytics import detector, risk
 from sigap.core.services import audit_record
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
-from sigap.risk.models import AreaFlag, AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount
+from sigap.risk.choices import RiskLevel
+from sigap.risk.models import AreaFlag, AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount, LevelFloor
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
@@ -206,6 +208,105 @@ def area_flag_raise(*, region: Region, kind: str, starts_on: date, days: int, no
     return flag
 
 
+LEVEL_FLOOR_MAX_DAYS = 30  # an analyst's level lapses unless set again: a judgement is looked at again each month
+
+
+class LevelFloorError(ValueError):
+    """An analyst's level that cannot be set or withdrawn; the message is for the analyst."""
+
+
+def _floors_on(areas: list[Region], days: list[date]) -> dict[tuple[int, date], LevelFloor]:
+    """The highest analyst's level in force per (area, day)."""
+    if not days:
+        return {}
+    rows = LevelFloor.objects.filter(region__in=areas, starts_on__lte=max(days), ends_on__gte=min(days))
+    out: dict[tuple[int, date], LevelFloor] = {}
+    for floor in rows.order_by("level"):
+        for day in days:
+            if floor.starts_on <= day <= floor.ends_on:
+                out[(floor.region_id, day)] = floor
+    return out
+
+
+def _apply_floor(result: AreaResult, floor: LevelFloor | None) -> None:
+    """Lift a level to the analyst's; the engine's score and reasons stay, with the analyst's judgement first."""
+    if floor is None or floor.level <= result.level:
+        return
+    result.level = floor.level
+    result.drivers.insert(
+        0, {"code": "analyst", "points": 0.0, "level": floor.level, "until": floor.ends_on.isoformat()}
+    )
+
+
+def _refresh_after_commit(region: Region, day: date) -> None:
+    city = city_of(region)
+    if city is not None:
+        transaction.on_commit(lambda: risk_refresh(city, day))
+
+
+@transaction.atomic
+def level_floor_set(*, region: Region, level: int, ends_on: date, reason: str, actor: Any) -> LevelFloor:
+    """An analyst sets a kelurahan's level to at least `level` from today until `ends_on`, with the reason; an
+    earlier one still in force is replaced. The level (and any alert it raises) follows at once."""
+    today = timezone.localdate()
+    if level not in (RiskLevel.WASPADA, RiskLevel.SIAGA, RiskLevel.AWAS):
+        raise LevelFloorError(_("Choose Waspada, Siaga or Awas."))
+    if not today <= ends_on <= today + timedelta(days=LEVEL_FLOOR_MAX_DAYS):
+        raise LevelFloorError(
+            _("The end must be between today and %(days)d days from now.") % {"days": LEVEL_FLOOR_MAX_DAYS}
+        )
+    if not reason.strip():
+        raise LevelFloorError(_("Write why: the team and the leadership read it beside the level."))
+    for earlier in LevelFloor.objects.select_for_update().filter(region=region, withdrawn_at=None, ends_on__gte=today):
+        _withdraw(earlier, actor, _("replaced by a new assessment"), today)
+    floor = LevelFloor.objects.create(
+        region=region, level=level, starts_on=today, ends_on=ends_on, reason=reason.strip(), set_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="risk.level_set",
+        target=floor,
+        details={"region": region.code, "level": level, "until": ends_on.isoformat(), "reason": floor.reason},
+    )
+    _refresh_after_commit(region, today)
+    return floor
+
+
+def _withdraw(floor: LevelFloor, actor: Any, reason: str, today: date) -> None:
+    floor.withdrawn_at, floor.withdrawn_by, floor.withdrawn_reason = timezone.now(), actor, reason
+    floor.ends_on = min(floor.ends_on, today - timedelta(days=1))  # in force until yesterday; never if set today
+    floor.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "ends_on"])
+    audit_record(
+        actor=actor,
+        action="risk.level_withdrawn",
+        target=floor,
+        details={"region": floor.region.code, "reason": reason, "ends_on": floor.ends_on.isoformat()},
+    )
+
+
+@transaction.atomic
+def level_floor_withdraw(*, floor: LevelFloor, actor: Any, reason: str) -> LevelFloor:
+    """End an analyst's level early, with the reason; the engine's level holds from today."""
+    today = timezone.localdate()
+    floor = LevelFloor.objects.select_for_update().select_related("region").get(pk=floor.pk)
+    if floor.withdrawn_at is not None or floor.ends_on < today:
+        raise LevelFloorError(_("This assessment is no longer in force."))
+    if not reason.strip():
+        raise LevelFloorError(_("Write why the assessment ends early."))
+    _withdraw(floor, actor, reason.strip(), today)
+    _refresh_after_commit(floor.region, today)
+    return floor
+
+
+def level_floor_in_force(region: Region, day: date) -> LevelFloor | None:
+    return (
+        LevelFloor.objects.filter(region=region, starts_on__lte=day, ends_on__gte=day)
+        .select_related("set_by")
+        .order_by("-level", "-set_at")
+        .first()
+    )
+
+
 def _open_cases(areas: list[Region], day: date) -> dict[int, int]:
     end = end_of(day)
     rows = Incident.objects.filter(region__in=areas, status__in=COUNTED, verified_at__lte=end, occurred_at__lte=end)
@@ -245,6 +346,7 @@ def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[Are
     structure = [structural(indicators.get(a.pk)) for a in series.areas]
     day_list = list(days)
     flags = _flags_on(series.areas, day_list)
+    floors = _floors_on(series.areas, day_list)
     alpha = daily_alpha()
     out: dict[date, list[AreaResult]] = {}
     for day in day_list:
@@ -278,19 +380,19 @@ def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[Are
             for d in drivers:
                 if d["code"] == "recent":
                     d["unusual"] = unusual
-            results.append(
-                AreaResult(
-                    region=area,
-                    day=day,
-                    score=float(assessed.score[i]),
-                    level=int(assessed.level[i]),
-                    drivers=drivers,
-                    p_value=p if np.isfinite(p) else None,
-                    expected=round(float(inputs.recent_expected[i]), 3),
-                    recent=int(inputs.recent_count[i]),
-                    unusual=unusual,
-                )
+            result = AreaResult(
+                region=area,
+                day=day,
+                score=float(assessed.score[i]),
+                level=int(assessed.level[i]),
+                drivers=drivers,
+                p_value=p if np.isfinite(p) else None,
+                expected=round(float(inputs.recent_expected[i]), 3),
+                recent=int(inputs.recent_count[i]),
+                unusual=unusual,
             )
+            _apply_floor(result, floors.get((area.pk, day)))
+            results.append(result)
         out[day] = results
     return out
 
@@ -371,7 +473,7 @@ def indicator_update(*, region: Region, actor: Any, **values: Any) -> AreaIndica
     unknown = set(values) - set(INDICATOR_FIELDS)
     if unknown:
         raise ValueError(f"Not an indicator: {', '.join(sorted(unknown))}")
-    indicator, _ = AreaIndicator.objects.get_or_create(region=region)
+    indicator, _created = AreaIndicator.objects.get_or_create(region=region)
     changes = {k: [getattr(indicator, k), v] for k, v in values.items() if getattr(indicator, k) != v}
     for name, (_old, new) in changes.items():
         setattr(indicator, name, new)

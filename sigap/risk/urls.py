@@ -8,4 +8,6 @@ urlpatterns = [
     path("jaringan-pelapor/", views.network, name="network"),
     path("kerawanan/<str:code>/", views.risk_area, name="area"),
     path("kerawanan/<str:code>/indikator/", views.indicator_edit, name="indicator"),
+    path("kerawanan/<str:code>/tingkat/", views.level_set, name="level_set"),
+    path("kerawanan/<str:code>/tingkat/<int:pk>/cabut/", views.level_withdraw, name="level_withdraw"),
 ]

@@ -10,21 +10,31 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sigap.alerts.models import Alert
+from sigap.core.forms import form_errors
 from sigap.core.roles import Role, require_role, role_of
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk import mapsvg
 from sigap.risk.choices import RiskLevel
-from sigap.risk.forms import IndicatorForm
+from sigap.risk.forms import IndicatorForm, LevelFloorForm, LevelWithdrawForm
 from sigap.risk.mapareas import map_plan
-from sigap.risk.models import AreaIndicator
+from sigap.risk.models import AreaIndicator, LevelFloor
 from sigap.risk.network import RECENT_DAYS, network_of, reporter_network
 from sigap.risk.selectors import latest_day, risk_history, risks_under
-from sigap.risk.services import indicator_update, thresholds
+from sigap.risk.services import (
+    LEVEL_FLOOR_MAX_DAYS,
+    LevelFloorError,
+    indicator_update,
+    level_floor_in_force,
+    level_floor_set,
+    level_floor_withdraw,
+    thresholds,
+)
 from sigap.risk.words import driver_text
 from sigap.triage.models import Incident
 
@@ -110,9 +120,14 @@ def risk_area(request: HttpRequest, code: str) -> HttpResponse:
         "can_edit": role_of(request.user) in ANALYST_ROLES,
         "network": network_of(region, timezone.now()),
         "days": RECENT_DAYS,
+        # The judgement in force today (the page may show an earlier day: its level says whether one was in force).
+        "floor": level_floor_in_force(region, timezone.localdate()),
+        "floor_max_days": LEVEL_FLOOR_MAX_DAYS,
     }
     if context["can_edit"]:
         context["form"] = IndicatorForm(instance=indicator)
+        context["floor_form"] = LevelFloorForm()
+        context["withdraw_form"] = LevelWithdrawForm()
     return render(request, "risk/area.html", context)
 
 
@@ -130,4 +145,45 @@ def indicator_edit(request: HttpRequest, code: str) -> HttpResponse:
             f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items() if f in form.fields
         )
         messages.error(request, _("Indicators not saved: %(errors)s") % {"errors": errors})
+    return redirect("risk:area", code=code)
+
+
+@login_required
+@require_POST
+def level_set(request: HttpRequest, code: str) -> HttpResponse:
+    """An analyst sets the kelurahan's level to at least Waspada, Siaga or Awas for a while, saying why."""
+    require_role(request.user, ANALYST_ROLES)
+    region = get_object_or_404(Region, code=code, level=Level.DESA_KELURAHAN)
+    form = LevelFloorForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Level not set: %(why)s") % {"why": form_errors(form)})
+        return redirect("risk:area", code=code)
+    try:
+        floor = level_floor_set(region=region, actor=request.user, **form.cleaned_data)
+    except LevelFloorError as exc:
+        messages.error(request, _("Level not set: %(why)s") % {"why": exc})
+    else:
+        messages.success(
+            request,
+            _("%(name)s stands at least at %(level)s until %(until)s; the map and the alerts follow.")
+            % {"name": region.name, "level": floor.get_level_display(), "until": date_format(floor.ends_on, "j M Y")},
+        )
+    return redirect("risk:area", code=code)
+
+
+@login_required
+@require_POST
+def level_withdraw(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    require_role(request.user, ANALYST_ROLES)
+    floor = get_object_or_404(LevelFloor, pk=pk, region__code=code)
+    form = LevelWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not withdrawn: %(why)s") % {"why": form_errors(form)})
+        return redirect("risk:area", code=code)
+    try:
+        level_floor_withdraw(floor=floor, actor=request.user, reason=form.cleaned_data["reason"])
+    except LevelFloorError as exc:
+        messages.error(request, _("Not withdrawn: %(why)s") % {"why": exc})
+    else:
+        messages.success(request, _("Withdrawn; the engine's level holds from today."))
     return redirect("risk:area", code=code)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sigap.risk.choices import PhaseKind, Vulnerability
+from sigap.risk.choices import PhaseKind, RiskLevel, Vulnerability
 from sigap.triage.choices import Category
 
 
@@ -80,6 +81,14 @@ def driver_text(d: dict[str, Any]) -> str:
     if code == "structural":
         notes = ", ".join(_structural_note(n) for n in d.get("notes", []))
         return _("standing vulnerability: %(notes)s") % {"notes": notes} if notes else _("standing vulnerability")
+    if code == "analyst":
+        # Public-safe like every driver (the API and the public page read them): the analyst's reason and name stay
+        # on the staff's page of the kelurahan.
+        until = date.fromisoformat(d["until"])
+        return _("set at %(level)s by the team's analysts until %(until)s") % {
+            "level": RiskLevel(d["level"]).label,
+            "until": date_format(until, "j M Y"),
+        }
     if code == "calendar":
         try:
             return str(PhaseKind(d["phase"]).label)

@@ -37,6 +37,7 @@ from sigap.intake.models import Attachment, Report
 from sigap.mediation.models import Forum, Mediation
 from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
+from sigap.risk.models import LevelFloor
 from sigap.triage.models import Incident
 
 ANY = "anonymous"
@@ -89,6 +90,8 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "risk:area": (STAFF, set()),
     "risk:network": (STAFF, set()),
     "risk:indicator": (set(), ANALYSTS),
+    "risk:level_set": (set(), ANALYSTS),
+    "risk:level_withdraw": (set(), ANALYSTS),
     "alerts:list": (STAFF, set()),
     "alerts:raise": (set(), ANALYSTS),
     "alerts:detail": (STAFF, set()),
@@ -273,6 +276,8 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         extra = ["acknowledge"] if name == "cases:act" else ["session"] if name == "mediation:act" else ["revoke"]
     if name == "coordination:meeting_document":
         extra = ["tambah"]
+    if name == "risk:level_withdraw":
+        extra = [LevelFloor.objects.order_by("pk").values_list("pk", flat=True).first() or 1]
     if name == "coordination:plan_report" or name == "coordination:plan_report_xlsx":
         return [(reverse(name, args=[2020, "B.12"]), True)]
     if name == "triage:incident_export":
