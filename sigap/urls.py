@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("sigap.intake.urls")),
     path("", include("sigap.triage.urls")),
     path("", include("sigap.risk.urls")),
+    path("", include("sigap.regions.urls")),
     path("", include("sigap.alerts.urls")),
     path("", include("sigap.notify.urls")),
     path("", include("sigap.cases.urls")),

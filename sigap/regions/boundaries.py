@@ -256,8 +256,11 @@ def _simplify(rows: list[BoundaryRow], shapes: dict[int, BaseGeometry], simplify
     return notes
 
 
-def boundary_plan(path: Path, *, code_property: str | None = None, simplify_m: float = 10.0) -> BoundaryPlan:
-    """Read and check every feature of a GeoJSON file; nothing is written (see boundaries_commit)."""
+def boundary_plan(
+    path: Path, *, code_property: str | None = None, simplify_m: float = 10.0, file_name: str | None = None
+) -> BoundaryPlan:
+    """Read and check every feature of a GeoJSON file (`file_name`: what its uploader called it); nothing is written
+    (see boundaries_commit)."""
     data = _read_collection(path)
     features = data["features"]
     if not features:
@@ -289,7 +292,8 @@ def boundary_plan(path: Path, *, code_property: str | None = None, simplify_m: f
             row.errors.append(f"kode {row.code} muncul {seen[row.code]} kali / code appears more than once")
     notes = _simplify([row for row in rows if row.region is not None and not row.errors], shapes, simplify_m)
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")
-    return BoundaryPlan(source=f"{UPLOADED_SOURCE}{stamp} {path.name}"[:64], code_property=prop, rows=rows, notes=notes)
+    source = f"{UPLOADED_SOURCE}{stamp} {file_name or path.name}"[:64]
+    return BoundaryPlan(source=source, code_property=prop, rows=rows, notes=notes)
 
 
 def boundaries_commit(plan: BoundaryPlan, *, actor: Any | None = None) -> int:

@@ -91,6 +91,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "risk:network": (STAFF, set()),
     "risk:indicator": (set(), ANALYSTS),
     "risk:level_set": (set(), ANALYSTS),
+    "regions:boundaries": ({Role.ADMIN.value}, {Role.ADMIN.value}),
     "risk:level_withdraw": (set(), ANALYSTS),
     "alerts:list": (STAFF, set()),
     "alerts:raise": (set(), ANALYSTS),

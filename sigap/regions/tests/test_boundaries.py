@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -258,7 +259,7 @@ def test_the_administrators_home_counts_the_desa_without_a_shape(kabupaten, tmp_
     client.force_login(personas["admin"])
     page = client.get(reverse("home:home")).content.decode()
     assert f"{desa_count} desa/kelurahan tidak memiliki batas peta: peta menggambarnya lewat kecamatannya" in page
-    assert "<code>sigap regions boundaries</code>" in page
+    assert 'href="/wilayah/batas/"' in page
 
     kecamatan, desa = _kecamatan_with_desa(3)
     call_command("regions", "boundaries", str(_write(tmp_path, _row_of_squares(kecamatan, desa))), "--commit")
@@ -266,4 +267,59 @@ def test_the_administrators_home_counts_the_desa_without_a_shape(kabupaten, tmp_
     assert f"{desa_count - 3} desa/kelurahan tidak memiliki batas peta" in page
 
     settings.SIGAP_DEPLOYMENT_REGION = "35.75"  # every kelurahan of Kota Pasuruan has its shipped shape
-    assert "tidak memiliki batas peta" not in client.get(reverse("home:home")).content.decode()
+    page = client.get(reverse("home:home")).content.decode()
+    assert "tidak memiliki batas peta" not in page and 'href="/wilayah/batas/"' in page
+    assert "Setiap kelurahan di wilayah ini sudah memiliki batas peta" in client.get("/wilayah/batas/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_administrator_uploads_them_previews_and_confirms(kabupaten, tmp_path, client, personas, settings):
+    settings.SIGAP_DEPLOYMENT_REGION = KABUPATEN
+    kecamatan, desa = _kecamatan_with_desa(3)
+    good = _row_of_squares(kecamatan, desa)
+    client.force_login(personas["analyst"])
+    assert client.get("/wilayah/batas/").status_code == 403
+    client.force_login(personas["admin"])
+    assert "desa/kelurahan di wilayah ini tidak memiliki batas peta" in client.get("/wilayah/batas/").content.decode()
+    kept = Path(settings.DATA_DIR) / "boundary-uploads"
+
+    bad = [*good, {"type": "Feature", "properties": {"KDEPUM": "35.14.99.9999"}, "geometry": good[0]["geometry"]}]
+    with _write(tmp_path, bad).open("rb") as upload:
+        page = client.post("/wilayah/batas/", {"geojson": upload, "simplify": "10"}).content.decode()
+    assert "Tidak ada yang akan disimpan" in page and "kode 35.14.99.9999 tidak ada di gazetir" in page
+    assert 'name="confirm"' not in page and not list(kept.iterdir())  # a file with a bad feature is not kept
+
+    with _write(tmp_path, good, "desa-bangil.geojson").open("rb") as upload:
+        page = client.post("/wilayah/batas/", {"geojson": upload, "simplify": "10"}).content.decode()
+    token = re.search(r'name="confirm" value="([^"]+)"', page).group(1)
+    assert "Simpan ketiga 3 batas wilayah" in page or "Simpan 3 batas wilayah" in page
+    assert not Region.objects.filter(code=desa[0].code).exclude(boundary=None).exists()
+
+    response = client.post("/wilayah/batas/", {"confirm": token}, follow=True)
+    assert "Tersimpan 3 batas wilayah dari desa-bangil.geojson" in response.content.decode()
+    stored = Region.objects.get(code=desa[0].code)
+    assert stored.boundary_source.endswith("desa-bangil.geojson") and not list(kept.iterdir())
+    assert AuditLog.objects.get(action="regions.boundaries_imported").actor_id == personas["admin"].pk
+    again = client.post("/wilayah/batas/", {"confirm": token}, follow=True).content.decode()
+    assert "Pratinjau ini sudah kedaluwarsa atau sudah disimpan" in again
+
+    client.force_login(personas["analyst"])
+    assert client.post("/wilayah/batas/", {"confirm": token}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_file_that_is_not_geojson_is_refused_beside_the_field(kabupaten, client, personas, tmp_path):
+    client.force_login(personas["admin"])
+    path = tmp_path / "desa.shp"
+    path.write_bytes(b"\x00\x00\x27\x0a")
+    with path.open("rb") as upload:
+        response = client.post("/wilayah/batas/", {"geojson": upload, "simplify": "10"})
+    assert response.status_code == 400 and "Pilih berkas .geojson atau .geojson.gz" in response.content.decode()
+    broken = tmp_path / "desa.geojson"
+    broken.write_text("{ not json", encoding="utf-8")
+    with broken.open("rb") as upload:
+        response = client.post("/wilayah/batas/", {"geojson": upload, "simplify": "-3"})
+    assert response.status_code == 400 and "lebih besar dari atau sama dengan 0" in response.content.decode()
+    with broken.open("rb") as upload:
+        response = client.post("/wilayah/batas/", {"geojson": upload, "simplify": "10"})
+    assert response.status_code == 400 and "Bukan GeoJSON yang terbaca" in response.content.decode()

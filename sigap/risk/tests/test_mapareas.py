@@ -77,7 +77,7 @@ def test_the_peta_kerawanan_draws_the_stand_in_and_says_what_is_missing(client, 
     assert f'<a href="/kerawanan/{BUKIR}/?day=2020-12-09"><path d="' in page  # the stand-in leads to Bukir
     assert f"{kabupaten_like['stood_in']} kelurahan tidak memiliki batas peta di Sigap" in page
     assert f"{kabupaten_like['not_drawn']} kelurahan tidak ada di peta" in page
-    assert "Administrator dapat memuat batas kelurahan dari berkas GeoJSON (sigap regions boundaries" in page
+    assert "Administrator dapat mengunggah batas kelurahan sebagai berkas GeoJSON" in page
 
     # Nothing to draw at all: no blank sheet, the words say why.
     Region.objects.update(boundary=None)
