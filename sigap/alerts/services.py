@@ -24,7 +24,7 @@ from sigap.regions.models import Region
 from sigap.regions.selectors import touching_pairs, village_word
 from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaRisk
-from sigap.risk.services import COUNTED, AreaResult, city_of, end_of
+from sigap.risk.services import COUNTED, AreaResult, city_of, end_of, level_floor_in_force
 from sigap.risk.words import driver_text
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
@@ -310,8 +310,11 @@ def alerts_evaluate(city: Region, day: date, results: list[AreaResult], previous
     current = {code: r.level for code, r in by_code.items()}
     for code in level_rises(previous, current, at_least=settings.SIGAP_ALERT_MIN_LEVEL):
         r = by_code[code]
+        # A rise that only an analyst's level makes is that analyst's alert, not the engine's: the dashboard's
+        # measure of the engine's alerts (precision, lead time) must not take credit for the team's knowledge.
+        floor = level_floor_in_force(r.region, day) if r.drivers and r.drivers[0]["code"] == "analyst" else None
         alert_raise(
-            kind=AlertKind.LEVEL_RISE,
+            kind=AlertKind.MANUAL if floor else AlertKind.LEVEL_RISE,
             city=city,
             regions=[r.region],
             level=r.level,
@@ -319,6 +322,7 @@ def alerts_evaluate(city: Region, day: date, results: list[AreaResult], previous
             reason=_reason_for(r, previous.get(code, 0)),
             at=at,
             incidents=_recent_incidents(r.region, day),
+            actor=floor.set_by if floor else None,
         )
     elevated = [code for code, level in current.items() if level >= RiskLevel.SIAGA]
     for cluster in spreading_clusters(elevated, _neighbours(city), min_areas=3):

@@ -97,7 +97,7 @@ def _read_collection(path: Path) -> dict[str, Any]:
     try:
         with opener(path, "rt", encoding="utf-8-sig") as handle:
             data = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # RecursionError: [[[[...
         raise BoundaryFileError(f"Bukan GeoJSON yang terbaca / not readable GeoJSON: {exc}") from None
     if (
         not isinstance(data, dict)

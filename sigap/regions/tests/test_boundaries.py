@@ -156,6 +156,7 @@ def test_every_bad_feature_is_named_and_nothing_is_stored(kabupaten, tmp_path, c
     ("content", "message"),
     [
         ("not json {", "Bukan GeoJSON yang terbaca"),
+        ("[" * 100_000 + "]" * 100_000, "Bukan GeoJSON yang terbaca"),
         (json.dumps({"type": "Feature", "geometry": None}), "harus GeoJSON FeatureCollection"),
         (
             json.dumps(
