@@ -5,7 +5,9 @@ class RiskConfig(AppConfig):
     name = "sigap.risk"
 
     def ready(self) -> None:
-        from sigap.risk.services import incident_changed
+        from sigap.notify.services import every_minute
+        from sigap.risk.services import incident_changed, level_floor_reminders_due
         from sigap.triage.services import on_incident_changed
 
         on_incident_changed(incident_changed)
+        every_minute(level_floor_reminders_due)

@@ -298,6 +298,42 @@ def level_floor_withdraw(*, floor: LevelFloor, actor: Any, reason: str) -> Level
     return floor
 
 
+def level_floor_reminders_due(now: datetime) -> int:
+    """On its last day, from the digest hour, whoever set an analyst's level and the secretariat are told once that it
+    ends tonight: a judgement lapses unless someone looks at it again. Returns the messages queued (the worker's
+    minute)."""
+    from sigap.notify.services import public_link, queue_to, secretariat
+
+    if timezone.localtime(now).hour < settings.SIGAP_DIGEST_HOUR:
+        return 0
+    today = timezone.localdate(now)
+    ending = LevelFloor.objects.filter(ends_on=today, starts_on__lte=today, withdrawn_at=None)
+    queued = 0
+    team = secretariat()
+    for floor in ending.select_related("region", "set_by"):
+        organisations, users = team
+        if floor.set_by is not None and floor.set_by.is_active and floor.set_by not in users:
+            users = [*users, floor.set_by]
+        name, level = floor.region.name, floor.get_level_display()
+        queued += len(
+            queue_to(
+                organisations=organisations,
+                users=users,
+                purpose="reminder",
+                subject=f"Penilaian analis berakhir hari ini: {name} ({level})",
+                body=(
+                    f"{name} ditetapkan setidaknya {level} sampai hari ini. Mulai besok tingkatnya kembali menurut "
+                    f"mesin. Bila keadaan masih menuntutnya, tetapkan ulang dengan alasannya:\n"
+                    f"{public_link('risk:area', floor.region.code)}"
+                ),
+                key=f"floor-ends:{floor.pk}:{today.isoformat()}",
+                at=now,
+                quiet_hours=True,
+            )
+        )
+    return queued
+
+
 def level_floor_in_force(region: Region, day: date) -> LevelFloor | None:
     return (
         LevelFloor.objects.filter(region=region, starts_on__lte=day, ends_on__gte=day)

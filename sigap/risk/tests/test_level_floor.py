@@ -10,6 +10,9 @@ from django.utils import translation
 from sigap.alerts.choices import AlertKind
 from sigap.alerts.models import Alert
 from sigap.core.models import AuditLog
+from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.models import Notification
+from sigap.notify.services import periodic_due
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
@@ -184,3 +187,34 @@ def test_the_page_shows_the_reason_to_staff_and_the_public_reads_only_the_level(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/kerawanan/{BUGUL_LOR}/tingkat/{floor.pk}/cabut/", {"reason": "Sudah reda."})
     assert _level().level == RiskLevel.AMAN
+
+
+@pytest.mark.django_db
+def test_whoever_set_it_hears_on_its_last_day_that_it_ends_tonight(on_day, region, personas):
+    NotifyChannel.objects.create(name="Aplikasi", kind="in_app", user=personas["analyst"])
+    floor = level_floor_set(
+        region=region(BUGUL_LOR),
+        level=RiskLevel.SIAGA,
+        ends_on=DAY + timedelta(days=2),
+        reason=REASON,
+        actor=personas["analyst"],
+    )
+
+    def told():
+        return list(
+            Notification.objects.filter(subject__startswith="Penilaian analis berakhir").values_list("subject", "body")
+        )
+
+    last_day = datetime.combine(floor.ends_on, datetime.min.time(), tzinfo=WIB)
+    periodic_due(last_day - timedelta(days=1) + timedelta(hours=12))  # the day before: nothing yet
+    periodic_due(last_day + timedelta(hours=5))  # its last day, before the digest hour
+    assert told() == []
+    periodic_due(last_day + timedelta(hours=12))
+    periodic_due(last_day + timedelta(hours=14))  # once
+    [(subject, body)] = told()
+    assert subject == "Penilaian analis berakhir hari ini: Bugul Lor (Siaga)"
+    assert "Bila keadaan masih menuntutnya, tetapkan ulang" in body and f"/kerawanan/{BUGUL_LOR}/" in body
+
+    LevelFloor.objects.update(ends_on=floor.ends_on + timedelta(days=1), withdrawn_at=last_day)
+    periodic_due(last_day + timedelta(days=1, hours=12))  # withdrawn: nobody is told again
+    assert len(told()) == 1
