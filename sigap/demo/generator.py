@@ -469,8 +469,8 @@ def _checking(analyst: User) -> None:
 
 
 def _analyst_judgement(analyst: User) -> None:
-    """Before the masa tenang the analyst set Mayangan at Siaga until the day after the vote, on information the
-    incidents did not show yet (the peta kerawanan and the alerts of those days follow it)."""
+    """On the first day of the masa tenang the analyst set Mayangan at Siaga until the day after the vote, on
+    information the incidents did not show yet (the peta kerawanan and the alerts of those days follow it)."""
     mayangan = Region.objects.under(CITY).get(name="Mayangan", level=Level.DESA_KELURAHAN)
     set_on = date(2020, 12, 6)
     floor = LevelFloor.objects.create(
