@@ -25,6 +25,7 @@ from sigap.public.models import Clarification
 from sigap.public.selectors import clarifications_recent
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
+from sigap.regions.selectors import desa_without_shape
 from sigap.triage.choices import Category, IncidentStatus, Urgency
 from sigap.triage.models import Incident, IncidentQuerySet
 from sigap.triage.services import FIELD_VERBS, SET_ASIDE_AT_ONCE
@@ -268,9 +269,7 @@ def _admin(user: User) -> dict[str, Any]:
         "two_step_required": settings.SIGAP_TWO_FACTOR_ROLES,
         "regions_by_level": dict(Region.objects.values_list("level").annotate(n=Count("id")).order_by("level")),
         # Drawn through their kecamatan on every map until the deployment loads its own (regions/boundaries.py).
-        "desa_without_shape": Region.objects.under(_deployment_code())
-        .filter(level=Level.DESA_KELURAHAN, boundary__isnull=True)
-        .count(),
+        "desa_without_shape": desa_without_shape(_deployment_code()),
         "users_by_role": [(Role(r).label, n) for r, n in users_by_role.items()],
         "report_count": Report.objects.count(),
         "incident_count": Incident.objects.count(),

@@ -256,6 +256,18 @@ def _simplify(rows: list[BoundaryRow], shapes: dict[int, BaseGeometry], simplify
     return notes
 
 
+def _regions_named(features: list[Any], prop: str) -> dict[str, Region]:
+    """The gazetteer's regions for every code in the file, read at once (a kabupaten's file names hundreds)."""
+    codes = set()
+    for feature in features:
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        raw = properties.get(prop) if isinstance(properties, dict) else None
+        if raw not in (None, ""):
+            codes.add(_dotted(raw))
+    found = Region.objects.filter(code__in=codes).select_related("parent").prefetch_related("aliases")
+    return {region.code: region for region in found}
+
+
 def boundary_plan(
     path: Path, *, code_property: str | None = None, simplify_m: float = 10.0, file_name: str | None = None
 ) -> BoundaryPlan:
@@ -269,6 +281,7 @@ def boundary_plan(
     rows: list[BoundaryRow] = []
     parent_shapes: dict[int, BaseGeometry] = {}
     shapes: dict[int, BaseGeometry] = {}  # by feature number, the checked shapes of the rows with a region
+    regions = _regions_named(features, prop)
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") if isinstance(feature, dict) else None
         properties = properties if isinstance(properties, dict) else {}
@@ -282,8 +295,7 @@ def boundary_plan(
         if geom is None:
             continue
         name = next((str(properties[n]) for n in NAME_PROPERTIES if properties.get(n)), None)
-        region = Region.objects.select_related("parent").prefetch_related("aliases").filter(code=row.code).first()
-        _check_region(row, region, geom, name, parent_shapes)
+        _check_region(row, regions.get(row.code), geom, name, parent_shapes)
         row.area_km2 = round(_area_km2(geom), 4)
         shapes[row.number] = geom
     seen: Counter[str] = Counter(row.code for row in rows if row.code)

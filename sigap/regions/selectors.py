@@ -48,6 +48,13 @@ def touching_pairs(geoms: Sequence[BaseGeometry]) -> set[tuple[int, int]]:
     return {(i, int(j)) for i, geom in enumerate(grown) for j in tree.query(geom, predicate="intersects") if i < j}
 
 
+def desa_without_shape(code: str) -> int:
+    """How many desa/kelurahan under `code` have no map boundary (drawn through their kecamatan, not placed by a pin).
+
+    `boundary__isnull`: on a JSON field `boundary=None` would mean JSON null and count nothing."""
+    return Region.objects.under(code).filter(level=Level.DESA_KELURAHAN, boundary__isnull=True).count()
+
+
 def region_at_point(
     *, lat: float, lng: float, level: Level = Level.DESA_KELURAHAN, within: str | None = None
 ) -> Region | None:

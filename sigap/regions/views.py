@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from sigap.core.roles import Role, require_role
 from sigap.regions.boundaries import BoundaryFileError, boundaries_commit, boundary_plan
-from sigap.regions.choices import Level
-from sigap.regions.models import Region
+from sigap.regions.selectors import desa_without_shape
 
 SALT = "sigap.regions.boundaries"
 KEPT_SECONDS = 3600  # a preview may be confirmed within the hour; the file is then removed
@@ -77,21 +76,13 @@ def _keep(upload: Any) -> Path:
     return path
 
 
-def _without_shape() -> int:
-    return (
-        Region.objects.under(str(settings.SIGAP_DEPLOYMENT_REGION))
-        .filter(level=Level.DESA_KELURAHAN, boundary__isnull=True)
-        .count()
-    )
-
-
 @login_required
 def boundaries_upload(request: HttpRequest) -> HttpResponse:
     require_role(request.user, {Role.ADMIN})
     if request.method == "POST" and "confirm" in request.POST:
         return _confirmed(request)
     form = BoundaryUploadForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "without_shape": _without_shape()}
+    context: dict[str, Any] = {"form": form, "without_shape": desa_without_shape(str(settings.SIGAP_DEPLOYMENT_REGION))}
     if request.method == "POST" and form.is_valid():
         upload, simplify = form.cleaned_data["geojson"], form.cleaned_data["simplify"]
         path = _keep(upload)
