@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sigap.cases",
     "sigap.mediation",
     "sigap.coordination",
+    "sigap.actors",
     "sigap.dashboard",
     "sigap.sitrep",
     "sigap.public",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("sigap.cases.urls")),
     path("", include("sigap.mediation.urls")),
     path("", include("sigap.coordination.urls")),
+    path("", include("sigap.actors.urls")),
     path("", include("sigap.dashboard.urls")),
     path("", include("sigap.sitrep.urls")),
     path("", include("sigap.public.urls")),

@@ -69,6 +69,8 @@ VERB_LABELS: dict[str, Any] = {
     "fulfilled": pgettext_lazy("timeline", "agreement fulfilled"),
     "relapse_flagged": pgettext_lazy("timeline", "relapse flagged"),
     "relapse_reviewed": pgettext_lazy("timeline", "relapse reviewed"),
+    "actor_linked": pgettext_lazy("timeline", "group linked"),
+    "actor_unlinked": pgettext_lazy("timeline", "group unlinked"),
 }
 
 

@@ -19,6 +19,9 @@ from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from sigap.accounts.models import User
+from sigap.actors.choices import ActorKind
+from sigap.actors.models import Actor, IncidentActor
+from sigap.actors.services import actor_link, actor_save
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
@@ -27,7 +30,7 @@ from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role
 from sigap.core.services import audit_record
 from sigap.demo import scenario
-from sigap.demo.response import seed_response
+from sigap.demo.response import seed_response, thread_incident
 from sigap.demo.views import DEMO_WEBHOOK_NAME
 from sigap.directory.choices import OrganisationKind, PersonRole, SubTeam, TeamPosition
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
@@ -496,6 +499,32 @@ def _analyst_judgement(analyst: User) -> None:
     )
 
 
+def _groups(analyst: User) -> None:
+    """On the month's last afternoon the analyst registered the groups of the month: both candidates' camps,
+    which Sigap finds in many reports by their other names, and the two sides of the Blandongan land dispute, whose
+    reports say only "warga" and "pengembang", linked by hand to its incident."""
+    at = DEMO_NOW - timedelta(hours=2)
+    for number in ("01", "02"):
+        camp = Actor(
+            name=f"Pendukung paslon {number}",
+            kind=ActorKind.CANDIDATE_CAMP,
+            aliases=f"paslon {number}\nrelawan {number}\nsaksi paslon {number}",
+            note=f"Koordinator relawan paslon {number} hadir di urun rembug Trajeng (contoh untuk demo).",
+        )
+        actor_save(actor=camp, by=analyst, at=at)
+    blandongan = Region.objects.under(CITY).get(name="Blandongan", level=Level.DESA_KELURAHAN)
+    sides = [
+        Actor(name="Warga RW 03 Blandongan", kind=ActorKind.RESIDENTS, region=blandongan),
+        Actor(name="PT Griya Pasuruan Asri", kind=ActorKind.BUSINESS, aliases="Griya Pasuruan Asri"),
+    ]
+    dispute = thread_incident(scenario.THREADS[1])
+    for side in sides:
+        actor_save(actor=side, by=analyst, at=at)
+        named = IncidentActor.objects.current().filter(incident=dispute, actor=side).exists()
+        if dispute is not None and not named:  # another seed's reports may name the RW themselves
+            actor_link(incident=dispute, actor=side, by=analyst, note="pihak dalam sengketa lahan", at=at)
+
+
 def _looking_again(analyst: User) -> None:
     """Two days before the story's morning the analyst chose that morning to look again at a verified incident that
     no case handles (a black campaign, which Bawaslu has, if there is one): the demo opens with its reminder."""
@@ -741,6 +770,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         # counts in the assessment below.
         seed_response(rng, city, orgs, DEMO_NOW)
         _analyst_judgement(analyst)
+        _groups(analyst)
         # Two weeks before the month too, so that its first day has levels to rise from.
         risk_recompute(city, scenario.START - timedelta(days=14), scenario.END)
         _alerts_lifecycle(rng)

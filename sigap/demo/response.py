@@ -40,7 +40,7 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=WIB)
 
 
-def _thread_incident(thread: scenario.Thread) -> Incident | None:
+def thread_incident(thread: scenario.Thread) -> Incident | None:
     """The incident the thread's reports were merged into (the first verified one from the thread's start)."""
     return (
         Incident.objects.filter(
@@ -97,7 +97,7 @@ def _blandongan(
 ) -> None:
     """A land dispute from report to a resolved case, through a musyawarah whose agreement is followed up."""
     thread = scenario.THREADS[1]
-    incident = _thread_incident(thread)
+    incident = thread_incident(thread)
     if incident is None or incident.verified_at is None:
         return
     analyst, polres, mediator = people["analis"], people["polres"], people["mediator"]
@@ -361,7 +361,7 @@ def _trajeng(
         at=_at(date(2020, 12, 5), 11),
     )
     thread = scenario.THREADS[0]
-    clash = _thread_incident(thread)
+    clash = thread_incident(thread)
     if clash is None or clash.verified_at is None:
         return
     # The relapse watch, as the incident hook runs it when the clash is verified.
@@ -435,7 +435,7 @@ def _trajeng(
 
 def _mayangan(orgs: dict[str, Organisation], people: dict[str, User]) -> None:
     thread = scenario.THREADS[2]
-    incident = _thread_incident(thread)
+    incident = thread_incident(thread)
     if incident is None or incident.verified_at is None:
         return
     analyst, polres = people["analis"], people["polres"]

@@ -71,6 +71,25 @@ def _changed(incident: Incident, at: datetime) -> None:
         transaction.on_commit(lambda hook=hook: hook(incident, at))  # type: ignore[misc]
 
 
+# Hooks that read what an incident's reports say (the groups they name), run after the commit whenever a report
+# joins an incident (opened, attached, merged), lighter than the "changed" hooks: no assessment, no case rule.
+_words_hooks: list[IncidentHook] = []
+
+
+def on_incident_words(hook: IncidentHook) -> None:
+    if hook not in _words_hooks:
+        _words_hooks.append(hook)
+
+
+def _words_changed(incident: Incident, at: datetime) -> None:
+    if _hooks_paused:
+        return
+    for hook in _words_hooks:
+        # Robust: reading the words is a courtesy to the analyst; it must never turn an accepted report into an
+        # error for its reporter.
+        transaction.on_commit(lambda hook=hook: hook(incident, at), robust=True)  # type: ignore[misc]
+
+
 def _is_user(actor: Any) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
@@ -160,6 +179,7 @@ def incident_open(
     )
     _link(report, incident, report_fields)
     _event(incident, at=at, actor=actor, verb="opened", to_status=IncidentStatus.NEW, note=f"laporan {report.receipt}")
+    _words_changed(incident, at)
     return incident
 
 
@@ -194,6 +214,7 @@ def incident_attach_report(
         verb="report_attached",
         note=f"laporan {report.receipt}" + (f": {note}" if note else ""),
     )
+    _words_changed(incident, at or timezone.now())
 
 
 @transaction.atomic
@@ -597,6 +618,7 @@ def incident_merge(*, source: Incident, target: Incident, actor: Any) -> Inciden
         target.first_received_at = source.first_received_at
         target.save(update_fields=["first_received_at", "updated_at"])
     _event(target, at=timezone.now(), actor=actor, verb="merged", note=f"dari #{source.pk}: {', '.join(moved)}")
+    _words_changed(target, timezone.now())
     return target
 
 

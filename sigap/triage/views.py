@@ -18,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from sigap.actors.forms import LinkForm
+from sigap.actors.models import IncidentActor
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
-from sigap.core.roles import Role, require_role, role_of
+from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.dashboard import exports
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
@@ -197,6 +199,13 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and incident.status == IncidentStatus.HOAX
         and not any(c.in_force for c in clarifications),
     }
+    if role_of(request.user) in STAFF_ROLES:
+        actor_links = list(
+            IncidentActor.objects.current().filter(incident=incident).select_related("actor", "linked_by")
+        )
+        context |= {"sees_actors": True, "actor_links": actor_links}
+        if is_analyst:
+            context["link_form"] = LinkForm(linked={link.actor_id for link in actor_links}, auto_id="link-%s")
     if is_analyst:
         context |= {
             # Several forms on one page: each its own id prefix, so that every label names its own field.

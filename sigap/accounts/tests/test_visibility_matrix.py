@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from sigap.actors.choices import ActorKind
+from sigap.actors.models import Actor
 from sigap.directory.choices import PersonRole, SubTeam
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
 from sigap.intake.choices import Channel
@@ -21,18 +23,26 @@ OBJECTS = [
     "person",
     "organisation",
     "team_seat",
+    "group",
 ]
 # Responder and mediator cover Kecamatan Panggungrejo; the trusted reporter sent report_own from Bugul Lor.
 EXPECTED = {
     "admin": set(OBJECTS),
     "analyst": set(OBJECTS),
     "leadership": set(OBJECTS),
-    "responder": {"incident_panggungrejo", "report_own", "person", "organisation", "team_seat"},
-    "mediator": {"incident_panggungrejo", "report_own", "person", "organisation", "team_seat"},
+    "responder": {"incident_panggungrejo", "report_own", "person", "organisation", "team_seat", "group"},
+    "mediator": {"incident_panggungrejo", "report_own", "person", "organisation", "team_seat", "group"},
     "trusted_reporter": {"incident_panggungrejo", "report_own", "organisation", "team_seat"},
     "anonymous": set(),
 }
-MODEL = {"incident": Incident, "report": Report, "person": Person, "organisation": Organisation, "team": TeamMembership}
+MODEL = {
+    "incident": Incident,
+    "report": Report,
+    "person": Person,
+    "organisation": Organisation,
+    "team": TeamMembership,
+    "group": Actor,  # a group's camp, religion or ethnicity is sensitive: staff only
+}
 
 
 @pytest.fixture
@@ -66,6 +76,7 @@ def world(personas, organisations, region):
             seat_title="Kepala Bakesbangpol",
             sub_team=SubTeam.SEKRETARIAT,
         ),
+        "group": Actor.objects.create(name="Pendukung paslon 01", kind=ActorKind.CANDIDATE_CAMP),
     }
 
 

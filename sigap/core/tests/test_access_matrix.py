@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sigap.accounts.models import User
+from sigap.actors.models import Actor, IncidentActor
 from sigap.alerts.models import Alert
 from sigap.cases.models import Case, ConflictStatus, Task
 from sigap.coordination.models import Decision, Meeting, PlanItem
@@ -132,6 +133,11 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "coordination:plan_progress": (set(), ANALYSTS),
     "coordination:plan_report": (STAFF, set()),
     "coordination:plan_report_xlsx": (STAFF, set()),
+    "actors:list": (STAFF, ANALYSTS),  # the registry of groups: sensitive (camps, religion), never public
+    "actors:detail": (STAFF, ANALYSTS),  # its incidents scoped by visible_to
+    "actors:merge": (set(), ANALYSTS),  # registered twice
+    "actors:incident_link": (set(), ANALYSTS),
+    "actors:incident_unlink": (set(), ANALYSTS),
     "dashboard:page": (CITYWIDE, set()),
     "dashboard:export": (CITYWIDE, set()),
     "sitrep:page": (CITYWIDE, set()),
@@ -237,6 +243,7 @@ def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
         "warning": every(PublicWarning.objects.all()),
         "clarification": every(Clarification.objects.all()),
         "forum": every(Forum.objects.all()),
+        "group": every(Actor.objects.all()),
         "area": every(Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")),
     }
 
@@ -271,12 +278,16 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "coordination:decision_task": "decision",
         "coordination:plan_progress": "plan",
         "risk:": "area",
+        "actors:incident_": "incident",
+        "actors:": "group",
     }
     extra: list[Any] = []
     if name in ("cases:act", "mediation:act", "cases:status_act"):
         extra = ["acknowledge"] if name == "cases:act" else ["session"] if name == "mediation:act" else ["revoke"]
     if name == "coordination:meeting_document":
         extra = ["tambah"]
+    if name == "actors:incident_unlink":
+        extra = [IncidentActor.objects.order_by("pk").values_list("pk", flat=True).first() or 1]
     if name == "risk:level_withdraw":
         extra = [LevelFloor.objects.order_by("pk").values_list("pk", flat=True).first() or 1]
     if name == "coordination:plan_report" or name == "coordination:plan_report_xlsx":

@@ -4,6 +4,7 @@ import pytest
 from django.db.models import Count
 
 from sigap.accounts.models import User
+from sigap.actors.models import Actor
 from sigap.alerts.choices import AlertKind, AlertState
 from sigap.alerts.models import Alert, AlertEvent
 from sigap.cases.choices import CaseStatus, TaskStatus
@@ -87,6 +88,14 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     assert not StatusConsideration.objects.filter(decided_at__gte=month_over).exists()
     assert not RelapseFlag.objects.filter(reviewed_at__gte=month_over).exists()
     assert ReporterMessage.objects.exists() and not ReporterMessage.objects.filter(at__gte=month_over).exists()
+    # The registry of groups: both camps found in many reports, both sides of the land dispute on its incident.
+    camps = Actor.objects.filter(name__startswith="Pendukung paslon")
+    assert camps.count() == 2 and all(camp.incident_links.count() >= 10 for camp in camps)
+    dispute = Incident.objects.get(cases__title="Sengketa lahan warga dan pengembang di Blandongan")
+    assert set(dispute.actor_links.values_list("actor__name", flat=True)) >= {
+        "Warga RW 03 Blandongan",
+        "PT Griya Pasuruan Asri",
+    }
 
     again = seed_demo(seed=7)
     assert not again.created
@@ -114,7 +123,17 @@ def test_the_same_seed_gives_the_same_month():
 
     Person.objects.all().delete()
     TeamDecree.objects.all().delete()
-    for model in (Notification, Channel, RoutingRule, Alert, AreaRisk, AreaIndicator, HistoricalCount, ElectionPhase):
+    for model in (
+        Notification,
+        Channel,
+        RoutingRule,
+        Alert,
+        AreaRisk,
+        AreaIndicator,
+        HistoricalCount,
+        ElectionPhase,
+        Actor,
+    ):
         model.objects.all().delete()
     seed_demo(seed=3)
     second = list(Report.objects.order_by("received_at", "description").values_list("description", "received_at"))

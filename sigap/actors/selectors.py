@@ -1,0 +1,118 @@
+"""What the registry shows: each group's activity, and one group's history across incidents, cases and mediations,
+limited to what the reader may see."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Max, Q
+
+from sigap.actors import rules
+from sigap.actors.models import Actor, IncidentActor
+from sigap.cases.models import Case
+from sigap.mediation.models import Mediation
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.models import Incident
+
+RECENT_DAYS = 90
+
+
+def actor_rows(user: Any, now: datetime) -> list[Actor]:
+    """Every group the reader may see, with the incidents they may see: in the last 90 days, open, in all, and
+    the latest; the most recently involved first, the groups never involved last."""
+    # A duplicate's reports moved to the incident it was merged into: that one counts, not both.
+    visible = Incident.objects.visible_to(user).exclude(status=IncidentStatus.DUPLICATE).values("pk")
+    linked = Q(incident_links__removed_at__isnull=True, incident_links__incident__in=visible)
+    since = now - timedelta(days=RECENT_DAYS)
+    rows = (
+        Actor.objects.visible_to(user)
+        .select_related("region")
+        .annotate(
+            incident_count=Count("incident_links", filter=linked, distinct=True),
+            recent_count=Count(
+                "incident_links",
+                filter=linked & Q(incident_links__incident__first_received_at__gte=since),
+                distinct=True,
+            ),
+            open_count=Count(
+                "incident_links",
+                filter=linked & Q(incident_links__incident__status__in=[IncidentStatus.NEW, IncidentStatus.VERIFIED]),
+                distinct=True,
+            ),
+            last_seen=Max("incident_links__incident__first_received_at", filter=linked),
+        )
+    )
+
+    def latest_first(actor: Any) -> tuple[bool, float, str]:
+        seen = actor.last_seen
+        return (seen is None, -seen.timestamp() if seen else 0.0, actor.name)
+
+    return sorted(rows, key=latest_first)
+
+
+@dataclass
+class ActorHistory:
+    incidents: list[Incident]
+    counterparts: list[tuple[Actor, int]]
+    places: list[tuple[str, int]]
+    categories: list[tuple[str, int]]
+    cases: list[Case]
+    mediations: list[Mediation]
+    relapses: list[Any] = field(default_factory=list)
+
+
+def _names_party(actor: Actor, party: str) -> bool:
+    return rules.name_found(actor.names(), party) is not None
+
+
+def actor_history(actor: Actor, user: Any) -> ActorHistory:
+    """The incidents the group was involved in (newest first), whom it met there, where and over what; the cases
+    and mediations that name it among their parties or carry one of its incidents."""
+    links = {
+        link.incident_id: link
+        for link in IncidentActor.objects.current().filter(actor=actor).select_related("linked_by")
+    }
+    incidents = list(
+        Incident.objects.visible_to(user)
+        .filter(pk__in=links)
+        .exclude(status=IncidentStatus.DUPLICATE)
+        .select_related("region")
+        .order_by("-first_received_at", "-pk")
+    )
+    for incident in incidents:
+        incident.actor_link = links[incident.pk]  # type: ignore[attr-defined]
+    ids = [i.pk for i in incidents]
+    others = Counter(
+        IncidentActor.objects.current().filter(incident__in=ids).exclude(actor=actor).values_list("actor", flat=True)
+    )
+    by_pk = Actor.objects.in_bulk(list(others))
+    counterparts = [(by_pk[pk], n) for pk, n in others.most_common()]
+    places = Counter(i.region.name for i in incidents if i.region)
+    categories = Counter(i.get_category_display() for i in incidents)
+
+    cases = [
+        case
+        for case in Case.objects.visible_to(user).prefetch_related("incidents").order_by("-opened_at")
+        if any(_names_party(actor, p) for p in case.parties) or any(i.pk in links for i in case.incidents.all())
+    ]
+    mediations = [
+        mediation
+        for mediation in Mediation.objects.visible_to(user)
+        .select_related("forum")
+        .prefetch_related("parties", "incidents", "relapses__incident")
+        if any(_names_party(actor, p.name) for p in mediation.parties.all())
+        or any(i.pk in links for i in mediation.incidents.all())
+    ]
+    relapses = [flag for m in mediations for flag in m.relapses.all()]
+    return ActorHistory(
+        incidents=incidents,
+        counterparts=counterparts,
+        places=places.most_common(),
+        categories=categories.most_common(),
+        cases=cases,
+        mediations=mediations,
+        relapses=relapses,
+    )
