@@ -116,3 +116,55 @@ def actor_history(actor: Actor, user: Any) -> ActorHistory:
         mediations=mediations,
         relapses=relapses,
     )
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """One group in a situation report: its verified incidents of the period, where, and whom it met there."""
+
+    name: str
+    kind: str
+    incidents: int
+    places: str
+    met: str
+
+
+def groups_involved(incidents: Any, limit: int = 10) -> list[GroupLine]:
+    """The groups most involved in `incidents` that were verified (a report to leadership names a camp on
+    verified facts, never on an unchecked report), most incidents first."""
+    verified = incidents.filter(status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED])
+    links = list(
+        IncidentActor.objects.current()
+        .filter(incident__in=verified.values("pk"))
+        .select_related("actor", "incident__region")
+        .order_by("incident_id", "actor__name")
+    )
+    by_incident: dict[int, list[Actor]] = {}
+    for link in links:
+        by_incident.setdefault(link.incident_id, []).append(link.actor)
+    counts: Counter[int] = Counter()
+    places: dict[int, Counter[str]] = {}
+    met: dict[int, Counter[str]] = {}
+    actors: dict[int, Actor] = {}
+    for link in links:
+        actor = actors.setdefault(link.actor_id, link.actor)
+        counts[actor.pk] += 1
+        if link.incident.region is not None:
+            places.setdefault(actor.pk, Counter())[link.incident.region.name] += 1
+        others = (a.name for a in by_incident[link.incident_id] if a.pk != actor.pk)
+        met.setdefault(actor.pk, Counter()).update(others)
+
+    def words(counter: Counter[str] | None) -> str:
+        return ", ".join(f"{name} ({n})" for name, n in (counter or Counter()).most_common(3)) or "-"
+
+    ranked = sorted(counts, key=lambda pk: (-counts[pk], actors[pk].name))[:limit]
+    return [
+        GroupLine(
+            name=actors[pk].name,
+            kind=str(actors[pk].get_kind_display()),
+            incidents=counts[pk],
+            places=words(places.get(pk)),
+            met=words(met.get(pk)),
+        )
+        for pk in ranked
+    ]

@@ -104,9 +104,12 @@ def link_named(incident: Incident, at: datetime) -> list[IncidentActor]:
     """Link the incident to every active group its words name, that was never linked (nor unlinked) before."""
     if incident.status == IncidentStatus.DUPLICATE:
         return []
+    groups = list(Actor.objects.active())
+    if not groups:  # a deployment that keeps no registry: one small query on intake's path, nothing else
+        return []
     known = set(IncidentActor.objects.filter(incident=incident).values_list("actor_id", flat=True))
-    candidates = list(Actor.objects.active().exclude(pk__in=known))
-    if not candidates:  # the common case on intake's path: one small query, no reading of the reports
+    candidates = [actor for actor in groups if actor.pk not in known]
+    if not candidates:
         return []
     text = incident_text(incident)
     links = []
@@ -122,9 +125,10 @@ def link_named(incident: Incident, at: datetime) -> list[IncidentActor]:
 
 
 def incident_changed(incident: Incident, at: datetime) -> None:
-    """Hook from triage (after the commit): a new or merged report, or a correction, may name another group."""
-    with transaction.atomic():
-        link_named(incident, at)
+    """Hook from triage (after the commit): a new or merged report, or a correction, may name another group. No
+    transaction of its own: on SQLite that would take the write lock after every report, even with nothing to
+    write (the one INSERT is atomic by itself)."""
+    link_named(incident, at)
 
 
 def _timeline(incident: Incident, *, by: Any, verb: str, note: str, at: datetime, actor: Actor) -> None:

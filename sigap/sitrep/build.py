@@ -12,6 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.utils import timezone, translation
 
+from sigap.actors.selectors import GroupLine, groups_involved
 from sigap.alerts.models import Alert
 from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case
@@ -82,6 +83,7 @@ class Sitrep:
     alert_score: metrics.AlertScore
     mediation: list[tuple[str, int]]
     hoaxes: list[HoaxLine] = field(default_factory=list)
+    groups: list[GroupLine] = field(default_factory=list)  # the registry's groups most involved, verified only
     status_in_force: str = ""
     audit_anchor: str = ""  # the audit chain's head when the report was made: an outside copy of it
     snapshot: dict[str, Any] = field(default_factory=dict)
@@ -283,6 +285,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         alert_score=alert_quality(filters, table),
         mediation=mediation_counts(user),
         hoaxes=hoaxes,
+        groups=groups_involved(incidents),
         status_in_force=str(in_force) if in_force else "",
         snapshot=snapshot,
         map_shapes=[

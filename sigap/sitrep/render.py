@@ -44,6 +44,13 @@ def _stage_rows(rows: list[StageSummary]) -> list[list[Any]]:
 # ---- XLSX --------------------------------------------------------------------------------------------------------
 
 
+GROUP_HEADER = ["Kelompok", "Jenis", "Kejadian", "Di mana", "Bertemu dengan"]
+
+
+def _group_rows(report: Sitrep) -> list[list[Any]]:
+    return [[g.name, g.kind, g.incidents, g.places, g.met] for g in report.groups]
+
+
 def _hoax_header(report: Sitrep) -> list[str]:
     return ["Diputuskan", report.village_title, "Kabar", "Kepada masyarakat"]
 
@@ -138,6 +145,7 @@ def to_xlsx(report: Sitrep) -> bytes:
         [40, 10, 10, 12, 12, 12],
     )
     sheet("Mediasi", ["Status", "Jumlah"], [list(m) for m in report.mediation], [30, 10])
+    sheet("Kelompok", GROUP_HEADER, _group_rows(report), [30, 24, 10, 40, 40])
     sheet("Hoaks", _hoax_header(report), _hoax_rows(report), [12, 18, 70, 26])
     out = BytesIO()
     book.save(out)
@@ -362,6 +370,8 @@ def to_pdf(report: Sitrep) -> bytes:
     )
     _heading(pdf, "Mediasi")
     _table(pdf, ["Status", "Jumlah"], [list(m) for m in report.mediation], [110, 80])
+    _heading(pdf, "Kelompok yang paling sering terlibat (kejadian terverifikasi)")
+    _table(pdf, GROUP_HEADER, _group_rows(report) or [["Tidak ada.", "-", "-", "-", "-"]], [42, 30, 14, 52, 52])
     _heading(pdf, "Kabar yang diputuskan hoaks, dan klarifikasinya kepada masyarakat")
     _table(pdf, _hoax_header(report), _hoax_rows(report) or [["-", "-", "Tidak ada.", "-"]], [22, 28, 100, 40])
     return bytes(pdf.output())

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from sigap.actors.models import Actor
 from sigap.core.grading import Credibility, Reliability
 from sigap.intake.forms import KelurahanChoiceField, kelurahan_queryset
 from sigap.regions.choices import Level
@@ -127,10 +128,15 @@ class IncidentFilterForm(forms.Form):
         label=_("Categories"), required=False, choices=Category.choices, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [("", _("The whole city")), *area_choices()]  # type: ignore[attr-defined]
         self.fields["urgency"].choices = [("", _("Any")), *Urgency.choices]  # type: ignore[attr-defined]
+        groups = Actor.objects.visible_to(user)
+        if groups.exists():  # staff, once a group is registered; never a trusted reporter
+            self.fields["group"] = forms.ModelChoiceField(
+                label=_("Group involved"), required=False, queryset=groups, empty_label=_("Any")
+            )
 
     def valid_data(self) -> dict[str, Any]:
         """The filters that validated (all of them when the form is valid); none for an unbound form."""

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from sigap.actors.models import IncidentActor
 from sigap.intake.models import Report
 from sigap.intake.receipts import receipt_normalise
 from sigap.triage.models import IncidentQuerySet
@@ -37,6 +38,9 @@ def incidents_matching(incidents: IncidentQuerySet, filters: dict[str, Any]) -> 
         incidents = incidents.filter(occurred_at__gte=_start_of(since))
     if until := filters.get("until"):
         incidents = incidents.filter(occurred_at__lt=_start_of(until + timedelta(days=1)))
+    if group := filters.get("group"):
+        named = IncidentActor.objects.current().filter(actor=group, incident=OuterRef("pk"))
+        incidents = incidents.filter(Exists(named))
     if words := filters.get("q"):
         # A reporter who calls with the receipt code is found by it too (typed in any case, with or without dashes).
         in_reports = Report.objects.filter(

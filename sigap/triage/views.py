@@ -78,7 +78,7 @@ from sigap.triage.states import TransitionError
 ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 FIELD_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR}  # who writes what was done on the ground
 INCIDENTS_PER_PAGE = 50
-MORE_FILTERS = ("area", "urgency", "since", "until", "category")  # folded under "More filters"
+MORE_FILTERS = ("area", "urgency", "since", "until", "group", "category")  # folded under "More filters"
 
 SUGGESTION_NAMES = {
     "place": gettext_lazy("Place"),
@@ -140,7 +140,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     """Every incident the reader may see, filtered and paged: the way back to an event once it has left a queue."""
     if role_of(request.user) is None:
         raise PermissionDenied
-    form = IncidentFilterForm(request.GET or None)
+    form = IncidentFilterForm(request.GET or None, user=request.user)
     visible = Incident.objects.visible_to(request.user).select_related("region", "region__parent", "claimed_by")
     found = incidents_matching(visible, form.valid_data())
     page = Paginator(found, INCIDENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -168,7 +168,7 @@ def incident_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingH
     """The incident list's answer as a spreadsheet (CSV or XLSX, the dashboard's columns; no reporter, no point)."""
     if role_of(request.user) is None or fmt not in ("csv", "xlsx"):
         raise Http404
-    filters = IncidentFilterForm(request.GET or None).valid_data()
+    filters = IncidentFilterForm(request.GET or None, user=request.user).valid_data()
     incidents = incidents_matching(Incident.objects.visible_to(request.user), filters)
     return exports.incidents_download(incidents, fmt, f"sigap-kejadian-{timezone.localdate():%Y%m%d}")
 

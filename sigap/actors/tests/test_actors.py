@@ -263,3 +263,26 @@ def test_pages_staff_read_analysts_keep_trusted_reporters_never_see(region, pers
     reporter.force_login(personas["trusted_reporter"])
     assert reporter.get(reverse("actors:list")).status_code == 403
     assert reporter.get(reverse("actors:detail", args=[camp.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_incident_list_filters_and_downloads_a_groups_incidents(region, personas):
+    camp = _camp("01")
+    services.actor_save(actor=camp, by=personas["analyst"])
+    named = _report(region(PANGGUNGREJO_KEL), "Relawan 01 memasang spanduk provokatif")
+    other = _report(region(GADINGREJO_KEL), "Warga bertengkar soal parkir")
+    services.link_named(named, named.created_at)
+    client = Client()
+    client.force_login(personas["analyst"])
+
+    listed = client.get(reverse("triage:incident_list"), {"group": camp.pk})
+    shown = {i.pk for i in listed.context["page"].object_list}
+    assert shown == {named.pk} and other.pk not in shown
+    download = client.get(reverse("triage:incident_export", args=["csv"]), {"group": camp.pk})
+    rows = b"".join(download.streaming_content).decode().splitlines()
+    assert len(rows) == 3 and named.title in rows[2]  # HXL header lines, then the one incident
+
+    reporter = Client()
+    reporter.force_login(personas["trusted_reporter"])
+    page = reporter.get(reverse("triage:incident_list"), {"group": camp.pk})
+    assert "group" not in page.context["form"].fields and camp.name not in page.content.decode()

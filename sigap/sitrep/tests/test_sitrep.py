@@ -49,12 +49,26 @@ def test_one_click_pdf_and_xlsx_and_what_changed_since(client, demo):
         "Keterlambatan",
         "Waktu respons",
         "Mediasi",
+        "Kelompok",
         "Hoaks",
     ]
     assert book["Kerawanan"].max_row == 35  # 34 kelurahan and the header
+    # The registry's groups of the week, counted on verified incidents only, with whom they met.
+    groups = {row[0]: row for row in book["Kelompok"].iter_rows(min_row=2, values_only=True)}
+    verified = Incident.objects.filter(
+        status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED],
+        occurred_at__gte=datetime(2020, 12, 14, tzinfo=WIB),
+        occurred_at__lt=datetime(2020, 12, 21, tzinfo=WIB),
+        actor_links__actor__name="Pendukung paslon 02",
+        actor_links__removed_at__isnull=True,
+    )
+    assert groups["Pendukung paslon 02"][2] == verified.count() > 0
+    assert "Pendukung paslon 01" in groups["Pendukung paslon 02"][4]
     assert SitrepRecord.objects.count() == 2
     again = client.get(reverse("sitrep:page") + query).content.decode()
     assert "laporan sebelumnya" in again  # compared with the last one made
+    groups_section = again[again.index('id="groups"') : again.index('id="hoaxes"')]
+    assert "Pendukung paslon 02" in groups_section and "Pendukung paslon 01 (" in groups_section
 
 
 @pytest.mark.django_db
