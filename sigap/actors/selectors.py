@@ -3,6 +3,7 @@ limited to what the reader may see."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -168,3 +169,20 @@ def groups_involved(incidents: Any, limit: int = 10) -> list[GroupLine]:
         )
         for pk in ranked
     ]
+
+
+def party_suggestions(incident: Incident) -> list[str]:
+    """The parties to offer when a case or mediation is opened from an incident: its registered groups under their
+    registry names, then what its reports wrote under "groups involved" that names none of them (one per item,
+    split at semicolons and line ends), so that nobody types them again."""
+    linked = [link.actor for link in IncidentActor.objects.current().filter(incident=incident).select_related("actor")]
+    out = [actor.name for actor in sorted(linked, key=lambda a: a.name)]
+    seen = {name.casefold() for name in out}
+    for written in incident.reports.order_by("received_at", "pk").values_list("groups_involved", flat=True):
+        for item in re.split(r"[;\n]+", written or ""):
+            item = item.strip()
+            if not item or item.casefold() in seen or any(rules.name_found(a.names(), item) for a in linked):
+                continue
+            seen.add(item.casefold())
+            out.append(item)
+    return out

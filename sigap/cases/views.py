@@ -18,6 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sigap.actors.selectors import party_suggestions
 from sigap.alerts.models import Alert
 from sigap.cases import forms as f
 from sigap.cases import services
@@ -123,11 +124,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 return redirect("cases:detail", pk=case.pk)
     else:
         base = incident or alert
-        groups = (
-            "\n".join(sorted({g for g in incident.reports.values_list("groups_involved", flat=True) if g}))
-            if (incident)
-            else ""
-        )
+        groups = "\n".join(party_suggestions(incident)) if incident else ""
         form = f.CaseOpenForm(
             initial={
                 "title": getattr(base, "title", ""),

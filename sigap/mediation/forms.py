@@ -62,7 +62,10 @@ class MediationOpenForm(forms.Form):
         self.fields["facilitators"].queryset = Person.objects.serving().order_by("name")  # type: ignore[attr-defined]
         for i in range(MAX_PARTIES):
             self.fields[f"party_{i}"] = forms.CharField(
-                label=_("Party %(n)d (group)") % {"n": i + 1}, max_length=200, required=i < 2
+                label=_("Party %(n)d (group)") % {"n": i + 1},
+                max_length=200,
+                required=i < 2,
+                widget=forms.TextInput(attrs={"list": "registered-groups"}),
             )
             self.fields[f"rep_{i}"] = forms.CharField(label=_("Its representative"), max_length=200, required=False)
 

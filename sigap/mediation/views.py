@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sigap.actors.models import Actor
+from sigap.actors.selectors import party_suggestions
 from sigap.cases.models import Case
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
@@ -122,13 +124,16 @@ def mediation_new(request: HttpRequest) -> HttpResponse:
                 return redirect("mediation:detail", pk=mediation.pk)
     else:
         initial: dict[str, Any] = {"title": case.title if case else incident.title if incident else ""}
-        parties = case.parties if case else []
+        parties = case.parties if case else party_suggestions(incident) if incident else []
         for i, name in enumerate(parties[: f.MAX_PARTIES]):
             initial[f"party_{i}"] = name
         if case and case.region_id:
             initial["region"] = case.region_id
         form = f.MediationOpenForm(initial=initial)
-    return render(request, "mediation/new.html", {"form": form, "case": case, "incident": incident})
+    # The registry's names offered while typing a party, so that a group is written the same way each time.
+    names = Actor.objects.visible_to(request.user).active().values_list("name", flat=True)
+    context = {"form": form, "case": case, "incident": incident, "group_names": list(names)}
+    return render(request, "mediation/new.html", context)
 
 
 @login_required

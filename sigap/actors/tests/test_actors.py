@@ -12,7 +12,7 @@ from django.urls import reverse
 from sigap.actors import rules, services
 from sigap.actors.choices import ActorKind, LinkSource
 from sigap.actors.models import Actor, IncidentActor
-from sigap.actors.selectors import actor_history, actor_rows
+from sigap.actors.selectors import actor_history, actor_rows, party_suggestions
 from sigap.cases.services import case_open
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import AuditLog
@@ -286,3 +286,26 @@ def test_the_incident_list_filters_and_downloads_a_groups_incidents(region, pers
     reporter.force_login(personas["trusted_reporter"])
     page = reporter.get(reverse("triage:incident_list"), {"group": camp.pk})
     assert "group" not in page.context["form"].fields and camp.name not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_case_or_mediation_opened_from_an_incident_offers_its_groups_as_parties(region, personas):
+    camp, rival = _camp("01"), _camp("02")
+    services.actor_save(actor=camp, by=personas["analyst"])
+    services.actor_save(actor=rival, by=personas["analyst"])
+    incident = _report(
+        region(PANGGUNGREJO_KEL),
+        "Relawan 02 dan pendukung paslon 01 saling dorong",
+        groups="pendukung paslon 01; Karang Taruna RW 05\nkarang taruna rw 05",
+    )
+    services.link_named(incident, incident.created_at)
+    expected = ["Pendukung paslon 01", "Pendukung paslon 02", "Karang Taruna RW 05"]
+    assert party_suggestions(incident) == expected
+
+    client = Client()
+    client.force_login(personas["analyst"])
+    case_form = client.get(reverse("cases:new"), {"incident": incident.pk}).context["form"]
+    assert case_form.initial["parties"] == "\n".join(expected)
+    page = client.get(reverse("mediation:new"), {"incident": incident.pk})
+    assert [page.context["form"].initial.get(f"party_{i}") for i in range(3)] == expected
+    assert '<option value="Pendukung paslon 02">' in page.content.decode()  # offered while typing
