@@ -50,6 +50,8 @@ class Actor(TimeStampedModel):
         help_text=_("Untick when the group has dissolved or was merged into another; its history stays."),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Staff who asked to be told when a new incident names the group (a mediator after an agreement between camps).
+    followers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="followed_groups")
 
     objects = ActorQuerySet.as_manager()
 

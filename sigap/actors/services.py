@@ -15,6 +15,7 @@ from sigap.actors.choices import LinkSource
 from sigap.actors.models import Actor, IncidentActor
 from sigap.core.services import audit_record
 from sigap.intake.models import Report
+from sigap.notify.services import public_link, queue_to
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident, IncidentEvent
 
@@ -121,6 +122,8 @@ def link_named(incident: Incident, at: datetime) -> list[IncidentActor]:
             )
     # Two reports of one incident committed at once both find the group: the second finds the link made.
     IncidentActor.objects.bulk_create(links, ignore_conflicts=True)
+    for link in links:
+        tell_followers(link.actor, incident, at)
     return links
 
 
@@ -150,6 +153,7 @@ def actor_link(*, incident: Incident, actor: Actor, by: Any, note: str = "", at:
         link.save()
         words = f"{actor.name}: {note.strip()}" if note.strip() else actor.name
         _timeline(incident, by=by, verb="actor_linked", note=words, at=at, actor=actor)
+        tell_followers(actor, incident, at, except_user=by)
 
 
 def actor_unlink(*, link: IncidentActor, by: Any, reason: str, at: datetime | None = None) -> None:
@@ -202,3 +206,41 @@ def actor_merge(*, source: Actor, into: Actor, by: Any, reason: str, at: datetim
             details={"from": source.pk, "from_name": source.name, "incidents": moved, "reason": reason.strip()},
         )
     return moved
+
+
+def actor_follow(*, actor: Actor, user: Any, follow: bool) -> None:
+    """Be told (or no longer) when a new incident names the group."""
+    if follow:
+        actor.followers.add(user)
+    else:
+        actor.followers.remove(user)
+    audit_record(actor=user, action="actors.followed" if follow else "actors.unfollowed", target=actor)
+
+
+def tell_followers(actor: Actor, incident: Incident, at: datetime, *, except_user: Any = None) -> int:
+    """Queue a notice to those following the group who may see the incident (a Polsek's responder hears of its
+    own kecamatan only), once per group and incident; it waits out quiet hours. Returns the messages queued."""
+    followers = [
+        user
+        for user in actor.followers.filter(is_active=True)
+        if user != except_user and Incident.objects.visible_to(user).filter(pk=incident.pk).exists()
+    ]
+    if not followers:
+        return 0
+    place = incident.region.name if incident.region else "tempat belum diketahui"
+    waiting = " (menunggu verifikasi)" if incident.status == IncidentStatus.NEW else ""
+    body = (
+        f"Kelompok yang Anda ikuti, {actor.name}, terkait dengan kejadian #{incident.pk} {incident.title} di "
+        f"{place}{waiting}.\n\nA group you follow, {actor.name}, is linked to incident #{incident.pk} in {place}."
+        f"\n{public_link('triage:incident_detail', incident.pk)}"
+    )
+    rows = queue_to(
+        users=followers,
+        purpose="incident",
+        subject=f"{actor.name}: kejadian #{incident.pk} di {place}",
+        body=body,
+        key=f"group{actor.pk}:incident{incident.pk}",
+        at=at,
+        quiet_hours=True,
+    )
+    return len(rows)

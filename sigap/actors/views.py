@@ -15,6 +15,7 @@ from sigap.actors.forms import ActorForm, LinkForm, MergeForm, UnlinkForm
 from sigap.actors.models import Actor, IncidentActor
 from sigap.core.forms import form_errors
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
+from sigap.notify.models import Channel as NotifyChannel
 from sigap.triage.models import Incident
 
 # Analysts keep the registry; every staff role reads it (never the public, never a trusted reporter).
@@ -76,6 +77,8 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": selectors.actor_history(actor, request.user),
         "form": form,
         "merge_form": MergeForm(source=actor, auto_id="merge-%s") if actor.active else None,
+        "follows": actor.followers.filter(pk=request.user.pk or 0).exists(),
+        "my_channels": NotifyChannel.objects.filter(user=request.user.pk or 0, active=True).count(),
         "can_keep": role_of(request.user) in KEEPERS,
     }
     return render(request, "actors/detail.html", context)
@@ -150,3 +153,17 @@ def incident_unlink(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
     else:
         messages.success(request, _("Link removed; the group stays in the registry."))
     return _back(incident)
+
+
+@login_required
+@require_POST
+def actor_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, STAFF_ROLES)
+    actor = get_object_or_404(Actor.objects.visible_to(request.user), pk=pk)
+    follow = request.POST.get("follow") == "1"
+    services.actor_follow(actor=actor, user=request.user, follow=follow)
+    if follow:
+        messages.success(request, _("You will be told when a new incident you may see names this group."))
+    else:
+        messages.success(request, _("You no longer follow this group."))
+    return redirect("actors:detail", pk=actor.pk)

@@ -21,7 +21,7 @@ from shapely.geometry import Point, shape
 from sigap.accounts.models import User
 from sigap.actors.choices import ActorKind
 from sigap.actors.models import Actor, IncidentActor
-from sigap.actors.services import actor_link, actor_save
+from sigap.actors.services import actor_follow, actor_link, actor_save
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
@@ -501,8 +501,8 @@ def _analyst_judgement(analyst: User) -> None:
 
 def _groups(analyst: User) -> None:
     """On the month's last afternoon the analyst registered the groups of the month: both candidates' camps,
-    which Sigap finds in many reports by their other names, and the two sides of the Blandongan land dispute, whose
-    reports say only "warga" and "pengembang", linked by hand to its incident."""
+    which Sigap finds in many reports by their other names (the mediator follows both), and the two sides of the
+    Blandongan land dispute, whose reports say only "warga" and "pengembang", linked by hand to its incident."""
     at = DEMO_NOW - timedelta(hours=2)
     for number in ("01", "02"):
         camp = Actor(
@@ -512,6 +512,8 @@ def _groups(analyst: User) -> None:
             note=f"Koordinator relawan paslon {number} hadir di urun rembug Trajeng (contoh untuk demo).",
         )
         actor_save(actor=camp, by=analyst, at=at)
+        # FKUB's mediator, who ran the urun rembug between the camps in Trajeng, follows both.
+        actor_follow(actor=camp, user=User.objects.get(username="mediator"), follow=True)
     blandongan = Region.objects.under(CITY).get(name="Blandongan", level=Level.DESA_KELURAHAN)
     sides = [
         Actor(name="Warga RW 03 Blandongan", kind=ActorKind.RESIDENTS, region=blandongan),

@@ -18,6 +18,9 @@ from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import AuditLog
 from sigap.intake.choices import Channel
 from sigap.intake.services import ReportDraft, report_receive
+from sigap.notify.choices import ChannelKind
+from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.models import Notification
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 from sigap.triage.services import incident_merge, incident_verify
@@ -309,3 +312,51 @@ def test_a_case_or_mediation_opened_from_an_incident_offers_its_groups_as_partie
     page = client.get(reverse("mediation:new"), {"incident": incident.pk})
     assert [page.context["form"].initial.get(f"party_{i}") for i in range(3)] == expected
     assert '<option value="Pendukung paslon 02">' in page.content.decode()  # offered while typing
+
+
+@pytest.mark.django_db
+def test_followers_are_told_of_a_new_incident_naming_the_group_they_may_see(
+    region, personas, django_capture_on_commit_callbacks
+):
+    for role in ("mediator", "responder", "analyst"):
+        NotifyChannel.objects.create(name=f"inbox {role}", kind=ChannelKind.IN_APP, user=personas[role])
+    camp = _camp("01")
+    services.actor_save(actor=camp, by=personas["analyst"])
+    client = Client()
+    for role in ("mediator", "responder", "analyst"):
+        client.force_login(personas[role])
+        client.post(reverse("actors:follow", args=[camp.pk]), {"follow": "1"})
+    assert camp.followers.count() == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inside = _report(region(PANGGUNGREJO_KEL), "Relawan 01 menghadang konvoi lawan")
+        outside = _report(region(GADINGREJO_KEL), "Relawan 01 membagikan amplop")
+        _report(region(GADINGREJO_KEL), "Warga bertengkar soal parkir")  # names no group: nobody is told
+    about_groups = Notification.objects.filter(idempotency_key__startswith="group")  # not the urgent-report notice
+    told = {(n.channel.user.username, n.idempotency_key.split(":")[1]) for n in about_groups}
+    # The Panggungrejo responder and mediator see only their kecamatan's incident; the analyst sees both.
+    assert told == {
+        ("mediator", f"incident{inside.pk}"),
+        ("responder", f"incident{inside.pk}"),
+        ("analyst", f"incident{inside.pk}"),
+        ("analyst", f"incident{outside.pk}"),
+    }
+    notice = about_groups.filter(channel__user=personas["analyst"]).first()
+    assert notice is not None and "Pendukung paslon 01" in notice.body and "menunggu verifikasi" in notice.body
+
+    # Linking by hand tells the others, not the analyst who did it; a second report of the event, no one again.
+    Notification.objects.all().delete()
+    rival = _camp("02")
+    services.actor_save(actor=rival, by=personas["analyst"])
+    services.actor_follow(actor=rival, user=personas["mediator"], follow=True)
+    services.actor_follow(actor=rival, user=personas["analyst"], follow=True)
+    services.actor_link(incident=inside, actor=rival, by=personas["analyst"])
+    assert [n.channel.user for n in about_groups.all()] == [personas["mediator"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _report(region(PANGGUNGREJO_KEL), "Relawan 01 menghadang konvoi lawan lagi")
+    assert again.pk == inside.pk and about_groups.all().count() == 1
+
+    client.force_login(personas["mediator"])
+    client.post(reverse("actors:follow", args=[camp.pk]), {"follow": "0"})
+    assert list(camp.followers.all()) != [] and personas["mediator"] not in camp.followers.all()
+    assert AuditLog.objects.filter(action="actors.unfollowed", actor=personas["mediator"]).exists()

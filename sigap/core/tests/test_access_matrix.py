@@ -136,6 +136,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "actors:list": (STAFF, ANALYSTS),  # the registry of groups: sensitive (camps, religion), never public
     "actors:detail": (STAFF, ANALYSTS),  # its incidents scoped by visible_to
     "actors:merge": (set(), ANALYSTS),  # registered twice
+    "actors:follow": (set(), STAFF),  # be told when a new incident names the group
     "actors:incident_link": (set(), ANALYSTS),
     "actors:incident_unlink": (set(), ANALYSTS),
     "dashboard:page": (CITYWIDE, set()),
