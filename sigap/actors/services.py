@@ -39,7 +39,7 @@ def _texts(incidents: Any) -> dict[int, str]:
     }
     reports = Report.objects.filter(incident__in=incidents.values("pk"))
     for incident_id, description, groups in reports.values_list("incident_id", "description", "groups_involved"):
-        parts[incident_id] += [description, groups]
+        parts.setdefault(incident_id, []).extend([description, groups])
     return {pk: "\n".join(p for p in words if p) for pk, words in parts.items()}
 
 
@@ -199,6 +199,7 @@ def actor_merge(*, source: Actor, into: Actor, by: Any, reason: str, at: datetim
         taken = set(IncidentActor.objects.filter(actor=into).values_list("incident_id", flat=True))
         moving = IncidentActor.objects.current().filter(actor=source).exclude(incident_id__in=taken)
         moved = moving.update(actor=into)
+        into.followers.add(*source.followers.all())  # who followed either hears of the one group
         audit_record(
             actor=by,
             action="actors.merged",

@@ -163,6 +163,7 @@ def test_a_group_registered_twice_is_merged_with_its_incidents_and_names(region,
     services.link_named(both, both.created_at)
     services.link_named(only_twice, only_twice.created_at)
 
+    services.actor_follow(actor=twice, user=personas["mediator"], follow=True)
     with pytest.raises(services.ActorRuleError):
         services.actor_merge(source=twice, into=twice, by=personas["analyst"], reason="sama")
     moved = services.actor_merge(source=twice, into=camp, by=personas["analyst"], reason="nama lain tim yang sama")
@@ -172,6 +173,7 @@ def test_a_group_registered_twice_is_merged_with_its_incidents_and_names(region,
     twice.refresh_from_db()
     assert "Tim sukses nomor satu" in camp.names() and "timses nomor satu" in camp.names()
     assert not twice.active and "Digabung ke Pendukung paslon 01" in twice.note
+    assert list(camp.followers.all()) == [personas["mediator"]]
     assert set(IncidentActor.objects.current().filter(actor=camp).values_list("incident", flat=True)) == {
         both.pk,
         only_twice.pk,
