@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -61,8 +61,7 @@ class ActorHistory:
     places: list[tuple[str, int]]
     categories: list[tuple[str, int]]
     cases: list[Case]
-    mediations: list[Mediation]
-    relapses: list[Any] = field(default_factory=list)
+    mediations: list[Mediation]  # each with its relapse flags prefetched
 
 
 def _names_party(actor: Actor, party: str) -> bool:
@@ -107,7 +106,6 @@ def actor_history(actor: Actor, user: Any) -> ActorHistory:
         if any(_names_party(actor, p.name) for p in mediation.parties.all())
         or any(i.pk in links for i in mediation.incidents.all())
     ]
-    relapses = [flag for m in mediations for flag in m.relapses.all()]
     return ActorHistory(
         incidents=incidents,
         counterparts=counterparts,
@@ -115,7 +113,6 @@ def actor_history(actor: Actor, user: Any) -> ActorHistory:
         categories=categories.most_common(),
         cases=cases,
         mediations=mediations,
-        relapses=relapses,
     )
 
 
