@@ -182,7 +182,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "incident": incident,
         "reports": reports,
-        "events": incident.events.select_related("actor"),
+        "events": _timeline_for(request.user, incident),
         "suggestions": suggestion_lines(incident.triage or {}),
         "is_analyst": is_analyst,
         "writes_from_field": role_of(request.user) in FIELD_ROLES
@@ -225,6 +225,18 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "message_form": MessageForm(auto_id="message-%s"),
         }
     return render(request, "triage/incident_detail.html", context)
+
+
+# Timeline rows a trusted reporter does not read on their own incident's page: the groups the team linked (the
+# registry is staff-only) and the titles of papers they cannot open.
+STAFF_ONLY_VERBS = ("actor_linked", "actor_unlinked", "document_added", "document_removed")
+
+
+def _timeline_for(user: Any, incident: Incident) -> Any:
+    events = incident.events.select_related("actor")
+    if role_of(user) == Role.TRUSTED_REPORTER:
+        events = events.exclude(verb__in=STAFF_ONLY_VERBS)
+    return events
 
 
 def _field_settled(incident: Incident) -> Any:

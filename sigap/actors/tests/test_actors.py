@@ -25,6 +25,7 @@ from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 from sigap.triage.services import incident_merge, incident_verify
 
+BUGUL_LOR = "35.75.04.1010"  # the tests' trusted reporter's kelurahan
 PANGGUNGREJO_KEL = "35.75.04.1011"  # in Kecamatan Panggungrejo, where the tests' responder works
 GADINGREJO_KEL = "35.75.01.1001"  # in Kecamatan Gadingrejo, outside it
 ELSEWHERE = "35.75.03.1002"  # a third kelurahan, so that a report there opens its own incident
@@ -268,6 +269,21 @@ def test_pages_staff_read_analysts_keep_trusted_reporters_never_see(region, pers
     reporter.force_login(personas["trusted_reporter"])
     assert reporter.get(reverse("actors:list")).status_code == 403
     assert reporter.get(reverse("actors:detail", args=[camp.pk])).status_code == 403
+    # The trusted reporter's own incident: its page shows neither the groups section nor their timeline rows.
+    own, _ = report_receive(
+        ReportDraft(
+            channel=Channel.TRUSTED,
+            description="Relawan 01 berkumpul di pos kamling",
+            region=region(BUGUL_LOR),
+            submitted_by=personas["trusted_reporter"],
+        )
+    )
+    services.actor_link(incident=own.incident, actor=camp, by=personas["analyst"], note="koordinator dikenal")
+    mine = reporter.get(reverse("triage:incident_detail", args=[own.incident.pk])).content.decode()
+    assert "Relawan 01 berkumpul" in mine
+    assert camp.name not in mine and 'id="kelompok"' not in mine and "koordinator dikenal" not in mine
+    staff_view = client.get(reverse("triage:incident_detail", args=[own.incident.pk])).content.decode()
+    assert "koordinator dikenal" in staff_view  # the timeline row is there, for staff
 
 
 @pytest.mark.django_db
