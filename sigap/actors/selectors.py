@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 
 from sigap.actors import rules
 from sigap.actors.models import Actor, IncidentActor
 from sigap.cases.models import Case
 from sigap.mediation.models import Mediation
-from sigap.triage.choices import IncidentStatus
+from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.models import Incident
 
 RECENT_DAYS = 90
@@ -54,9 +54,14 @@ def actor_rows(user: Any, now: datetime) -> list[Actor]:
     return sorted(rows, key=latest_first)
 
 
+SHOWN_INCIDENTS = 100  # the group page's table; the incident list (filtered by the group) has them all
+
+
 @dataclass
 class ActorHistory:
-    incidents: list[Incident]
+    total: int  # incidents the reader may see
+    first_seen: datetime | None
+    incidents: list[Incident]  # the latest SHOWN_INCIDENTS, each with its `actor_link`
     counterparts: list[tuple[Actor, int]]
     places: list[tuple[str, int]]
     categories: list[tuple[str, int]]
@@ -69,34 +74,43 @@ def _names_party(actor: Actor, party: str) -> bool:
 
 
 def actor_history(actor: Actor, user: Any) -> ActorHistory:
-    """The incidents the group was involved in (newest first), whom it met there, where and over what; the cases
-    and mediations that name it among their parties or carry one of its incidents."""
-    links = {
-        link.incident_id: link
-        for link in IncidentActor.objects.current().filter(actor=actor).select_related("linked_by")
-    }
-    incidents = list(
+    """The incidents the group was involved in (the latest, and how many), whom it met there, where and over what,
+    counted in the database (a camp of a big city is named in thousands); the cases and mediations that name it
+    among their parties or carry one of its incidents."""
+    current = IncidentActor.objects.current().filter(actor=actor)
+    linked_ids = set(current.values_list("incident_id", flat=True))
+    visible = (
         Incident.objects.visible_to(user)
-        .filter(pk__in=links)
+        .filter(pk__in=current.values("incident_id"))
         .exclude(status=IncidentStatus.DUPLICATE)
-        .select_related("region")
-        .order_by("-first_received_at", "-pk")
     )
+    incidents = list(visible.select_related("region").order_by("-first_received_at", "-pk")[:SHOWN_INCIDENTS])
+    shown = current.filter(incident__in=[i.pk for i in incidents]).select_related("linked_by")
+    links = {link.incident_id: link for link in shown}
     for incident in incidents:
         incident.actor_link = links[incident.pk]  # type: ignore[attr-defined]
-    ids = [i.pk for i in incidents]
-    others = Counter(
-        IncidentActor.objects.current().filter(incident__in=ids).exclude(actor=actor).values_list("actor", flat=True)
+    others = (
+        IncidentActor.objects.current()
+        .filter(incident__in=visible.values("pk"))
+        .exclude(actor=actor)
+        .values("actor")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
     )
-    by_pk = Actor.objects.in_bulk(list(others))
-    counterparts = [(by_pk[pk], n) for pk, n in others.most_common()]
-    places = Counter(i.region.name for i in incidents if i.region)
-    categories = Counter(i.get_category_display() for i in incidents)
+    by_pk = Actor.objects.in_bulk([row["actor"] for row in others])
+    labels = dict(Category.choices)
+    places = (
+        visible.filter(region__isnull=False)
+        .values("region__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "region__name")
+    )
+    categories = visible.values("category").annotate(n=Count("pk")).order_by("-n", "category")
 
     cases = [
         case
         for case in Case.objects.visible_to(user).prefetch_related("incidents").order_by("-opened_at")
-        if any(_names_party(actor, p) for p in case.parties) or any(i.pk in links for i in case.incidents.all())
+        if any(_names_party(actor, p) for p in case.parties) or any(i.pk in linked_ids for i in case.incidents.all())
     ]
     mediations = [
         mediation
@@ -104,13 +118,15 @@ def actor_history(actor: Actor, user: Any) -> ActorHistory:
         .select_related("forum")
         .prefetch_related("parties", "incidents", "relapses__incident")
         if any(_names_party(actor, p.name) for p in mediation.parties.all())
-        or any(i.pk in links for i in mediation.incidents.all())
+        or any(i.pk in linked_ids for i in mediation.incidents.all())
     ]
     return ActorHistory(
+        total=visible.count(),
+        first_seen=visible.aggregate(first=Min("first_received_at"))["first"],
         incidents=incidents,
-        counterparts=counterparts,
-        places=places.most_common(),
-        categories=categories.most_common(),
+        counterparts=[(by_pk[row["actor"]], row["n"]) for row in others],
+        places=[(row["region__name"], row["n"]) for row in places],
+        categories=[(str(labels.get(row["category"], row["category"])), row["n"]) for row in categories],
         cases=cases,
         mediations=mediations,
     )

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sigap.actors import rules, services
+from sigap.actors import selectors as actor_selectors
 from sigap.actors.choices import ActorKind, LinkSource
 from sigap.actors.models import Actor, IncidentActor
 from sigap.actors.selectors import actor_history, actor_rows, party_suggestions
@@ -230,6 +231,9 @@ def test_history_shows_whom_the_group_met_where_and_the_cases_naming_it(region, 
     assert analyst_view.cases == [case]
     # The responder of Kecamatan Panggungrejo sees the group's incident there, not the one in Gadingrejo.
     assert [i.pk for i in actor_history(camp, personas["responder"]).incidents] == [clash.pk]
+    assert analyst_view.total == 2 and analyst_view.first_seen == min(
+        clash.first_received_at, elsewhere.first_received_at
+    )
     rows = {a.name: a for a in actor_rows(personas["responder"], clash.created_at)}
     assert rows["Pendukung paslon 01"].incident_count == 1 and rows["Pendukung paslon 01"].open_count == 1
 
@@ -378,3 +382,22 @@ def test_followers_are_told_of_a_new_incident_naming_the_group_they_may_see(
     client.post(reverse("actors:follow", args=[camp.pk]), {"follow": "0"})
     assert list(camp.followers.all()) != [] and personas["mediator"] not in camp.followers.all()
     assert AuditLog.objects.filter(action="actors.unfollowed", actor=personas["mediator"]).exists()
+
+
+@pytest.mark.django_db
+def test_a_group_named_in_many_incidents_shows_the_latest_and_counts_them_all(region, personas, monkeypatch):
+    monkeypatch.setattr(actor_selectors, "SHOWN_INCIDENTS", 2)
+    camp = _camp("01")
+    services.actor_save(actor=camp, by=personas["analyst"])
+    made = [
+        _report(region(code), "Relawan 01 memasang baliho") for code in (PANGGUNGREJO_KEL, GADINGREJO_KEL, ELSEWHERE)
+    ]
+    for incident in made:
+        services.link_named(incident, incident.created_at)
+    history = actor_history(camp, personas["analyst"])
+    assert history.total == 3 and [i.pk for i in history.incidents] == [made[2].pk, made[1].pk]
+    assert sum(n for _, n in history.places) == 3
+    client = Client()
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("actors:detail", args=[camp.pk])).content.decode()
+    assert "3 kejadian sejak" in page and "2 yang terbaru" in page
