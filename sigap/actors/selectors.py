@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from sigap.actors import rules
 from sigap.actors.models import Actor, IncidentActor
@@ -55,6 +57,7 @@ def actor_rows(user: Any, now: datetime) -> list[Actor]:
 
 
 SHOWN_INCIDENTS = 100  # the group page's table; the incident list (filtered by the group) has them all
+MONTHS_SHOWN = 24  # the group page's months, in the deployment's time zone
 
 
 @dataclass
@@ -65,8 +68,23 @@ class ActorHistory:
     counterparts: list[tuple[Actor, int]]
     places: list[tuple[str, int]]
     categories: list[tuple[str, int]]
+    months: list[tuple[date, int, int]]  # month, incidents, bar width in % of the busiest month (latest 24)
     cases: list[Case]
     mediations: list[Mediation]  # each with its relapse flags prefetched
+
+
+def _months(counts: dict[date, int]) -> list[tuple[date, int, int]]:
+    """Each month from the first with an incident to the last (at most the latest MONTHS_SHOWN), quiet months
+    included: a month without incidents is part of the story. With a bar width in % of the busiest month."""
+    if not counts:
+        return []
+    months: list[date] = []
+    month, first = max(counts), min(counts)
+    while month >= first and len(months) < MONTHS_SHOWN:
+        months.append(month)
+        month = (month - timedelta(days=1)).replace(day=1)
+    busiest = max(counts.get(m, 0) for m in months) or 1
+    return [(m, counts.get(m, 0), round(100 * counts.get(m, 0) / busiest)) for m in reversed(months)]
 
 
 def _names_party(actor: Actor, party: str) -> bool:
@@ -106,6 +124,13 @@ def actor_history(actor: Actor, user: Any) -> ActorHistory:
         .order_by("-n", "region__name")
     )
     categories = visible.values("category").annotate(n=Count("pk")).order_by("-n", "category")
+    per_month = (
+        visible.filter(first_received_at__isnull=False)
+        .annotate(month=TruncMonth("first_received_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    counts = {timezone.localtime(row["month"]).date(): row["n"] for row in per_month}
 
     cases = [
         case
@@ -127,6 +152,7 @@ def actor_history(actor: Actor, user: Any) -> ActorHistory:
         counterparts=[(by_pk[row["actor"]], row["n"]) for row in others],
         places=[(row["region__name"], row["n"]) for row in places],
         categories=[(str(labels.get(row["category"], row["category"])), row["n"]) for row in categories],
+        months=_months(counts),
         cases=cases,
         mediations=mediations,
     )

@@ -3,7 +3,9 @@ twice, and each group's history as each role may see it."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -401,3 +403,22 @@ def test_a_group_named_in_many_incidents_shows_the_latest_and_counts_them_all(re
     client.force_login(personas["analyst"])
     page = client.get(reverse("actors:detail", args=[camp.pk])).content.decode()
     assert "3 kejadian sejak" in page and "2 yang terbaru" in page
+
+
+@pytest.mark.django_db
+def test_a_groups_months_count_in_the_deployments_time_zone_and_keep_the_quiet_ones(region, personas):
+    camp = _camp("01")
+    services.actor_save(actor=camp, by=personas["analyst"])
+    places = (PANGGUNGREJO_KEL, GADINGREJO_KEL, ELSEWHERE)
+    made = [_report(region(code), "Relawan 01 memasang baliho") for code in places]
+    wib = ZoneInfo("Asia/Jakarta")
+    moments = [
+        datetime(2020, 1, 5, 9, tzinfo=wib),
+        datetime(2020, 1, 31, 23, 30, tzinfo=wib),  # still January in Pasuruan, already in UTC's 31 January 16.30
+        datetime(2020, 3, 1, 0, 15, tzinfo=wib),  # March in Pasuruan, still February in UTC
+    ]
+    for incident, moment in zip(made, moments, strict=True):
+        Incident.objects.filter(pk=incident.pk).update(first_received_at=moment)
+        services.link_named(incident, moment)
+    months = actor_history(camp, personas["analyst"]).months
+    assert months == [(date(2020, 1, 1), 2, 100), (date(2020, 2, 1), 0, 0), (date(2020, 3, 1), 1, 50)]
