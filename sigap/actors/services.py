@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from sigap.actors import rules
 from sigap.actors.choices import LinkSource
 from sigap.actors.models import Actor, IncidentActor
+from sigap.core.roles import STAFF_ROLES, role_of
 from sigap.core.services import audit_record
 from sigap.intake.models import Report
 from sigap.notify.services import public_link, queue_to
@@ -224,7 +225,10 @@ def tell_followers(actor: Actor, incident: Incident, at: datetime, *, except_use
     followers = [
         user
         for user in actor.followers.filter(is_active=True)
-        if user != except_user and Incident.objects.visible_to(user).filter(pk=incident.pk).exists()
+        # Staff only: someone who followed as a mediator and is a trusted reporter now hears no group's name.
+        if user != except_user
+        and role_of(user) in STAFF_ROLES
+        and Incident.objects.visible_to(user).filter(pk=incident.pk).exists()
     ]
     if not followers:
         return 0

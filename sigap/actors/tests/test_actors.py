@@ -380,6 +380,25 @@ def test_followers_are_told_of_a_new_incident_naming_the_group_they_may_see(
         again = _report(region(PANGGUNGREJO_KEL), "Relawan 01 menghadang konvoi lawan lagi")
     assert again.pk == inside.pk and about_groups.all().count() == 1
 
+    # A follower whose role became trusted reporter (their own report names the camp) hears nothing of groups.
+    personas["trusted_reporter"].role = "mediator"
+    personas["trusted_reporter"].save()
+    services.actor_follow(actor=camp, user=personas["trusted_reporter"], follow=True)
+    personas["trusted_reporter"].role = "trusted_reporter"
+    personas["trusted_reporter"].save()
+    NotifyChannel.objects.create(name="inbox tr", kind=ChannelKind.IN_APP, user=personas["trusted_reporter"])
+    with django_capture_on_commit_callbacks(execute=True):
+        report_receive(
+            ReportDraft(
+                channel=Channel.TRUSTED,
+                description="Relawan 01 berkumpul di pos kamling",
+                region=region(BUGUL_LOR),
+                submitted_by=personas["trusted_reporter"],
+            )
+        )
+    assert not about_groups.filter(channel__user=personas["trusted_reporter"]).exists()
+    assert about_groups.filter(channel__user=personas["analyst"]).count() == 1  # the analyst heard of it
+
     client.force_login(personas["mediator"])
     client.post(reverse("actors:follow", args=[camp.pk]), {"follow": "0"})
     assert list(camp.followers.all()) != [] and personas["mediator"] not in camp.followers.all()
