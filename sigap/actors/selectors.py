@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -49,11 +49,7 @@ def actor_rows(user: Any, now: datetime) -> list[Actor]:
         )
     )
 
-    def latest_first(actor: Any) -> tuple[bool, float, str]:
-        seen = actor.last_seen
-        return (seen is None, -seen.timestamp() if seen else 0.0, actor.name)
-
-    return sorted(rows, key=latest_first)
+    return list(rows.order_by(F("last_seen").desc(nulls_last=True), "name"))
 
 
 SHOWN_INCIDENTS = 100  # the group page's table; the incident list (filtered by the group) has them all

@@ -27,14 +27,12 @@ class ActorRuleError(ValueError):
 
 def incident_text(incident: Incident) -> str:
     """Everything written about the incident: its title and summary, and every report's words and groups."""
-    parts = [incident.title, incident.summary]
-    for description, groups in incident.reports.values_list("description", "groups_involved"):
-        parts += [description, groups]
-    return "\n".join(p for p in parts if p)
+    return _texts(Incident.objects.filter(pk=incident.pk)).get(incident.pk, "")
 
 
 def _texts(incidents: Any) -> dict[int, str]:
-    """incident_text() of many incidents in two queries (a city's years of incidents, when a group is registered)."""
+    """incident_text() of many incidents in two queries (a city's years of incidents, when a group is registered):
+    the incident's title and summary, then each report's words and "groups involved"."""
     parts: dict[int, list[str]] = {
         pk: [title, summary] for pk, title, summary in incidents.values_list("pk", "title", "summary")
     }
