@@ -2,7 +2,9 @@
 
 The index is a sum of points (0-100) that an analyst can retrace: how surprising the recent incidents are (the
 detector's p-value), how grave they were (severity-weighted), whether they are rising, how many cases are still
-open, the area's standing vulnerability (indicators kept by analysts) and the phase of the election calendar.
+open, the area's standing vulnerability (indicators kept by analysts) and the phase of the election calendar; and,
+beside the incidents, the warning signs that field monitors (Babinsa, Bhabinkamtibmas, tokoh, RT/RW) tick in their
+checklists: indicator-based monitoring sees what has not yet become an incident (CEWARN's situation briefs).
 Conflict law has no graded scale: the ladder and its thresholds are a local design and are parameters.
 
 Each driver is returned as data (a code and its figures); the words are written by the Django side, in Bahasa
@@ -43,7 +45,9 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Weights:
-    """Maximum points of each component; they add up to 100."""
+    """Maximum points of each component. The incident-based ones add up to 100; the monitors' signs come on top and
+    the score is capped at 100, so that a checklist can lift a calm kelurahan (to Waspada at most, with standing
+    vulnerability and the calendar) but never outweighs what happened."""
 
     surprise: float = 35.0  # the detector: full points at p <= 10**-surprise_full_at
     severity: float = 25.0  # severity-weighted incidents of the recent window
@@ -51,9 +55,11 @@ class Weights:
     open_cases: float = 10.0
     structural: float = 10.0
     calendar: float = 10.0
+    monitor: float = 10.0
     surprise_full_at: float = 4.0
     severity_half_at: float = 6.0  # severity units for half the points (a death counts 10, an injury 3)
     open_half_at: float = 2.0
+    monitor_half_at: float = 2.0  # distinct warning signs for half the monitor points
 
 
 # How much each phase of the election calendar weighs (share of the calendar points).
@@ -83,6 +89,9 @@ class AreaInputs:
     top_category: list[str] = field(default_factory=list)  # most frequent category of the recent incidents
     top_category_count: FloatArray | None = None
     structural_notes: list[list[str]] = field(default_factory=list)  # e.g. ["ikp_tinggi", "tps_sangat_rawan:3"]
+    monitor_signs: FloatArray | None = None  # distinct warning signs in the monitors' latest checklists
+    monitor_reporters: FloatArray | None = None  # monitors whose latest checklist ticks at least one sign
+    monitor_days: int = 14
 
 
 @dataclass
@@ -97,6 +106,10 @@ def _saturating(x: FloatArray, half_at: float) -> FloatArray:
     """0 at 0, 1/2 at half_at, toward 1: more is always more, never past the maximum."""
     x = np.maximum(np.asarray(x, dtype=np.float64), 0.0)
     return x / (x + half_at)
+
+
+def _or_zeros(values: FloatArray | None, n: int) -> FloatArray:
+    return np.zeros(n) if values is None else np.asarray(values, dtype=np.float64)
 
 
 def assess(inputs: AreaInputs, thresholds: Thresholds | None = None, weights: Weights | None = None) -> Assessment:
@@ -114,8 +127,9 @@ def assess(inputs: AreaInputs, thresholds: Thresholds | None = None, weights: We
         "open_cases": w.open_cases * _saturating(inputs.open_cases, w.open_half_at),
         "structural": w.structural * np.clip(inputs.structural, 0.0, 1.0),
         "calendar": np.full(len(p), w.calendar * PHASE_WEIGHT.get(inputs.phase, 0.0)),
+        "monitor": w.monitor * _saturating(_or_zeros(inputs.monitor_signs, len(p)), w.monitor_half_at),
     }
-    score = np.round(sum(points.values()), 1)
+    score = np.round(np.minimum(sum(points.values()), 100.0), 1)
     level = t.level(score)
     drivers = [_drivers(i, inputs, points) for i in range(len(p))]
     return Assessment(score, level, points, drivers)
@@ -157,5 +171,18 @@ def _drivers(i: int, inputs: AreaInputs, points: dict[str, FloatArray]) -> list[
         out.append({"code": "structural", "points": float(points["structural"][i]), "notes": notes})
     if points["calendar"][i] > 0:
         out.append({"code": "calendar", "points": float(points["calendar"][i]), "phase": inputs.phase})
+    if points["monitor"][i] > 0:
+        # Counts only: which signs (a weapon seen, money handed out) is for the team's eyes, on the staff page of the
+        # kelurahan; the drivers are public-safe (the API and the public page read them).
+        n = len(inputs.p_value)
+        out.append(
+            {
+                "code": "monitor",
+                "points": float(points["monitor"][i]),
+                "signs": int(_or_zeros(inputs.monitor_signs, n)[i]),
+                "reporters": int(_or_zeros(inputs.monitor_reporters, n)[i]),
+                "days": inputs.monitor_days,
+            }
+        )
     out.sort(key=lambda d: -d["points"])
     return out

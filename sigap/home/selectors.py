@@ -254,6 +254,7 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
         "area_reasons": [driver_text(d) for d in risk.drivers] if risk else [],
         "warned_in_app": user.channels.filter(active=True, kind=ChannelKind.IN_APP).exists(),
         "last_nil_report": user.nil_reports.first(),
+        "last_check": user.monitor_checks.first(),
         "clarifications": clarifications_recent(area_code=user.area.code) if user.area else [],
     }
 

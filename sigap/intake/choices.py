@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.core.grading import Credibility, Reliability
 
-__all__ = ["Channel", "Credibility", "CrowdSize", "MessageDirection", "PublicStatus", "Reliability"]
+__all__ = [
+    "Channel",
+    "Credibility",
+    "CrowdSize",
+    "MessageDirection",
+    "PeaceSign",
+    "PublicStatus",
+    "Reliability",
+    "WarningSign",
+]
 
 
 class Channel(models.TextChoices):
@@ -35,3 +44,31 @@ class CrowdSize(models.TextChoices):
 class MessageDirection(models.TextChoices):
     FROM_REPORTER = "in", _("From the reporter")
     TO_REPORTER = "out", _("From the team")
+
+
+class WarningSign(models.TextChoices):
+    """The conflict indicators of a field monitor's checklist (CEWARN's situation briefs, in the terms of a Pilkada
+    kelurahan): what is seen before anything happens. The election ones follow Bawaslu's IKP, the rest UU 7/2012's
+    sources of conflict."""
+
+    MOBILISATION = "mobilisation", _("A crowd gathering, or a mobilisation announced")
+    PROVOCATION = "provocation", _("Provocative banners, leaflets or posts (SARA, hate speech, hoaxes)")
+    INTIMIDATION = "intimidation", _("Threats or intimidation of residents, organisers or supporters")
+    WEAPONS = "weapons", _("Sharp weapons or other dangerous objects seen")
+    MONEY_POLITICS = "money_politics", _("Money or goods handed out for votes")
+    TENSION = "tension", _("Tension between groups (taunts, reports against each other, a dispute heating up)")
+    OUTSIDERS = "outsiders", _("Groups from outside the area arriving")
+    LAND_RESOURCES = "land_resources", _("A land, boundary or resource dispute heating up")
+    HARDSHIP = "hardship", _("Unrest over hardship (prices, lay-offs, aid handed out unfairly)")
+    CROWDS_NO_PROTOCOL = "crowds_no_protocol", _("Campaign crowds without the health protocol")
+
+
+class PeaceSign(models.TextChoices):
+    """The peace indicators beside them: what holds a kelurahan together. They are read beside the warning signs and
+    never subtract from the level: a dialogue held does not make a clash less grave."""
+
+    DIALOGUE = "dialogue", _("Dialogue or a meeting between the groups")
+    LEADERS_CALM = "leaders_calm", _("Religious or community leaders calling for calm")
+    JOINT_ACTIVITY = "joint_activity", _("Activities across groups (kerja bakti, pengajian, sports)")
+    NIGHT_WATCH = "night_watch", _("Siskamling or ronda running")
+    AGREEMENT_KEPT = "agreement_kept", _("An agreement between the groups being kept")

@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.core.grading import Reliability
 from sigap.core.photos import CleanPhoto, PhotoError, photo_clean
-from sigap.intake.choices import CrowdSize
+from sigap.intake.choices import CrowdSize, PeaceSign, WarningSign
 from sigap.intake.receipts import receipt_normalise
+from sigap.intake.services import MONITOR_NOTE_MAX
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.regions.selectors import VILLAGE_LABEL
@@ -221,3 +222,27 @@ class ImportForm(forms.Form):
         if (log.size or 0) > MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // 1024 // 1024})
         return log
+
+
+class MonitorCheckForm(forms.Form):
+    """A field monitor's checklist: tick what you see; nothing ticked is an answer too (all is calm)."""
+
+    signs = forms.MultipleChoiceField(
+        label=_("Warning signs seen in the last days"),
+        choices=WarningSign.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    peace = forms.MultipleChoiceField(
+        label=_("What holds the area together"),
+        choices=PeaceSign.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note for the team (optional)"),
+        help_text=_("Where, who, since when: what the team should know. A problem that needs handling is a report."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=MONITOR_NOTE_MAX,
+        required=False,
+    )

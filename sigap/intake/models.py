@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.core.crypto import unseal
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
-from sigap.intake.choices import Channel, CrowdSize, MessageDirection, PublicStatus, Reliability
+from sigap.intake.choices import (
+    Channel,
+    CrowdSize,
+    MessageDirection,
+    PeaceSign,
+    PublicStatus,
+    Reliability,
+    WarningSign,
+)
 
 
 def persons_answer(prefix: str = "") -> Q:
@@ -179,6 +187,34 @@ class NilReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.day}"
+
+
+class MonitorCheck(models.Model):
+    """A field monitor's checklist for their kelurahan (pantauan kondisi wilayah): the warning signs they see and the
+    peace signs beside them, before anything has happened. One per monitor and day (sent again, it is replaced);
+    the signs of each monitor's latest checklist of the last fortnight weigh in the kelurahan's level."""
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="monitor_checks")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="monitor_checks")
+    day = models.DateField()  # local date
+    at = models.DateTimeField()
+    signs = models.JSONField(default=list)  # WarningSign codes
+    peace = models.JSONField(default=list)  # PeaceSign codes
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [models.UniqueConstraint(fields=["reporter", "day"], name="monitor_check_once_a_day")]
+        indexes = [models.Index(fields=["region", "day"], name="monitor_check_region_day")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day}"
+
+    def sign_labels(self) -> list[str]:
+        return [str(WarningSign(c).label) for c in self.signs if c in WarningSign.values]
+
+    def peace_labels(self) -> list[str]:
+        return [str(PeaceSign(c).label) for c in self.peace if c in PeaceSign.values]
 
 
 class ApiPartner(models.Model):

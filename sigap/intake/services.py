@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from sigap.core.crypto import contact_digest, seal
@@ -19,8 +19,8 @@ from sigap.core.grading import Reliability
 from sigap.core.photos import CleanPhoto
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
-from sigap.intake.choices import Channel, MessageDirection
-from sigap.intake.models import ApiPartner, Attachment, NilReport, Report, ReporterMessage
+from sigap.intake.choices import Channel, MessageDirection, PeaceSign, WarningSign
+from sigap.intake.models import ApiPartner, Attachment, MonitorCheck, NilReport, Report, ReporterMessage
 from sigap.intake.receipts import receipt_new
 from sigap.regions.models import Region
 from sigap.regions.selectors import region_at_point
@@ -254,10 +254,68 @@ def nil_report_send(*, user: Any, at: datetime | None = None) -> NilReport:
     return nil
 
 
+MONITOR_NOTE_MAX = 2000
+
+# Rooms above intake (risk) follow a monitor's checklist after its commit: the kelurahan's level weighs its signs.
+_monitor_hooks: list[Callable[[MonitorCheck], None]] = []
+
+
+def on_monitor_check(hook: Callable[[MonitorCheck], None]) -> None:
+    if hook not in _monitor_hooks:
+        _monitor_hooks.append(hook)
+
+
+class MonitorNotAllowed(PermissionError):
+    pass
+
+
+class MonitorCheckRefused(ValueError):
+    """A checklist that cannot be taken; the message is for the monitor."""
+
+
+@transaction.atomic
+def monitor_check_send(
+    *, user: Any, signs: list[str], peace: list[str], note: str = "", at: datetime | None = None
+) -> MonitorCheck:
+    """A trusted reporter's checklist for their kelurahan today: the warning signs seen and the peace signs beside
+    them (none of either is an answer too: all is calm). Sent again the same day, it replaces that day's. Audited,
+    and the kelurahan's level is assessed again after the commit."""
+    at = at or timezone.now()
+    if role_of(user) != Role.TRUSTED_REPORTER or not getattr(user, "area_id", None):
+        raise MonitorNotAllowed("Only a trusted reporter with a kelurahan sends a checklist")
+    unknown = sorted((set(signs) - set(WarningSign.values)) | (set(peace) - set(PeaceSign.values)))
+    if unknown:
+        raise MonitorCheckRefused(f"Not on the checklist: {', '.join(unknown)}")
+    if len(note) > MONITOR_NOTE_MAX:
+        raise MonitorCheckRefused(f"The note is longer than {MONITOR_NOTE_MAX} characters")
+    # Stored in the checklist's order, each once: the same answers always read the same.
+    values = {
+        "region_id": user.area_id,
+        "at": at,
+        "signs": [c for c in WarningSign.values if c in signs],
+        "peace": [c for c in PeaceSign.values if c in peace],
+        "note": note.strip(),
+    }
+    check, created = MonitorCheck.objects.update_or_create(reporter=user, day=timezone.localdate(at), defaults=values)
+    audit_record(
+        actor=user,
+        action="monitor.check_sent" if created else "monitor.check_replaced",
+        target=check,
+        details={"signs": check.signs, "peace": check.peace},
+    )
+    for hook in _monitor_hooks:
+        transaction.on_commit(lambda hook=hook: hook(check), robust=True)  # type: ignore[misc]
+    return check
+
+
+def _latest(rows: Any, column: str) -> Subquery:
+    return Subquery(rows.order_by(f"-{column}").values(column)[:1])
+
+
 def nil_report_reminders_due(now: datetime) -> int:
-    """A trusted reporter not heard from (no report, no nil report) for SIGAP_NIL_REPORT_REMIND_DAYS is asked once,
-    from the digest hour, for a report or a nil report; again after as many days of silence. Returns the messages
-    queued (the worker's minute)."""
+    """A trusted reporter not heard from (no report, no nil report, no checklist) for SIGAP_NIL_REPORT_REMIND_DAYS is
+    asked once, from the digest hour, for a report or a nil report; again after as many days of silence. Returns the
+    messages queued (the worker's minute)."""
     from django.contrib.auth import get_user_model
 
     from sigap.notify.services import public_link, queue_to
@@ -272,12 +330,16 @@ def nil_report_reminders_due(now: datetime) -> int:
         .objects.filter(role=Role.TRUSTED_REPORTER, is_active=True, area__isnull=False)
         .select_related("area")
         .annotate(
-            last_report=Max("reports__received_at", filter=Q(reports__received_at__lte=now)),
-            last_nil=Max("nil_reports__at", filter=Q(nil_reports__at__lte=now)),
+            # One subquery each: three aggregates over three joins would multiply every reporter's rows.
+            last_report=_latest(
+                Report.objects.filter(submitted_by=OuterRef("pk"), received_at__lte=now), "received_at"
+            ),
+            last_nil=_latest(NilReport.objects.filter(reporter=OuterRef("pk"), at__lte=now), "at"),
+            last_check=_latest(MonitorCheck.objects.filter(reporter=OuterRef("pk"), at__lte=now), "at"),
         )
     )
     for reporter in reporters:
-        moments = [m for m in (reporter.last_report, reporter.last_nil) if m is not None]
+        moments = [m for m in (reporter.last_report, reporter.last_nil, reporter.last_check) if m is not None]
         since = timezone.localdate(max(moments, default=reporter.date_joined))
         silent = (today - since).days
         area = reporter.area.name if reporter.area else ""

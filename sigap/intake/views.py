@@ -13,7 +13,9 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from sigap.core.crypto import UnreadableSecret, contact_digest, seal_bytes, unseal_bytes
@@ -21,10 +23,25 @@ from sigap.core.grading import Reliability
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
 from sigap.intake.choices import Channel
-from sigap.intake.forms import ImportForm, MessageForm, PublicReportForm, ReceiptForm, ReportForm, ResendForm
+from sigap.intake.forms import (
+    ImportForm,
+    MessageForm,
+    MonitorCheckForm,
+    PublicReportForm,
+    ReceiptForm,
+    ReportForm,
+    ResendForm,
+)
 from sigap.intake.importer import ImportFileError, ImportPlan, import_plan_of, import_store
-from sigap.intake.models import Report
-from sigap.intake.services import NilReportRefused, ReportDraft, nil_report_send, report_receive
+from sigap.intake.models import MonitorCheck, Report
+from sigap.intake.services import (
+    MonitorCheckRefused,
+    NilReportRefused,
+    ReportDraft,
+    monitor_check_send,
+    nil_report_send,
+    report_receive,
+)
 from sigap.intake.tasks import imported_reports_triage, phones_reachable, reach_by, receipts_resend
 from sigap.triage.services import reporter_message_receive
 
@@ -172,6 +189,38 @@ def nil_report(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied from None
     messages.success(request, _("Thank you: the nil report for %(area)s is recorded.") % {"area": nil.region.name})
     return redirect("home:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitor_check(request: HttpRequest) -> HttpResponse:
+    """A trusted reporter's checklist for their kelurahan (pantauan kondisi wilayah): warning and peace signs."""
+    user: Any = request.user
+    if role_of(user) != Role.TRUSTED_REPORTER or not user.area_id:
+        raise PermissionDenied
+    today = MonitorCheck.objects.filter(reporter=user, day=timezone.localdate()).first()
+    if request.method == "POST":
+        form = MonitorCheckForm(request.POST)
+        if form.is_valid():
+            try:
+                check = monitor_check_send(user=user, **form.cleaned_data)
+            except MonitorCheckRefused as exc:  # the form checks the same; a race with a changed list lands here
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Thank you: the checklist for %(area)s is recorded, with %(n)d warning sign.",
+                        "Thank you: the checklist for %(area)s is recorded, with %(n)d warning signs.",
+                        len(check.signs),
+                    )
+                    % {"area": check.region.name, "n": len(check.signs)},
+                )
+                return redirect("home:home")
+    else:
+        initial = {"signs": today.signs, "peace": today.peace, "note": today.note} if today else {}
+        form = MonitorCheckForm(initial=initial)
+    return render(request, "intake/monitor_check.html", {"form": form, "area": user.area, "today": today})
 
 
 @login_required

@@ -19,7 +19,7 @@ from sigap.accounts.models import User
 from sigap.core.roles import Role
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
-from sigap.intake.models import NilReport, Report
+from sigap.intake.models import MonitorCheck, NilReport, Report
 from sigap.notify.models import Channel
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -44,7 +44,8 @@ class NetworkRow:
     recent_reports: int  # reports placed here and received in the last RECENT_DAYS days, every channel
     last_report_at: datetime | None
     last_nil_at: datetime | None  # the latest "nothing to report" from a trusted reporter of this kelurahan
-    heard_recently: bool = False  # a report or a nil report in the last RECENT_DAYS days
+    last_check_at: datetime | None  # the latest checklist (warning and peace signs) from one of them
+    heard_recently: bool = False  # a report, a nil report or a checklist in the last RECENT_DAYS days
     gaps: list[str] = field(default_factory=list)
 
     @property
@@ -96,11 +97,18 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
         .annotate(last=Max("at"))
         .values_list("region_id", "last")
     )
+    checks = dict(
+        MonitorCheck.objects.filter(region_id__in=ids, at__lte=now)
+        .values("region_id")
+        .annotate(last=Max("at"))
+        .values_list("region_id", "last")
+    )
     warned = _warned_per_kelurahan(ids)
     rows = []
     for region in kelurahan:
         got = reports.get(region.pk, {})
         last_nil = nil.get(region.pk)
+        last_check = checks.get(region.pk)
         row = NetworkRow(
             region=region,
             trusted_reporters=accounts.get(region.pk, 0),
@@ -109,7 +117,8 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
             recent_reports=got.get("recent", 0),
             last_report_at=got.get("last"),
             last_nil_at=last_nil,
-            heard_recently=bool(got.get("recent")) or (last_nil is not None and last_nil >= since),
+            last_check_at=last_check,
+            heard_recently=bool(got.get("recent")) or any(m is not None and m >= since for m in (last_nil, last_check)),
         )
         row.gaps = _gaps(row)
         rows.append(row)

@@ -7,8 +7,11 @@ from datetime import date, timedelta
 
 from django.db.models import Max, OuterRef, Subquery
 
+from sigap.intake.models import MonitorCheck
 from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk
+
+MONITOR_DAYS = 14  # a monitor's checklist weighs for a fortnight, unless a later one of theirs replaces it
 
 
 def latest_day(code: str) -> date | None:
@@ -36,3 +39,20 @@ def latest_of(regions: Iterable[Region]) -> dict[int, AreaRisk]:
     latest_day_of_region = AreaRisk.objects.filter(region=OuterRef("region")).order_by("-day").values("day")[:1]
     rows = AreaRisk.objects.filter(region__in=[r.pk for r in regions], day=Subquery(latest_day_of_region))
     return {risk.region_id: risk for risk in rows}
+
+
+def monitor_checks_of(region: Region, last: date, days: int = 30) -> list[tuple[MonitorCheck, bool]]:
+    """The monitors' checklists of a kelurahan in the `days` up to `last`, latest first, each with whether it weighs
+    in the level of `last` (the latest of its monitor, within MONITOR_DAYS)."""
+    rows = (
+        MonitorCheck.objects.filter(region=region, day__gte=last - timedelta(days=days - 1), day__lte=last)
+        .select_related("reporter")
+        .order_by("-day", "-at")[:60]
+    )
+    seen: set[int] = set()
+    out = []
+    for check in rows:
+        weighs = check.reporter_id not in seen and check.day > last - timedelta(days=MONITOR_DAYS)
+        seen.add(check.reporter_id)
+        out.append((check, weighs))
+    return out

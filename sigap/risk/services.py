@@ -8,6 +8,7 @@ under a second. Alerts follow through the `on_risk_assessed` hooks (the alerts r
 from __future__ import annotations
 
 import logging
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,10 +23,12 @@ from django.utils.translation import gettext as _
 
 from sigap.analytics import detector, risk
 from sigap.core.services import audit_record
+from sigap.intake.models import MonitorCheck
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaFlag, AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount, LevelFloor
+from sigap.risk.selectors import MONITOR_DAYS
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
@@ -368,6 +371,44 @@ def _top_categories(areas: list[Region], day: date) -> dict[int, tuple[str, int]
     return {pk: c.most_common(1)[0] for pk, c in per_area.items()}
 
 
+@dataclass(frozen=True)
+class MonitorSigns:
+    signs: frozenset[str]  # distinct warning signs in the monitors' latest checklists
+    reporters: int  # monitors whose latest checklist ticks at least one
+
+
+NO_SIGNS = MonitorSigns(frozenset(), 0)
+
+
+def _monitor_on(areas: list[Region], days: list[date]) -> dict[tuple[int, date], MonitorSigns]:
+    """Per (area, day), the warning signs of each monitor's latest checklist within MONITOR_DAYS up to that day: a
+    monitor who ticked "mobilisation" last week and nothing this week has seen it pass."""
+    if not days:
+        return {}
+    rows = (
+        MonitorCheck.objects.filter(
+            region__in=areas, day__gte=min(days) - timedelta(days=MONITOR_DAYS - 1), day__lte=max(days)
+        )
+        .order_by("day")
+        .values_list("region_id", "reporter_id", "day", "signs")
+    )
+    per_area: dict[int, list[tuple[date, int, list[str]]]] = defaultdict(list)
+    for region_id, reporter_id, day, signs in rows:
+        per_area[region_id].append((day, reporter_id, signs))
+    out: dict[tuple[int, date], MonitorSigns] = {}
+    for region_id, checks in per_area.items():
+        checked_on = [c[0] for c in checks]
+        for day in days:
+            lo = bisect_left(checked_on, day - timedelta(days=MONITOR_DAYS - 1))
+            hi = bisect_right(checked_on, day)
+            # Oldest first: each monitor's latest checklist in the window is the one that stays.
+            latest = {reporter_id: signs for _day, reporter_id, signs in checks[lo:hi]}
+            seen = frozenset(code for signs in latest.values() for code in signs)
+            if seen:
+                out[(region_id, day)] = MonitorSigns(seen, sum(1 for signs in latest.values() if signs))
+    return out
+
+
 def thresholds() -> risk.Thresholds:
     waspada, siaga, awas = settings.SIGAP_RISK_THRESHOLDS
     return risk.Thresholds(waspada=waspada, siaga=siaga, awas=awas)
@@ -389,6 +430,7 @@ def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[Are
     day_list = list(days)
     flags = _flags_on(series.areas, day_list)
     floors = _floors_on(series.areas, day_list)
+    monitored = _monitor_on(series.areas, day_list)
     alpha = daily_alpha()
     out: dict[date, list[AreaResult]] = {}
     for day in day_list:
@@ -412,6 +454,9 @@ def assess_days(series: CitySeries, days: Iterable[date]) -> dict[date, list[Are
             top_category=[top.get(a.pk, ("", 0))[0] for a in series.areas],
             top_category_count=np.array([top.get(a.pk, ("", 0))[1] for a in series.areas], dtype=float),
             structural_notes=[s[1] + f for s, f in zip(structure, day_flags, strict=True)],
+            monitor_signs=np.array([len(monitored.get((a.pk, day), NO_SIGNS).signs) for a in series.areas], float),
+            monitor_reporters=np.array([monitored.get((a.pk, day), NO_SIGNS).reporters for a in series.areas], float),
+            monitor_days=MONITOR_DAYS,
         )
         assessed = risk.assess(inputs, thresholds())
         results = []
@@ -494,6 +539,16 @@ def incident_changed(incident: Incident, at: datetime) -> None:
             risk_refresh(city, timezone.localdate(at))
     except Exception:  # the decision is already saved; a failed assessment must not turn it into an error page
         log.exception("risk refresh failed after incident %s changed", incident.pk)
+
+
+def monitor_check_changed(check: MonitorCheck) -> None:
+    """Hook from intake, after commit: a monitor's checklist moves the kelurahan's level of that day."""
+    try:
+        city = city_of(check.region)
+        if city is not None:
+            risk_refresh(city, check.day)
+    except Exception:  # the checklist is saved; a failed assessment must not turn it into an error page
+        log.exception("risk refresh failed after monitor check %s", check.pk)
 
 
 INDICATOR_FIELDS = (

@@ -25,7 +25,7 @@ from sigap.risk.forms import IndicatorForm, LevelFloorForm, LevelWithdrawForm
 from sigap.risk.mapareas import map_plan
 from sigap.risk.models import AreaIndicator, LevelFloor
 from sigap.risk.network import RECENT_DAYS, network_of, reporter_network
-from sigap.risk.selectors import latest_day, risk_history, risks_under
+from sigap.risk.selectors import MONITOR_DAYS, latest_day, monitor_checks_of, risk_history, risks_under
 from sigap.risk.services import (
     LEVEL_FLOOR_MAX_DAYS,
     LevelFloorError,
@@ -123,6 +123,8 @@ def risk_area(request: HttpRequest, code: str) -> HttpResponse:
         # The judgement in force today (the page may show an earlier day: its level says whether one was in force).
         "floor": level_floor_in_force(region, timezone.localdate()),
         "floor_max_days": LEVEL_FLOOR_MAX_DAYS,
+        "checks": monitor_checks_of(region, day or timezone.localdate()),
+        "monitor_days": MONITOR_DAYS,
     }
     if context["can_edit"]:
         context["form"] = IndicatorForm(instance=indicator)

@@ -89,6 +89,19 @@ def driver_text(d: dict[str, Any]) -> str:
             "level": RiskLevel(d["level"]).label,
             "until": date_format(until, "j M Y"),
         }
+    if code == "monitor":
+        # Counts only, as the driver holds: which signs is on the staff's page of the kelurahan.
+        return (
+            ngettext(
+                "%(n)d warning sign in the field monitors' checklists",
+                "%(n)d warning signs in the field monitors' checklists",
+                d["signs"],
+            )
+            % {"n": d["signs"]}
+            + " "
+            + ngettext("(%(r)d monitor, last %(days)d days)", "(%(r)d monitors, last %(days)d days)", d["reporters"])
+            % {"r": d["reporters"], "days": d["days"]}
+        )
     if code == "calendar":
         try:
             return str(PhaseKind(d["phase"]).label)

@@ -294,6 +294,30 @@ def test_risk_levels_follow_the_thresholds_and_explain_themselves() -> None:
     assert [d["code"] for d in out.drivers[1]] == ["calendar"]
 
 
+def test_monitor_signs_lift_a_calm_area_but_never_past_100() -> None:
+    calm = risk.AreaInputs(
+        p_value=np.array([1.0, 1.0, 1e-9]),
+        recent_count=np.array([0.0, 0.0, 40.0]),
+        recent_expected=np.array([0.2, 0.2, 0.5]),
+        recent_weighted=np.array([0.0, 0.0, 400.0]),
+        previous_count=np.array([0.0, 0.0, 0.0]),
+        open_cases=np.array([0.0, 0.0, 40.0]),
+        structural=np.array([1.0, 1.0, 1.0]),
+        phase="pemungutan",
+    )
+    without = risk.assess(calm)
+    calm.monitor_signs = np.array([0.0, 4.0, 9.0])
+    calm.monitor_reporters = np.array([0.0, 2.0, 1.0])
+    out = risk.assess(calm)
+    # 4 signs: 10 * 4 / (4 + 2) points on top of the 20 of vulnerability and the voting day: Waspada, not more.
+    assert out.score[1] == round(without.score[1] + 10 * 4 / 6, 1) and out.level[1] == risk.Level.WASPADA
+    assert out.score[0] == without.score[0] and "monitor" not in [d["code"] for d in out.drivers[0]]
+    assert without.score[2] > 95 and out.score[2] == 100.0
+    monitor = next(d for d in out.drivers[1] if d["code"] == "monitor")
+    assert monitor.pop("points") == pytest.approx(10 * 4 / 6)
+    assert monitor == {"code": "monitor", "signs": 4, "reporters": 2, "days": 14}
+
+
 def test_escalation_criteria_of_pp_2_2015() -> None:
     calm = alerting.IncidentFacts(30, 0, 1, False, False, False, 1, True)
     assert alerting.escalation_criteria(calm) == []

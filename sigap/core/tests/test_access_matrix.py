@@ -65,6 +65,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "intake:receipt_resend": (ALL_ROLES, ALL_ROLES),
     "intake:my_report": ({Role.TRUSTED_REPORTER.value}, set()),  # their own reports (submitted_by), by visible_to
     "intake:nil_report": (set(), {Role.TRUSTED_REPORTER.value}),  # "nothing to report in my kelurahan today"
+    "intake:monitor_check": ({Role.TRUSTED_REPORTER.value}, {Role.TRUSTED_REPORTER.value}),  # the area checklist
     "intake:report_import": (ANALYSTS, ANALYSTS),
     "triage:incident_list": (SIGNED_IN, set()),  # scoped by visible_to: a trusted reporter lists their own
     "triage:incident_export": (SIGNED_IN, set()),
