@@ -34,9 +34,15 @@ from sigap.demo.response import seed_response, thread_incident
 from sigap.demo.views import DEMO_WEBHOOK_NAME
 from sigap.directory.choices import OrganisationKind, PersonRole, SubTeam, TeamPosition
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
-from sigap.intake.choices import Channel
+from sigap.intake.choices import Channel, PeaceSign, WarningSign
 from sigap.intake.models import Report
-from sigap.intake.services import ReportDraft, nil_report_send, report_receive
+from sigap.intake.services import (
+    ReportDraft,
+    monitor_check_send,
+    monitor_hooks_paused,
+    nil_report_send,
+    report_receive,
+)
 from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import RoutingRule
@@ -275,6 +281,45 @@ def _nil_reports(rng: random.Random, reporters: list[User]) -> None:
             if day not in busy and rng.random() < diligence:
                 nil_report_send(user=reporter, at=datetime.combine(day, time(rng.randint(17, 21), 0), tzinfo=WIB))
             day += timedelta(days=1)
+
+
+# What a monitor would have seen in the days before incidents of each category.
+SIGNS_BEFORE: dict[str, tuple[str, ...]] = {
+    Category.BENTROK_PENDUKUNG: (WarningSign.MOBILISATION, WarningSign.TENSION, WarningSign.OUTSIDERS),
+    Category.POLITIK_UANG: (WarningSign.MONEY_POLITICS,),
+    Category.KAMPANYE_HITAM_SARA: (WarningSign.PROVOCATION, WarningSign.TENSION),
+    Category.HOAKS_UJARAN_KEBENCIAN: (WarningSign.PROVOCATION,),
+    Category.SENGKETA_HASIL: (WarningSign.MOBILISATION, WarningSign.INTIMIDATION),
+    Category.IDENTITAS: (WarningSign.PROVOCATION, WarningSign.TENSION),
+    Category.SUMBER_DAYA: (WarningSign.LAND_RESOURCES,),
+    Category.BATAS_WILAYAH: (WarningSign.LAND_RESOURCES, WarningSign.TENSION),
+    Category.TATA_KELOLA: (WarningSign.HARDSHIP,),
+    Category.MAIN_HAKIM_SENDIRI: (WarningSign.WEAPONS, WarningSign.TENSION),
+}
+
+
+def _checklists(rng: random.Random, reporters: list[User]) -> None:
+    """Trusted reporters send the area checklist about once a week: the signs of what their kelurahan's reports of
+    the following days were about (a monitor sees the crowd before the clash), now and then a sign that came to
+    nothing, and what holds the area together."""
+    for reporter in reporters:
+        if reporter.area_id is None or (reporter.username != "pelapor" and rng.random() < 0.25):  # some never do
+            continue
+        day = scenario.START + timedelta(days=rng.randint(0, 6))
+        while day <= scenario.END:
+            ahead = Incident.objects.filter(
+                region_id=reporter.area_id,
+                occurred_at__date__gt=day,
+                occurred_at__date__lte=day + timedelta(days=7),
+            ).values_list("category", flat=True)
+            signs = {sign for category in ahead if rng.random() < 0.6 for sign in SIGNS_BEFORE.get(category, ())[:2]}
+            if rng.random() < 0.1:
+                signs.add(rng.choice(list(WarningSign.values)))
+            peace = rng.sample(list(PeaceSign.values), k=rng.randint(0 if signs else 1, 2))
+            at = datetime.combine(day, time(rng.randint(7, 20), 0), tzinfo=WIB)
+            if at <= DEMO_NOW:
+                monitor_check_send(user=reporter, signs=sorted(signs), peace=peace, at=at)
+            day += timedelta(days=rng.randint(6, 8))
 
 
 def _point_in(region: Region, rng: random.Random) -> tuple[float, float]:
@@ -766,6 +811,8 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
             _decide_like_an_analyst(rng, analyst, items)
             _escalate_threads(analyst)
         _nil_reports(random.Random(seed + 1), reporters)  # its own stream: the rest of the story stays as it was
+        with monitor_hooks_paused():  # assessed once below
+            _checklists(random.Random(seed + 2), reporters)
         _clarifications(analyst)
         _checking(analyst)
         # Cases, mediation and coordination go through the services at their own times; a relapse they flag

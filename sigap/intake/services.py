@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -263,6 +264,17 @@ _monitor_hooks: list[Callable[[MonitorCheck], None]] = []
 def on_monitor_check(hook: Callable[[MonitorCheck], None]) -> None:
     if hook not in _monitor_hooks:
         _monitor_hooks.append(hook)
+
+
+@contextmanager
+def monitor_hooks_paused() -> Iterator[None]:
+    """Bulk loads (the demo) skip the assessment after each checklist and assess once at the end."""
+    saved = _monitor_hooks[:]
+    _monitor_hooks.clear()
+    try:
+        yield
+    finally:
+        _monitor_hooks[:] = saved
 
 
 class MonitorNotAllowed(PermissionError):
