@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max, OuterRef, Subquery
@@ -56,3 +58,38 @@ def monitor_checks_of(region: Region, last: date, days: int = 30) -> list[tuple[
         seen.add(check.reporter_id)
         out.append((check, weighs))
     return out
+
+
+@dataclass(frozen=True)
+class SignLine:
+    sign: str  # the warning sign in words
+    kelurahan: int  # how many ticked it at least once in the period
+    places: str
+    checks: int  # the checklists that ticked it
+
+
+def signs_in_period(area_code: str, first: date, last: date) -> tuple[list[SignLine], int, int]:
+    """The warning signs of the monitors' checklists sent from `first` to `last` under `area_code`, the most
+    widespread first; with the checklists received and the kelurahan that sent any (silence is part of it)."""
+    from sigap.intake.choices import WarningSign
+
+    rows = MonitorCheck.objects.filter(
+        region__code__startswith=f"{area_code}.", day__gte=first, day__lte=last
+    ).values_list("region__name", "signs")
+    places: dict[str, set[str]] = defaultdict(set)
+    checks: Counter[str] = Counter()
+    senders: set[str] = set()
+    received = 0
+    for name, signs in rows:
+        received += 1
+        senders.add(name)
+        for code in signs:
+            places[code].add(name)
+            checks[code] += 1
+    lines = [
+        SignLine(str(WarningSign(code).label), len(names), ", ".join(sorted(names)), checks[code])
+        for code, names in places.items()
+        if code in WarningSign.values
+    ]
+    lines.sort(key=lambda line: (-line.kelurahan, -line.checks, line.sign))
+    return lines, received, len(senders)

@@ -32,6 +32,7 @@ from sigap.regions.models import Region
 from sigap.regions.selectors import village_word
 from sigap.risk.choices import RiskLevel
 from sigap.risk.mapareas import map_plan
+from sigap.risk.selectors import SignLine, signs_in_period
 from sigap.risk.words import driver_text
 from sigap.sitrep.models import SitrepRecord
 from sigap.triage.choices import Category, IncidentStatus
@@ -84,6 +85,8 @@ class Sitrep:
     mediation: list[tuple[str, int]]
     hoaxes: list[HoaxLine] = field(default_factory=list)
     groups: list[GroupLine] = field(default_factory=list)  # the registry's groups most involved, verified only
+    signs: list[SignLine] = field(default_factory=list)  # the field monitors' warning signs of the period
+    checklists: tuple[int, int] = (0, 0)  # checklists received, kelurahan that sent any
     status_in_force: str = ""
     audit_anchor: str = ""  # the audit chain's head when the report was made: an outside copy of it
     snapshot: dict[str, Any] = field(default_factory=dict)
@@ -233,6 +236,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
             by_category[str(labels.get(name, name))] += int(n)
     in_force = status_in_force(filters.end)
     hoaxes = _hoaxes(filters, user, lo, hi)
+    signs, checklists, checked_areas = signs_in_period(filters.area_code, filters.start, filters.end)
     return Sitrep(
         title=f"Laporan Situasi {settings.SIGAP_DEPLOYMENT_NAME}",
         area_name=area.name,
@@ -286,6 +290,8 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         mediation=mediation_counts(user),
         hoaxes=hoaxes,
         groups=groups_involved(incidents),
+        signs=signs,
+        checklists=(checklists, checked_areas),
         status_in_force=str(in_force) if in_force else "",
         snapshot=snapshot,
         map_shapes=[

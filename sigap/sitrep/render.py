@@ -51,6 +51,19 @@ def _group_rows(report: Sitrep) -> list[list[Any]]:
     return [[g.name, g.kind, g.incidents, g.places, g.met] for g in report.groups]
 
 
+def _sign_header(report: Sitrep) -> list[str]:
+    return ["Tanda kerawanan", report.village_title, "Daftar periksa", "Di mana"]
+
+
+def _sign_rows(report: Sitrep) -> list[list[Any]]:
+    return [[s.sign, s.kelurahan, s.checks, s.places] for s in report.signs]
+
+
+def _signs_said(report: Sitrep) -> str:
+    received, areas = report.checklists
+    return f"{received} daftar periksa dari {areas} {report.village} dalam periode ini."
+
+
 def _hoax_header(report: Sitrep) -> list[str]:
     return ["Diputuskan", report.village_title, "Kabar", "Kepada masyarakat"]
 
@@ -146,6 +159,7 @@ def to_xlsx(report: Sitrep) -> bytes:
     )
     sheet("Mediasi", ["Status", "Jumlah"], [list(m) for m in report.mediation], [30, 10])
     sheet("Kelompok", GROUP_HEADER, _group_rows(report), [30, 24, 10, 40, 40])
+    sheet("Tanda kerawanan", _sign_header(report), _sign_rows(report), [60, 12, 14, 60])
     sheet("Hoaks", _hoax_header(report), _hoax_rows(report), [12, 18, 70, 26])
     out = BytesIO()
     book.save(out)
@@ -372,6 +386,10 @@ def to_pdf(report: Sitrep) -> bytes:
     _table(pdf, ["Status", "Jumlah"], [list(m) for m in report.mediation], [110, 80])
     _heading(pdf, "Kelompok yang paling sering terlibat (kejadian terverifikasi)")
     _table(pdf, GROUP_HEADER, _group_rows(report) or [["Tidak ada.", "-", "-", "-", "-"]], [42, 30, 14, 52, 52])
+    _heading(pdf, "Tanda kerawanan dari daftar periksa pemantau lapangan")
+    pdf.set_font("Helvetica", size=8.5)
+    pdf.multi_cell(0, 4.5, latin1(_signs_said(report)), new_x="LMARGIN", new_y="NEXT", align="L")
+    _table(pdf, _sign_header(report), _sign_rows(report) or [["Tidak ada.", "-", "-", "-"]], [70, 22, 24, 74])
     _heading(pdf, "Kabar yang diputuskan hoaks, dan klarifikasinya kepada masyarakat")
     _table(pdf, _hoax_header(report), _hoax_rows(report) or [["-", "-", "Tidak ada.", "-"]], [22, 28, 100, 40])
     return bytes(pdf.output())

@@ -2,7 +2,8 @@
 what changed since the previous one, and who may make it."""
 
 import re
-from datetime import datetime, timedelta
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ from openpyxl import load_workbook
 from sigap.accounts.models import User
 from sigap.core import audit
 from sigap.demo.generator import seed_demo
+from sigap.intake.choices import WarningSign
+from sigap.intake.models import MonitorCheck
 from sigap.public.models import Clarification
 from sigap.sitrep.models import SitrepRecord
 from sigap.triage.choices import IncidentStatus
@@ -50,6 +53,7 @@ def test_one_click_pdf_and_xlsx_and_what_changed_since(client, demo):
         "Waktu respons",
         "Mediasi",
         "Kelompok",
+        "Tanda kerawanan",
         "Hoaks",
     ]
     assert book["Kerawanan"].max_row == 35  # 34 kelurahan and the header
@@ -64,11 +68,22 @@ def test_one_click_pdf_and_xlsx_and_what_changed_since(client, demo):
     )
     assert groups["Pendukung paslon 02"][2] == verified.count() > 0
     assert "Pendukung paslon 01" in groups["Pendukung paslon 02"][4]
+    # The field monitors' warning signs of the week: per sign, the kelurahan that ticked it and the checklists.
+    ticked: dict[str, set[str]] = defaultdict(set)
+    checklists: Counter[str] = Counter()
+    for check in MonitorCheck.objects.filter(day__gte=date(2020, 12, 14), day__lte=date(2020, 12, 20)):
+        for sign in check.signs:
+            ticked[str(WarningSign(sign).label)].add(check.region.name)
+            checklists[str(WarningSign(sign).label)] += 1
+    signs = {row[0]: row[1:3] for row in book["Tanda kerawanan"].iter_rows(min_row=2, values_only=True)}
+    assert ticked and signs == {sign: (len(places), checklists[sign]) for sign, places in ticked.items()}
     assert SitrepRecord.objects.count() == 2
     again = client.get(reverse("sitrep:page") + query).content.decode()
     assert "laporan sebelumnya" in again  # compared with the last one made
     groups_section = again[again.index('id="groups"') : again.index('id="hoaxes"')]
     assert "Pendukung paslon 02" in groups_section and "Pendukung paslon 01 (" in groups_section
+    signs_section = again[again.index('id="signs"') : again.index('id="hoaxes"')]
+    assert all(sign in signs_section for sign in ticked) and "daftar periksa dari" in signs_section
 
 
 @pytest.mark.django_db
