@@ -189,6 +189,20 @@ class NilReport(models.Model):
         return f"{self.region_id} {self.day}"
 
 
+class MonitorCheckQuerySet(models.QuerySet["MonitorCheck"]):
+    def visible_to(self, user: Any) -> MonitorCheckQuerySet:
+        """Staff of the city read them all, others those of their area (a note may name a camp or a person); a
+        monitor their own."""
+        role = role_of(user)
+        if role is None:
+            return self.none()
+        if role in CITYWIDE_ROLES:
+            return self.all()
+        if role == Role.TRUSTED_REPORTER:
+            return self.filter(reporter=user)
+        return self.filter(under_codes("region", user.area_codes()))
+
+
 class MonitorCheck(models.Model):
     """A field monitor's checklist for their kelurahan (pantauan kondisi wilayah): the warning signs they see and the
     peace signs beside them, before anything has happened. One per monitor and day (sent again, it is replaced);
@@ -201,6 +215,8 @@ class MonitorCheck(models.Model):
     signs = models.JSONField(default=list)  # WarningSign codes
     peace = models.JSONField(default=list)  # PeaceSign codes
     note = models.TextField(blank=True)
+
+    objects = MonitorCheckQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

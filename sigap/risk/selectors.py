@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Max, OuterRef, Subquery
 
@@ -43,11 +44,12 @@ def latest_of(regions: Iterable[Region]) -> dict[int, AreaRisk]:
     return {risk.region_id: risk for risk in rows}
 
 
-def monitor_checks_of(region: Region, last: date, days: int = 30) -> list[tuple[MonitorCheck, bool]]:
-    """The monitors' checklists of a kelurahan in the `days` up to `last`, latest first, each with whether it weighs
-    in the level of `last` (the latest of its monitor, within MONITOR_DAYS)."""
+def monitor_checks_of(region: Region, last: date, user: Any, days: int = 30) -> list[tuple[MonitorCheck, bool]]:
+    """The monitors' checklists of a kelurahan that `user` may read, in the `days` up to `last`, latest first, each
+    with whether it weighs in the level of `last` (the latest of its monitor, within MONITOR_DAYS)."""
     rows = (
-        MonitorCheck.objects.filter(region=region, day__gte=last - timedelta(days=days - 1), day__lte=last)
+        MonitorCheck.objects.visible_to(user)
+        .filter(region=region, day__gte=last - timedelta(days=days - 1), day__lte=last)
         .select_related("reporter")
         .order_by("-day", "-at")[:60]
     )
@@ -68,14 +70,16 @@ class SignLine:
     checks: int  # the checklists that ticked it
 
 
-def signs_in_period(area_code: str, first: date, last: date) -> tuple[list[SignLine], int, int]:
-    """The warning signs of the monitors' checklists sent from `first` to `last` under `area_code`, the most
-    widespread first; with the checklists received and the kelurahan that sent any (silence is part of it)."""
+def signs_in_period(area_code: str, first: date, last: date, user: Any) -> tuple[list[SignLine], int, int]:
+    """The warning signs of the monitors' checklists (those `user` may read) sent from `first` to `last` under
+    `area_code`, the most widespread first; with the checklists received and the kelurahan that sent any."""
     from sigap.intake.choices import WarningSign
 
-    rows = MonitorCheck.objects.filter(
-        region__code__startswith=f"{area_code}.", day__gte=first, day__lte=last
-    ).values_list("region__name", "signs")
+    rows = (
+        MonitorCheck.objects.visible_to(user)
+        .filter(region__code__startswith=f"{area_code}.", day__gte=first, day__lte=last)
+        .values_list("region__name", "signs")
+    )
     places: dict[str, set[str]] = defaultdict(set)
     checks: Counter[str] = Counter()
     senders: set[str] = set()

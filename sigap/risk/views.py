@@ -123,7 +123,7 @@ def risk_area(request: HttpRequest, code: str) -> HttpResponse:
         # The judgement in force today (the page may show an earlier day: its level says whether one was in force).
         "floor": level_floor_in_force(region, timezone.localdate()),
         "floor_max_days": LEVEL_FLOOR_MAX_DAYS,
-        "checks": monitor_checks_of(region, day or timezone.localdate()),
+        "checks": monitor_checks_of(region, day or timezone.localdate(), request.user),
         "monitor_days": MONITOR_DAYS,
     }
     if context["can_edit"]:

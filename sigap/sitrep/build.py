@@ -236,7 +236,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
             by_category[str(labels.get(name, name))] += int(n)
     in_force = status_in_force(filters.end)
     hoaxes = _hoaxes(filters, user, lo, hi)
-    signs, checklists, checked_areas = signs_in_period(filters.area_code, filters.start, filters.end)
+    signs, checklists, checked_areas = signs_in_period(filters.area_code, filters.start, filters.end, user)
     return Sitrep(
         title=f"Laporan Situasi {settings.SIGAP_DEPLOYMENT_NAME}",
         area_name=area.name,

@@ -174,3 +174,17 @@ def test_a_checklist_is_heard_from_the_reporter(region, personas):
     periodic_due(at(DAY, 19))  # six days: not yet (the key is per silence, so the order does not matter)
     asked = Notification.objects.filter(subject__startswith="Ada kabar dari")
     assert asked.count() == 1 and "Sudah 7 hari" in asked.get().body
+
+
+@pytest.mark.django_db
+def test_a_responder_reads_the_checklists_of_their_own_area_only(on_day, client, region, personas):
+    kandangsapi = "35.75.01.1001"  # Kecamatan Gadingrejo: outside the responder's Panggungrejo
+    there = User.objects.create(username="tokoh_kandangsapi", role=Role.TRUSTED_REPORTER, area=region(kandangsapi))
+    monitor_check_send(user=there, signs=["hardship"], peace=[], note="Bansos dibagi tidak merata di RW 03.")
+    monitor_check_send(user=personas["trusted_reporter"], signs=["tension"], peace=[], note=NOTE)
+    client.force_login(personas["responder"])
+    assert NOTE in client.get(f"/kerawanan/{BUGUL_LOR}/").content.decode()
+    elsewhere = client.get(f"/kerawanan/{kandangsapi}/").content.decode()
+    assert "Bansos dibagi" not in elsewhere and "Belum ada daftar periksa" in elsewhere
+    client.force_login(personas["analyst"])
+    assert "Bansos dibagi" in client.get(f"/kerawanan/{kandangsapi}/").content.decode()
