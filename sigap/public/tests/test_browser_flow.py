@@ -192,6 +192,7 @@ def test_from_a_warga_report_to_a_resolved_case_seen_through_the_receipt(page, l
         "/dasbor/",
         "/laporan-situasi/",
         "/kerawanan/",
+        "/kerawanan/35.75.04.1010/",
         "/kotak-masuk/",
         "/status-konflik/",
         "/mediasi/forum/",
@@ -206,6 +207,13 @@ def test_from_a_warga_report_to_a_resolved_case_seen_through_the_receipt(page, l
             assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (url, name)
             slug = url.strip("/").replace("/", "-") or "home"
             page.screenshot(path=str(artifacts / f"page-{slug}-{name}-{vendor}.png"), full_page=True)
+
+    # The kelurahan's last days are bars painted in their level's colour (spans, not SVG: `fill` would not paint them).
+    page.goto(f"{live_server.url}/kerawanan/35.75.04.1010/")
+    painted = page.evaluate(
+        "[...document.querySelectorAll('.bars span')].map(b => getComputedStyle(b).backgroundColor)"
+    )
+    assert painted and "rgba(0, 0, 0, 0)" not in painted, painted
 
     # 6. The warga follows the report with the receipt: it is resolved. The public page shows the city.
     page.context.clear_cookies()
