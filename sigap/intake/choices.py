@@ -7,6 +7,7 @@ __all__ = [
     "Channel",
     "Credibility",
     "CrowdSize",
+    "GRAVE_SIGNS",
     "MessageDirection",
     "PeaceSign",
     "PublicStatus",
@@ -61,6 +62,10 @@ class WarningSign(models.TextChoices):
     LAND_RESOURCES = "land_resources", _("A land, boundary or resource dispute heating up")
     HARDSHIP = "hardship", _("Unrest over hardship (prices, lay-offs, aid handed out unfairly)")
     CROWDS_NO_PROTOCOL = "crowds_no_protocol", _("Campaign crowds without the health protocol")
+
+
+# Signs of violence being prepared: a monitor who newly ticks one is heard by the secretariat at once, day or night.
+GRAVE_SIGNS = (WarningSign.WEAPONS, WarningSign.INTIMIDATION, WarningSign.MOBILISATION, WarningSign.OUTSIDERS)
 
 
 class PeaceSign(models.TextChoices):

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from sigap.core.grading import Reliability
 from sigap.core.photos import CleanPhoto
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
-from sigap.intake.choices import Channel, MessageDirection, PeaceSign, WarningSign
+from sigap.intake.choices import GRAVE_SIGNS, Channel, MessageDirection, PeaceSign, WarningSign
 from sigap.intake.models import ApiPartner, Attachment, MonitorCheck, NilReport, Report, ReporterMessage
 from sigap.intake.receipts import receipt_new
 from sigap.regions.models import Region
@@ -256,6 +257,7 @@ def nil_report_send(*, user: Any, at: datetime | None = None) -> NilReport:
 
 
 MONITOR_NOTE_MAX = 2000
+MONITOR_DAYS = 14  # a monitor's checklist weighs for a fortnight, unless a later one of theirs replaces it
 
 # Rooms above intake (risk) follow a monitor's checklist after its commit: the kelurahan's level weighs its signs.
 _monitor_hooks: list[Callable[[MonitorCheck], None]] = []
@@ -308,16 +310,57 @@ def monitor_check_send(
         "peace": [c for c in PeaceSign.values if c in peace],
         "note": note.strip(),
     }
-    check, created = MonitorCheck.objects.update_or_create(reporter=user, day=timezone.localdate(at), defaults=values)
+    day = timezone.localdate(at)
+    before = (
+        MonitorCheck.objects.filter(reporter=user, day__lt=day, day__gte=day - timedelta(days=MONITOR_DAYS - 1))
+        .order_by("-day")
+        .values_list("signs", flat=True)
+        .first()
+    )
+    check, created = MonitorCheck.objects.update_or_create(reporter=user, day=day, defaults=values)
     audit_record(
         actor=user,
         action="monitor.check_sent" if created else "monitor.check_replaced",
         target=check,
         details={"signs": check.signs, "peace": check.peace},
     )
+    newly_grave = [str(c) for c in GRAVE_SIGNS if c in check.signs and c not in (before or [])]
+    if newly_grave:
+        transaction.on_commit(partial(_tell_secretariat_grave_signs, check, newly_grave), robust=True)
     for hook in _monitor_hooks:
         transaction.on_commit(lambda hook=hook: hook(check), robust=True)  # type: ignore[misc]
     return check
+
+
+def _tell_secretariat_grave_signs(check: MonitorCheck, signs: list[str]) -> None:
+    """A monitor newly ticks a sign of violence being prepared (weapons, intimidation, a mobilisation, outsiders):
+    the secretariat hears at once, as it does of an urgent report, instead of at its next look at the kelurahan.
+    The message leaves Sigap by SMS or e-mail: the place and the signs, never the monitor's name or note (those are
+    on the kelurahan's page). Once per monitor, day and set of signs."""
+    from django.utils import translation
+
+    from sigap.notify.services import public_link, queue_to_secretariat
+
+    region = check.region
+    kecamatan = region.parent
+    with translation.override("id"):
+        words = "; ".join(str(WarningSign(c).label).lower() for c in signs)
+        body = (
+            f"Pemantau lapangan di {region.name}"
+            + (f" (Kecamatan {kecamatan.name})" if kecamatan else "")
+            + f" mencentang: {words}.\n"
+            + "Tanda ini ikut menaikkan tingkat kewaspadaan; baca catatannya dan pertimbangkan tindak lanjut.\n"
+            + "(A field monitor ticked a sign of violence being prepared.)\n"
+            + public_link("risk:area", region.code)
+            + "#checks"
+        )
+    queue_to_secretariat(
+        purpose="incident",
+        subject=f"[Pantauan] {region.name}: {words}",
+        body=body,
+        key=f"monitor{check.reporter_id}:{check.day.isoformat()}:{'+'.join(signs)}",
+        at=check.at,
+    )
 
 
 def _latest(rows: Any, column: str) -> Subquery:

@@ -11,10 +11,11 @@ from typing import Any
 from django.db.models import Max, OuterRef, Subquery
 
 from sigap.intake.models import MonitorCheck
+from sigap.intake.services import MONITOR_DAYS
 from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk
 
-MONITOR_DAYS = 14  # a monitor's checklist weighs for a fortnight, unless a later one of theirs replaces it
+__all__ = ["MONITOR_DAYS", "latest_day", "latest_of", "monitor_checks_of", "risk_history", "risks_under"]
 
 
 def latest_day(code: str) -> date | None:

@@ -188,3 +188,35 @@ def test_a_responder_reads_the_checklists_of_their_own_area_only(on_day, client,
     assert "Bansos dibagi" not in elsewhere and "Belum ada daftar periksa" in elsewhere
     client.force_login(personas["analyst"])
     assert "Bansos dibagi" in client.get(f"/kerawanan/{kandangsapi}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_newly_ticked_sign_of_violence_is_told_to_the_secretariat_at_once(
+    region, personas, django_capture_on_commit_callbacks
+):
+    NotifyChannel.objects.create(name="Kotak masuk", kind="in_app", user=personas["analyst"], config={})
+    reporter = personas["trusted_reporter"]
+
+    def send(signs: list[str], day_offset: int) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            monitor_check_send(
+                user=reporter, signs=signs, peace=[], note=NOTE, at=at(DAY, 2) + timedelta(days=day_offset)
+            )
+
+    def told() -> list[Notification]:
+        return list(Notification.objects.filter(subject__startswith="[Pantauan]").order_by("pk"))
+
+    send(["tension"], 0)  # not a sign of violence being prepared: the level hears it, nobody is woken
+    assert told() == []
+    send(["weapons", "tension"], 0)  # the same day, now with a weapon: at once, at 2 a.m. too
+    first = told()
+    assert [n.subject for n in first] == ["[Pantauan] Bugul Lor: senjata tajam atau benda berbahaya terlihat"]
+    assert first[0].next_attempt_at == at(DAY, 2) and first[0].channel.user == personas["analyst"]
+    assert "Pemantau lapangan di Bugul Lor (Kecamatan Panggungrejo) mencentang" in first[0].body
+    assert "/kerawanan/35.75.04.1010/#checks" in first[0].body
+    assert NOTE not in first[0].body and reporter.username not in first[0].body  # it leaves Sigap by SMS or e-mail
+    send(["weapons", "tension"], 0)  # sent again as it was: not again
+    send(["weapons"], 1)  # still seen the next day: already told
+    assert len(told()) == 1
+    send(["weapons", "outsiders"], 2)  # a new one: told of it alone
+    assert [n.subject for n in told()][1] == "[Pantauan] Bugul Lor: kedatangan kelompok dari luar wilayah"
