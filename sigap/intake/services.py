@@ -408,7 +408,8 @@ def nil_report_reminders_due(now: datetime) -> int:
                 body=(
                     f"Sudah {silent} hari tidak ada laporan dari Anda untuk {area}. Bila ada masalah, "
                     "laporkan; bila tidak ada, kirim laporan nihil dengan satu tombol di beranda Sigap, agar tim tahu "
-                    f"wilayah Anda tenang, bukan tidak terpantau.\n{public_link('home:home')}"
+                    "wilayah Anda tenang, bukan tidak terpantau. Tanda kerawanan yang Anda lihat sebelum sesuatu "
+                    f"terjadi dicentang di daftar periksa wilayah.\n{public_link('home:home')}"
                 ),
                 key=f"nil-remind:{reporter.pk}:{since.isoformat()}:{silent // days}",
                 at=now,

@@ -179,6 +179,7 @@ def test_a_silent_trusted_reporter_is_asked_for_a_report_or_a_nil_report(persona
     periodic_due(NOW + timedelta(days=1))
     periodic_due(NOW + timedelta(days=1, hours=2))  # the same silence: asked once
     assert len(asked()) == 1 and "Sudah 7 hari" in asked()[0] and "laporan nihil" in asked()[0]
+    assert "daftar periksa wilayah" in asked()[0]  # what to do when something is brewing but nothing happened
     periodic_due(NOW + timedelta(days=8))  # another week of it: asked again
     assert len(asked()) == 2
     nil_report_send(user=reporter, at=NOW + timedelta(days=8, hours=1))  # heard again: quiet for a week
