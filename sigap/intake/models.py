@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.core.crypto import unseal
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of, under_codes
 from sigap.intake.choices import (
+    GRAVE_SIGNS,
     Channel,
     CrowdSize,
     MessageDirection,
@@ -228,6 +229,10 @@ class MonitorCheck(models.Model):
 
     def sign_labels(self) -> list[str]:
         return [str(WarningSign(c).label) for c in self.signs if c in WarningSign.values]
+
+    def sign_items(self) -> list[tuple[str, bool]]:
+        """Each warning sign in words, with whether it is a sign of violence being prepared."""
+        return [(str(WarningSign(c).label), c in GRAVE_SIGNS) for c in self.signs if c in WarningSign.values]
 
     def peace_labels(self) -> list[str]:
         return [str(PeaceSign(c).label) for c in self.peace if c in PeaceSign.values]

@@ -15,7 +15,15 @@ from sigap.intake.services import MONITOR_DAYS
 from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk
 
-__all__ = ["MONITOR_DAYS", "latest_day", "latest_of", "monitor_checks_of", "risk_history", "risks_under"]
+__all__ = [
+    "MONITOR_DAYS",
+    "latest_day",
+    "latest_of",
+    "monitor_checks_of",
+    "monitor_checks_under",
+    "risk_history",
+    "risks_under",
+]
 
 
 def latest_day(code: str) -> date | None:
@@ -48,11 +56,21 @@ def latest_of(regions: Iterable[Region]) -> dict[int, AreaRisk]:
 def monitor_checks_of(region: Region, last: date, user: Any, days: int = 30) -> list[tuple[MonitorCheck, bool]]:
     """The monitors' checklists of a kelurahan that `user` may read, in the `days` up to `last`, latest first, each
     with whether it weighs in the level of `last` (the latest of its monitor, within MONITOR_DAYS)."""
+    return _weighing(MonitorCheck.objects.visible_to(user).filter(region=region), last, days)
+
+
+def monitor_checks_under(code: str, last: date, user: Any) -> list[tuple[MonitorCheck, bool]]:
+    """The checklists of the last MONITOR_DAYS under `code` that `user` may read (the analyst's daily read), latest
+    first, each with whether it weighs now."""
+    rows = MonitorCheck.objects.visible_to(user).filter(region__code__startswith=f"{code}.")
+    return _weighing(rows.select_related("region__parent"), last, MONITOR_DAYS, limit=300)
+
+
+def _weighing(rows: Any, last: date, days: int, limit: int = 60) -> list[tuple[MonitorCheck, bool]]:
     rows = (
-        MonitorCheck.objects.visible_to(user)
-        .filter(region=region, day__gte=last - timedelta(days=days - 1), day__lte=last)
-        .select_related("reporter")
-        .order_by("-day", "-at")[:60]
+        rows.filter(day__gte=last - timedelta(days=days - 1), day__lte=last)
+        .select_related("reporter", "region")
+        .order_by("-day", "-at", "-pk")[:limit]
     )
     seen: set[int] = set()
     out = []

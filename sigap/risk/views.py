@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from sigap.alerts.models import Alert
 from sigap.core.forms import form_errors
 from sigap.core.roles import Role, require_role, role_of
+from sigap.intake.choices import GRAVE_SIGNS
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk import mapsvg
@@ -25,7 +26,14 @@ from sigap.risk.forms import IndicatorForm, LevelFloorForm, LevelWithdrawForm
 from sigap.risk.mapareas import map_plan
 from sigap.risk.models import AreaIndicator, LevelFloor
 from sigap.risk.network import RECENT_DAYS, network_of, reporter_network
-from sigap.risk.selectors import MONITOR_DAYS, latest_day, monitor_checks_of, risk_history, risks_under
+from sigap.risk.selectors import (
+    MONITOR_DAYS,
+    latest_day,
+    monitor_checks_of,
+    monitor_checks_under,
+    risk_history,
+    risks_under,
+)
 from sigap.risk.services import (
     LEVEL_FLOOR_MAX_DAYS,
     LevelFloorError,
@@ -97,6 +105,24 @@ def network(request: HttpRequest) -> HttpResponse:
         "can_add_accounts": role_of(request.user) == Role.ADMIN,
     }
     return render(request, "risk/network.html", context)
+
+
+@login_required
+def checks(request: HttpRequest) -> HttpResponse:
+    """The field monitors' checklists of the last fortnight across the city (within the reader's area): what the
+    analysts read each day beside the report queue, signs of violence being prepared marked."""
+    _require_viewer(request)
+    city = get_object_or_404(Region, code=settings.SIGAP_DEPLOYMENT_REGION)
+    rows = monitor_checks_under(city.code, timezone.localdate(), request.user)
+    weighing = [(c, w) for c, w in rows if w and c.signs]
+    context = {
+        "city": city,
+        "rows": rows,
+        "areas_with_signs": len({c.region_id for c, _w in weighing}),
+        "grave_areas": len({c.region_id for c, _w in weighing if any(s in GRAVE_SIGNS for s in c.signs)}),
+        "monitor_days": MONITOR_DAYS,
+    }
+    return render(request, "risk/checks.html", context)
 
 
 @login_required

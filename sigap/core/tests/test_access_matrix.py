@@ -91,6 +91,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "risk:map": (STAFF, set()),
     "risk:area": (STAFF, set()),
     "risk:network": (STAFF, set()),
+    "risk:checks": (STAFF, set()),  # the field monitors' checklists across the city
     "risk:indicator": (set(), ANALYSTS),
     "risk:level_set": (set(), ANALYSTS),
     "regions:boundaries": ({Role.ADMIN.value}, {Role.ADMIN.value}),

@@ -220,3 +220,31 @@ def test_a_newly_ticked_sign_of_violence_is_told_to_the_secretariat_at_once(
     assert len(told()) == 1
     send(["weapons", "outsiders"], 2)  # a new one: told of it alone
     assert [n.subject for n in told()][1] == "[Pantauan] Bugul Lor: kedatangan kelompok dari luar wilayah"
+
+
+@pytest.mark.django_db
+def test_the_analysts_read_the_citys_checklists_of_the_fortnight_in_one_list(on_day, client, region, personas):
+    kandangsapi = "35.75.01.1001"  # outside the responder's Panggungrejo
+    there = User.objects.create(username="tokoh_kandangsapi", role=Role.TRUSTED_REPORTER, area=region(kandangsapi))
+    monitor_check_send(
+        user=there, signs=["hardship"], peace=[], note="Bansos dibagi tidak merata di RW 03.", at=at(DAY, 8)
+    )
+    reporter = personas["trusted_reporter"]
+    monitor_check_send(user=reporter, signs=["tension"], peace=[], at=at(DAY - timedelta(days=20)))  # too old
+    monitor_check_send(user=reporter, signs=["tension"], peace=[], at=at(DAY - timedelta(days=3)))  # replaced
+    monitor_check_send(user=reporter, signs=["weapons", "tension"], peace=["dialogue"], note=NOTE)
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("risk:checks")).content.decode()
+    rows = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert rows.count("<tr") == 3  # two of Bugul Lor's within the fortnight, Kandangsapi's
+    assert rows.index(NOTE) < rows.index("Bansos dibagi")  # latest first (today's at 09.00, then 08.00)
+    assert "<strong>Senjata tajam atau benda berbahaya terlihat</strong>" in rows  # a sign of violence, in bold
+    assert rows.count("berlaku sekarang") == 2  # Bugul Lor's earlier one is replaced by today's
+    assert "Tanda kerawanan sedang berlaku di 2 kelurahan; tanda kekerasan yang sedang disiapkan di 1." in page
+    assert f'href="/kerawanan/{BUGUL_LOR}/#checks"' in rows
+
+    client.force_login(personas["responder"])  # within their kecamatan only
+    page = client.get(reverse("risk:checks")).content.decode()
+    assert NOTE in page and "Bansos dibagi" not in page
+    client.force_login(reporter)
+    assert client.get(reverse("risk:checks")).status_code == 403
