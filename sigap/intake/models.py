@@ -227,9 +227,6 @@ class MonitorCheck(models.Model):
     def __str__(self) -> str:
         return f"{self.region_id} {self.day}"
 
-    def sign_labels(self) -> list[str]:
-        return [str(WarningSign(c).label) for c in self.signs if c in WarningSign.values]
-
     def sign_items(self) -> list[tuple[str, bool]]:
         """Each warning sign in words, with whether it is a sign of violence being prepared."""
         return [(str(WarningSign(c).label), c in GRAVE_SIGNS) for c in self.signs if c in WarningSign.values]

@@ -10,20 +10,11 @@ from typing import Any
 
 from django.db.models import Max, OuterRef, Subquery
 
+from sigap.intake.choices import WarningSign
 from sigap.intake.models import MonitorCheck
 from sigap.intake.services import MONITOR_DAYS
 from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk
-
-__all__ = [
-    "MONITOR_DAYS",
-    "latest_day",
-    "latest_of",
-    "monitor_checks_of",
-    "monitor_checks_under",
-    "risk_history",
-    "risks_under",
-]
 
 
 def latest_day(code: str) -> date | None:
@@ -92,7 +83,6 @@ class SignLine:
 def signs_in_period(area_code: str, first: date, last: date, user: Any) -> tuple[list[SignLine], int, int]:
     """The warning signs of the monitors' checklists (those `user` may read) sent from `first` to `last` under
     `area_code`, the most widespread first; with the checklists received and the kelurahan that sent any."""
-    from sigap.intake.choices import WarningSign
 
     rows = (
         MonitorCheck.objects.visible_to(user)

@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from sigap.analytics import detector, risk
 from sigap.core.services import audit_record
 from sigap.intake.models import MonitorCheck
+from sigap.intake.services import MONITOR_DAYS
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaFlag, AreaIndicator, AreaRisk, ElectionPhase, HistoricalCount, LevelFloor
-from sigap.risk.selectors import MONITOR_DAYS
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 

@@ -18,6 +18,7 @@ from sigap.alerts.models import Alert
 from sigap.core.forms import form_errors
 from sigap.core.roles import Role, require_role, role_of
 from sigap.intake.choices import GRAVE_SIGNS
+from sigap.intake.services import MONITOR_DAYS
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk import mapsvg
@@ -27,7 +28,6 @@ from sigap.risk.mapareas import map_plan
 from sigap.risk.models import AreaIndicator, LevelFloor
 from sigap.risk.network import RECENT_DAYS, network_of, reporter_network
 from sigap.risk.selectors import (
-    MONITOR_DAYS,
     latest_day,
     monitor_checks_of,
     monitor_checks_under,
