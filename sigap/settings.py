@@ -257,6 +257,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Inbound SMS/WhatsApp gateways: the shared secret of the generic signed webhook, and Twilio's auth token.
 SIGAP_GATEWAY_SECRET = env_secret("SIGAP_GATEWAY_SECRET") or ""
 SIGAP_TWILIO_AUTH_TOKEN = env_secret("SIGAP_TWILIO_AUTH_TOKEN") or ""
+# The number people send those messages to, as it is written for them (0812-3456-7890): shown on the report form,
+# the trusted reporter's pages and the silent reporter's reminder. Empty: Sigap does not show one.
+SIGAP_GATEWAY_NUMBER = env_str("SIGAP_GATEWAY_NUMBER", "")
 # The public base URL (https://sigap.example.go.id); Twilio signs the URL it called, which a proxy may hide.
 SIGAP_PUBLIC_URL = env_str("SIGAP_PUBLIC_URL", "")
 # Outbound SMS/WhatsApp to reporters who left a phone number (a lost receipt sent again, status updates): an HTTP

@@ -240,6 +240,7 @@ def _leadership(user: User) -> dict[str, Any]:
 def _trusted_reporter(user: User) -> dict[str, Any]:
     """Their reports, and the warning for their own area (its level and reasons, as public as /api/v1/risk): a
     tokoh or a Bhabinkamtibmas reports and also receives warnings (UU 7/2012's first prevention effort)."""
+    from sigap.intake.commands import by_text_for
     from sigap.notify.choices import ChannelKind
     from sigap.risk.selectors import latest_of
     from sigap.risk.words import driver_text
@@ -255,6 +256,7 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
         "warned_in_app": user.channels.filter(active=True, kind=ChannelKind.IN_APP).exists(),
         "last_nil_report": user.nil_reports.first(),
         "last_check": user.monitor_checks.first(),
+        "by_text": by_text_for(user),
         "clarifications": clarifications_recent(area_code=user.area.code) if user.area else [],
     }
 

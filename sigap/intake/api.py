@@ -15,7 +15,8 @@ from pydantic import ConfigDict, StrictBool, StrictFloat, field_validator
 from sigap.core.net import client_ip
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.intake.choices import Channel, CrowdSize, PublicStatus
-from sigap.intake.gateways import SignatureError, parse_message, verify_generic, verify_twilio
+from sigap.intake.commands import EmptyMessage, MessageReplayed, TextAnswer, TextMessage, text_message_receive
+from sigap.intake.gateways import SignatureError, verify_generic, verify_twilio
 from sigap.intake.models import ApiPartner, Report
 from sigap.intake.partners import partner_for_token
 from sigap.intake.receipts import receipt_normalise
@@ -208,48 +209,30 @@ class GenericMessageIn(Schema):
 
 
 class GatewayReply(Schema):
-    receipt: str
+    receipt: str | None = Field(None, description="The report's receipt; none for a nil report or a checklist")
+    outcome: str = Field(
+        "report",
+        description="report | nil_report | checklist (a trusted reporter's NIHIL or PANTAU) | help (PANTAU KODE) | "
+        "refused (nothing recorded; the reply says why)",
+    )
     reply: str = Field(description="Text for the gateway to send back to the reporter")
 
 
-def _resolve_place(name: str) -> str | None:
-    from sigap.regions.selectors import regions_by_name
-
-    matches = regions_by_name(
-        name, within=settings.SIGAP_DEPLOYMENT_REGION, level=Level.DESA_KELURAHAN, limit=1, min_score=90
-    )
-    return matches[0].region.code if matches else None
-
-
-def _receive_message(*, channel: Channel, sender: str, text: str, message_id: str, gateway: str) -> Report:
-    parsed = parse_message(text, resolve_place=_resolve_place)
-    if not parsed.description.strip():
-        raise HttpError(422, "Pesan kosong / empty message")
-    region = Region.objects.filter(code=parsed.place_code).first() if parsed.place_code else None
-    draft = ReportDraft(
-        channel=channel,
-        description=parsed.description,
-        region=region,
-        location_text=parsed.place_text,
-        reporter_contact=sender,
-        anonymous=False,
-        idempotency_key=f"{gateway}:{message_id}",
-        raw={"gateway": gateway, "id": message_id, "text": text, "from": sender, "short_format": parsed.short_format},
-    )
-    report, created = report_receive(draft)
-    if not created:
-        raise HttpError(409, "Pesan ini sudah diterima / message already received (replay refused)")
-    return report
-
-
-def _reply_text(report: Report) -> str:
-    return f"Laporan diterima. Kode: {report.receipt}. Simpan kode ini untuk cek status di situs Sigap. Terima kasih."
+def _receive_message(*, channel: Channel, sender: str, text: str, message_id: str, gateway: str) -> TextAnswer:
+    try:
+        return text_message_receive(
+            TextMessage(channel=channel, sender=sender, text=text, message_id=message_id, gateway=gateway)
+        )
+    except MessageReplayed:
+        raise HttpError(409, "Pesan ini sudah diterima / message already received (replay refused)") from None
+    except EmptyMessage:
+        raise HttpError(422, "Pesan kosong / empty message") from None
 
 
 @router.post(
     "/gateways/generic",
-    response={201: GatewayReply, 400: Error, 401: Error, 409: Error, 422: Error, 503: Error},
-    summary="Inbound SMS/WhatsApp, generic signed JSON",
+    response={200: GatewayReply, 201: GatewayReply, 400: Error, 401: Error, 409: Error, 422: Error, 503: Error},
+    summary="Inbound SMS/WhatsApp, generic signed JSON (201 a report; 200 a trusted reporter's NIHIL or PANTAU)",
     tags=["gateways"],
 )
 def gateway_generic(request: HttpRequest, payload: GenericMessageIn) -> Any:
@@ -267,10 +250,10 @@ def gateway_generic(request: HttpRequest, payload: GenericMessageIn) -> Any:
     except SignatureError as exc:
         raise HttpError(401, f"Tanda tangan ditolak / signature refused: {exc}") from None
     channel = Channel.WHATSAPP if payload.channel == "whatsapp" else Channel.SMS
-    report = _receive_message(
+    answer = _receive_message(
         channel=channel, sender=payload.sender, text=payload.text, message_id=payload.id, gateway="generic"
     )
-    return Status(201, {"receipt": report.receipt, "reply": _reply_text(report)})
+    return Status(answer.status, {"receipt": answer.receipt, "outcome": answer.outcome, "reply": answer.reply})
 
 
 @router.post(
@@ -300,10 +283,9 @@ def gateway_twilio(request: HttpRequest) -> HttpResponse:
     if not (sender and body.strip() and sid):
         raise HttpError(422, "From, Body dan MessageSid wajib / From, Body and MessageSid are required")
     channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS
-    report = _receive_message(
+    answer = _receive_message(
         channel=channel, sender=sender.removeprefix("whatsapp:"), text=body, message_id=sid, gateway="twilio"
     )
-    twiml = (
-        f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(_reply_text(report))}</Message></Response>'
-    )
+    twiml = f'<?xml version="1.0" encoding="UTF-8"?><Response><Message>{escape(answer.reply)}</Message></Response>'
+
     return HttpResponse(twiml, content_type="text/xml; charset=utf-8")

@@ -14,7 +14,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 REPLAY_WINDOW_SECONDS = 300
@@ -88,3 +88,69 @@ def parse_message(text: str, *, resolve_place: Callable[[str], str | None]) -> P
                 description=" ".join(words[size:]), place_code=code, place_text=candidate, short_format=True
             )
     return ParsedMessage(description=match.group("rest"), place_code=None, place_text="", short_format=True)
+
+
+# A trusted reporter's commands by SMS/WhatsApp, for the Babinsa or the ketua RT with a phone and no data plan:
+# "NIHIL" is the nil report; "PANTAU 1 4 D2 massa di posko" the area checklist (warning signs by their number on the
+# checklist, peace signs as D1-D5, then a note); "PANTAU 0" or "PANTAU AMAN" a checklist with nothing ticked;
+# "PANTAU" alone or "PANTAU KODE" asks for the numbers.
+_NIL = re.compile(r"^\s*(nihil|nil)\b[\s.,!:-]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+_CHECK = re.compile(r"^\s*pantau\b[\s:#.,-]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+_CODE = re.compile(r"^(?P<peace>d)?(?P<number>\d{1,3})$", re.IGNORECASE)
+_HELP_WORDS = {"?", "kode", "bantuan", "help", "daftar"}
+_CALM_WORDS = {"aman", "nol", "nihil"}
+
+
+@dataclass(frozen=True)
+class NilCommand:
+    rest: str  # words after NIHIL: a nil report says nothing happened, so these are refused, never dropped
+
+
+@dataclass(frozen=True)
+class CheckCommand:
+    signs: tuple[str, ...]
+    peace: tuple[str, ...]
+    note: str
+    unknown: tuple[str, ...]  # codes not on the checklist, as typed
+
+
+@dataclass(frozen=True)
+class CheckHelpCommand:
+    pass
+
+
+Command = NilCommand | CheckCommand | CheckHelpCommand
+
+
+def parse_command(text: str, *, signs: Sequence[str], peace: Sequence[str]) -> Command | None:
+    """A trusted reporter's NIHIL or PANTAU message, or None for a report. `signs` and `peace` are the checklist's
+    codes in order: warning sign n is signs[n - 1], peace sign Dn is peace[n - 1]."""
+    if match := _NIL.match(text):
+        return NilCommand(rest=" ".join(match.group("rest").split()))
+    match = _CHECK.match(text)
+    if not match:
+        return None
+    rest = match.group("rest").strip()
+    tokens = list(re.finditer(r"[^\s,;/+]+", rest))
+    if not tokens or tokens[0].group().lower() in _HELP_WORDS:
+        return CheckHelpCommand()
+    chosen_signs: list[str] = []
+    chosen_peace: list[str] = []
+    unknown: list[str] = []
+    note_from = len(rest)
+    for index, token in enumerate(tokens):
+        word = token.group()
+        if index == 0 and word.lower() in _CALM_WORDS:  # as a lone 0: nothing ticked
+            continue
+        code = _CODE.match(word.rstrip(".)"))
+        if not code:
+            note_from = token.start()
+            break
+        number = int(code.group("number"))
+        pool, chosen = (peace, chosen_peace) if code.group("peace") else (signs, chosen_signs)
+        if 1 <= number <= len(pool):
+            chosen.append(pool[number - 1])
+        elif number or code.group("peace"):  # a lone 0 means nothing ticked
+            unknown.append(word.upper())
+    note = rest[note_from:].strip(" \t\n,;:-")
+    return CheckCommand(signs=tuple(chosen_signs), peace=tuple(chosen_peace), note=note, unknown=tuple(unknown))

@@ -190,6 +190,20 @@ class NilReport(models.Model):
         return f"{self.region_id} {self.day}"
 
 
+class GatewayCommand(models.Model):
+    """A trusted reporter's NIHIL or PANTAU message taken through an SMS/WhatsApp gateway, kept by the gateway's
+    message id: a gateway that sends it again (a retry, perhaps hours later) is refused, instead of replacing the
+    checklist the reporter sent since. The text and the number are not kept here (the checklist keeps the note)."""
+
+    key = models.CharField(max_length=160, unique=True)  # "<gateway>:<message id>"
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16)  # nil_report, checklist
+    received_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class MonitorCheckQuerySet(models.QuerySet["MonitorCheck"]):
     def visible_to(self, user: Any) -> MonitorCheckQuerySet:
         """Staff of the city read them all, others those of their area (a note may name a camp or a person); a

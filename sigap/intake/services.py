@@ -289,7 +289,13 @@ class MonitorCheckRefused(ValueError):
 
 @transaction.atomic
 def monitor_check_send(
-    *, user: Any, signs: list[str], peace: list[str], note: str = "", at: datetime | None = None
+    *,
+    user: Any,
+    signs: list[str],
+    peace: list[str],
+    note: str = "",
+    at: datetime | None = None,
+    via: str = "web",
 ) -> MonitorCheck:
     """A trusted reporter's checklist for their kelurahan today: the warning signs seen and the peace signs beside
     them (none of either is an answer too: all is calm). Sent again the same day, it replaces that day's. Audited,
@@ -322,7 +328,7 @@ def monitor_check_send(
         actor=user,
         action="monitor.check_sent" if created else "monitor.check_replaced",
         target=check,
-        details={"signs": check.signs, "peace": check.peace},
+        details={"signs": check.signs, "peace": check.peace, "via": via},
     )
     newly_grave = [str(c) for c in GRAVE_SIGNS if c in check.signs and c not in (before or [])]
     if newly_grave:
@@ -363,6 +369,12 @@ def _tell_secretariat_grave_signs(check: MonitorCheck, signs: list[str]) -> None
     )
 
 
+def public_text_number() -> str:
+    """The SMS/WhatsApp number Sigap gives people (LAPOR, NIHIL, PANTAU), where a gateway takes messages."""
+    on = settings.SIGAP_GATEWAY_SECRET or settings.SIGAP_TWILIO_AUTH_TOKEN
+    return settings.SIGAP_GATEWAY_NUMBER if on else ""
+
+
 def _latest(rows: Any, column: str) -> Subquery:
     return Subquery(rows.order_by(f"-{column}").values(column)[:1])
 
@@ -379,6 +391,10 @@ def nil_report_reminders_due(now: datetime) -> int:
     if days <= 0 or timezone.localtime(now).hour < settings.SIGAP_DIGEST_HOUR:
         return 0
     today = timezone.localdate(now)
+    number = public_text_number()
+    by_text = (
+        f" Tanpa kuota: kirim NIHIL, atau PANTAU dan nomor tandanya, lewat SMS/WhatsApp ke {number}." if number else ""
+    )
     queued = 0
     reporters = (
         get_user_model()
@@ -409,7 +425,7 @@ def nil_report_reminders_due(now: datetime) -> int:
                     f"Sudah {silent} hari tidak ada laporan dari Anda untuk {area}. Bila ada masalah, "
                     "laporkan; bila tidak ada, kirim laporan nihil dengan satu tombol di beranda Sigap, agar tim tahu "
                     "wilayah Anda tenang, bukan tidak terpantau. Tanda kerawanan yang Anda lihat sebelum sesuatu "
-                    f"terjadi dicentang di daftar periksa wilayah.\n{public_link('home:home')}"
+                    f"terjadi dicentang di daftar periksa wilayah.{by_text}\n{public_link('home:home')}"
                 ),
                 key=f"nil-remind:{reporter.pk}:{since.isoformat()}:{silent // days}",
                 at=now,

@@ -23,6 +23,7 @@ from sigap.core.grading import Reliability
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
 from sigap.intake.choices import Channel
+from sigap.intake.commands import by_text_for
 from sigap.intake.forms import (
     ImportForm,
     MessageForm,
@@ -40,6 +41,7 @@ from sigap.intake.services import (
     ReportDraft,
     monitor_check_send,
     nil_report_send,
+    public_text_number,
     report_receive,
 )
 from sigap.intake.tasks import imported_reports_triage, phones_reachable, reach_by, receipts_resend
@@ -88,7 +90,9 @@ def report_new(request: HttpRequest) -> HttpResponse:
                     "Bakesbangpol office if it is urgent."
                 ),
             )
-            return render(request, "intake/report_form.html", {"form": form}, status=429)
+            return render(
+                request, "intake/report_form.html", {"form": form, "sms_number": public_text_number()}, status=429
+            )
         if form.is_valid():
             data = form.cleaned_data
             draft = _draft(
@@ -102,7 +106,12 @@ def report_new(request: HttpRequest) -> HttpResponse:
             _remember_receipt(request, report.receipt)
             request.session["sigap_new_receipt"] = report.receipt
             return redirect("intake:report_done")
-    return render(request, "intake/report_form.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "intake/report_form.html",
+        {"form": form, "sms_number": public_text_number()},
+        status=400 if form.errors else 200,
+    )
 
 
 def report_done(request: HttpRequest) -> HttpResponse:
@@ -220,7 +229,11 @@ def monitor_check(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"signs": today.signs, "peace": today.peace, "note": today.note} if today else {}
         form = MonitorCheckForm(initial=initial)
-    return render(request, "intake/monitor_check.html", {"form": form, "area": user.area, "today": today})
+    return render(
+        request,
+        "intake/monitor_check.html",
+        {"form": form, "area": user.area, "today": today, "by_text": by_text_for(user)},
+    )
 
 
 @login_required

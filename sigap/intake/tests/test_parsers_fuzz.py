@@ -12,7 +12,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sigap.intake.gateways import SignatureError, parse_message, verify_generic, verify_twilio
+from sigap.intake.choices import PeaceSign, WarningSign
+from sigap.intake.gateways import (
+    CheckCommand,
+    CheckHelpCommand,
+    NilCommand,
+    SignatureError,
+    parse_command,
+    parse_message,
+    verify_generic,
+    verify_twilio,
+)
 from sigap.intake.importer import ImportFileError, import_plan
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -26,6 +36,15 @@ def test_any_sms_text_parses(text):
     assert isinstance(parsed.description, str)
     assert parsed.place_code in (None, "35.75.04.1010")
     assert "\n" not in parsed.description  # whitespace folded, so one line in every list
+
+
+@FUZZ
+@given(st.sampled_from(["PANTAU ", "pantau\n", "NIHIL ", "nil.", "Pantau: d"]), st.text())
+def test_any_nihil_or_pantau_text_reads_as_a_command_on_the_list(start, rest):
+    command = parse_command(start + rest, signs=WarningSign.values, peace=PeaceSign.values)
+    assert isinstance(command, (NilCommand, CheckCommand, CheckHelpCommand))
+    if isinstance(command, CheckCommand):
+        assert set(command.signs) <= set(WarningSign.values) and set(command.peace) <= set(PeaceSign.values)
 
 
 @FUZZ

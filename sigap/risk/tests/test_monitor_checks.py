@@ -84,7 +84,8 @@ def test_a_trusted_reporter_ticks_the_checklist_and_the_level_follows(
         assert "4 tanda kerawanan dalam daftar periksa pemantau lapangan (1 pemantau, 14 hari terakhir)" in (
             drivers_text(lifted.drivers)
         )
-    assert AuditLog.objects.get(action="monitor.check_sent").details == {"signs": check.signs, "peace": ["dialogue"]}
+    sent_row = AuditLog.objects.get(action="monitor.check_sent")
+    assert sent_row.details == {"signs": check.signs, "peace": ["dialogue"], "via": "web"}
 
     # Sent again the same day, nothing ticked: it replaces the first, and the level falls back.
     again = client.get(reverse("intake:monitor_check")).content.decode()

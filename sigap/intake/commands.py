@@ -1,0 +1,305 @@
+"""A trusted reporter's NIHIL and PANTAU messages by SMS/WhatsApp: the nil report and the area checklist for the
+Babinsa, the ketua RT or the tokoh with a phone and no data plan (the reminder of a silent reporter reaches them by
+SMS; the answer can now go back the same way).
+
+The sender is recognised by the phone number of an SMS/WhatsApp gateway channel the administrator gave a trusted
+reporter's account (the same number the password-reset link goes to); a number a person could add themselves
+counts for nothing. Anyone else's NIHIL or PANTAU is answered with how to report, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone, translation
+
+from sigap.core.crypto import normalise_contact
+from sigap.core.roles import Role
+from sigap.intake.choices import Channel, PeaceSign, WarningSign
+from sigap.intake.gateways import (
+    CheckCommand,
+    CheckHelpCommand,
+    Command,
+    NilCommand,
+    parse_command,
+    parse_message,
+)
+from sigap.intake.models import GatewayCommand
+from sigap.intake.services import (
+    MonitorCheckRefused,
+    ReportDraft,
+    monitor_check_send,
+    nil_report_send,
+    public_text_number,
+    report_receive,
+)
+from sigap.regions.choices import Level
+from sigap.regions.models import Region
+
+# The checklist's words, short enough for an SMS; the number of each is its place on the checklist.
+SIGN_WORDS: dict[str, str] = {
+    WarningSign.MOBILISATION: "pengumpulan massa",
+    WarningSign.PROVOCATION: "provokasi",
+    WarningSign.INTIMIDATION: "ancaman/intimidasi",
+    WarningSign.WEAPONS: "senjata tajam",
+    WarningSign.MONEY_POLITICS: "politik uang",
+    WarningSign.TENSION: "ketegangan antarkelompok",
+    WarningSign.OUTSIDERS: "kelompok dari luar",
+    WarningSign.LAND_RESOURCES: "sengketa lahan",
+    WarningSign.HARDSHIP: "keresahan ekonomi",
+    WarningSign.CROWDS_NO_PROTOCOL: "kerumunan tanpa prokes",
+}
+PEACE_WORDS: dict[str, str] = {
+    PeaceSign.DIALOGUE: "dialog antarkelompok",
+    PeaceSign.LEADERS_CALM: "tokoh menyejukkan",
+    PeaceSign.JOINT_ACTIVITY: "kegiatan bersama",
+    PeaceSign.NIGHT_WATCH: "ronda/siskamling",
+    PeaceSign.AGREEMENT_KEPT: "kesepakatan dijaga",
+}
+
+# "NIHIL, situasi aman dan kondusif" is how a Bhabinkamtibmas says it; any other word after NIHIL may be something
+# to handle, so such a message is not taken as a nil report (the reporter is told to send NIHIL alone, or LAPOR).
+_CALM_TEXT = """nihil nil situasi kondisi keadaan wilayah kelurahan desa rt rw hari ini malam pagi siang sore aman dan
+kondusif terkendali tertib lancar normal tenang masih tetap terima kasih trims mohon izin ijin lapor melaporkan di pak
+bu monitor terpantau"""
+_CALM_WORDS = frozenset(_CALM_TEXT.split())
+# "tidak ada kejadian menonjol": the only words of trouble that are calm, as a whole phrase ("ada gangguan" is not).
+_NOTHING_HAPPENED = re.compile(r"\btidak ada (kejadian|gangguan|masalah)( yang)?( menonjol| kamtibmas| berarti)?\b")
+
+
+class MessageReplayed(Exception):
+    """The gateway sent this message before; it was taken then."""
+
+
+class EmptyMessage(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    """One SMS or WhatsApp message as a gateway hands it over."""
+
+    channel: str  # intake.choices.Channel.SMS or WHATSAPP
+    sender: str
+    text: str
+    message_id: str
+    gateway: str  # generic, twilio, demo
+
+
+@dataclass(frozen=True)
+class TextAnswer:
+    status: int  # 201 a report stored, 200 anything else
+    receipt: str | None
+    outcome: str  # report, nil_report, checklist, help, refused
+    reply: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: str  # nil_report, checklist, help, refused
+    reply: str
+
+
+def text_message_receive(message: TextMessage) -> TextAnswer:
+    """A report, or a trusted reporter's NIHIL or PANTAU; the answer carries the reply for the sender. Raises
+    MessageReplayed for a message id taken before, EmptyMessage for a report without words."""
+    key = f"{message.gateway}:{message.message_id}"
+    reporters = trusted_reporters_by_phone(message.sender)
+    command = command_of(message.text)
+    if command is not None:
+        answer = command_answer(command, reporters=reporters, key=key)
+        return TextAnswer(status=200, receipt=None, outcome=answer.outcome, reply=answer.reply)
+    parsed = parse_message(message.text, resolve_place=_resolve_place)
+    if not parsed.description.strip():
+        raise EmptyMessage("empty message")
+    region = Region.objects.filter(code=parsed.place_code).first() if parsed.place_code else None
+    # A trusted reporter's report counts as theirs (their standing, their home page), their kelurahan filled in as
+    # on the web form; anyone else's keeps the number, sealed, for the answers.
+    reporter = reporters[0] if len(reporters) == 1 else None
+    draft = ReportDraft(
+        channel=Channel(message.channel),
+        description=parsed.description,
+        region=region or (reporter.area if reporter else None),
+        location_text=parsed.place_text,
+        reporter_contact="" if reporter else message.sender,
+        anonymous=reporter is not None,
+        submitted_by=reporter,
+        idempotency_key=key,
+        raw={
+            "gateway": message.gateway,
+            "id": message.message_id,
+            "text": message.text,
+            "from": message.sender,
+            "short_format": parsed.short_format,
+            "trusted_reporter": reporter is not None,
+        },
+    )
+    report, created = report_receive(draft)
+    if not created:
+        raise MessageReplayed(key)
+    return TextAnswer(
+        status=201,
+        receipt=report.receipt,
+        outcome="report",
+        reply=f"Laporan diterima. Kode: {report.receipt}. Simpan kode ini untuk cek status di situs Sigap. "
+        "Terima kasih.",
+    )
+
+
+def _resolve_place(name: str) -> str | None:
+    from sigap.regions.selectors import regions_by_name
+
+    matches = regions_by_name(
+        name, within=settings.SIGAP_DEPLOYMENT_REGION, level=Level.DESA_KELURAHAN, limit=1, min_score=90
+    )
+    return matches[0].region.code if matches else None
+
+
+def command_of(text: str) -> Command | None:
+    return parse_command(text, signs=WarningSign.values, peace=PeaceSign.values)
+
+
+@dataclass(frozen=True)
+class ByText:
+    """What a trusted reporter's pages say of NIHIL and PANTAU by SMS/WhatsApp."""
+
+    number: str  # the deployment's number to send to, as written for people; "" when not given
+    phone_end: str  # the last digits of the reporter's own registered number; "" when none is registered
+
+
+def by_text_for(user: Any) -> ByText | None:
+    """None where no gateway takes messages (neither SIGAP_GATEWAY_SECRET nor SIGAP_TWILIO_AUTH_TOKEN)."""
+    from sigap.notify.choices import ChannelKind
+
+    if not (settings.SIGAP_GATEWAY_SECRET or settings.SIGAP_TWILIO_AUTH_TOKEN):
+        return None
+    phones = [
+        normalise_contact(str(c.get("phone", "")))
+        for c in user.channels.filter(kind=ChannelKind.GATEWAY, active=True).values_list("config", flat=True)
+    ]
+    phone = next((p for p in phones if len(p) >= 9), "")
+    return ByText(number=public_text_number(), phone_end=phone[-4:])
+
+
+def trusted_reporters_by_phone(number: str) -> list[Any]:
+    """The active trusted reporters with a kelurahan whose administrator-given gateway channel has this number."""
+    from sigap.notify.choices import ChannelKind
+    from sigap.notify.models import Channel
+
+    wanted = normalise_contact(number)
+    if len(wanted) < 9 or "@" in wanted:
+        return []
+    channels = Channel.objects.filter(
+        kind=ChannelKind.GATEWAY,
+        active=True,
+        user__role=Role.TRUSTED_REPORTER,
+        user__is_active=True,
+        user__area__isnull=False,
+    ).select_related("user", "user__area")
+    found: dict[int, Any] = {}
+    for channel in channels:
+        if channel.user is not None and normalise_contact(str(channel.config.get("phone", ""))) == wanted:
+            found[channel.user.pk] = channel.user
+    return list(found.values())
+
+
+def codes_help() -> str:
+    signs = ", ".join(f"{n} {SIGN_WORDS[c]}" for n, c in enumerate(WarningSign.values, start=1))
+    peace = ", ".join(f"D{n} {PEACE_WORDS[c]}" for n, c in enumerate(PeaceSign.values, start=1))
+    return (
+        f"PANTAU lalu nomor tanda yang terlihat: {signs}. Tanda damai: {peace}. Lalu catatan. "
+        "Contoh: PANTAU 1 4 D2 massa kumpul di posko. Tidak ada tanda: PANTAU 0. Tidak ada kejadian: NIHIL."
+    )
+
+
+def command_answer(command: Command, *, reporters: list[Any], key: str, at: datetime | None = None) -> Answer:
+    """Carry out a NIHIL or PANTAU message of the recognised sender; the reply says what was recorded or why not.
+    Raises MessageReplayed for a message id taken before."""
+    if isinstance(command, CheckHelpCommand):
+        return Answer("help", codes_help())
+    if len(reporters) != 1:
+        return Answer(
+            "refused",
+            "Nomor ini tidak terdaftar sebagai nomor satu pelapor terpercaya Sigap, jadi pesan ini tidak dicatat. "
+            "Untuk melapor: LAPOR <kelurahan> <uraian>. Pelapor terpercaya: minta admin Sigap mendaftarkan nomor Anda."
+            if not reporters
+            else "Nomor ini terdaftar untuk lebih dari satu pelapor, jadi pesan ini tidak dicatat. Kirim lewat situs "
+            "Sigap, atau minta admin Sigap membetulkan nomornya.",
+        )
+    reporter = reporters[0]
+    at = at or timezone.now()
+    if isinstance(command, NilCommand):
+        return _nil(command, reporter=reporter, key=key, at=at)
+    return _check(command, reporter=reporter, key=key, at=at)
+
+
+def _calm_only(words: str, area_name: str) -> bool:
+    """Only the words of "situasi aman dan kondusif, tidak ada kejadian menonjol" and the kelurahan's name."""
+    allowed = _CALM_WORDS | set(area_name.lower().split())
+    rest = _NOTHING_HAPPENED.sub(" ", " ".join(re.findall(r"[a-z0-9]+", words.lower())))
+    return all(w in allowed for w in rest.split())
+
+
+def _taken(reporter: Any, key: str, kind: str, at: datetime) -> None:
+    try:
+        with transaction.atomic():
+            GatewayCommand.objects.create(key=key, reporter=reporter, kind=kind, received_at=at)
+    except IntegrityError:
+        raise MessageReplayed(key) from None
+
+
+def _day(at: datetime) -> str:
+    with translation.override("id"):
+        return formats.date_format(timezone.localtime(at), "j M")
+
+
+def _nil(command: NilCommand, *, reporter: Any, key: str, at: datetime) -> Answer:
+    area = reporter.area.name
+    if command.rest and not _calm_only(command.rest, area):
+        return Answer(
+            "refused",
+            "Laporan nihil berarti tidak ada kejadian, dan pesan Anda berisi lebih dari itu, jadi belum dicatat. "
+            "Bila ada yang perlu ditangani: LAPOR <uraian>. Bila tidak ada: NIHIL saja. Tanda yang terlihat: "
+            "PANTAU <nomor> (PANTAU KODE untuk daftarnya).",
+        )
+    with transaction.atomic():
+        _taken(reporter, key, "nil_report", at)
+        nil_report_send(user=reporter, at=at)
+    return Answer("nil_report", f"Laporan nihil {area} {_day(at)} tercatat. Terima kasih.")
+
+
+def _check(command: CheckCommand, *, reporter: Any, key: str, at: datetime) -> Answer:
+    if command.unknown:
+        return Answer(
+            "refused",
+            f"Nomor tidak ada di daftar: {', '.join(command.unknown)}. Pantauan belum dicatat. Tanda 1-"
+            f"{len(WarningSign.values)}, tanda damai D1-D{len(PeaceSign.values)}; PANTAU KODE untuk daftarnya.",
+        )
+    try:
+        with transaction.atomic():
+            _taken(reporter, key, "checklist", at)
+            check = monitor_check_send(
+                user=reporter,
+                signs=list(command.signs),
+                peace=list(command.peace),
+                note=command.note,
+                at=at,
+                via=key.split(":")[0],
+            )
+    except MonitorCheckRefused:
+        return Answer("refused", "Catatan terlalu panjang; pantauan belum dicatat. Kirim yang lebih singkat.")
+    numbers = {c: n for n, c in enumerate(WarningSign.values, start=1)}
+    peace_numbers = {c: n for n, c in enumerate(PeaceSign.values, start=1)}
+    seen = ", ".join(f"{numbers[c]} {SIGN_WORDS[c]}" for c in check.signs) or "tidak ada tanda kerawanan"
+    calm = ", ".join(f"D{peace_numbers[c]} {PEACE_WORDS[c]}" for c in check.peace)
+    return Answer(
+        "checklist",
+        f"Pantauan {check.region.name} {_day(at)} tercatat: {seen}"
+        + (f"; tanda damai: {calm}" if calm else "")
+        + ". Terima kasih. Kirim lagi hari ini untuk mengganti.",
+    )

@@ -1,0 +1,217 @@
+"""A trusted reporter's NIHIL and PANTAU by SMS/WhatsApp: the nil report and the area checklist from a phone without
+a data plan, recognised by the number the administrator gave the reporter's gateway channel."""
+
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from sigap.accounts.models import User
+from sigap.core.grading import Reliability
+from sigap.core.models import AuditLog
+from sigap.intake.commands import command_of
+from sigap.intake.gateways import CheckCommand, CheckHelpCommand, NilCommand, twilio_signature
+from sigap.intake.models import GatewayCommand, MonitorCheck, NilReport, Report
+from sigap.intake.tests.test_gateways import TOKEN, gateways, send_generic  # noqa: F401 (the fixture sets secrets)
+from sigap.notify.models import Channel as NotifyChannel
+from sigap.notify.models import Notification
+from sigap.notify.services import periodic_due
+from sigap.risk.tests.factories import BUGUL_LOR, DAY, WIB, at
+
+PHONE = "+6281234500001"
+
+
+@pytest.fixture
+def on_day():
+    with time_machine.travel(datetime.combine(DAY, datetime.min.time(), tzinfo=WIB) + timedelta(hours=9), tick=False):
+        yield
+
+
+@pytest.fixture
+def reporter(personas):
+    """The Bhabinkamtibmas of Bugul Lor, whose phone the administrator wrote as 0812-3450-0001."""
+    user = personas["trusted_reporter"]
+    user.source_reliability = Reliability.A
+    user.save()
+    phone_of(user, "0812-3450-0001")
+    return user
+
+
+def phone_of(user, number):
+    NotifyChannel.objects.create(
+        name="HP", kind="gateway", user=user, config={"url": "http://127.0.0.1:9/", "phone": number}
+    )
+
+
+def sms(client, text, *, sender=PHONE, message_id="sms-1", channel="sms"):
+    return send_generic(client, {"channel": channel, "from": sender, "text": text, "id": message_id})
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        (
+            "PANTAU 1 4 D2 massa kumpul di posko, malam ini",
+            CheckCommand(("mobilisation", "weapons"), ("leaders_calm",), "massa kumpul di posko, malam ini", ()),
+        ),
+        ("pantau 1,4. d2", CheckCommand(("mobilisation", "weapons"), ("leaders_calm",), "", ())),
+        ("Pantau 0", CheckCommand((), (), "", ())),
+        ("PANTAU aman, warga tenang", CheckCommand((), (), "warga tenang", ())),
+        ("PANTAU 12 3 D9", CheckCommand(("intimidation",), (), "", ("12", "D9"))),
+        ("PANTAU", CheckHelpCommand()),
+        ("pantau kode", CheckHelpCommand()),
+        ("NIHIL", NilCommand("")),
+        ("Nihil, situasi aman.", NilCommand("situasi aman.")),
+        ("LAPOR Bugul Lor ada amplop dibagikan", None),
+        ("pantauan saya ada massa di pasar", None),
+        ("nihilnya kemarin ada ribut", None),
+    ],
+)
+def test_the_commands_read(text, command):
+    assert command_of(text) == command
+
+
+@pytest.mark.django_db
+def test_a_checklist_by_sms_is_the_reporters_and_a_retried_message_replaces_nothing(
+    personas, on_day, client, reporter, django_capture_on_commit_callbacks
+):
+    NotifyChannel.objects.create(name="Kotak masuk", kind="in_app", user=personas["analyst"], config={})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sms(client, "PANTAU 4 d2 ada yang bawa celurit di posko paslon 01")
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "checklist" and response.json()["receipt"] is None
+    assert response.json()["reply"] == (
+        "Pantauan Bugul Lor 9 Des tercatat: 4 senjata tajam; tanda damai: D2 tokoh menyejukkan. Terima kasih. "
+        "Kirim lagi hari ini untuk mengganti."
+    )
+    check = MonitorCheck.objects.get()
+    assert (check.reporter, check.region.code, check.day) == (reporter, BUGUL_LOR, DAY)
+    assert check.signs == ["weapons"] and check.peace == ["leaders_calm"]
+    assert check.note == "ada yang bawa celurit di posko paslon 01"
+    assert AuditLog.objects.get(action="monitor.check_sent").details["via"] == "generic"
+    # A sign of violence being prepared wakes the secretariat as from the web form.
+    assert Notification.objects.filter(subject__startswith="[Pantauan] Bugul Lor: senjata tajam").count() == 1
+    assert not Report.objects.exists()
+
+    calm = sms(client, "PANTAU 0", message_id="sms-2")
+    assert calm.json()["reply"].startswith("Pantauan Bugul Lor 9 Des tercatat: tidak ada tanda kerawanan.")
+    retried = sms(client, "PANTAU 4 d2 ada yang bawa celurit di posko paslon 01")  # the gateway's late retry
+    assert retried.status_code == 409
+    assert MonitorCheck.objects.get().signs == []  # the later checklist stands
+    assert GatewayCommand.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text", ["NIHIL", "nihil. Situasi wilayah Bugul Lor aman dan kondusif, tidak ada kejadian menonjol. Terima kasih"]
+)
+def test_nihil_by_sms_is_the_nil_report(on_day, client, reporter, text):
+    response = sms(client, text, sender="081234500001")  # the same number written another way
+    assert response.status_code == 200 and response.json()["outcome"] == "nil_report"
+    assert response.json()["reply"] == "Laporan nihil Bugul Lor 9 Des tercatat. Terima kasih."
+    nil = NilReport.objects.get()
+    assert (nil.reporter, nil.region.code, nil.day) == (reporter, BUGUL_LOR, DAY)
+    assert sms(client, text, sender="081234500001").status_code == 409
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text", ["NIHIL tapi ada massa kumpul di RW 3", "Nihil, ada gangguan", "NIHIL situasi tidak aman", "PANTAU 3 11"]
+)
+def test_a_message_that_says_more_than_nothing_or_a_code_not_on_the_list_records_nothing(
+    on_day, client, reporter, text
+):
+    response = sms(client, text)
+    assert response.status_code == 200 and response.json()["outcome"] == "refused"
+    assert "belum dicatat" in response.json()["reply"]
+    assert not (NilReport.objects.exists() or MonitorCheck.objects.exists() or GatewayCommand.objects.exists())
+    assert not Report.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_a_number_given_to_one_active_trusted_reporter_counts(on_day, client, reporter, personas):
+    stranger = sms(client, "PANTAU 1 massa di lapangan", sender="+6285700000009")
+    assert stranger.json()["outcome"] == "refused" and "tidak terdaftar" in stranger.json()["reply"]
+    help_ = sms(client, "PANTAU KODE", sender="+6285700000009", message_id="sms-2")
+    assert help_.json()["outcome"] == "help"
+    assert "10 kerumunan tanpa prokes" in help_.json()["reply"] and "D5 kesepakatan dijaga" in help_.json()["reply"]
+
+    # A number the person added as an e-mail channel of their own, or one on a staff account, counts for nothing.
+    NotifyChannel.objects.create(
+        name="HP",
+        kind="gateway",
+        user=personas["analyst"],
+        config={"url": "http://127.0.0.1:9/", "phone": "0857-0000-0009"},
+    )
+    assert sms(client, "NIHIL", sender="+6285700000009", message_id="sms-3").json()["outcome"] == "refused"
+    reporter.is_active = False
+    reporter.save()
+    assert sms(client, "NIHIL", message_id="sms-4").json()["outcome"] == "refused"
+    assert not NilReport.objects.exists() and not MonitorCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_trusted_reporters_report_by_sms_is_theirs_in_their_kelurahan(on_day, client, reporter, personas):
+    response = sms(client, "ada spanduk provokatif dipasang di depan masjid semalam")
+    assert response.status_code == 201 and response.json()["outcome"] == "report"
+    report = Report.objects.get()
+    assert report.submitted_by == reporter and report.source_reliability == Reliability.A
+    assert report.region.code == BUGUL_LOR and report.channel == "sms"
+    assert not report.has_identity  # the account is who sent it; the number is not kept beside it
+
+    # A number two accounts share is nobody's: the report is a member of the public's, with the number sealed.
+    phone_of(User.objects.create(username="twin", role="trusted_reporter", area=reporter.area), PHONE)
+    shared = sms(client, "LAPOR Kebonagung ada amplop dibagikan", message_id="sms-2")
+    public = Report.objects.get(receipt=shared.json()["receipt"])
+    assert public.submitted_by is None and public.has_identity and public.source_reliability == Reliability.F
+    assert sms(client, "NIHIL", message_id="sms-3").json()["reply"].startswith("Nomor ini terdaftar untuk lebih dari")
+
+
+@pytest.mark.django_db
+def test_nihil_over_twilio_whatsapp_answers_in_twiml(on_day, client, reporter, settings):
+    params = {"From": f"whatsapp:{PHONE}", "Body": "Nihil", "MessageSid": "SM1"}
+    url = "https://sigap.example.go.id/api/v1/gateways/twilio"
+    response = client.post(
+        "/api/v1/gateways/twilio",
+        urlencode(params),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_TWILIO_SIGNATURE=twilio_signature(TOKEN, url, params),
+    )
+    assert response.status_code == 200
+    assert "<Message>Laporan nihil Bugul Lor 9 Des tercatat. Terima kasih.</Message>" in response.content.decode()
+    assert NilReport.objects.get().reporter == reporter
+
+
+@pytest.mark.django_db
+def test_the_pages_and_the_reminder_say_how_and_to_which_number(on_day, client, reporter, personas, settings):
+    settings.SIGAP_GATEWAY_NUMBER = "0811-3030-2020"
+    client.force_login(reporter)
+    form = client.get(reverse("intake:monitor_check")).content.decode()
+    assert '<span class="code">4</span> Senjata tajam' in form and '<span class="code">D2</span> Tokoh' in form
+    assert "Tanpa kuota, kirim ke <strong>0811-3030-2020</strong>" in form and "berakhiran 0001" in form
+    home = client.get(reverse("home:home")).content.decode()
+    assert "lewat SMS atau WhatsApp ke 0811-3030-2020" in home
+    client.logout()
+    public = client.get(reverse("intake:report_new")).content.decode()
+    assert "Kirim SMS atau WhatsApp ke <strong>0811-3030-2020</strong>: LAPOR, nama kelurahan" in public
+
+    # The silent reporter's reminder (it may reach them by SMS) says the same.
+    User.objects.filter(pk=reporter.pk).update(date_joined=timezone.now() - timedelta(days=60))
+    periodic_due(at(DAY, 19) + timedelta(days=1))
+    asked = Notification.objects.get(subject__startswith="Ada kabar dari")
+    assert "kirim NIHIL, atau PANTAU dan nomor tandanya, lewat SMS/WhatsApp ke 0811-3030-2020" in asked.body
+
+    # A reporter without a registered phone is told to ask for one; where no gateway takes messages, nothing is said.
+    other = User.objects.create(username="rt05", role="trusted_reporter", area=reporter.area)
+    client.force_login(other)
+    assert (
+        "Belum ada nomor HP yang terdaftar untuk Anda" in client.get(reverse("intake:monitor_check")).content.decode()
+    )
+    settings.SIGAP_GATEWAY_SECRET = settings.SIGAP_TWILIO_AUTH_TOKEN = ""
+    quiet = client.get(reverse("intake:monitor_check")).content.decode()
+    assert 'id="by-text"' not in quiet and 'class="code"' not in quiet
+    client.logout()
+    assert "0811-3030-2020" not in client.get(reverse("intake:report_new")).content.decode()
