@@ -42,6 +42,15 @@ if [ -z "${SIGAP_REPORTER_GATEWAY_URL:-}" ]; then
   SIGAP_REPORTER_GATEWAY_TOKEN=$(cat "$SIGAP_DATA_DIR/demo_gateway_token")
   export SIGAP_REPORTER_GATEWAY_TOKEN
 fi
+# Inbound texts: a gateway secret of the demo's own, so that the trusted reporter's pages explain NIHIL and PANTAU
+# by SMS, which the demo phone (/demo/ponsel/) sends.
+if [ -z "${SIGAP_GATEWAY_SECRET:-}" ] && [ -z "${SIGAP_GATEWAY_SECRET_FILE:-}" ]; then
+  if [ ! -s "$SIGAP_DATA_DIR/demo_inbound_secret" ]; then
+    (umask 077; "$_sigap_root/.venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(24))' \
+      > "$SIGAP_DATA_DIR/demo_inbound_secret")
+  fi
+  export SIGAP_GATEWAY_SECRET_FILE="$SIGAP_DATA_DIR/demo_inbound_secret"
+fi
 export EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
 export SIGAP_NOTIFY_ALLOW_PRIVATE=${SIGAP_NOTIFY_ALLOW_PRIVATE:-true}
 export SIGAP_QUIET_HOURS=${SIGAP_QUIET_HOURS:-0-0}

@@ -88,6 +88,9 @@ class SeedResult:
     created: bool = True
 
 
+DEMO_REPORTER_PHONE = "+6281230002020"
+
+
 def demo_present() -> bool:
     return User.objects.filter(username="analis").exists()
 
@@ -777,6 +780,19 @@ def _notifications(city: Region, orgs: dict[str, Organisation], reporters: list[
             },
             person=person,
         )
+    # The Bhabinkamtibmas persona's phone, registered by the administrator: warnings and reminders reach it by SMS
+    # too, and the demo phone (/demo/ponsel/) sends NIHIL, PANTAU and LAPOR from it.
+    pelapor = next(r for r in reporters if r.username == "pelapor")
+    NotifyChannel.objects.create(
+        name=f"SMS: {pelapor.title}",
+        kind=ChannelKind.GATEWAY,
+        config={
+            "url": f"{base}/demo/sms/",
+            "phone": DEMO_REPORTER_PHONE,
+            "token": settings.SIGAP_REPORTER_GATEWAY_TOKEN,
+        },
+        user=pelapor,
+    )
     first = RoutingRule.objects.create(name="Kota: Siaga ke atas, segera", region=city, min_level=RiskLevel.SIAGA)
     first.users.add(analyst, polres)
     first.organisations.add(orgs["kesbangpol"])

@@ -22,9 +22,11 @@ class DemoTextMessage(models.Model):
     """What the demo's own SMS/WhatsApp gateway got (a stand-in for a provider that reaches reporters' phones)."""
 
     received_at = models.DateTimeField(auto_now_add=True)
-    to = models.CharField(max_length=32)
+    to = models.CharField(max_length=32)  # the phone at the other end
     text = models.TextField()
     idempotency_key = models.CharField(max_length=120)
+    # Sent from the demo phone to Sigap (/demo/ponsel/), rather than by Sigap to a phone.
+    from_phone = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-received_at", "-id"]

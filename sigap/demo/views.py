@@ -6,20 +6,24 @@ from __future__ import annotations
 import hmac
 import json
 import re
+import uuid
 from email import message_from_bytes
 from email.header import decode_header, make_header
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.accounts.models import User
+from sigap.core.crypto import normalise_contact
 from sigap.core.roles import Role, role_of
 from sigap.demo.models import DemoTextMessage, DemoWebhookDelivery
 from sigap.notify.models import Channel
@@ -52,7 +56,7 @@ def webhook_receiver(request: HttpRequest) -> HttpResponse:
 def sms_gateway(request: HttpRequest) -> HttpResponse:
     """The demo's outbound SMS/WhatsApp gateway (`make run` points SIGAP_REPORTER_GATEWAY_URL here). Only where the
     demo is set up: elsewhere this address answers 404."""
-    if not Channel.objects.filter(name=DEMO_WEBHOOK_NAME, kind="webhook").exists():
+    if not _demo_on():
         return JsonResponse({"detail": "no demo"}, status=404)
     token = settings.SIGAP_REPORTER_GATEWAY_TOKEN
     if token and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
@@ -65,6 +69,10 @@ def sms_gateway(request: HttpRequest) -> HttpResponse:
     if not key or not DemoTextMessage.objects.filter(idempotency_key=key).exists():  # a retry is recorded once
         DemoTextMessage.objects.create(to=to[:32], text=text, idempotency_key=key[:120])
     return JsonResponse({"ok": True})
+
+
+def _demo_on() -> bool:
+    return Channel.objects.filter(name=DEMO_WEBHOOK_NAME, kind="webhook").exists()
 
 
 def _masked_address(address: str) -> str:
@@ -127,3 +135,49 @@ def mailbox(request: HttpRequest) -> HttpResponse:
             "texts": DemoTextMessage.objects.all()[:50],
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phone(request: HttpRequest) -> HttpResponse:
+    """The demo's stand-in for a trusted reporter's phone: the texts Sigap sent to the number the administrator gave
+    them, and a box to text Sigap from it (NIHIL, PANTAU, LAPOR), answered as a real gateway's message would be."""
+    from sigap.intake.choices import Channel as ReportChannel
+    from sigap.intake.commands import EmptyMessage, TextMessage, text_message_receive
+
+    if not _demo_on():
+        raise Http404
+    number = _registered_phone(request.user)
+    if role_of(request.user) != Role.TRUSTED_REPORTER or not number:
+        raise PermissionDenied
+    if request.method == "POST":
+        text = request.POST.get("text", "").strip()[:2000]
+        if not text:
+            messages.error(request, _("Type a message first."))
+            return redirect("demo:phone")
+        DemoTextMessage.objects.create(to=number, text=text, idempotency_key="", from_phone=True)
+        try:
+            answer = text_message_receive(
+                TextMessage(
+                    channel=ReportChannel.SMS,
+                    sender=number,
+                    text=text,
+                    message_id=uuid.uuid4().hex,
+                    gateway="demo",
+                )
+            )
+        except EmptyMessage:
+            messages.error(request, _("Type a message first."))
+        else:
+            DemoTextMessage.objects.create(to=number, text=answer.reply, idempotency_key="")
+        return redirect("demo:phone")
+    mine = normalise_contact(number)
+    thread = [
+        t for t in DemoTextMessage.objects.order_by("-received_at", "-id")[:300] if normalise_contact(t.to) == mine
+    ]
+    return render(request, "demo/phone.html", {"number": number, "thread": thread[:40][::-1]})
+
+
+def _registered_phone(user: Any) -> str:
+    channel = Channel.objects.filter(user=user.pk, kind="gateway", active=True).order_by("pk").first()
+    return str(channel.config.get("phone", "")) if channel else ""

@@ -156,6 +156,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "demo:webhook": (set(), ALL_ROLES),  # the demo's webhook receiver: POST only, refused by its signature check
     "demo:sms": (set(), ALL_ROLES),  # the demo's SMS gateway: POST only, a token when set (make run sets one)
     "demo:mailbox": (CITYWIDE, set()),
+    "demo:phone": ({Role.TRUSTED_REPORTER.value}, {Role.TRUSTED_REPORTER.value}),  # a reporter's phone, demo only
 }
 # Routes whose behaviour is not a role question: sign-in pages, language choice, token links (tested elsewhere).
 # The sign-in's code step belongs to no role: it answers only a session whose password was right moments ago.

@@ -66,3 +66,35 @@ def test_the_demo_gateway_takes_reporters_texts_once_and_shows_them_masked(clien
     client.force_login(User.objects.get(username="analis"))
     page = client.get("/demo/kotak-surat/").content.decode()
     assert "ABCD-EFGH-JKLM" in page and "+6281*****7890" in page and "+6281234567890" not in page
+
+
+@pytest.mark.django_db
+def test_the_demo_phone_texts_sigap_as_the_trusted_reporter_and_shows_the_replies(client, settings):
+    from sigap.demo.generator import DEMO_REPORTER_PHONE
+    from sigap.demo.models import DemoTextMessage
+    from sigap.intake.models import MonitorCheck, NilReport
+
+    client.force_login(User.objects.create(username="warga", role="trusted_reporter"))
+    assert client.get("/demo/ponsel/").status_code == 404  # no demo, no phone
+    seed_demo(seed=2020)
+    settings.SIGAP_GATEWAY_SECRET = "rahasia-masuk"
+    pelapor = User.objects.get(username="pelapor")
+    client.force_login(User.objects.get(username="analis"))
+    assert client.get("/demo/ponsel/").status_code == 403  # a trusted reporter's phone, not staff's
+    client.force_login(pelapor)
+    page = client.get("/demo/ponsel/").content.decode()
+    assert DEMO_REPORTER_PHONE in page and "Bhabinkamtibmas Bugul Lor" in page
+
+    client.post("/demo/ponsel/", {"text": "PANTAU 1 D4 massa berkumpul di lapangan"})
+    check = MonitorCheck.objects.filter(reporter=pelapor).order_by("-at").first()
+    assert check.signs == ["mobilisation"] and check.peace == ["night_watch"]
+    assert check.note == "massa berkumpul di lapangan"
+    page = client.get("/demo/ponsel/").content.decode()
+    assert "PANTAU 1 D4 massa berkumpul di lapangan" in page
+    assert "tercatat: 1 pengumpulan massa; tanda damai: D4 ronda/siskamling." in page
+    client.post("/demo/ponsel/", {"text": "NIHIL"})
+    assert NilReport.objects.filter(reporter=pelapor).order_by("-at").first().at > check.at
+    assert DemoTextMessage.objects.filter(from_phone=True).count() == 2
+    assert "Laporan nihil Bugul Lor" in client.get("/demo/ponsel/").content.decode()
+    empty = client.post("/demo/ponsel/", {"text": "  "}, follow=True).content.decode()
+    assert "Ketik pesan dulu." in empty and DemoTextMessage.objects.filter(from_phone=True).count() == 2
