@@ -118,13 +118,14 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
     if not parsed.description.strip():
         raise EmptyMessage("empty message")
     region = Region.objects.filter(code=parsed.place_code).first() if parsed.place_code else None
-    # A trusted reporter's report counts as theirs (their standing, their home page), their kelurahan filled in as
-    # on the web form; anyone else's keeps the number, sealed, for the answers.
+    # A trusted reporter's report counts as theirs (their standing, their home page), placed in their kelurahan unless
+    # it names another; anyone else's keeps the number, sealed, for the answers.
     reporter = reporters[0] if len(reporters) == 1 else None
     draft = ReportDraft(
         channel=Channel(message.channel),
         description=parsed.description,
-        region=region or (reporter.area if reporter else None),
+        region=region,
+        home_region=reporter.area if reporter else None,
         location_text=parsed.place_text,
         reporter_contact="" if reporter else message.sender,
         anonymous=reporter is not None,

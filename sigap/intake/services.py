@@ -75,6 +75,9 @@ class ReportDraft:
     photos: list[CleanPhoto] = field(default_factory=list)
     received_at: datetime | None = None
     reliability: Reliability | None = None  # set by channels that know better (an imported official log)
+    # Where the report is placed when neither the channel nor its words name a kelurahan: a trusted reporter's own,
+    # for a text message from their phone (the web form fills it in, and the reporter changes it there).
+    home_region: Region | None = None
 
 
 def _without_identity(raw: dict[str, Any]) -> dict[str, Any]:

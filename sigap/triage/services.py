@@ -666,6 +666,9 @@ def triage_prepare(draft: ReportDraft, region: Any | None) -> Prepared:
         if place is not None:
             region = place.region
             suggestions["place"] = {"code": region.code, "confidence": place.confidence, "reasons": [place.reason]}
+        elif draft.home_region is not None:
+            region = draft.home_region
+            suggestions["place"] = {"code": region.code, "confidence": 0.6, "reasons": ["wilayah pelapor terpercaya"]}
     model = textmodel.load(settings.SIGAP_TEXT_MODEL_PATH)
     labels = model.labels_for(draft.description) if model else {}
     if model:

@@ -161,6 +161,8 @@ def test_a_trusted_reporters_report_by_sms_is_theirs_in_their_kelurahan(on_day, 
     assert report.submitted_by == reporter and report.source_reliability == Reliability.A
     assert report.region.code == BUGUL_LOR and report.channel == "sms"
     assert not report.has_identity  # the account is who sent it; the number is not kept beside it
+    named = sms(client, "ada yang bawa celurit di dekat pasar Kebonagung", message_id="sms-9")  # another kelurahan
+    assert Report.objects.get(receipt=named.json()["receipt"]).region.name == "Kebonagung"
 
     # A number two accounts share is nobody's: the report is a member of the public's, with the number sealed.
     phone_of(User.objects.create(username="twin", role="trusted_reporter", area=reporter.area), PHONE)
