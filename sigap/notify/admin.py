@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from sigap.core.roles import Role
 from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel, DeliveryAttempt, Notification, RoutingRule
 from sigap.notify.services import send_test
@@ -28,7 +29,24 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
                 data["config"] = REGISTRY[kind].validate(data.get("config") or {})
             except ValidationError as exc:
                 self.add_error("config", exc.message_dict.get("config", exc.messages))
+        if kind == ChannelKind.GATEWAY and data.get("user") and "config" not in self.errors:
+            self._one_reporter_per_phone(data["user"], str(data["config"].get("phone", "")))
         return data
+
+    def _one_reporter_per_phone(self, user: Any, phone: str) -> None:
+        """A trusted reporter's phone also says who sends NIHIL and PANTAU (intake/commands.py): a number two
+        reporters carry would be nobody's, so the second is refused here rather than silently there."""
+        from sigap.intake.commands import trusted_reporters_by_phone
+
+        if user.role != Role.TRUSTED_REPORTER:
+            return
+        others = [r for r in trusted_reporters_by_phone(phone) if r.pk != user.pk]
+        if others:
+            self.add_error(
+                "config",
+                f"Nomor ini sudah terdaftar untuk pelapor terpercaya {others[0].get_username()}; satu nomor mengenali "
+                f"satu pelapor / this number already identifies {others[0].get_username()}",
+            )
 
 
 @admin.register(Channel)

@@ -1,6 +1,7 @@
 """A trusted reporter's NIHIL and PANTAU by SMS/WhatsApp: the nil report and the area checklist from a phone without
 a data plan, recognised by the number the administrator gave the reporter's gateway channel."""
 
+import json
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -217,3 +218,19 @@ def test_the_pages_and_the_reminder_say_how_and_to_which_number(on_day, client, 
     assert 'id="by-text"' not in quiet and 'class="code"' not in quiet
     client.logout()
     assert "0811-3030-2020" not in client.get(reverse("intake:report_new")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_administrator_cannot_give_one_number_to_two_trusted_reporters(reporter, personas):
+    from sigap.notify.admin import ChannelForm
+
+    def form(user, phone):
+        config = json.dumps({"url": "http://127.0.0.1:9/", "phone": phone})
+        return ChannelForm(data={"name": "HP", "kind": "gateway", "config": config, "user": user.pk, "active": True})
+
+    other = User.objects.create(username="rt05", role="trusted_reporter", area=reporter.area)
+    refused = form(other, "+62 812-3450-0001")  # the Bhabinkamtibmas' number, written another way
+    assert not refused.is_valid() and "sudah terdaftar untuk pelapor terpercaya trusted_reporter" in str(refused.errors)
+    assert form(other, "0812-9999-0001").is_valid()
+    assert form(personas["analyst"], "0812-3450-0001").is_valid()  # staff numbers say nothing of reporters
+    assert form(reporter, "0812-3450-0001").is_valid()  # the reporter's own second channel
