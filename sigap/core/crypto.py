@@ -75,6 +75,17 @@ def normalise_contact(contact: str) -> str:
     return digits
 
 
+def international_phone(number: str) -> str:
+    """A phone number's digits in international form: 0812..., +62 812... and 812... (a mobile typed without its 0)
+    are all 62812...; a landline keeps its area code (0343 421234 is 62343421234)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if digits.startswith("0"):
+        return "62" + digits[1:]
+    if digits.startswith("8") and 9 <= len(digits) <= 12:
+        return "62" + digits
+    return digits
+
+
 def contact_digest(contact: str) -> str:
     normal = normalise_contact(contact)
     if not normal:

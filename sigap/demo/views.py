@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.accounts.models import User
-from sigap.core.crypto import normalise_contact
+from sigap.core.crypto import international_phone
 from sigap.core.roles import Role, role_of
 from sigap.demo.models import DemoTextMessage, DemoWebhookDelivery
 from sigap.notify.models import Channel
@@ -171,9 +171,9 @@ def phone(request: HttpRequest) -> HttpResponse:
         else:
             DemoTextMessage.objects.create(to=number, text=answer.reply, idempotency_key="")
         return redirect("demo:phone")
-    mine = normalise_contact(number)
+    mine = international_phone(number)
     thread = [
-        t for t in DemoTextMessage.objects.order_by("-received_at", "-id")[:300] if normalise_contact(t.to) == mine
+        t for t in DemoTextMessage.objects.order_by("-received_at", "-id")[:300] if international_phone(t.to) == mine
     ]
     return render(request, "demo/phone.html", {"number": number, "thread": thread[:40][::-1]})
 

@@ -1,10 +1,11 @@
-"""A trusted reporter's NIHIL and PANTAU messages by SMS/WhatsApp: the nil report and the area checklist for the
-Babinsa, the ketua RT or the tokoh with a phone and no data plan (the reminder of a silent reporter reaches them by
-SMS; the answer can now go back the same way).
+"""A monitor's NIHIL and PANTAU messages by SMS/WhatsApp: the nil report and the area checklist for the Babinsa, the
+ketua RT or the tokoh with a phone and no data plan (the early warnings and the silent reporter's reminder reach them
+by SMS; the answer now goes back the same way).
 
 The sender is recognised by the phone number of an SMS/WhatsApp gateway channel the administrator gave a trusted
-reporter's account (the same number the password-reset link goes to); a number a person could add themselves
-counts for nothing. Anyone else's NIHIL or PANTAU is answered with how to report, and nothing is stored.
+reporter's account or, when no account has it, a serving person of the directory placed in a kelurahan (the
+number the password-reset link and the early warnings go to); a number a person could add themselves counts for
+nothing. Anyone else's NIHIL or PANTAU is answered with how to report, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import formats, timezone, translation
 
-from sigap.core.crypto import normalise_contact
+from sigap.core.crypto import international_phone
 from sigap.core.roles import Role
 from sigap.intake.choices import Channel, PeaceSign, WarningSign
 from sigap.intake.gateways import (
@@ -31,6 +33,7 @@ from sigap.intake.gateways import (
 )
 from sigap.intake.models import GatewayCommand
 from sigap.intake.services import (
+    Monitor,
     MonitorCheckRefused,
     ReportDraft,
     monitor_check_send,
@@ -109,23 +112,25 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
     """A report, or a trusted reporter's NIHIL or PANTAU; the answer carries the reply for the sender. Raises
     MessageReplayed for a message id taken before, EmptyMessage for a report without words."""
     key = f"{message.gateway}:{message.message_id}"
-    reporters = trusted_reporters_by_phone(message.sender)
+    monitors = monitors_by_phone(message.sender)
     command = command_of(message.text)
     if command is not None:
-        answer = command_answer(command, reporters=reporters, key=key)
+        answer = command_answer(command, monitors=monitors, key=key)
         return TextAnswer(status=200, receipt=None, outcome=answer.outcome, reply=answer.reply)
     parsed = parse_message(message.text, resolve_place=_resolve_place)
     if not parsed.description.strip():
         raise EmptyMessage("empty message")
     region = Region.objects.filter(code=parsed.place_code).first() if parsed.place_code else None
-    # A trusted reporter's report counts as theirs (their standing, their home page), placed in their kelurahan unless
-    # it names another; anyone else's keeps the number, sealed, for the answers.
-    reporter = reporters[0] if len(reporters) == 1 else None
+    # A trusted reporter's report counts as theirs (their standing, their home page); a directory person's is the
+    # public's (no account to follow it), with the number sealed for the answers. Both are placed in the sender's
+    # kelurahan unless the words name another.
+    monitor = monitors[0] if len(monitors) == 1 else None
+    reporter = monitor.user if monitor else None
     draft = ReportDraft(
         channel=Channel(message.channel),
         description=parsed.description,
         region=region,
-        home_region=reporter.area if reporter else None,
+        home_region=Region.objects.get(pk=monitor.region_id) if monitor else None,
         location_text=parsed.place_text,
         reporter_contact="" if reporter else message.sender,
         anonymous=reporter is not None,
@@ -167,7 +172,7 @@ def command_of(text: str) -> Command | None:
 
 @dataclass(frozen=True)
 class ByText:
-    """What a trusted reporter's pages say of NIHIL and PANTAU by SMS/WhatsApp."""
+    """What a trusted reporter's pages say of NIHIL and PANTAU by SMS/WhatsApp."""  # (people have no pages)
 
     number: str  # the deployment's number to send to, as written for people; "" when not given
     phone_end: str  # the last digits of the reporter's own registered number; "" when none is registered
@@ -180,33 +185,46 @@ def by_text_for(user: Any) -> ByText | None:
     if not (settings.SIGAP_GATEWAY_SECRET or settings.SIGAP_TWILIO_AUTH_TOKEN):
         return None
     phones = [
-        normalise_contact(str(c.get("phone", "")))
+        international_phone(str(c.get("phone", "")))
         for c in user.channels.filter(kind=ChannelKind.GATEWAY, active=True).values_list("config", flat=True)
     ]
     phone = next((p for p in phones if len(p) >= 9), "")
     return ByText(number=public_text_number(), phone_end=phone[-4:])
 
 
-def trusted_reporters_by_phone(number: str) -> list[Any]:
-    """The active trusted reporters with a kelurahan whose administrator-given gateway channel has this number."""
+def monitors_by_phone(number: str) -> list[Monitor]:
+    """Who sends from this number: the active trusted reporters with a kelurahan whose administrator-given gateway
+    channel has it; when none, the serving people of the directory, placed in a kelurahan, whose channel has it (a
+    ketua RW or a tokoh without an account). One is the sender; none or several is nobody."""
+    users, people = phone_holders(number)
+    # Someone both in the directory and with an account is their account.
+    if users:
+        return [Monitor(region_id=u.area_id, user=u) for u in users]
+    return [Monitor(region_id=p.region_id, person=p) for p in people]
+
+
+def phone_holders(number: str) -> tuple[list[Any], list[Any]]:
+    """The trusted reporters and the directory's people who may send NIHIL and PANTAU from this number."""
     from sigap.notify.choices import ChannelKind
     from sigap.notify.models import Channel
 
-    wanted = normalise_contact(number)
-    if len(wanted) < 9 or "@" in wanted:
-        return []
-    channels = Channel.objects.filter(
-        kind=ChannelKind.GATEWAY,
-        active=True,
-        user__role=Role.TRUSTED_REPORTER,
-        user__is_active=True,
-        user__area__isnull=False,
-    ).select_related("user", "user__area")
-    found: dict[int, Any] = {}
-    for channel in channels:
-        if channel.user is not None and normalise_contact(str(channel.config.get("phone", ""))) == wanted:
-            found[channel.user.pk] = channel.user
-    return list(found.values())
+    wanted = international_phone(number)
+    if len(wanted) < 9 or "@" in number:
+        return [], []
+    channels = Channel.objects.filter(kind=ChannelKind.GATEWAY, active=True).filter(
+        Q(user__role=Role.TRUSTED_REPORTER, user__is_active=True, user__area__isnull=False)
+        | Q(person__active=True, person__region__level=Level.DESA_KELURAHAN)
+    )
+    users: dict[int, Any] = {}
+    people: dict[int, Any] = {}
+    for channel in channels.select_related("user__area", "person__region"):
+        if international_phone(str(channel.config.get("phone", ""))) != wanted:
+            continue
+        if channel.user is not None:
+            users[channel.user.pk] = channel.user
+        elif channel.person is not None:
+            people[channel.person.pk] = channel.person
+    return list(users.values()), list(people.values())
 
 
 def codes_help() -> str:
@@ -218,25 +236,25 @@ def codes_help() -> str:
     )
 
 
-def command_answer(command: Command, *, reporters: list[Any], key: str, at: datetime | None = None) -> Answer:
+def command_answer(command: Command, *, monitors: list[Monitor], key: str, at: datetime | None = None) -> Answer:
     """Carry out a NIHIL or PANTAU message of the recognised sender; the reply says what was recorded or why not.
     Raises MessageReplayed for a message id taken before."""
     if isinstance(command, CheckHelpCommand):
         return Answer("help", codes_help())
-    if len(reporters) != 1:
+    if len(monitors) != 1:
         return Answer(
             "refused",
-            "Nomor ini tidak terdaftar sebagai nomor satu pelapor terpercaya Sigap, jadi pesan ini tidak dicatat. "
-            "Untuk melapor: LAPOR <kelurahan> <uraian>. Pelapor terpercaya: minta admin Sigap mendaftarkan nomor Anda."
-            if not reporters
-            else "Nomor ini terdaftar untuk lebih dari satu pelapor, jadi pesan ini tidak dicatat. Kirim lewat situs "
+            "Nomor ini tidak terdaftar sebagai nomor pemantau Sigap, jadi pesan ini tidak dicatat. Untuk melapor: "
+            "LAPOR <kelurahan> <uraian>. Pelapor terpercaya, tokoh, RT/RW: minta admin Sigap mendaftarkan nomor Anda."
+            if not monitors
+            else "Nomor ini terdaftar untuk lebih dari satu pemantau, jadi pesan ini tidak dicatat. Kirim lewat situs "
             "Sigap, atau minta admin Sigap membetulkan nomornya.",
         )
-    reporter = reporters[0]
+    monitor = monitors[0]
     at = at or timezone.now()
     if isinstance(command, NilCommand):
-        return _nil(command, reporter=reporter, key=key, at=at)
-    return _check(command, reporter=reporter, key=key, at=at)
+        return _nil(command, monitor=monitor, key=key, at=at)
+    return _check(command, monitor=monitor, key=key, at=at)
 
 
 def _calm_only(words: str, area_name: str) -> bool:
@@ -246,10 +264,10 @@ def _calm_only(words: str, area_name: str) -> bool:
     return all(w in allowed for w in rest.split())
 
 
-def _taken(reporter: Any, key: str, kind: str, at: datetime) -> None:
+def _taken(monitor: Monitor, key: str, kind: str, at: datetime) -> None:
     try:
         with transaction.atomic():
-            GatewayCommand.objects.create(key=key, reporter=reporter, kind=kind, received_at=at)
+            GatewayCommand.objects.create(key=key, **monitor.sender, kind=kind, received_at=at)
     except IntegrityError:
         raise MessageReplayed(key) from None
 
@@ -259,8 +277,8 @@ def _day(at: datetime) -> str:
         return formats.date_format(timezone.localtime(at), "j M")
 
 
-def _nil(command: NilCommand, *, reporter: Any, key: str, at: datetime) -> Answer:
-    area = reporter.area.name
+def _nil(command: NilCommand, *, monitor: Monitor, key: str, at: datetime) -> Answer:
+    area = Region.objects.get(pk=monitor.region_id).name
     if command.rest and not _calm_only(command.rest, area):
         return Answer(
             "refused",
@@ -269,12 +287,12 @@ def _nil(command: NilCommand, *, reporter: Any, key: str, at: datetime) -> Answe
             "PANTAU <nomor> (PANTAU KODE untuk daftarnya).",
         )
     with transaction.atomic():
-        _taken(reporter, key, "nil_report", at)
-        nil_report_send(user=reporter, at=at)
+        _taken(monitor, key, "nil_report", at)
+        nil_report_send(user=monitor.user, person=monitor.person, at=at)
     return Answer("nil_report", f"Laporan nihil {area} {_day(at)} tercatat. Terima kasih.")
 
 
-def _check(command: CheckCommand, *, reporter: Any, key: str, at: datetime) -> Answer:
+def _check(command: CheckCommand, *, monitor: Monitor, key: str, at: datetime) -> Answer:
     if command.unknown:
         return Answer(
             "refused",
@@ -283,9 +301,10 @@ def _check(command: CheckCommand, *, reporter: Any, key: str, at: datetime) -> A
         )
     try:
         with transaction.atomic():
-            _taken(reporter, key, "checklist", at)
+            _taken(monitor, key, "checklist", at)
             check = monitor_check_send(
-                user=reporter,
+                user=monitor.user,
+                person=monitor.person,
                 signs=list(command.signs),
                 peace=list(command.peace),
                 note=command.note,

@@ -175,33 +175,52 @@ class ReporterMessage(models.Model):
 class NilReport(models.Model):
     """ "Nothing to report in my kelurahan today" from a trusted reporter (laporan nihil): silence that is heard, so
     that a quiet kelurahan can be told from one where nobody is listening (EWARS' zero reporting). One per reporter
-    and day; no incident, no triage."""
+    and day; no incident, no triage. The sender is an account, or a person of the directory without one (a ketua
+    RW, a tokoh) who sends NIHIL by SMS from the phone the administrator registered for them."""
 
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nil_reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="nil_reports"
+    )
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="nil_reports"
+    )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="nil_reports")
     day = models.DateField()  # local date
     at = models.DateTimeField()
 
     class Meta:
         ordering = ["-at"]
-        constraints = [models.UniqueConstraint(fields=["reporter", "day"], name="nil_report_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "day"], name="nil_report_once_a_day"),
+            models.UniqueConstraint(fields=["person", "day"], name="nil_report_once_a_day_person"),
+            models.CheckConstraint(
+                condition=models.Q(reporter__isnull=False, person__isnull=True)
+                | models.Q(reporter__isnull=True, person__isnull=False),
+                name="nil_report_has_one_sender",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.day}"
 
 
 class GatewayCommand(models.Model):
-    """A trusted reporter's NIHIL or PANTAU message taken through an SMS/WhatsApp gateway, kept by the gateway's
+    """A monitor's NIHIL or PANTAU message taken through an SMS/WhatsApp gateway, kept by the gateway's
     message id: a gateway that sends it again (a retry, perhaps hours later) is refused, instead of replacing the
     checklist the reporter sent since. The text and the number are not kept here (the checklist keeps the note)."""
 
     key = models.CharField(max_length=160, unique=True)  # "<gateway>:<message id>"
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("directory.Person", null=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16)  # nil_report, checklist
     received_at = models.DateTimeField()
 
     def __str__(self) -> str:
         return self.key
+
+
+def monitor_key(reporter_id: int | None, person_id: int | None) -> str:
+    return f"u{reporter_id}" if reporter_id is not None else f"p{person_id}"
 
 
 class MonitorCheckQuerySet(models.QuerySet["MonitorCheck"]):
@@ -221,9 +240,15 @@ class MonitorCheckQuerySet(models.QuerySet["MonitorCheck"]):
 class MonitorCheck(models.Model):
     """A field monitor's checklist for their kelurahan (pantauan kondisi wilayah): the warning signs they see and the
     peace signs beside them, before anything has happened. One per monitor and day (sent again, it is replaced);
-    the signs of each monitor's latest checklist of the last fortnight weigh in the kelurahan's level."""
+    the signs of each monitor's latest checklist of the last fortnight weigh in the kelurahan's level. The monitor
+    is a trusted reporter's account, or a person of the directory without one who sends PANTAU by SMS."""
 
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="monitor_checks")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="monitor_checks"
+    )
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="monitor_checks"
+    )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="monitor_checks")
     day = models.DateField()  # local date
     at = models.DateTimeField()
@@ -235,11 +260,31 @@ class MonitorCheck(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        constraints = [models.UniqueConstraint(fields=["reporter", "day"], name="monitor_check_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["reporter", "day"], name="monitor_check_once_a_day"),
+            models.UniqueConstraint(fields=["person", "day"], name="monitor_check_once_a_day_person"),
+            models.CheckConstraint(
+                condition=models.Q(reporter__isnull=False, person__isnull=True)
+                | models.Q(reporter__isnull=True, person__isnull=False),
+                name="monitor_check_has_one_monitor",
+            ),
+        ]
         indexes = [models.Index(fields=["region", "day"], name="monitor_check_region_day")]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.day}"
+
+    @property
+    def monitor_key(self) -> str:
+        """One key per monitor, account or person: a monitor's latest checklist is the one that weighs."""
+        return monitor_key(self.reporter_id, self.person_id)
+
+    @property
+    def monitor_name(self) -> str:
+        if self.reporter is not None:
+            return self.reporter.title or self.reporter.get_username()
+        person = self.person
+        return f"{person.name} ({person.title})" if person and person.title else str(person or "")
 
     def sign_items(self) -> list[tuple[str, bool]]:
         """Each warning sign in words, with whether it is a sign of violence being prepared."""

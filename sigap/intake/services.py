@@ -24,6 +24,7 @@ from sigap.core.services import audit_record
 from sigap.intake.choices import GRAVE_SIGNS, Channel, MessageDirection, PeaceSign, WarningSign
 from sigap.intake.models import ApiPartner, Attachment, MonitorCheck, NilReport, Report, ReporterMessage
 from sigap.intake.receipts import receipt_new
+from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.regions.selectors import region_at_point
 
@@ -247,14 +248,41 @@ class NilReportRefused(ValueError):
     pass
 
 
-def nil_report_send(*, user: Any, at: datetime | None = None) -> NilReport:
-    """A trusted reporter says nothing happened in their kelurahan today; sent again the same day, it is the same
-    nil report with its time moved on."""
+@dataclass(frozen=True)
+class Monitor:
+    """Who sends a nil report or a checklist: a trusted reporter's account, or a serving person of the directory
+    without one (a ketua RW, a tokoh agama) whose phone the administrator registered, by SMS."""
+
+    region_id: int
+    user: Any | None = None
+    person: Any | None = None
+
+    @property
+    def sender(self) -> dict[str, Any]:
+        return {"reporter": self.user} if self.user is not None else {"person": self.person}
+
+
+def monitor_of(*, user: Any | None = None, person: Any | None = None) -> Monitor | None:
+    """The monitor `user` or `person` is, or None: a trusted reporter with a kelurahan, or a person of the directory
+    who still serves, placed in a kelurahan."""
+    if user is not None:
+        if role_of(user) == Role.TRUSTED_REPORTER and getattr(user, "area_id", None):
+            return Monitor(region_id=user.area_id, user=user)
+        return None
+    if person is not None and person.active and person.region and person.region.level == Level.DESA_KELURAHAN:
+        return Monitor(region_id=person.region_id, person=person)
+    return None
+
+
+def nil_report_send(*, user: Any = None, person: Any = None, at: datetime | None = None) -> NilReport:
+    """A trusted reporter (or a person of the directory, by SMS) says nothing happened in their kelurahan today; sent
+    again the same day, it is the same nil report with its time moved on."""
     at = at or timezone.now()
-    if role_of(user) != Role.TRUSTED_REPORTER or not getattr(user, "area_id", None):
+    monitor = monitor_of(user=user, person=person)
+    if monitor is None:
         raise NilReportRefused("Only a trusted reporter with a kelurahan sends a nil report")
     nil, _created = NilReport.objects.update_or_create(
-        reporter=user, day=timezone.localdate(at), defaults={"region_id": user.area_id, "at": at}
+        **monitor.sender, day=timezone.localdate(at), defaults={"region_id": monitor.region_id, "at": at}
     )
     return nil
 
@@ -293,19 +321,23 @@ class MonitorCheckRefused(ValueError):
 @transaction.atomic
 def monitor_check_send(
     *,
-    user: Any,
+    user: Any = None,
+    person: Any = None,
     signs: list[str],
     peace: list[str],
     note: str = "",
     at: datetime | None = None,
     via: str = "web",
 ) -> MonitorCheck:
-    """A trusted reporter's checklist for their kelurahan today: the warning signs seen and the peace signs beside
-    them (none of either is an answer too: all is calm). Sent again the same day, it replaces that day's. Audited,
-    and the kelurahan's level is assessed again after the commit."""
+    """A monitor's checklist for their kelurahan today (a trusted reporter's, or a directory person's by SMS): the
+    warning signs seen and the peace signs beside them (none of either is an answer too: all is calm). Sent again
+    the same day, it replaces that day's. Audited, and the kelurahan's level is assessed again after the commit."""
     at = at or timezone.now()
-    if role_of(user) != Role.TRUSTED_REPORTER or not getattr(user, "area_id", None):
-        raise MonitorNotAllowed("Only a trusted reporter with a kelurahan sends a checklist")
+    monitor = monitor_of(user=user, person=person)
+    if monitor is None:
+        raise MonitorNotAllowed(
+            "Only a trusted reporter with a kelurahan, or a serving person placed in one, sends a checklist"
+        )
     unknown = sorted((set(signs) - set(WarningSign.values)) | (set(peace) - set(PeaceSign.values)))
     if unknown:
         raise MonitorCheckRefused(f"Not on the checklist: {', '.join(unknown)}")
@@ -313,7 +345,7 @@ def monitor_check_send(
         raise MonitorCheckRefused(f"The note is longer than {MONITOR_NOTE_MAX} characters")
     # Stored in the checklist's order, each once: the same answers always read the same.
     values = {
-        "region_id": user.area_id,
+        "region_id": monitor.region_id,
         "at": at,
         "signs": [c for c in WarningSign.values if c in signs],
         "peace": [c for c in PeaceSign.values if c in peace],
@@ -321,17 +353,18 @@ def monitor_check_send(
     }
     day = timezone.localdate(at)
     before = (
-        MonitorCheck.objects.filter(reporter=user, day__lt=day, day__gte=day - timedelta(days=MONITOR_DAYS - 1))
+        MonitorCheck.objects.filter(**monitor.sender, day__lt=day, day__gte=day - timedelta(days=MONITOR_DAYS - 1))
         .order_by("-day")
         .values_list("signs", flat=True)
         .first()
     )
-    check, created = MonitorCheck.objects.update_or_create(reporter=user, day=day, defaults=values)
+    check, created = MonitorCheck.objects.update_or_create(**monitor.sender, day=day, defaults=values)
     audit_record(
         actor=user,
         action="monitor.check_sent" if created else "monitor.check_replaced",
         target=check,
-        details={"signs": check.signs, "peace": check.peace, "via": via},
+        details={"signs": check.signs, "peace": check.peace, "via": via}
+        | ({"person": person.pk} if monitor.person is not None else {}),
     )
     newly_grave = [str(c) for c in GRAVE_SIGNS if c in check.signs and c not in (before or [])]
     if newly_grave:
@@ -367,7 +400,7 @@ def _tell_secretariat_grave_signs(check: MonitorCheck, signs: list[str]) -> None
         purpose="incident",
         subject=f"[Pantauan] {region.name}: {words}",
         body=body,
-        key=f"monitor{check.reporter_id}:{check.day.isoformat()}:{'+'.join(signs)}",
+        key=f"monitor{check.reporter_id or f'p{check.person_id}'}:{check.day.isoformat()}:{'+'.join(signs)}",
         at=check.at,
     )
 

@@ -29,23 +29,28 @@ class ChannelForm(forms.ModelForm):  # type: ignore[type-arg]
                 data["config"] = REGISTRY[kind].validate(data.get("config") or {})
             except ValidationError as exc:
                 self.add_error("config", exc.message_dict.get("config", exc.messages))
-        if kind == ChannelKind.GATEWAY and data.get("user") and "config" not in self.errors:
-            self._one_reporter_per_phone(data["user"], str(data["config"].get("phone", "")))
+        if kind == ChannelKind.GATEWAY and "config" not in self.errors:
+            self._one_monitor_per_phone(data.get("user"), data.get("person"), str(data["config"].get("phone", "")))
         return data
 
-    def _one_reporter_per_phone(self, user: Any, phone: str) -> None:
-        """A trusted reporter's phone also says who sends NIHIL and PANTAU (intake/commands.py): a number two
-        reporters carry would be nobody's, so the second is refused here rather than silently there."""
-        from sigap.intake.commands import trusted_reporters_by_phone
+    def _one_monitor_per_phone(self, user: Any, person: Any, phone: str) -> None:
+        """A trusted reporter's or a directory person's phone also says who sends NIHIL and PANTAU
+        (intake/commands.py): a number two reporters, or two people, carry would be nobody's, so the second is
+        refused here rather than silently there."""
+        from sigap.intake.commands import phone_holders
 
-        if user.role != Role.TRUSTED_REPORTER:
+        users, people = phone_holders(phone)
+        if user is not None and user.role == Role.TRUSTED_REPORTER:
+            others = [u.get_username() for u in users if u.pk != user.pk]
+        elif user is None and person is not None:
+            others = [p.name for p in people if p.pk != person.pk]
+        else:
             return
-        others = [r for r in trusted_reporters_by_phone(phone) if r.pk != user.pk]
         if others:
             self.add_error(
                 "config",
-                f"Nomor ini sudah terdaftar untuk pelapor terpercaya {others[0].get_username()}; satu nomor mengenali "
-                f"satu pelapor / this number already identifies {others[0].get_username()}",
+                f"Nomor ini sudah terdaftar untuk {others[0]}; satu nomor mengenali satu pemantau / "
+                f"this number already identifies {others[0]}",
             )
 
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
+from sigap.core.crypto import international_phone
 from sigap.core.roles import Role
 from sigap.core.services import audit_record
 from sigap.notify.choices import ChannelKind, NotificationStatus
@@ -238,12 +239,7 @@ def channel_destination(channel: Channel) -> tuple[str, str]:
     if channel.kind == ChannelKind.EMAIL:
         return channel.kind, str(config.get("address", "")).strip().lower()
     if channel.kind == ChannelKind.GATEWAY:
-        digits = "".join(ch for ch in str(config.get("phone", "")) if ch.isdigit())
-        if digits.startswith("0"):
-            digits = "62" + digits[1:]
-        elif digits.startswith("8") and 9 <= len(digits) <= 12:  # a mobile number typed without its 0
-            digits = "62" + digits
-        return channel.kind, digits
+        return channel.kind, international_phone(str(config.get("phone", "")))
     if channel.kind == ChannelKind.IN_APP:
         return channel.kind, f"user:{channel.user_id}"
     return channel.kind, json.dumps({k: v for k, v in config.items() if k != "token"}, sort_keys=True)

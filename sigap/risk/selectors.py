@@ -60,14 +60,14 @@ def monitor_checks_under(code: str, last: date, user: Any) -> list[tuple[Monitor
 def _weighing(rows: Any, last: date, days: int, limit: int = 60) -> list[tuple[MonitorCheck, bool]]:
     rows = (
         rows.filter(day__gte=last - timedelta(days=days - 1), day__lte=last)
-        .select_related("reporter", "region")
+        .select_related("reporter", "person", "region")
         .order_by("-day", "-at", "-pk")[:limit]
     )
-    seen: set[int] = set()
+    seen: set[str] = set()
     out = []
     for check in rows:
-        weighs = check.reporter_id not in seen and check.day > last - timedelta(days=MONITOR_DAYS)
-        seen.add(check.reporter_id)
+        weighs = check.monitor_key not in seen and check.day > last - timedelta(days=MONITOR_DAYS)
+        seen.add(check.monitor_key)
         out.append((check, weighs))
     return out
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from sigap.analytics import detector, risk
 from sigap.core.services import audit_record
-from sigap.intake.models import MonitorCheck
+from sigap.intake.models import MonitorCheck, monitor_key
 from sigap.intake.services import MONITOR_DAYS
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -390,11 +390,11 @@ def _monitor_on(areas: list[Region], days: list[date]) -> dict[tuple[int, date],
             region__in=areas, day__gte=min(days) - timedelta(days=MONITOR_DAYS - 1), day__lte=max(days)
         )
         .order_by("day")
-        .values_list("region_id", "reporter_id", "day", "signs")
+        .values_list("region_id", "reporter_id", "person_id", "day", "signs")
     )
-    per_area: dict[int, list[tuple[date, int, list[str]]]] = defaultdict(list)
-    for region_id, reporter_id, day, signs in rows:
-        per_area[region_id].append((day, reporter_id, signs))
+    per_area: dict[int, list[tuple[date, str, list[str]]]] = defaultdict(list)
+    for region_id, reporter_id, person_id, day, signs in rows:
+        per_area[region_id].append((day, monitor_key(reporter_id, person_id), signs))
     out: dict[tuple[int, date], MonitorSigns] = {}
     for region_id, checks in per_area.items():
         checked_on = [c[0] for c in checks]
@@ -402,7 +402,7 @@ def _monitor_on(areas: list[Region], days: list[date]) -> dict[tuple[int, date],
             lo = bisect_left(checked_on, day - timedelta(days=MONITOR_DAYS - 1))
             hi = bisect_right(checked_on, day)
             # Oldest first: each monitor's latest checklist in the window is the one that stays.
-            latest = {reporter_id: signs for _day, reporter_id, signs in checks[lo:hi]}
+            latest = {monitor: signs for _day, monitor, signs in checks[lo:hi]}
             seen = frozenset(code for signs in latest.values() for code in signs)
             if seen:
                 out[(region_id, day)] = MonitorSigns(seen, sum(1 for signs in latest.values() if signs))

@@ -13,6 +13,8 @@ from django.utils import timezone
 from sigap.accounts.models import User
 from sigap.core.grading import Reliability
 from sigap.core.models import AuditLog
+from sigap.directory.choices import PersonRole
+from sigap.directory.models import Person
 from sigap.intake.commands import command_of
 from sigap.intake.gateways import CheckCommand, CheckHelpCommand, NilCommand, twilio_signature
 from sigap.intake.models import GatewayCommand, MonitorCheck, NilReport, Report
@@ -20,7 +22,10 @@ from sigap.intake.tests.test_gateways import TOKEN, gateways, send_generic  # no
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import Notification
 from sigap.notify.services import periodic_due
-from sigap.risk.tests.factories import BUGUL_LOR, DAY, WIB, at
+from sigap.risk.models import AreaRisk
+from sigap.risk.network import network_of
+from sigap.risk.services import risk_recompute
+from sigap.risk.tests.factories import BUGUL_LOR, CITY, DAY, WIB, at
 
 PHONE = "+6281234500001"
 
@@ -230,7 +235,73 @@ def test_the_administrator_cannot_give_one_number_to_two_trusted_reporters(repor
 
     other = User.objects.create(username="rt05", role="trusted_reporter", area=reporter.area)
     refused = form(other, "+62 812-3450-0001")  # the Bhabinkamtibmas' number, written another way
-    assert not refused.is_valid() and "sudah terdaftar untuk pelapor terpercaya trusted_reporter" in str(refused.errors)
+    assert not refused.is_valid() and "sudah terdaftar untuk trusted_reporter" in str(refused.errors)
     assert form(other, "0812-9999-0001").is_valid()
     assert form(personas["analyst"], "0812-3450-0001").is_valid()  # staff numbers say nothing of reporters
     assert form(reporter, "0812-3450-0001").is_valid()  # the reporter's own second channel
+
+
+@pytest.fixture
+def ketua_rw(region):
+    """A ketua RW of Bugul Lor in the directory, without an account; the administrator registered his phone."""
+    person = Person.objects.create(
+        name="Pak Slamet", role=PersonRole.KETUA_RT_RW, title="Ketua RW 03", region=region(BUGUL_LOR)
+    )
+    NotifyChannel.objects.create(
+        name="SMS", kind="gateway", person=person, config={"url": "http://127.0.0.1:9/", "phone": "0857-1111-2222"}
+    )
+    return person
+
+
+@pytest.mark.django_db
+def test_a_ketua_rw_without_an_account_is_a_monitor_by_sms_too(
+    on_day, client, reporter, ketua_rw, personas, region, django_capture_on_commit_callbacks
+):
+    risk_recompute(region(CITY), DAY, DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        sms(client, "PANTAU 4 bawa celurit", message_id="sms-1")  # the Bhabinkamtibmas
+        answer = sms(client, "PANTAU 1 6 D3 pemuda dua kubu saling ejek", sender="+6285711112222", message_id="sms-2")
+    assert answer.json()["reply"].startswith("Pantauan Bugul Lor 9 Des tercatat: 1 pengumpulan massa, 6 ketegangan")
+    check = MonitorCheck.objects.get(person=ketua_rw)
+    assert check.reporter is None and check.signs == ["mobilisation", "tension"] and check.peace == ["joint_activity"]
+    audit = AuditLog.objects.get(action="monitor.check_sent", details__person=ketua_rw.pk)
+    assert audit.actor is None and audit.details["via"] == "generic"
+    # Two monitors, three distinct signs, in the level; the kelurahan's page names him.
+    monitor = next(d for d in AreaRisk.objects.get(region__code=BUGUL_LOR, day=DAY).drivers if d["code"] == "monitor")
+    assert (monitor["signs"], monitor["reporters"]) == (3, 2)
+    client.force_login(personas["analyst"])
+    page = client.get(reverse("risk:area", args=[BUGUL_LOR])).content.decode()
+    assert "Pak Slamet (Ketua RW 03)" in page and "pemuda dua kubu saling ejek" in page
+    client.logout()
+
+    assert sms(client, "NIHIL", sender="+6285711112222", message_id="sms-3").json()["outcome"] == "nil_report"
+    nil = NilReport.objects.get(person=ketua_rw)
+    assert nil.reporter is None and network_of(region(BUGUL_LOR), timezone.now()).last_nil_at == nil.at
+
+    # His report is the public's (no account to follow it), his number sealed for the answers, placed in his RW.
+    report_answer = sms(client, "ada spanduk provokatif di gapura", sender="+6285711112222", message_id="sms-4")
+    report = Report.objects.get(receipt=report_answer.json()["receipt"])
+    assert report.submitted_by is None and report.has_identity and report.region.code == BUGUL_LOR
+
+    # One who no longer serves is nobody.
+    ketua_rw.active = False
+    ketua_rw.save()
+    gone = sms(client, "NIHIL", sender="+6285711112222", message_id="sms-5")
+    assert gone.json()["outcome"] == "refused" and NilReport.objects.filter(person=ketua_rw).count() == 1
+
+
+@pytest.mark.django_db
+def test_two_people_of_the_directory_cannot_share_a_number(ketua_rw, personas, region, client):
+    other = Person.objects.create(name="Bu Sri", role=PersonRole.TOKOH_AGAMA, region=region(BUGUL_LOR))
+    client.force_login(personas["admin"])
+    url = reverse("admin:directory_person_change", args=[other.pk])
+    form = {
+        **{"name": other.name, "role": other.role, "region": other.region_id, "active": "on"},
+        **{"channels-TOTAL_FORMS": "1", "channels-INITIAL_FORMS": "0", "channels-MAX_NUM_FORMS": "1000"},
+        **{"channels-0-name": "SMS", "channels-0-active": "on", "channels-0-kind": "gateway"},
+    }
+    config = {"url": "http://127.0.0.1:9/", "phone": "+62 857 1111 2222"}
+    refused = client.post(url, {**form, "channels-0-config": json.dumps(config)})
+    assert refused.status_code == 200 and "sudah terdaftar untuk Pak Slamet" in refused.content.decode()
+    config["phone"] = "0857-3333-4444"
+    assert client.post(url, {**form, "channels-0-config": json.dumps(config)}).status_code == 302
