@@ -325,6 +325,29 @@ def _checklists(rng: random.Random, reporters: list[User]) -> None:
             day += timedelta(days=rng.randint(6, 8))
 
 
+def _checklists_by_sms(rng: random.Random, reporters: list[User]) -> None:
+    """The tokoh or RT/RW head of the persona's kelurahan, in the directory without an account, texts PANTAU every
+    week or so from the phone the administrator registered: their checklist stands beside the Bhabinkamtibmas'."""
+    pelapor = next(r for r in reporters if r.username == "pelapor")
+    person = Person.objects.filter(
+        region=pelapor.area,
+        role__in=[PersonRole.TOKOH_AGAMA, PersonRole.TOKOH_MASYARAKAT, PersonRole.KETUA_RT_RW],
+    ).first()
+    if person is None:
+        return
+    day = scenario.START + timedelta(days=rng.randint(0, 6))
+    while day <= scenario.END:
+        ahead = Incident.objects.filter(
+            region=person.region, occurred_at__date__gt=day, occurred_at__date__lte=day + timedelta(days=7)
+        ).values_list("category", flat=True)
+        signs = {sign for category in ahead if rng.random() < 0.5 for sign in SIGNS_BEFORE.get(category, ())[:1]}
+        peace = rng.sample(list(PeaceSign.values), k=rng.randint(1, 2))
+        at = datetime.combine(day, time(rng.randint(17, 21), rng.choice([5, 20, 40])), tzinfo=WIB)
+        if at <= DEMO_NOW:
+            monitor_check_send(person=person, signs=sorted(signs), peace=peace, at=at, via="sms")
+        day += timedelta(days=rng.randint(6, 9))
+
+
 def _point_in(region: Region, rng: random.Random) -> tuple[float, float]:
     geom = shape(region.boundary)
     min_lng, min_lat, max_lng, max_lat = geom.bounds
@@ -829,6 +852,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         _nil_reports(random.Random(seed + 1), reporters)  # its own stream: the rest of the story stays as it was
         with monitor_hooks_paused():  # assessed once below
             _checklists(random.Random(seed + 2), reporters)
+            _checklists_by_sms(random.Random(seed + 3), reporters)
         _clarifications(analyst)
         _checking(analyst)
         # Cases, mediation and coordination go through the services at their own times; a relapse they flag

@@ -172,7 +172,7 @@ def command_of(text: str) -> Command | None:
 
 @dataclass(frozen=True)
 class ByText:
-    """What a trusted reporter's pages say of NIHIL and PANTAU by SMS/WhatsApp."""  # (people have no pages)
+    """What a trusted reporter's pages say of NIHIL and PANTAU by SMS/WhatsApp (the directory's people have none)."""
 
     number: str  # the deployment's number to send to, as written for people; "" when not given
     phone_end: str  # the last digits of the reporter's own registered number; "" when none is registered

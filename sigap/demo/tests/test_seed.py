@@ -13,7 +13,7 @@ from sigap.coordination.models import Meeting, PlanItem
 from sigap.core.roles import Role
 from sigap.demo.generator import WIB, seed_demo
 from sigap.directory.models import Organisation, TeamMembership
-from sigap.intake.models import Report, ReporterMessage
+from sigap.intake.models import MonitorCheck, Report, ReporterMessage
 from sigap.mediation.choices import MediationStatus
 from sigap.mediation.models import MediationEvent, RelapseFlag
 from sigap.notify.models import Channel, Notification, RoutingRule
@@ -96,6 +96,10 @@ def test_the_demo_month_is_realistic_and_seeded_once():
         "Warga RW 03 Blandongan",
         "PT Griya Pasuruan Asri",
     }
+
+    # The persona's Bugul Lor hears from its Bhabinkamtibmas and, by SMS, from its tokoh or RT/RW head too.
+    bugul_lor = MonitorCheck.objects.filter(region__code="35.75.04.1010")
+    assert bugul_lor.filter(reporter__username="pelapor").exists() and bugul_lor.filter(person__isnull=False).exists()
 
     again = seed_demo(seed=7)
     assert not again.created
