@@ -26,7 +26,14 @@ from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import Notification
-from sigap.notify.services import Reminder, public_link, queue_reminders, queue_to_secretariat, secretariat
+from sigap.notify.services import (
+    Reminder,
+    public_link,
+    queue_reminders,
+    queue_to,
+    queue_to_secretariat,
+    secretariat,
+)
 from sigap.regions.selectors import deployment_village_word
 from sigap.triage import textmodel
 from sigap.triage.choices import Category, IncidentStatus, Urgency
@@ -291,7 +298,25 @@ def reporter_message_answer(*, report: Report, body: str, author: Any, at: datet
     )
     if report.reporter_contact_sealed:
         transaction.on_commit(partial(reporter_update.enqueue, report.pk, message.body, False))
+    elif report.submitted_by_id:
+        _tell_submitter(report, message)
     return message
+
+
+def _tell_submitter(report: Report, message: ReporterMessage) -> None:
+    """A trusted reporter's report carries no contact (their account is who sent it, from the web form or their
+    registered phone): the status words and the team's answers reach them through their own channels (the inbox,
+    the phone or mailbox the administrator gave them), at once, as a public reporter's reach the contact they left.
+    The link opens the report after signing in; no receipt code leaves Sigap."""
+    where = f" di {report.region.name}" if report.region else ""
+    queue_to(
+        users=[report.submitted_by],
+        purpose="report_news",
+        subject=f"Kabar laporan Anda{where}",
+        body=f"{message.body}\n\n{public_link('intake:my_report', report.pk)}",
+        key=f"report{report.pk}:news:{message.pk}",
+        at=message.at,
+    )
 
 
 def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime) -> None:
@@ -304,9 +329,11 @@ def incident_tell_reporters(*, incident: Incident, words: str, at: datetime, bil
     """The same words to every reporter of the incident: on the receipt page, and by SMS or e-mail to one who left a
     contact (`bilingual` as for `reporter_update`)."""
     for report in incident.reports.all():
-        reporter_message_post(report=report, body=words, direction=MessageDirection.TO_REPORTER, at=at)
+        message = reporter_message_post(report=report, body=words, direction=MessageDirection.TO_REPORTER, at=at)
         if report.reporter_contact_sealed:
             transaction.on_commit(partial(reporter_update.enqueue, report.pk, words, bilingual))
+        elif report.submitted_by_id:
+            _tell_submitter(report, message)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sigap.accounts.models import User
-from sigap.core.grading import Reliability
+from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import AuditLog
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
@@ -26,6 +26,8 @@ from sigap.risk.models import AreaRisk
 from sigap.risk.network import network_of
 from sigap.risk.services import risk_recompute
 from sigap.risk.tests.factories import BUGUL_LOR, CITY, DAY, WIB, at
+from sigap.triage.choices import IncidentStatus
+from sigap.triage.services import incident_verify, reporter_message_answer
 
 PHONE = "+6281234500001"
 
@@ -167,6 +169,21 @@ def test_a_trusted_reporters_report_by_sms_is_theirs_in_their_kelurahan(on_day, 
     assert report.submitted_by == reporter and report.source_reliability == Reliability.A
     assert report.region.code == BUGUL_LOR and report.channel == "sms"
     assert not report.has_identity  # the account is who sent it; the number is not kept beside it
+    # With no contact on the report (the account is who sent it), the team's answer and the status words reach the
+    # reporter through their own channels: here the phone the administrator registered. No receipt code leaves.
+    reporter_message_answer(report=report, body="Berapa orang yang memasang?", author=personas["analyst"])
+    incident_verify(
+        incident=report.incident,
+        decision=IncidentStatus.VERIFIED,
+        actor=personas["analyst"],
+        reliability=Reliability.B,
+        credibility=Credibility.CONFIRMED,
+    )
+    told = list(Notification.objects.filter(purpose="report_news").order_by("pk"))
+    assert [(n.channel.user, n.channel.kind) for n in told] == [(reporter, "gateway")] * 2
+    assert "Berapa orang yang memasang?" in told[0].body and "dinyatakan benar" in told[1].body
+    assert all(f"/laporan/saya/{report.pk}/" in n.body and report.receipt not in n.subject + n.body for n in told)
+    assert told[0].subject == "Kabar laporan Anda di Bugul Lor"
     named = sms(client, "ada yang bawa celurit di dekat pasar Kebonagung", message_id="sms-9")  # another kelurahan
     assert Report.objects.get(receipt=named.json()["receipt"]).region.name == "Kebonagung"
 
