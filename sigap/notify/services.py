@@ -634,12 +634,23 @@ def deliver(notification: Notification) -> bool:
     return not error
 
 
+# Messages whose words are the news (the team's answer to a trusted reporter): their SMS carries the body, not the
+# subject, which only says whom it is about.
+SHORT_FROM_BODY = frozenset({"report_news"})
+
+
 def _short(notification: Notification) -> str:
-    """One SMS (160 characters): as much of the subject as fits before the message's link."""
+    """One SMS (160 characters): as much of the subject (or of the body's first paragraph, for SHORT_FROM_BODY) as
+    fits before the message's link; an English half in brackets is left to the link's page."""
     url = message_link(notification)
-    if not url:
-        return notification.subject[:160]
-    return f"{notification.subject[: max(160 - len(url) - 1, 20)]} {url}"[:160]
+    text = notification.subject
+    if notification.purpose in SHORT_FROM_BODY:
+        first = notification.body.split("\n\n")[0].replace(url, "").strip() if url else notification.body
+        text = "Sigap: " + re.sub(r"\s*\([^()]*\)\s*$", "", " ".join(first.split()))
+    room = 160 - len(url) - 1 if url else 160
+    if len(text) > room:
+        text = text[: max(room - 1, 20)].rstrip() + "\u2026"
+    return f"{text} {url}".strip()[:160] if url else text[:160]
 
 
 def deliver_due(limit: int = 20) -> int:

@@ -21,7 +21,7 @@ from sigap.intake.models import GatewayCommand, MonitorCheck, NilReport, Report
 from sigap.intake.tests.test_gateways import TOKEN, gateways, send_generic  # noqa: F401 (the fixture sets secrets)
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import Notification
-from sigap.notify.services import periodic_due
+from sigap.notify.services import deliver_due, periodic_due
 from sigap.risk.models import AreaRisk
 from sigap.risk.network import network_of
 from sigap.risk.services import risk_recompute
@@ -162,7 +162,9 @@ def test_only_a_number_given_to_one_active_trusted_reporter_counts(on_day, clien
 
 
 @pytest.mark.django_db
-def test_a_trusted_reporters_report_by_sms_is_theirs_in_their_kelurahan(on_day, client, reporter, personas):
+def test_a_trusted_reporters_report_by_sms_is_theirs_in_their_kelurahan(
+    on_day, client, reporter, personas, http_receiver
+):
     response = sms(client, "ada spanduk provokatif dipasang di depan masjid semalam")
     assert response.status_code == 201 and response.json()["outcome"] == "report"
     report = Report.objects.get()
@@ -184,6 +186,16 @@ def test_a_trusted_reporters_report_by_sms_is_theirs_in_their_kelurahan(on_day, 
     assert "Berapa orang yang memasang?" in told[0].body and "dinyatakan benar" in told[1].body
     assert all(f"/laporan/saya/{report.pk}/" in n.body and report.receipt not in n.subject + n.body for n in told)
     assert told[0].subject == "Kabar laporan Anda di Bugul Lor"
+    # By SMS the words themselves go, with the link: the subject only says whom it is about.
+    NotifyChannel.objects.filter(user=reporter).update(
+        config={"url": f"{http_receiver.url}/sms", "phone": "0812-3450-0001"}
+    )
+    assert deliver_due(limit=10) == 2
+    texts = [json.loads(r["raw"])["text"] for r in http_receiver.requests]
+    link = f"/laporan/saya/{report.pk}/"
+    assert texts[0].startswith("Sigap: Berapa orang yang memasang? http") and texts[0].endswith(link)
+    assert texts[1].startswith("Sigap: Laporan Anda sudah diperiksa dan dinyatakan benar") and len(texts[1]) <= 160
+    assert "Your report" not in texts[1] and texts[1].endswith(link)
     named = sms(client, "ada yang bawa celurit di dekat pasar Kebonagung", message_id="sms-9")  # another kelurahan
     assert Report.objects.get(receipt=named.json()["receipt"]).region.name == "Kebonagung"
 
