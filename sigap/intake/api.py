@@ -212,8 +212,9 @@ class GatewayReply(Schema):
     receipt: str | None = Field(None, description="The report's receipt; none for a nil report or a checklist")
     outcome: str = Field(
         "report",
-        description="report | nil_report | checklist (a trusted reporter's NIHIL or PANTAU) | help (PANTAU KODE) | "
-        "refused (nothing recorded; the reply says why)",
+        description="report | reply (the sender's answer to the team's message on their report, within 48 hours) | "
+        "nil_report | checklist (a monitor's NIHIL or PANTAU) | help (PANTAU KODE) | refused (nothing recorded; the "
+        "reply says why)",
     )
     reply: str = Field(description="Text for the gateway to send back to the reporter")
 
@@ -232,7 +233,7 @@ def _receive_message(*, channel: Channel, sender: str, text: str, message_id: st
 @router.post(
     "/gateways/generic",
     response={200: GatewayReply, 201: GatewayReply, 400: Error, 401: Error, 409: Error, 422: Error, 503: Error},
-    summary="Inbound SMS/WhatsApp, generic signed JSON (201 a report; 200 a trusted reporter's NIHIL or PANTAU)",
+    summary="Inbound SMS/WhatsApp, generic signed JSON (201 a report; 200 an answer, a NIHIL or a PANTAU)",
     tags=["gateways"],
 )
 def gateway_generic(request: HttpRequest, payload: GenericMessageIn) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,9 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone, translation
 
-from sigap.core.crypto import international_phone
+from sigap.core.crypto import contact_digest, international_phone
 from sigap.core.roles import Role
-from sigap.intake.choices import Channel, PeaceSign, WarningSign
+from sigap.intake.choices import Channel, MessageDirection, PeaceSign, WarningSign
 from sigap.intake.gateways import (
     CheckCommand,
     CheckHelpCommand,
@@ -31,7 +31,7 @@ from sigap.intake.gateways import (
     parse_command,
     parse_message,
 )
-from sigap.intake.models import GatewayCommand
+from sigap.intake.models import GatewayCommand, Report, ReporterMessage
 from sigap.intake.services import (
     Monitor,
     MonitorCheckRefused,
@@ -40,6 +40,7 @@ from sigap.intake.services import (
     nil_report_send,
     public_text_number,
     report_receive,
+    reporter_message_receive,
 )
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -98,7 +99,7 @@ class TextMessage:
 class TextAnswer:
     status: int  # 201 a report stored, 200 anything else
     receipt: str | None
-    outcome: str  # report, nil_report, checklist, help, refused
+    outcome: str  # report, reply, nil_report, checklist, help, refused
     reply: str
 
 
@@ -112,6 +113,8 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
     """A report, or a trusted reporter's NIHIL or PANTAU; the answer carries the reply for the sender. Raises
     MessageReplayed for a message id taken before, EmptyMessage for a report without words."""
     key = f"{message.gateway}:{message.message_id}"
+    if GatewayCommand.objects.filter(key=key).exists():  # taken before, whatever it would be read as now
+        raise MessageReplayed(key)
     monitors = monitors_by_phone(message.sender)
     command = command_of(message.text)
     if command is not None:
@@ -120,11 +123,15 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
     parsed = parse_message(message.text, resolve_place=_resolve_place)
     if not parsed.description.strip():
         raise EmptyMessage("empty message")
+    monitor = monitors[0] if len(monitors) == 1 else None
+    if not parsed.short_format:
+        asked = report_awaiting_reply(message.sender, monitor, timezone.now())
+        if asked is not None:
+            return _reply(asked, message, monitor, key)
     region = Region.objects.filter(code=parsed.place_code).first() if parsed.place_code else None
     # A trusted reporter's report counts as theirs (their standing, their home page); a directory person's is the
     # public's (no account to follow it), with the number sealed for the answers. Both are placed in the sender's
     # kelurahan unless the words name another.
-    monitor = monitors[0] if len(monitors) == 1 else None
     reporter = monitor.user if monitor else None
     draft = ReportDraft(
         channel=Channel(message.channel),
@@ -154,6 +161,52 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
         outcome="report",
         reply=f"Laporan diterima. Kode: {report.receipt}. Simpan kode ini untuk cek status di situs Sigap. "
         "Terima kasih.",
+    )
+
+
+REPLY_WINDOW = timedelta(hours=48)
+
+
+def report_awaiting_reply(sender: str, monitor: Monitor | None, now: datetime) -> Report | None:
+    """The report on which the team's latest message to this sender (a person's answer, not Sigap's status words)
+    came within REPLY_WINDOW and is not answered yet: the sender's next text without LAPOR answers it ("sekitar 10
+    orang") instead of opening a report of its own. Their own reports if the sender is a trusted reporter, else
+    those left with this number."""
+    if monitor is not None and monitor.user is not None:
+        reports = Report.objects.filter(submitted_by=monitor.user)
+    else:
+        digest = contact_digest(sender)
+        if not digest:
+            return None
+        reports = Report.objects.filter(contact_digest=digest)
+    latest = (
+        ReporterMessage.objects.filter(report__in=reports, at__gte=now - REPLY_WINDOW, at__lte=now)
+        .order_by("-at", "-id")
+        .select_related("report__region")
+        .first()
+    )
+    if latest is None or latest.direction != MessageDirection.TO_REPORTER or latest.author_id is None:
+        return None
+    return latest.report
+
+
+def _reply(report: Report, message: TextMessage, monitor: Monitor | None, key: str) -> TextAnswer:
+    at = timezone.now()
+    sender = monitor.sender if monitor is not None else {}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                GatewayCommand.objects.create(key=key, **sender, kind="reply", received_at=at)
+        except IntegrityError:
+            raise MessageReplayed(key) from None
+        reporter_message_receive(report=report, body=message.text, at=at, via="sms")
+    where = f" di {report.region.name}" if report.region else ""
+    return TextAnswer(
+        status=200,
+        receipt=None,
+        outcome="reply",
+        reply=f"Jawaban Anda untuk laporan{where} ({_day(report.received_at)}) tercatat dan dibaca tim. Terima kasih. "
+        "Kejadian baru: kirim diawali LAPOR.",
     )
 
 

@@ -205,14 +205,15 @@ class NilReport(models.Model):
 
 
 class GatewayCommand(models.Model):
-    """A monitor's NIHIL or PANTAU message taken through an SMS/WhatsApp gateway, kept by the gateway's
-    message id: a gateway that sends it again (a retry, perhaps hours later) is refused, instead of replacing the
-    checklist the reporter sent since. The text and the number are not kept here (the checklist keeps the note)."""
+    """A monitor's NIHIL or PANTAU, or a reporter's answer to the team, taken through an SMS/WhatsApp gateway,
+    kept by the gateway's message id: a gateway that sends it again (a retry, perhaps hours later) is refused,
+    instead of replacing the checklist the reporter sent since or answering twice. The text and the number are not
+    kept here (the checklist keeps the note, the report's thread the answer); a public sender's has no one."""
 
     key = models.CharField(max_length=160, unique=True)  # "<gateway>:<message id>"
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey("directory.Person", null=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16)  # nil_report, checklist
+    kind = models.CharField(max_length=16)  # nil_report, checklist, reply
     received_at = models.DateTimeField()
 
     def __str__(self) -> str:

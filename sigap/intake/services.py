@@ -22,7 +22,15 @@ from sigap.core.photos import CleanPhoto
 from sigap.core.roles import Role, role_of
 from sigap.core.services import audit_record
 from sigap.intake.choices import GRAVE_SIGNS, Channel, MessageDirection, PeaceSign, WarningSign
-from sigap.intake.models import ApiPartner, Attachment, MonitorCheck, NilReport, Report, ReporterMessage
+from sigap.intake.models import (
+    ApiPartner,
+    Attachment,
+    MonitorCheck,
+    NilReport,
+    Report,
+    ReporterMessage,
+    persons_answer,
+)
 from sigap.intake.receipts import receipt_new
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -520,6 +528,35 @@ def reporter_message_post(
         author=author if direction == MessageDirection.TO_REPORTER else None,
     )
     audit_record(actor=author, action=f"report.message_{direction}", target=report)
+    return message
+
+
+@transaction.atomic
+def reporter_message_receive(
+    *, report: Report, body: str, at: datetime | None = None, via: str = "receipt"
+) -> ReporterMessage:
+    """A reporter writes through the receipt page, or answers the team's message by SMS (`via` "sms"). The message
+    is kept and the secretariat is told, once per wait: more messages before the team answers queue nothing more.
+    The notice names neither the receipt (the reporter's key to the conversation) nor the reporter's words (they
+    may say who wrote): it can leave Sigap by email or chat, so it only points to the page where the message is
+    read and answered."""
+    from sigap.notify.services import public_link, queue_to_secretariat
+
+    at = at or timezone.now()
+    message = reporter_message_post(report=report, body=body, direction=MessageDirection.FROM_REPORTER, at=at)
+    last_answer = report.messages.filter(persons_answer()).order_by("-at", "-id").values_list("pk", flat=True).first()
+    where = f"kejadian #{report.incident_id}" if report.incident_id else "belum ditempatkan di kejadian"
+    how = "lewat SMS/WhatsApp" if via == "sms" else "lewat tanda terimanya"
+    queue_to_secretariat(
+        purpose="reporter",
+        subject=f"[Laporan #{report.pk}] Pelapor menunggu jawaban",
+        body=(
+            f"Seorang pelapor menulis pesan {how} ({where}). Baca dan jawab di Sigap; isi pesan "
+            f"tidak dikirim lewat pemberitahuan ini.\n\n{public_link('triage:reporter_messages')}"
+        ),
+        key=f"report{report.pk}:waiting:{last_answer or 0}",
+        at=at,
+    )
     return message
 
 

@@ -43,9 +43,9 @@ from sigap.intake.services import (
     nil_report_send,
     public_text_number,
     report_receive,
+    reporter_message_receive,
 )
 from sigap.intake.tasks import imported_reports_triage, phones_reachable, reach_by, receipts_resend
-from sigap.triage.services import reporter_message_receive
 
 SESSION_RECEIPTS = "sigap_receipts"  # receipts this browser may see; kept out of URLs and access logs
 

@@ -267,29 +267,6 @@ REPORTER_WORDS = {
 
 
 @transaction.atomic
-def reporter_message_receive(*, report: Report, body: str, at: datetime | None = None) -> ReporterMessage:
-    """A reporter writes through the receipt page. The message is kept and the secretariat is told, once per wait:
-    more messages before the team answers queue nothing more. The notice names neither the receipt (the reporter's
-    key to the conversation) nor the reporter's words (they may say who wrote): it can leave Sigap by email or chat,
-    so it only points to the page where the message is read and answered."""
-    at = at or timezone.now()
-    message = reporter_message_post(report=report, body=body, direction=MessageDirection.FROM_REPORTER, at=at)
-    last_answer = report.messages.filter(persons_answer()).order_by("-at", "-id").values_list("pk", flat=True).first()
-    where = f"kejadian #{report.incident_id}" if report.incident_id else "belum ditempatkan di kejadian"
-    queue_to_secretariat(
-        purpose="reporter",
-        subject=f"[Laporan #{report.pk}] Pelapor menunggu jawaban",
-        body=(
-            f"Seorang pelapor menulis pesan lewat tanda terimanya ({where}). Baca dan jawab di Sigap; isi pesan "
-            f"tidak dikirim lewat pemberitahuan ini.\n\n{public_link('triage:reporter_messages')}"
-        ),
-        key=f"report{report.pk}:waiting:{last_answer or 0}",
-        at=at,
-    )
-    return message
-
-
-@transaction.atomic
 def reporter_message_answer(*, report: Report, body: str, author: Any, at: datetime | None = None) -> ReporterMessage:
     """The team answers a reporter: on the receipt page, and by SMS or e-mail to one who left a contact, as the
     status updates go (a reporter without internet, who wrote by SMS, would otherwise never read it)."""

@@ -27,7 +27,7 @@ from sigap.risk.network import network_of
 from sigap.risk.services import risk_recompute
 from sigap.risk.tests.factories import BUGUL_LOR, CITY, DAY, WIB, at
 from sigap.triage.choices import IncidentStatus
-from sigap.triage.services import incident_verify, reporter_message_answer
+from sigap.triage.services import incident_tell_reporters, incident_verify, reporter_message_answer
 
 PHONE = "+6281234500001"
 
@@ -334,3 +334,43 @@ def test_two_people_of_the_directory_cannot_share_a_number(ketua_rw, personas, r
     assert refused.status_code == 200 and "sudah terdaftar untuk Pak Slamet" in refused.content.decode()
     config["phone"] = "0857-3333-4444"
     assert client.post(url, {**form, "channels-0-config": json.dumps(config)}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_text_after_the_teams_question_answers_it_instead_of_opening_a_report(
+    client, reporter, personas, time_machine
+):
+    time_machine.move_to(datetime.combine(DAY, datetime.min.time(), tzinfo=WIB) + timedelta(hours=9), tick=False)
+    NotifyChannel.objects.create(name="Kotak masuk", kind="in_app", user=personas["analyst"], config={})
+    public = "+6285799998888"
+    first = sms(client, "LAPOR Kebonagung ada massa kumpul di pasar", sender=public, message_id="p-1")
+    report = Report.objects.get(receipt=first.json()["receipt"])
+    reporter_message_answer(report=report, body="Berapa orang kira-kira?", author=personas["analyst"])
+
+    answer = sms(client, "sekitar 30 orang, sudah mulai bubar", sender=public, message_id="p-2")
+    assert answer.status_code == 200 and answer.json()["outcome"] == "reply"
+    assert answer.json()["reply"].startswith("Jawaban Anda untuk laporan di Kebonagung (9 Des) tercatat")
+    assert Report.objects.count() == 1
+    thread = list(report.messages.order_by("at", "id").values_list("direction", "body"))
+    assert thread[-1] == ("in", "sekitar 30 orang, sudah mulai bubar")
+    waiting = Notification.objects.get(purpose="reporter")
+    assert "menulis pesan lewat SMS/WhatsApp" in waiting.body and "30 orang" not in waiting.body
+    assert sms(client, "sekitar 30 orang, sudah mulai bubar", sender=public, message_id="p-2").status_code == 409
+
+    # Answered once: the next text is a report again, and so is one that says LAPOR while a question waits.
+    assert sms(client, "ada spanduk baru di gang 5", sender=public, message_id="p-3").json()["outcome"] == "report"
+    reporter_message_answer(report=report, body="Di RW berapa?", author=personas["analyst"])
+    lapor = sms(client, "LAPOR Kebonagung ada yang lempar batu", sender=public, message_id="p-4")
+    assert lapor.json()["outcome"] == "report"
+    # A question two days old is past; Sigap's own status words ask nothing.
+    time_machine.shift(timedelta(hours=49))
+    late = sms(client, "RW 04", sender=public, message_id="p-5")
+    assert late.json()["outcome"] == "report" and Report.objects.count() == 4
+    incident_tell_reporters(incident=report.incident, words="Laporan Anda sedang diperiksa.", at=timezone.now())
+    assert sms(client, "terima kasih", sender=public, message_id="p-6").json()["outcome"] == "report"
+
+    # A trusted reporter answers on their own report, from the phone the administrator registered.
+    own = Report.objects.get(receipt=sms(client, "ada spanduk provokatif", message_id="t-1").json()["receipt"])
+    reporter_message_answer(report=own, body="Spanduknya sudah diturunkan?", author=personas["analyst"])
+    assert sms(client, "sudah, pagi ini", message_id="t-2").json()["outcome"] == "reply"
+    assert own.messages.filter(direction="in", body="sudah, pagi ini").exists()
