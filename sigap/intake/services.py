@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -472,6 +472,49 @@ def nil_report_reminders_due(now: datetime) -> int:
                     f"terjadi dicentang di daftar periksa wilayah.{by_text}\n{public_link('home:home')}"
                 ),
                 key=f"nil-remind:{reporter.pk}:{since.isoformat()}:{silent // days}",
+                at=now,
+            )
+        )
+    return queued + _people_reminders(now, days, today)
+
+
+def _people_reminders(now: datetime, days: int, today: date) -> int:
+    """The directory's people without an account who answer by SMS (they sent NIHIL or PANTAU at least once) and
+    fell silent are asked the same way, on their phone, in one SMS that says how to answer: the heartbeat covers a
+    ketua RW as it does a Bhabinkamtibmas. One who never used it is not asked: nobody agreed to a weekly SMS."""
+    from sigap.directory.models import Person
+    from sigap.notify.choices import ChannelKind
+    from sigap.notify.services import queue_to
+
+    number = public_text_number()
+    people: Any = (  # annotated rows
+        Person.objects.serving()
+        .filter(region__level=Level.DESA_KELURAHAN)
+        .select_related("region")
+        .annotate(
+            last_nil=_latest(NilReport.objects.filter(person=OuterRef("pk"), at__lte=now), "at"),
+            last_check=_latest(MonitorCheck.objects.filter(person=OuterRef("pk"), at__lte=now), "at"),
+        )
+        .filter(Q(last_nil__isnull=False) | Q(last_check__isnull=False))
+    )
+    queued = 0
+    for person in people:
+        since = timezone.localdate(max(m for m in (person.last_nil, person.last_check) if m is not None))
+        silent = (today - since).days
+        phones = list(person.channels.filter(kind=ChannelKind.GATEWAY, active=True))
+        if silent < days or not phones:
+            continue
+        area = person.region.name if person.region else ""
+        queued += len(
+            queue_to(
+                channels=phones,
+                purpose="nil_reminder",
+                subject=f"Ada kabar dari {area}?",
+                body=(
+                    f"Ada kabar dari {area}? {silent} hari sepi. Tidak ada kejadian: NIHIL. Tanda: PANTAU "
+                    "+ nomor (PANTAU KODE). Kejadian: LAPOR + uraian." + (f" Ke {number}." if number else "")
+                ),
+                key=f"nil-remind:p{person.pk}:{since.isoformat()}:{silent // days}",
                 at=now,
             )
         )

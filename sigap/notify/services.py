@@ -634,9 +634,9 @@ def deliver(notification: Notification) -> bool:
     return not error
 
 
-# Messages whose words are the news (the team's answer to a trusted reporter): their SMS carries the body, not the
-# subject, which only says whom it is about.
-SHORT_FROM_BODY = frozenset({"report_news"})
+# Messages whose words are the news (the team's answer to a trusted reporter, how a silent ketua RW answers by SMS):
+# their SMS carries the body, not the subject, which only says whom it is about.
+SHORT_FROM_BODY = frozenset({"report_news", "nil_reminder"})
 
 
 def _short(notification: Notification) -> str:

@@ -21,7 +21,7 @@ from sigap.intake.models import GatewayCommand, MonitorCheck, NilReport, Report
 from sigap.intake.tests.test_gateways import TOKEN, gateways, send_generic  # noqa: F401 (the fixture sets secrets)
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import Notification
-from sigap.notify.services import deliver_due, periodic_due
+from sigap.notify.services import deliver, deliver_due, periodic_due
 from sigap.risk.models import AreaRisk
 from sigap.risk.network import network_of
 from sigap.risk.services import risk_recompute
@@ -374,3 +374,29 @@ def test_a_text_after_the_teams_question_answers_it_instead_of_opening_a_report(
     reporter_message_answer(report=own, body="Spanduknya sudah diturunkan?", author=personas["analyst"])
     assert sms(client, "sudah, pagi ini", message_id="t-2").json()["outcome"] == "reply"
     assert own.messages.filter(direction="in", body="sudah, pagi ini").exists()
+
+
+@pytest.mark.django_db
+def test_a_ketua_rw_who_answers_by_sms_and_falls_silent_is_asked_by_sms(
+    on_day, client, ketua_rw, region, settings, http_receiver
+):
+    settings.SIGAP_GATEWAY_NUMBER = "0811-3030-2020"
+    NotifyChannel.objects.filter(person=ketua_rw).update(
+        config={"url": f"{http_receiver.url}/sms", "phone": "0857-1111-2222"}
+    )
+    never = Person.objects.create(name="Bu Sri", role=PersonRole.TOKOH_AGAMA, region=region(BUGUL_LOR))
+    NotifyChannel.objects.create(
+        name="SMS", kind="gateway", person=never, config={"url": f"{http_receiver.url}/sms", "phone": "0857-5555-6666"}
+    )
+    assert sms(client, "NIHIL", sender="+6285711112222").json()["outcome"] == "nil_report"
+    periodic_due(at(DAY, 19) + timedelta(days=6))  # six days: not yet
+    assert not Notification.objects.filter(purpose="nil_reminder").exists()
+    periodic_due(at(DAY, 19) + timedelta(days=7))
+    asked = Notification.objects.get(purpose="nil_reminder")  # him, not the tokoh who never answered by SMS
+    assert asked.channel.person == ketua_rw
+    assert deliver(asked)  # by the outbox's worker, a week on
+    text = json.loads(http_receiver.requests[0]["raw"])["text"]
+    assert text == (
+        "Sigap: Ada kabar dari Bugul Lor? 7 hari sepi. Tidak ada kejadian: NIHIL. Tanda: PANTAU + nomor "
+        "(PANTAU KODE). Kejadian: LAPOR + uraian. Ke 0811-3030-2020."
+    )
