@@ -113,7 +113,7 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
     """A report, or a trusted reporter's NIHIL or PANTAU; the answer carries the reply for the sender. Raises
     MessageReplayed for a message id taken before, EmptyMessage for a report without words."""
     key = f"{message.gateway}:{message.message_id}"
-    if GatewayCommand.objects.filter(key=key).exists():  # taken before, whatever it would be read as now
+    if _taken_before(key):  # whatever it would be read as now (a question asked since, a report become a reply)
         raise MessageReplayed(key)
     monitors = monitors_by_phone(message.sender)
     command = command_of(message.text)
@@ -165,6 +165,13 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
 
 
 REPLY_WINDOW = timedelta(hours=48)
+
+
+def _taken_before(key: str) -> bool:
+    if GatewayCommand.objects.filter(key=key).exists():
+        return True
+    # The partial unique index on report keys is used only when the query repeats its condition (see _replayed).
+    return Report.objects.exclude(idempotency_key="").filter(partner__isnull=True, idempotency_key=key).exists()
 
 
 def report_awaiting_reply(sender: str, monitor: Monitor | None, now: datetime) -> Report | None:

@@ -343,7 +343,7 @@ def test_a_text_after_the_teams_question_answers_it_instead_of_opening_a_report(
     time_machine.move_to(datetime.combine(DAY, datetime.min.time(), tzinfo=WIB) + timedelta(hours=9), tick=False)
     NotifyChannel.objects.create(name="Kotak masuk", kind="in_app", user=personas["analyst"], config={})
     public = "+6285799998888"
-    first = sms(client, "LAPOR Kebonagung ada massa kumpul di pasar", sender=public, message_id="p-1")
+    first = sms(client, "ada massa kumpul di pasar Kebonagung", sender=public, message_id="p-1")
     report = Report.objects.get(receipt=first.json()["receipt"])
     reporter_message_answer(report=report, body="Berapa orang kira-kira?", author=personas["analyst"])
 
@@ -357,6 +357,8 @@ def test_a_text_after_the_teams_question_answers_it_instead_of_opening_a_report(
     assert "menulis pesan lewat SMS/WhatsApp" in waiting.body and "30 orang" not in waiting.body
     assert sms(client, "sekitar 30 orang, sudah mulai bubar", sender=public, message_id="p-2").status_code == 409
 
+    # The gateway's late retry of the first report is not taken for an answer.
+    assert sms(client, "ada massa kumpul di pasar Kebonagung", sender=public, message_id="p-1").status_code == 409
     # Answered once: the next text is a report again, and so is one that says LAPOR while a question waits.
     assert sms(client, "ada spanduk baru di gang 5", sender=public, message_id="p-3").json()["outcome"] == "report"
     reporter_message_answer(report=report, body="Di RW berapa?", author=personas["analyst"])
