@@ -271,15 +271,13 @@ def phone_holders(number: str) -> tuple[list[Any], list[Any]]:
     wanted = international_phone(number)
     if len(wanted) < 9 or "@" in number:
         return [], []
-    channels = Channel.objects.filter(kind=ChannelKind.GATEWAY, active=True).filter(
+    channels = Channel.objects.filter(kind=ChannelKind.GATEWAY, active=True, phone=wanted[:20]).filter(
         Q(user__role=Role.TRUSTED_REPORTER, user__is_active=True, user__area__isnull=False)
         | Q(person__active=True, person__region__level=Level.DESA_KELURAHAN)
     )
     users: dict[int, Any] = {}
     people: dict[int, Any] = {}
     for channel in channels.select_related("user__area", "person__region"):
-        if international_phone(str(channel.config.get("phone", ""))) != wanted:
-            continue
         if channel.user is not None:
             users[channel.user.pk] = channel.user
         elif channel.person is not None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sigap.core.crypto import international_phone
 from sigap.core.models import TimeStampedModel
 from sigap.notify.choices import ChannelKind, NotificationStatus
 from sigap.risk.choices import RiskLevel
@@ -30,6 +33,9 @@ class Channel(TimeStampedModel):
         "directory.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="channels"
     )
     active = models.BooleanField(_("active"), default=True)
+    # A gateway channel's number in international digits (62812...), kept on save: an SMS's sender is found by it
+    # (intake/commands.py) with an index, not by reading every channel's configuration.
+    phone = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -44,6 +50,18 @@ class Channel(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone = gateway_phone(self.kind, self.config)
+        if kwargs.get("update_fields") is not None and "config" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone"}
+        super().save(*args, **kwargs)
+
+
+def gateway_phone(kind: str, config: Any) -> str:
+    if kind != ChannelKind.GATEWAY or not isinstance(config, dict):
+        return ""
+    return international_phone(str(config.get("phone", "")))[:20]
 
 
 class RoutingRule(TimeStampedModel):

@@ -141,6 +141,7 @@ def test_a_message_that_says_more_than_nothing_or_a_code_not_on_the_list_records
 
 @pytest.mark.django_db
 def test_only_a_number_given_to_one_active_trusted_reporter_counts(on_day, client, reporter, personas):
+    assert NotifyChannel.objects.get(user=reporter).phone == "6281234500001"  # kept on save, found by index
     stranger = sms(client, "PANTAU 1 massa di lapangan", sender="+6285700000009")
     assert stranger.json()["outcome"] == "refused" and "tidak terdaftar" in stranger.json()["reply"]
     help_ = sms(client, "PANTAU KODE", sender="+6285700000009", message_id="sms-2")
