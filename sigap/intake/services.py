@@ -436,9 +436,7 @@ def nil_report_reminders_due(now: datetime) -> int:
         return 0
     today = timezone.localdate(now)
     number = public_text_number()
-    by_text = (
-        f" Tanpa kuota: kirim NIHIL, atau PANTAU dan nomor tandanya, lewat SMS/WhatsApp ke {number}." if number else ""
-    )
+    by_text = f" Tanpa kuota: NIHIL, atau PANTAU + nomor tanda, lewat SMS ke {number}." if number else ""
     queued = 0
     reporters = (
         get_user_model()
@@ -463,13 +461,15 @@ def nil_report_reminders_due(now: datetime) -> int:
         queued += len(
             queue_to(
                 users=[reporter],
-                purpose="reminder",
+                purpose="nil_reminder",
                 subject=f"Ada kabar dari {area}?",
                 body=(
-                    f"Sudah {silent} hari tidak ada laporan dari Anda untuk {area}. Bila ada masalah, "
-                    "laporkan; bila tidak ada, kirim laporan nihil dengan satu tombol di beranda Sigap, agar tim tahu "
-                    "wilayah Anda tenang, bukan tidak terpantau. Tanda kerawanan yang Anda lihat sebelum sesuatu "
-                    f"terjadi dicentang di daftar periksa wilayah.{by_text}\n{public_link('home:home')}"
+                    # The first paragraph is the SMS: how to answer without a data plan.
+                    f"Ada kabar dari {area}? Sudah {silent} hari tidak ada laporan dari Anda.{by_text}\n\n"
+                    "Bila ada masalah, laporkan; bila tidak ada, kirim laporan nihil dengan satu tombol di beranda "
+                    "Sigap, agar tim tahu wilayah Anda tenang, bukan tidak terpantau. Tanda kerawanan yang Anda lihat "
+                    "sebelum sesuatu terjadi dicentang di daftar periksa wilayah.\n"
+                    f"{public_link('home:home')}"
                 ),
                 key=f"nil-remind:{reporter.pk}:{since.isoformat()}:{silent // days}",
                 at=now,

@@ -99,7 +99,7 @@ PURPOSE_LABELS = {
     "warning": pgettext_lazy("notification purpose", "early warning to the area's reporters"),
     "reporter": pgettext_lazy("notification purpose", "a reporter waiting for an answer"),
     "report_news": pgettext_lazy("notification purpose", "news of a trusted reporter's own report"),
-    "nil_reminder": pgettext_lazy("notification purpose", "asking a silent monitor for news, by SMS"),
+    "nil_reminder": pgettext_lazy("notification purpose", "asking a silent monitor for news"),
     "clarification": pgettext_lazy("notification purpose", "a rumour found untrue, to pass on"),
 }
 # Only these ask for an acknowledgement: the team's own alert messages. A warning to the area's trusted reporters

@@ -641,12 +641,15 @@ SHORT_FROM_BODY = frozenset({"report_news", "nil_reminder"})
 
 def _short(notification: Notification) -> str:
     """One SMS (160 characters): as much of the subject (or of the body's first paragraph, for SHORT_FROM_BODY) as
-    fits before the message's link; an English half in brackets is left to the link's page."""
+    fits before the message's link; an English half in brackets is left to the link's page. A first paragraph that
+    fits whole but not with the link goes without it (written to be the SMS: how to answer without data)."""
     url = message_link(notification)
     text = notification.subject
     if notification.purpose in SHORT_FROM_BODY:
         first = notification.body.split("\n\n")[0].replace(url, "").strip() if url else notification.body
         text = "Sigap: " + re.sub(r"\s*\([^()]*\)\s*$", "", " ".join(first.split()))
+        if len(text) + 1 + len(url) > 160 >= len(text):  # the words whole rather than cut for the link
+            return text
     room = 160 - len(url) - 1 if url else 160
     if len(text) > room:
         text = text[: max(room - 1, 20)].rstrip() + "\u2026"

@@ -224,7 +224,9 @@ def test_nihil_over_twilio_whatsapp_answers_in_twiml(on_day, client, reporter, s
 
 
 @pytest.mark.django_db
-def test_the_pages_and_the_reminder_say_how_and_to_which_number(on_day, client, reporter, personas, settings):
+def test_the_pages_and_the_reminder_say_how_and_to_which_number(
+    on_day, client, reporter, personas, settings, http_receiver
+):
     settings.SIGAP_GATEWAY_NUMBER = "0811-3030-2020"
     client.force_login(reporter)
     form = client.get(reverse("intake:monitor_check")).content.decode()
@@ -240,7 +242,15 @@ def test_the_pages_and_the_reminder_say_how_and_to_which_number(on_day, client, 
     User.objects.filter(pk=reporter.pk).update(date_joined=timezone.now() - timedelta(days=60))
     periodic_due(at(DAY, 19) + timedelta(days=1))
     asked = Notification.objects.get(subject__startswith="Ada kabar dari")
-    assert "kirim NIHIL, atau PANTAU dan nomor tandanya, lewat SMS/WhatsApp ke 0811-3030-2020" in asked.body
+    assert "Tanpa kuota: NIHIL, atau PANTAU + nomor tanda, lewat SMS ke 0811-3030-2020." in asked.body
+    NotifyChannel.objects.filter(pk=asked.channel_id).update(
+        config={"url": f"{http_receiver.url}/sms", "phone": "0812-3450-0001"}
+    )
+    assert deliver(asked)  # by SMS, the first paragraph whole: how to answer without data
+    assert json.loads(http_receiver.requests[0]["raw"])["text"] == (
+        "Sigap: Ada kabar dari Bugul Lor? Sudah 61 hari tidak ada laporan dari Anda. Tanpa kuota: NIHIL, atau PANTAU "
+        "+ nomor tanda, lewat SMS ke 0811-3030-2020."
+    )
 
     # A reporter without a registered phone is told to ask for one; where no gateway takes messages, nothing is said.
     other = User.objects.create(username="rt05", role="trusted_reporter", area=reporter.area)
