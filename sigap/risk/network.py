@@ -20,6 +20,7 @@ from sigap.core.roles import Role
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
 from sigap.intake.models import MonitorCheck, NilReport, Report
+from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -41,6 +42,7 @@ class NetworkRow:
     trusted_reporters: int  # active accounts of trusted reporters with this kelurahan as their area
     people: dict[str, int]  # directory entries per PERSON_GROUPS key
     warned: int  # trusted reporters and serving people of the directory (any role) with an active channel
+    by_text: int  # those of them with a registered phone (an SMS/WhatsApp channel): they answer NIHIL and PANTAU
     recent_reports: int  # reports placed here and received in the last RECENT_DAYS days, every channel
     last_report_at: datetime | None
     last_nil_at: datetime | None  # the latest "nothing to report" from a trusted reporter of this kelurahan
@@ -104,6 +106,7 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
         .values_list("region_id", "last")
     )
     warned = _warned_per_kelurahan(ids)
+    by_text = _warned_per_kelurahan(ids, kind=ChannelKind.GATEWAY)
     rows = []
     for region in kelurahan:
         got = reports.get(region.pk, {})
@@ -114,6 +117,7 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
             trusted_reporters=accounts.get(region.pk, 0),
             people=people[region.pk],
             warned=warned.get(region.pk, 0),
+            by_text=by_text.get(region.pk, 0),
             recent_reports=got.get("recent", 0),
             last_report_at=got.get("last"),
             last_nil_at=last_nil,
@@ -125,20 +129,20 @@ def _rows(regions: QuerySet[Region], now: datetime) -> list[NetworkRow]:
     return rows
 
 
-def _warned_per_kelurahan(ids: list[int]) -> dict[int, int]:
+def _warned_per_kelurahan(ids: list[int], kind: str | None = None) -> dict[int, int]:
     """Per kelurahan, the trusted reporters and the directory's serving people whom an alert there reaches: those
-    with an active channel (notify.services.area_reporter_channels_in sends the early warnings to them)."""
+    with an active channel (notify.services.area_reporter_channels_in sends the early warnings to them); with
+    `kind`, those with an active channel of that kind (a registered phone: they also answer by SMS)."""
     warned: Counter[int] = Counter()
+    channels = Channel.objects.filter(kind=kind) if kind else Channel.objects.all()
     users = (
-        Channel.objects.filter(
-            active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area_id__in=ids
-        )
+        channels.filter(active=True, user__is_active=True, user__role=Role.TRUSTED_REPORTER, user__area_id__in=ids)
         .values_list("user__area_id", "user_id")
         .order_by()  # the model's ordering by name would otherwise count one owner per channel name
         .distinct()
     )
     people = (
-        Channel.objects.filter(active=True, person__active=True, person__region_id__in=ids)
+        channels.filter(active=True, person__active=True, person__region_id__in=ids)
         .values_list("person__region_id", "person_id")
         .order_by()  # the model's ordering by name would otherwise count one owner per channel name
         .distinct()

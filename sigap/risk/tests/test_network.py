@@ -96,10 +96,11 @@ def test_the_network_counts_who_an_alert_would_reach(client, personas, region):
     NotifyChannel.objects.create(name="Aplikasi", kind="in_app", user=personas["trusted_reporter"])
     row = network_of(bugul_lor, NOW)
     assert row.warned == 2 and not any("peringatan dini" in g for g in row.gaps)  # the tokoh once, the reporter
+    assert row.by_text == 1  # the tokoh has a phone (he answers NIHIL and PANTAU by SMS); the reporter an inbox
     client.force_login(personas["analyst"])
     assert "2 orang menerima peringatan di sini" in client.get(reverse("risk:area", args=[BUGUL_LOR])).content.decode()
     page = client.get(reverse("risk:network")).content.decode()
-    assert 'data-label="Menerima peringatan">2</td>' in page
+    assert 'data-label="Menerima peringatan">2</td>' in page and 'data-label="Lewat SMS">1</td>' in page
 
 
 @pytest.mark.django_db
