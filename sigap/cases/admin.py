@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sigap.cases.models import Case, ConflictStatus, Task
+from sigap.cases.models import Case, ConflictStatus, ResponsePlan, ResponseStep, Task
 
 
 @admin.register(Case)
@@ -32,3 +32,18 @@ class ConflictStatusAdmin(admin.ModelAdmin[ConflictStatus]):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+class ResponseStepInline(admin.TabularInline[ResponseStep, ResponsePlan]):
+    model = ResponseStep
+    extra = 3
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(ResponsePlan)
+class ResponsePlanAdmin(admin.ModelAdmin[ResponsePlan]):
+    """The steps the team agreed beforehand (a protap), kept by the secretariat's administrator."""
+
+    list_display = ["name", "min_level", "basis", "active"]
+    list_filter = ["active", "min_level"]
+    inlines = [ResponseStepInline]

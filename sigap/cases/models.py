@@ -14,6 +14,7 @@ from sigap.cases.choices import CasePhase, CaseStatus, StatusState, TaskStatus
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of
 from sigap.core.timeline import TimelineWords
+from sigap.directory.choices import OrganisationKind
 
 # Responders and mediators work the cases their organisation leads or supports.
 ORG_ROLES = {Role.RESPONDER, Role.MEDIATOR}
@@ -275,3 +276,86 @@ class StatusConsideration(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.incident_id}: {self.note[:60]}"
+
+
+class ResponsePlan(TimeStampedModel):
+    """Langkah yang disepakati (a protap): what the team agreed beforehand to do when an alert of a level, or an
+    incident of a kind, comes: who does what within how many hours. The warning-response gap is in part nobody
+    knowing whose move it is (ECOWARN's lesson: pre-agreed response options, explicit authority); opening a case
+    from an alert or an incident offers the plans that fit, and the chosen one becomes the case's tasks."""
+
+    name = models.CharField(_("name"), max_length=160)
+    min_level = models.PositiveSmallIntegerField(
+        _("from level"),
+        choices=[(1, "Waspada"), (2, "Siaga"), (3, "Awas")],
+        default=2,
+        help_text=_("Offered for alerts at this level or above (incidents are matched by their kind only)."),
+    )
+    categories = models.JSONField(
+        _("kinds of problem"),
+        default=list,
+        blank=True,
+        help_text=_("Incident categories (e.g. bentrok_pendukung); empty: any."),
+    )
+    basis = models.CharField(
+        _("agreed at"), max_length=200, blank=True, help_text=_("e.g. Rakor Tim Terpadu, 2 November 2020")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from sigap.triage.choices import Category
+
+        if not isinstance(self.categories, list) or not all(isinstance(c, str) for c in self.categories):
+            raise ValidationError({"categories": _('A list of categories, e.g. ["bentrok_pendukung"].')})
+        unknown = sorted(set(self.categories) - set(Category.values))
+        if unknown:
+            raise ValidationError(
+                {
+                    "categories": _("Not a category: %(codes)s. Known: %(known)s.")
+                    % {"codes": ", ".join(unknown), "known": ", ".join(Category.values)}
+                }
+            )
+
+
+class ResponseStep(models.Model):
+    """One agreed step: an action, by a named organisation or by the one of a kind that covers the place (the
+    Polsek of the kecamatan, the kecamatan office), within so many hours of the case's opening."""
+
+    plan = models.ForeignKey(ResponsePlan, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    action = models.CharField(_("action"), max_length=300)
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    organisation_kind = models.CharField(
+        _("or the organisation of this kind covering the place"),
+        max_length=24,
+        blank=True,
+        choices=OrganisationKind.choices,
+    )
+    due_hours = models.PositiveSmallIntegerField(_("within hours"), default=24)
+    leads = models.BooleanField(_("leads the case"), default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | ~Q(organisation_kind=""), name="response_step_has_an_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.action

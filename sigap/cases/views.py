@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from sigap.cases import forms as f
 from sigap.cases import services
 from sigap.cases.choices import CasePhase, CaseStatus, Stage
 from sigap.cases.models import Case, ConflictStatus, Task
+from sigap.cases.plans import plan_apply, plan_lead, planned_steps, plans_for
 from sigap.cases.rules import StatusRuleError
 from sigap.cases.selectors import breach_board, status_in_force, status_prompts
 from sigap.cases.states import CaseTransitionError
@@ -92,7 +94,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
-    """Opened by an analyst from a verified incident (?incident=) or an alert (?alert=)."""
+    """Opened by an analyst from a verified incident (?incident=) or an alert (?alert=), optionally after the
+    response plan agreed for such a case (?plan=): its steps become the case's tasks."""
     require_role(request.user, ANALYST_ROLES)
     source = request.GET if request.method == "GET" else request.POST
     incident = Incident.objects.filter(pk=id_param(source, "incident")).first()
@@ -100,23 +103,37 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if incident is None and alert is None:
         messages.error(request, _("Open a case from a verified incident or an alert."))
         return redirect("cases:list")
+    now = timezone.now()
+    if alert is not None:
+        plans = plans_for(level=alert.level, categories=set(alert.incidents.values_list("category", flat=True)))
+        region = alert.regions.order_by("code").first()
+    else:
+        plans = plans_for(level=None, categories={incident.category} if incident else set())
+        region = incident.region if incident else None
+    plan = next((p for p in plans if p.pk == id_param(source, "plan")), None)
+    steps = planned_steps(plan, region, now) if plan else []
     if request.method == "POST":
         form = f.CaseOpenForm(request.POST)
+        chosen = {int(v) for v in request.POST.getlist("step") if v.isdigit()}
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case = services.case_open(
-                    title=data["title"],
-                    lead_organisation=data["lead"],
-                    supporting=data["supporting"],
-                    phase=CasePhase(data["phase"]),
-                    parties=form.party_list(),
-                    summary=data["summary"],
-                    resolve_by=_end_of(data["resolve_by"]) if data["resolve_by"] else None,
-                    incidents=[incident] if incident else [],
-                    alerts=[alert] if alert else [],
-                    actor=request.user,
-                )
+                with transaction.atomic():  # the case and the plan's tasks, or neither
+                    case = services.case_open(
+                        title=data["title"],
+                        lead_organisation=data["lead"],
+                        supporting=data["supporting"],
+                        phase=CasePhase(data["phase"]),
+                        parties=form.party_list(),
+                        summary=data["summary"],
+                        resolve_by=_end_of(data["resolve_by"]) if data["resolve_by"] else None,
+                        incidents=[incident] if incident else [],
+                        alerts=[alert] if alert else [],
+                        actor=request.user,
+                        at=now,
+                    )
+                    if plan is not None and chosen:
+                        plan_apply(case=case, plan=plan, step_ids=chosen, actor=request.user, at=now)
             except services.CaseRuleError as exc:
                 messages.error(request, _("Not opened: %(why)s") % {"why": exc})
             else:
@@ -125,14 +142,29 @@ def case_new(request: HttpRequest) -> HttpResponse:
     else:
         base = incident or alert
         groups = "\n".join(party_suggestions(incident)) if incident else ""
-        form = f.CaseOpenForm(
-            initial={
-                "title": getattr(base, "title", ""),
-                "parties": groups,
-                "summary": getattr(incident, "summary", ""),
+        initial: dict[str, Any] = {
+            "title": getattr(base, "title", ""),
+            "parties": groups,
+            "summary": getattr(incident, "summary", ""),
+        }
+        if plan is not None:
+            lead = plan_lead(steps)
+            initial |= {
+                "lead": lead,
+                "supporting": sorted({s.owner.pk for s in steps if s.owner is not None and s.owner != lead}),
             }
-        )
-    return render(request, "cases/new.html", {"form": form, "incident": incident, "alert": alert})
+        form = f.CaseOpenForm(initial=initial)
+        chosen = {s.step.pk for s in steps if s.owner is not None}
+    context = {
+        "form": form,
+        "incident": incident,
+        "alert": alert,
+        "plans": plans,
+        "plan": plan,
+        "steps": steps,
+        "chosen": chosen,
+    }
+    return render(request, "cases/new.html", context)
 
 
 @login_required

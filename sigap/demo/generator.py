@@ -25,6 +25,7 @@ from sigap.actors.services import actor_follow, actor_link, actor_save
 from sigap.alerts.choices import AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
+from sigap.cases.models import ResponsePlan, ResponseStep
 from sigap.cases.services import case_link_alert, cases_for_alert
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import Role
@@ -131,6 +132,69 @@ def _orgs(city: Region, kecamatan: list[Region]) -> dict[str, Organisation]:
         org(f"kec-{kec.code}", f"Kecamatan {kec.name}", f"Kec. {kec.name}", OrganisationKind.KECAMATAN, [kec])
         org(f"polsek-{kec.code}", f"Polsek {kec.name}", f"Polsek {kec.name}", OrganisationKind.POLRI, [kec])
     return made
+
+
+def _response_plans(orgs: dict[str, Organisation]) -> None:
+    """The steps the Tim Terpadu agreed at its first rakor for the kinds of trouble the Pilkada brings: offered when a
+    case is opened, they become its tasks (the Polsek and the kecamatan office of the place where it happens)."""
+    basis = "Rakor Tim Terpadu, 2 November 2020 (contoh demo)"
+    plans: list[tuple[str, int, list[str], list[tuple[str, Organisation | str, int, bool]]]] = [
+        (
+            "Bentrok antarpendukung",
+            2,
+            ["bentrok_pendukung", "main_hakim_sendiri"],
+            [
+                ("Patroli dialogis dan pengamanan lokasi", OrganisationKind.POLRI, 2, True),
+                ("Kumpulkan tokoh, ketua RW dan kedua tim pemenangan", OrganisationKind.KECAMATAN, 24, False),
+                ("Imbauan bersama tokoh agama", orgs["fkub"], 24, False),
+                ("Klarifikasi kepada tim kampanye kedua paslon", orgs["bawaslu"], 48, False),
+                ("Rakor Tim Terpadu membahas penanganan", orgs["kesbangpol"], 48, False),
+            ],
+        ),
+        (
+            "Hoaks dan ujaran kebencian",
+            1,
+            ["hoaks_ujaran_kebencian", "kampanye_hitam_sara", "rumor"],
+            [
+                ("Klarifikasi publik di kanal resmi Pemkot", orgs["kominfo"], 6, True),
+                ("Telusuri akun penyebar", orgs["polres"], 24, False),
+                ("Imbauan tokoh agama agar tidak ikut menyebarkan", orgs["fkub"], 24, False),
+            ],
+        ),
+        (
+            "Sengketa lahan dan batas",
+            1,
+            ["sumber_daya", "batas_wilayah"],
+            [
+                ("Musyawarah para pihak di kecamatan", OrganisationKind.KECAMATAN, 72, True),
+                ("Siapkan data kepemilikan dan batas", orgs["pemkot"], 120, False),
+                ("Pengamanan musyawarah bila perlu", OrganisationKind.POLRI, 72, False),
+            ],
+        ),
+        (
+            "Keadaan Awas",
+            3,
+            [],
+            [
+                ("Rakor darurat Tim Terpadu", orgs["kesbangpol"], 4, True),
+                ("Siagakan personel", orgs["polres"], 2, False),
+                ("Bantuan pengamanan", orgs["kodim"], 6, False),
+                ("Informasi resmi kepada warga", orgs["kominfo"], 12, False),
+            ],
+        ),
+    ]
+    for name, level, categories, steps in plans:
+        plan = ResponsePlan.objects.create(name=name, min_level=level, categories=categories, basis=basis)
+        for position, (action, owner, hours, leads) in enumerate(steps, start=1):
+            ResponseStep.objects.create(
+                plan=plan,
+                position=position,
+                action=action,
+                organisation=owner if isinstance(owner, Organisation) else None,
+                organisation_kind="" if isinstance(owner, Organisation) else owner,
+                due_hours=hours,
+                leads=leads,
+            )
 
 
 def _name(rng: random.Random) -> str:
@@ -837,6 +901,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         orgs = _orgs(city, kecamatan)
         _people(rng, kelurahan, orgs)
         _team(city, orgs)
+        _response_plans(orgs)
         personas = _personas(rng, orgs, {k.name: k for k in kelurahan})
         reporters = [User.objects.get(username="pelapor"), *_trusted_reporters(rng, kelurahan)]
         weights = [float(k.area_km2 or 1.0) + 1.0 for k in kelurahan]

@@ -8,7 +8,7 @@ from sigap.actors.models import Actor
 from sigap.alerts.choices import AlertKind, AlertState
 from sigap.alerts.models import Alert, AlertEvent
 from sigap.cases.choices import CaseStatus, TaskStatus
-from sigap.cases.models import Case, CaseEvent, StatusConsideration
+from sigap.cases.models import Case, CaseEvent, ResponsePlan, ResponseStep, StatusConsideration
 from sigap.coordination.models import Meeting, PlanItem
 from sigap.core.roles import Role
 from sigap.demo.generator import WIB, seed_demo
@@ -100,6 +100,12 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     # The persona's Bugul Lor hears from its Bhabinkamtibmas and, by SMS, from its tokoh or RT/RW head too.
     bugul_lor = MonitorCheck.objects.filter(region__code="35.75.04.1010")
     assert bugul_lor.filter(reporter__username="pelapor").exists() and bugul_lor.filter(person__isnull=False).exists()
+
+    # The steps agreed at the first rakor, for the Pilkada's kinds of trouble.
+    assert set(ResponsePlan.objects.values_list("name", flat=True)) >= {"Bentrok antarpendukung", "Keadaan Awas"}
+    assert (
+        ResponseStep.objects.filter(plan__name="Bentrok antarpendukung", leads=True).get().organisation_kind == "polri"
+    )
 
     again = seed_demo(seed=7)
     assert not again.created
