@@ -15,7 +15,8 @@ from django.utils.safestring import SafeString
 
 from sigap.alerts.models import Alert
 from sigap.cases import services
-from sigap.cases.models import Case
+from sigap.cases.models import Case, ResponsePlan
+from sigap.cases.plans import plans_for
 
 register = template.Library()
 
@@ -44,3 +45,10 @@ def cases_for_alert(alert: Alert) -> list[Case]:
     """Open cases that may already answer the alert (its kelurahan, its incidents), for linking instead of a second
     case."""
     return services.cases_for_alert(alert)
+
+
+@register.simple_tag
+def plans_for_alert(alert: Alert) -> list[ResponsePlan]:
+    """The agreed response plans that fit the alert (its level, its incidents' categories), to open a case after."""
+    categories = set(alert.incidents.values_list("category", flat=True))
+    return plans_for(level=alert.level, categories=categories)

@@ -85,6 +85,9 @@ def test_an_analyst_opens_a_case_after_the_agreed_steps(clash_plan, organisation
         incidents=[incident],
     )
     client.force_login(personas["analyst"])
+    alert_page = client.get(reverse("alerts:detail", args=[alert.pk])).content.decode()
+    assert "Langkah yang disepakati untuk peringatan seperti ini:" in alert_page
+    assert f"?alert={alert.pk}&amp;plan={clash_plan.pk}#plans" in alert_page and "Hoaks SARA" not in alert_page
     url = reverse("cases:new")
     with time_machine.travel(NOW, tick=False):
         offered = client.get(url, {"alert": alert.pk}).content.decode()
