@@ -172,6 +172,19 @@ class ReporterMessage(models.Model):
         return f"{self.report.receipt} {self.direction} {self.at:%Y-%m-%d %H:%M}"
 
 
+def once_a_day_per_monitor(prefix: str, *, one_sender: str) -> list[models.BaseConstraint]:
+    """One row per monitor and day; the monitor is an account or a person of the directory, never both."""
+    return [
+        models.UniqueConstraint(fields=["reporter", "day"], name=f"{prefix}_once_a_day"),
+        models.UniqueConstraint(fields=["person", "day"], name=f"{prefix}_once_a_day_person"),
+        models.CheckConstraint(
+            condition=models.Q(reporter__isnull=False, person__isnull=True)
+            | models.Q(reporter__isnull=True, person__isnull=False),
+            name=one_sender,
+        ),
+    ]
+
+
 class NilReport(models.Model):
     """ "Nothing to report in my kelurahan today" from a trusted reporter (laporan nihil): silence that is heard, so
     that a quiet kelurahan can be told from one where nobody is listening (EWARS' zero reporting). One per reporter
@@ -190,15 +203,7 @@ class NilReport(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        constraints = [
-            models.UniqueConstraint(fields=["reporter", "day"], name="nil_report_once_a_day"),
-            models.UniqueConstraint(fields=["person", "day"], name="nil_report_once_a_day_person"),
-            models.CheckConstraint(
-                condition=models.Q(reporter__isnull=False, person__isnull=True)
-                | models.Q(reporter__isnull=True, person__isnull=False),
-                name="nil_report_has_one_sender",
-            ),
-        ]
+        constraints = once_a_day_per_monitor("nil_report", one_sender="nil_report_has_one_sender")
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.day}"
@@ -261,15 +266,7 @@ class MonitorCheck(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        constraints = [
-            models.UniqueConstraint(fields=["reporter", "day"], name="monitor_check_once_a_day"),
-            models.UniqueConstraint(fields=["person", "day"], name="monitor_check_once_a_day_person"),
-            models.CheckConstraint(
-                condition=models.Q(reporter__isnull=False, person__isnull=True)
-                | models.Q(reporter__isnull=True, person__isnull=False),
-                name="monitor_check_has_one_monitor",
-            ),
-        ]
+        constraints = once_a_day_per_monitor("monitor_check", one_sender="monitor_check_has_one_monitor")
         indexes = [models.Index(fields=["region", "day"], name="monitor_check_region_day")]
 
     def __str__(self) -> str:
