@@ -244,12 +244,13 @@ def by_text_for(user: Any) -> ByText | None:
 
     if not (settings.SIGAP_GATEWAY_SECRET or settings.SIGAP_TWILIO_AUTH_TOKEN):
         return None
-    phones = [
-        international_phone(str(c.get("phone", "")))
-        for c in user.channels.filter(kind=ChannelKind.GATEWAY, active=True).values_list("config", flat=True)
-    ]
-    phone = next((p for p in phones if len(p) >= 9), "")
-    return ByText(number=public_text_number(), phone_end=phone[-4:])
+    phone = (
+        user.channels.filter(kind=ChannelKind.GATEWAY, active=True)
+        .exclude(phone="")
+        .values_list("phone", flat=True)
+        .first()
+    )
+    return ByText(number=public_text_number(), phone_end=(phone or "")[-4:])
 
 
 def monitors_by_phone(number: str) -> list[Monitor]:
