@@ -41,6 +41,7 @@ from sigap.intake.services import (
     public_text_number,
     report_receive,
     reporter_message_receive,
+    text_gateway_on,
 )
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -199,13 +200,8 @@ def report_awaiting_reply(sender: str, monitor: Monitor | None, now: datetime) -
 
 def _reply(report: Report, message: TextMessage, monitor: Monitor | None, key: str) -> TextAnswer:
     at = timezone.now()
-    sender = monitor.sender if monitor is not None else {}
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                GatewayCommand.objects.create(key=key, **sender, kind="reply", received_at=at)
-        except IntegrityError:
-            raise MessageReplayed(key) from None
+        _taken(monitor.sender if monitor is not None else {}, key, "reply", at)
         reporter_message_receive(report=report, body=message.text, at=at, via="sms")
     where = f" di {report.region.name}" if report.region else ""
     return TextAnswer(
@@ -242,7 +238,7 @@ def by_text_for(user: Any) -> ByText | None:
     """None where no gateway takes messages (neither SIGAP_GATEWAY_SECRET nor SIGAP_TWILIO_AUTH_TOKEN)."""
     from sigap.notify.choices import ChannelKind
 
-    if not (settings.SIGAP_GATEWAY_SECRET or settings.SIGAP_TWILIO_AUTH_TOKEN):
+    if not text_gateway_on():
         return None
     phone = (
         user.channels.filter(kind=ChannelKind.GATEWAY, active=True)
@@ -323,10 +319,11 @@ def _calm_only(words: str, area_name: str) -> bool:
     return all(w in allowed for w in rest.split())
 
 
-def _taken(monitor: Monitor, key: str, kind: str, at: datetime) -> None:
+def _taken(sender: dict[str, Any], key: str, kind: str, at: datetime) -> None:
+    """Keep the message id as taken; one taken before (a concurrent retry) raises MessageReplayed."""
     try:
         with transaction.atomic():
-            GatewayCommand.objects.create(key=key, **monitor.sender, kind=kind, received_at=at)
+            GatewayCommand.objects.create(key=key, **sender, kind=kind, received_at=at)
     except IntegrityError:
         raise MessageReplayed(key) from None
 
@@ -346,7 +343,7 @@ def _nil(command: NilCommand, *, monitor: Monitor, key: str, at: datetime) -> An
             "PANTAU <nomor> (PANTAU KODE untuk daftarnya).",
         )
     with transaction.atomic():
-        _taken(monitor, key, "nil_report", at)
+        _taken(monitor.sender, key, "nil_report", at)
         nil_report_send(user=monitor.user, person=monitor.person, at=at)
     return Answer("nil_report", f"Laporan nihil {area} {_day(at)} tercatat. Terima kasih.")
 
@@ -360,7 +357,7 @@ def _check(command: CheckCommand, *, monitor: Monitor, key: str, at: datetime) -
         )
     try:
         with transaction.atomic():
-            _taken(monitor, key, "checklist", at)
+            _taken(monitor.sender, key, "checklist", at)
             check = monitor_check_send(
                 user=monitor.user,
                 person=monitor.person,

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from sigap.core.crypto import contact_digest, seal
@@ -413,10 +413,14 @@ def _tell_secretariat_grave_signs(check: MonitorCheck, signs: list[str]) -> None
     )
 
 
+def text_gateway_on() -> bool:
+    """A gateway takes SMS/WhatsApp messages in (the generic webhook's secret or Twilio's token is set)."""
+    return bool(settings.SIGAP_GATEWAY_SECRET or settings.SIGAP_TWILIO_AUTH_TOKEN)
+
+
 def public_text_number() -> str:
     """The SMS/WhatsApp number Sigap gives people (LAPOR, NIHIL, PANTAU), where a gateway takes messages."""
-    on = settings.SIGAP_GATEWAY_SECRET or settings.SIGAP_TWILIO_AUTH_TOKEN
-    return settings.SIGAP_GATEWAY_NUMBER if on else ""
+    return settings.SIGAP_GATEWAY_NUMBER if text_gateway_on() else ""
 
 
 def _latest(rows: Any, column: str) -> Subquery:
@@ -484,6 +488,7 @@ def _people_reminders(now: datetime, days: int, today: date) -> int:
     ketua RW as it does a Bhabinkamtibmas. One who never used it is not asked: nobody agreed to a weekly SMS."""
     from sigap.directory.models import Person
     from sigap.notify.choices import ChannelKind
+    from sigap.notify.models import Channel as NotifyChannel
     from sigap.notify.services import queue_to
 
     number = public_text_number()
@@ -496,12 +501,19 @@ def _people_reminders(now: datetime, days: int, today: date) -> int:
             last_check=_latest(MonitorCheck.objects.filter(person=OuterRef("pk"), at__lte=now), "at"),
         )
         .filter(Q(last_nil__isnull=False) | Q(last_check__isnull=False))
+        .prefetch_related(
+            Prefetch(
+                "channels",
+                queryset=NotifyChannel.objects.filter(kind=ChannelKind.GATEWAY, active=True),
+                to_attr="phones",
+            )
+        )
     )
     queued = 0
     for person in people:
         since = timezone.localdate(max(m for m in (person.last_nil, person.last_check) if m is not None))
         silent = (today - since).days
-        phones = list(person.channels.filter(kind=ChannelKind.GATEWAY, active=True))
+        phones = person.phones
         if silent < days or not phones:
             continue
         area = person.region.name if person.region else ""
