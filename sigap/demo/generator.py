@@ -45,6 +45,7 @@ from sigap.intake.services import (
     report_receive,
 )
 from sigap.notify.choices import ChannelKind
+from sigap.notify.duty import handover_record, shifts_add, spans_of
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import RoutingRule
 from sigap.public.services import clarification_publish
@@ -815,6 +816,43 @@ def _alerts_lifecycle(rng: random.Random) -> None:
             )
 
 
+# The hand-overs the demo's desk wrote, one per past shift in turn (what a piket book holds).
+HANDOVERS = [
+    "Malam tenang. Satu laporan spanduk provokatif di Trajeng sudah diverifikasi, Polsek Panggungrejo sudah "
+    "menurunkan spanduknya. Pantau rencana konvoi pendukung paslon 02 besok pagi di Jl. Panglima Sudirman.",
+    "Konvoi berjalan tertib dikawal Polres. Dua laporan hoaks soal surat suara tercoblos, sudah dinyatakan hoaks; "
+    "klarifikasi perlu ditulis. Seorang pelapor dari Mayangan menunggu jawaban, belum sempat dibalas.",
+    "Klarifikasi hoaks surat suara sudah terbit. Pelapor dari Mayangan sudah dijawab. Tidak ada peringatan baru; "
+    "tugas di kasus Trajeng masih lewat tenggat, penanggung jawabnya sudah diingatkan lewat telepon.",
+    "Sepi sampai pagi. Ronda di Bugul Lor aktif (pantauan pemantau). Yang perlu dilihat pagi ini: verifikasi dua "
+    "laporan baru dari Gadingrejo, urgensi sedang.",
+]
+
+
+def _duty_roster(rng: random.Random, orgs: dict[str, Organisation]) -> None:
+    """The secretariat's roster for the last days of the story, made on 17 December: the demo's analyst by day
+    (08.00-20.00) and a colleague of Bakesbangpol by night; the past shifts carry their hand-overs, the analyst is
+    on duty at the story's "now" and the colleague takes over at 20.00."""
+    analyst = User.objects.get(username="analis")
+    colleague = User.objects.create(
+        username="piket.kesbangpol",
+        role=Role.ANALYST,
+        first_name=_name(rng),
+        title="Staf Bakesbangpol",
+        organisation=orgs["kesbangpol"],
+    )
+    colleague.set_unusable_password()
+    colleague.save(update_fields=["password"])
+    NotifyChannel.objects.create(name=f"Aplikasi: {colleague.title}", kind=ChannelKind.IN_APP, user=colleague)
+    made_at = datetime.combine(date(2020, 12, 17), time(10, 0), tzinfo=WIB)
+    first, days = date(2020, 12, 18), 4
+    shifts = shifts_add(user=analyst, spans=spans_of(first, time(8), time(20), days), actor=analyst, now=made_at)
+    shifts += shifts_add(user=colleague, spans=spans_of(first, time(20), time(8), days), actor=analyst, now=made_at)
+    past = sorted((s for s in shifts if s.ends_at <= DEMO_NOW), key=lambda s: s.starts_at)
+    for shift, note in zip(past[-len(HANDOVERS) :], HANDOVERS, strict=False):
+        handover_record(shift=shift, actor=shift.user, note=note, now=shift.ends_at - timedelta(minutes=10))
+
+
 def _notifications(city: Region, orgs: dict[str, Organisation], reporters: list[User]) -> None:
     """Who hears of alerts in the demo: the analyst, Polres and FKUB's mediator in the app, Bakesbangpol's duty desk
     by email and its situation room by webhook at once; the leadership by email and in the app when nobody
@@ -908,6 +946,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         analyst = User.objects.get(username="analis")
         _calendar(city)
         _notifications(city, orgs, reporters)
+        _duty_roster(random.Random(seed + 4), orgs)
         _indicators(rng, kelurahan, analyst)
         _history(seed, kelurahan, weights)
         with incident_hooks_paused():  # one assessment per day at the end, not one per decision

@@ -21,6 +21,7 @@ from sigap.core.roles import Role, role_of
 from sigap.intake.models import Report
 from sigap.mediation.choices import Compliance, MediationStatus
 from sigap.mediation.models import Commitment, Mediation, Session
+from sigap.notify.duty import desk_for
 from sigap.public.models import Clarification
 from sigap.public.selectors import clarifications_recent
 from sigap.regions.choices import Level
@@ -109,6 +110,7 @@ def _analyst(user: User) -> dict[str, Any]:
         "settled_in_field": list(_settled_in_field(incidents)[:20]),
         "without_follow_up": _without_follow_up(incidents),
         "hoaxes_untold": list(_hoaxes_untold(incidents)[:20]),
+        "desk": desk_for(user),
     }
 
 
@@ -228,6 +230,7 @@ def _leadership(user: User) -> dict[str, Any]:
     by_category = Incident.objects.visible_to(user).open().values("category").annotate(n=Count("id")).order_by("-n")
     labels = dict(Category.choices)
     return {
+        "desk": desk_for(user),  # whom the posko has on duty, to call
         "kecamatan": list(kecamatan),
         "hot": list(hot),
         "by_category": [
@@ -267,6 +270,7 @@ def _admin(user: User) -> dict[str, Any]:
     revealers = User.objects.filter(is_active=True, role__in=[Role.ADMIN, Role.ANALYST])
     two_step = revealers.filter(totpdevice__confirmed=True).distinct()
     return {
+        "desk": desk_for(user),
         "revealers": revealers.count(),
         "revealers_two_step": two_step.count(),
         "two_step_required": settings.SIGAP_TWO_FACTOR_ROLES,

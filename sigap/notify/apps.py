@@ -6,6 +6,9 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from sigap.alerts.services import on_alert_changed
-        from sigap.notify.services import alert_changed
+        from sigap.notify.duty import duty_message_overtaken, shifts_starting
+        from sigap.notify.services import alert_changed, every_minute, overtaken_by
 
         on_alert_changed(alert_changed)
+        every_minute(shifts_starting)
+        overtaken_by(duty_message_overtaken)

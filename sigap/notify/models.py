@@ -101,6 +101,7 @@ PURPOSE_LABELS = {
     "report_news": pgettext_lazy("notification purpose", "news of a trusted reporter's own report"),
     "nil_reminder": pgettext_lazy("notification purpose", "asking a silent monitor for news"),
     "clarification": pgettext_lazy("notification purpose", "a rumour found untrue, to pass on"),
+    "duty": pgettext_lazy("notification purpose", "the secretariat's duty roster"),
 }
 # Only these ask for an acknowledgement: the team's own alert messages. A warning to the area's trusted reporters
 # informs them; a tokoh's click must not acknowledge the alert for the team.
@@ -169,3 +170,46 @@ class InAppMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class DutyShiftQuerySet(models.QuerySet["DutyShift"]):
+    def standing(self) -> DutyShiftQuerySet:
+        """Shifts not called off."""
+        return self.filter(cancelled_at=None)
+
+    def covering(self, at: Any) -> DutyShiftQuerySet:
+        """The standing shifts under way at `at`."""
+        return self.standing().filter(starts_at__lte=at, ends_at__gt=at)
+
+
+class DutyShift(TimeStampedModel):
+    """One analyst's turn at the secretariat's duty desk (piket posko), as an on-call schedule is in a paging
+    system: while someone is on duty, the secretariat's notices to people (an urgent report at 2 a.m., a clock run
+    out) reach those on duty instead of every analyst, and the one who ends a shift hands over in writing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="duty_shifts", verbose_name=_("on duty")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    handover_note = models.TextField(_("handover"), blank=True)
+    handover_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DutyShiftQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="duty_shift_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -34,6 +34,7 @@ from sigap.core.crypto import international_phone
 from sigap.core.roles import Role
 from sigap.core.services import audit_record
 from sigap.notify.choices import ChannelKind, NotificationStatus
+from sigap.notify.duty import DESK_ROLES, desk_people
 from sigap.notify.models import ACKNOWLEDGED_PURPOSES, Channel, DeliveryAttempt, Notification, RoutingRule
 from sigap.notify.transports import REGISTRY, Outgoing, TransportError
 from sigap.risk.choices import RiskLevel
@@ -320,16 +321,16 @@ def channels_for(organisations: Iterable[Any] = (), users: Iterable[Any] = ()) -
     return list(Channel.objects.filter(active=True).filter(query).distinct().order_by("pk"))
 
 
-def secretariat() -> tuple[list[Any], list[Any]]:
-    """Who hears of breaches, legal duties and reporters waiting: the Bakesbangpol organisation(s) and the
-    analysts."""
-    from sigap.accounts.models import User
+def secretariat(at: datetime | None = None, *, can_wait: bool = False) -> tuple[list[Any], list[Any]]:
+    """Who hears of breaches, legal duties and reporters waiting: the Bakesbangpol organisation(s) and, of the
+    people, those on the duty roster at `at` (every analyst and administrator when nobody is). A message that
+    `can_wait` for the end of quiet hours goes to whoever is on duty then, not to the night's desk."""
     from sigap.directory.choices import OrganisationKind
     from sigap.directory.models import Organisation
 
+    at = at or timezone.now()
     orgs = list(Organisation.objects.filter(kind=OrganisationKind.KESBANGPOL, active=True))
-    users = list(User.objects.filter(role__in=[Role.ANALYST, Role.ADMIN], is_active=True))
-    return orgs, users
+    return orgs, desk_people(_quiet(at, RiskLevel.AMAN) if can_wait else at)
 
 
 def queue_to(
@@ -351,7 +352,7 @@ def queue_to(
     rows = []
     for channel in channels if channels is not None else channels_for(organisations, users):
         row, created = Notification.objects.get_or_create(
-            idempotency_key=_channel_key(key, channel),
+            idempotency_key=_channel_key(key, channel.pk),
             defaults={
                 "channel": channel,
                 "purpose": purpose,
@@ -368,14 +369,19 @@ def queue_to(
 
 def queue_to_secretariat(*, purpose: str, subject: str, body: str, key: str, at: datetime) -> list[Notification]:
     """queue_to Bakesbangpol and the analysts (`secretariat()`)."""
-    organisations, users = secretariat()
+    organisations, users = secretariat(at)
     return queue_to(
         organisations=organisations, users=users, purpose=purpose, subject=subject, body=body, key=key, at=at
     )
 
 
-def _channel_key(key: str, channel: Channel) -> str:
-    return f"{key}:c{channel.pk}"[:120]
+def _channel_key(key: str, channel_pk: int) -> str:
+    return f"{key}:c{channel_pk}"[:120]
+
+
+def _desk_channels() -> list[int]:
+    """The channels of every analyst's and administrator's own account, on duty or not."""
+    return list(Channel.objects.filter(user__role__in=DESK_ROLES).values_list("pk", flat=True).order_by("pk"))
 
 
 @dataclass(frozen=True)
@@ -397,14 +403,20 @@ def queue_reminders(reminders: Iterable[Reminder], at: datetime) -> int:
     late cases that finds nothing new costs a few queries, not a transaction per reminder. Returns rows queued."""
     pending = list(reminders)
     resolved: dict[tuple[tuple[int, ...], tuple[int, ...]], list[Channel]] = {}
+    desk = _desk_channels()
     planned = []
     for reminder in pending:
         recipients = (tuple(o.pk for o in reminder.organisations), tuple(u.pk for u in reminder.users))
         if recipients not in resolved:
             resolved[recipients] = channels_for(reminder.organisations, reminder.users)
         channels = resolved[recipients]
-        planned.append((reminder, channels, [_channel_key(reminder.key, c) for c in channels]))
-    wanted = [key for _, _, keys in planned for key in keys]
+        # The secretariat's people change with the duty roster: a reminder the night's desk had is not sent again
+        # to the morning's (its hand-over says what is still late), so any desk channel that had it counts.
+        to_desk = any(getattr(u, "role", None) in DESK_ROLES for u in reminder.users)
+        keys = [_channel_key(reminder.key, c.pk) for c in channels]
+        sent = keys + ([_channel_key(reminder.key, pk) for pk in desk] if to_desk else [])
+        planned.append((reminder, channels, keys, sent))
+    wanted = list({key for *_, sent in planned for key in sent})
     existing: set[str] = set()
     for start in range(0, len(wanted), 500):  # within every database's limit on query parameters
         existing.update(
@@ -413,8 +425,8 @@ def queue_reminders(reminders: Iterable[Reminder], at: datetime) -> int:
             )
         )
     queued = 0
-    for reminder, channels, keys in planned:
-        if all(key in existing for key in keys):
+    for reminder, channels, keys, sent in planned:
+        if all(key in existing for key in keys) or (len(sent) > len(keys) and any(key in existing for key in sent)):
             continue
         with transaction.atomic():
             queued += len(

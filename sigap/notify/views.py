@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -8,18 +9,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.core.forms import id_param
-from sigap.core.roles import Role, role_of
+from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
+from sigap.notify import duty
 from sigap.notify.choices import ChannelKind
-from sigap.notify.forms import PreviewForm
-from sigap.notify.models import Channel, InAppMessage
+from sigap.notify.forms import HandoverForm, PreviewForm, ShiftCancelForm, ShiftForm, ShiftHandForm
+from sigap.notify.models import Channel, DutyShift, InAppMessage
 from sigap.notify.services import (
     AckError,
     NothingToAcknowledge,
@@ -116,3 +119,108 @@ def my_channels(request: HttpRequest) -> HttpResponse:
                 _("Saved. A test message is on its way to %(address)s.") % {"address": channel.config["address"]},
             )
     return redirect(f"{reverse('accounts:account')}#kanal")
+
+
+# ---- The secretariat's duty roster ------------------------------------------------------------------------------
+
+ROSTER_KEEPERS = {Role.ADMIN, Role.ANALYST}
+ROSTER_AHEAD = timedelta(days=14)
+ROSTER_BEHIND = timedelta(days=7)
+GAPS_AHEAD = timedelta(days=7)
+
+
+@login_required
+def duty_roster(request: HttpRequest) -> HttpResponse:
+    """Who is on duty now, the shifts ahead with the stretches nobody took, and the last week's hand-overs; the
+    analysts and the administrator keep it, every staff role reads it."""
+    require_role(request.user, STAFF_ROLES)
+    now = timezone.now()
+    form = ShiftForm(request.POST or None, initial={"day": timezone.localdate(now), "days": 1})
+    if request.method == "POST":
+        require_role(request.user, ROSTER_KEEPERS)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                shifts = duty.shifts_add(
+                    user=data["user"],
+                    spans=duty.spans_of(data["day"], data["starts"], data["ends"], data["days"]),
+                    actor=request.user,
+                    now=now,
+                )
+            except duty.DutyError as exc:
+                messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+            else:
+                messages.success(
+                    request,
+                    ngettext("%(n)d shift added.", "%(n)d shifts added.", len(shifts)) % {"n": len(shifts)},
+                )
+                return redirect("notify:duty")
+    listed = list(
+        DutyShift.objects.filter(ends_at__gt=now - ROSTER_BEHIND, starts_at__lt=now + ROSTER_AHEAD)
+        .select_related("user")
+        .order_by("starts_at", "pk")
+    )
+    context = {
+        "now": now,
+        "on_duty": duty.on_duty(now),
+        "ahead": [s for s in listed if s.ends_at > now],
+        "behind": [s for s in reversed(listed) if s.ends_at <= now],
+        "gaps": duty.gaps(now, now + GAPS_AHEAD),
+        "form": form,
+        "can_keep": role_of(request.user) in ROSTER_KEEPERS,
+    }
+    return render(request, "notify/duty.html", context)
+
+
+@login_required
+def duty_shift(request: HttpRequest, pk: int) -> HttpResponse:
+    """One shift: what happened during it, the hand-over it took over and the one it leaves; the one on duty writes
+    the hand-over, the keepers hand the shift to a colleague or call it off."""
+    require_role(request.user, STAFF_ROLES)
+    shift = get_object_or_404(DutyShift.objects.select_related("user"), pk=pk)
+    now = timezone.now()
+    keeper = role_of(request.user) in ROSTER_KEEPERS
+    mine = shift.user_id == request.user.pk
+    forms = {
+        "handover": HandoverForm(initial={"note": shift.handover_note}),
+        "hand": ShiftHandForm(),
+        "cancel": ShiftCancelForm(),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if not (keeper or mine) or (action == "handover" and not mine) or (action in ("hand", "cancel") and not keeper):
+            raise PermissionDenied
+        if action not in forms:
+            return HttpResponseBadRequest(_("Unknown action."))
+        form = {"handover": HandoverForm, "hand": ShiftHandForm, "cancel": ShiftCancelForm}[action](request.POST)
+        forms[action] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "handover":
+                    duty.handover_record(shift=shift, actor=request.user, note=data["note"], now=now)
+                    messages.success(request, _("Hand-over saved: the next shift reads it on its page."))
+                elif action == "hand":
+                    duty.shift_hand_to(
+                        shift=shift, to_user=data["to_user"], actor=request.user, reason=data["reason"], now=now
+                    )
+                    messages.success(request, _("The shift changed hands; both have been told."))
+                else:
+                    duty.shift_cancel(shift=shift, actor=request.user, reason=data["reason"], now=now)
+                    messages.success(request, _("The shift is called off."))
+                return redirect("notify:duty_shift", pk=shift.pk)
+            except duty.DutyError as exc:
+                messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    standing = shift.cancelled_at is None
+    context = {
+        "shift": shift,
+        "now": now,
+        "running": standing and shift.starts_at <= now < shift.ends_at,
+        "over": shift.ends_at <= now,
+        "summary": duty.shift_summary(shift, now) if standing and shift.starts_at <= now else None,
+        "before": duty.shift_before(shift),
+        "forms": forms,
+        "can_write": mine and standing and shift.starts_at <= now,
+        "can_change": keeper and standing and shift.ends_at > now,
+    }
+    return render(request, "notify/duty_shift.html", context)

@@ -832,7 +832,7 @@ def verifications_late(now: datetime | None = None) -> int:
     the end of quiet hours. One an analyst took to check (incident_claim) goes to that analyst alone when they have a
     channel of their own. Returns messages queued."""
     now = now or timezone.now()
-    orgs, users = secretariat()
+    desk_now, desk_later = secretariat(now), secretariat(now, can_wait=True)
     late = list(
         Incident.objects.filter(status=IncidentStatus.NEW, verification_due_at__lte=now)
         .only("pk", "title", "urgency", "verification_due_at", "claimed_by")
@@ -853,14 +853,15 @@ def verifications_late(now: datetime | None = None) -> int:
                 f"(Verification is overdue.)\n{public_link('triage:incident_detail', incident.pk)}"
             )
             # One who took the incident to check hears it alone, if they can be reached; the others are not woken.
+            can_wait = incident.urgency < Urgency.HIGH
             reminders.append(
                 Reminder(
-                    *_person_or_secretariat(incident.claimed_by, reachable, (orgs, users)),
+                    *_person_or_secretariat(incident.claimed_by, reachable, desk_later if can_wait else desk_now),
                     "reminder",
                     f"[Terlambat] Kejadian #{incident.pk} belum diverifikasi",
                     body,
                     f"incident{incident.pk}:verify-late:{due_at.isoformat()}",
-                    quiet_hours=incident.urgency < Urgency.HIGH,
+                    quiet_hours=can_wait,
                 )
             )
     return queue_reminders(reminders, now)
@@ -908,7 +909,7 @@ def follow_ups_due(now: datetime | None = None) -> int:
     if not due:
         return 0
     reachable = _reachable({i.follow_up_by_id for i in due if i.follow_up_by_id})
-    orgs, users = secretariat()
+    orgs, users = secretariat(now, can_wait=True)
     reminders = []
     for incident in due:
         last = incident.events.filter(verb="follow_up_set").order_by("-at", "-pk").values_list("note", flat=True)

@@ -36,6 +36,7 @@ from sigap.demo.identities import sealed_identities
 from sigap.directory.models import Organisation
 from sigap.intake.models import Attachment, Report
 from sigap.mediation.models import Forum, Mediation
+from sigap.notify.models import DutyShift
 from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
 from sigap.risk.models import LevelFloor
@@ -105,6 +106,8 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "notify:inbox": (SIGNED_IN, SIGNED_IN),
     "notify:my_channels": (set(), SIGNED_IN),  # one's own e-mail address (POST only)
     "notify:preview": (ANALYSTS, set()),
+    "notify:duty": (STAFF, ANALYSTS),  # the secretariat's duty roster: every staff role reads who is on duty
+    "notify:duty_shift": (STAFF, ANALYSTS),  # its hand-over is written by the one on duty (tests/test_duty.py)
     "cases:list": (STAFF, set()),
     "cases:new": (ANALYSTS, ANALYSTS),
     "cases:detail": (STAFF, set()),
@@ -249,6 +252,7 @@ def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
         "forum": every(Forum.objects.all()),
         "group": every(Actor.objects.all()),
         "area": every(Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")),
+        "shift": every(DutyShift.objects.all()),
     }
 
 
@@ -282,6 +286,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "coordination:decision_task": "decision",
         "coordination:plan_progress": "plan",
         "risk:": "area",
+        "notify:duty_shift": "shift",
         "actors:incident_": "incident",
         "actors:": "group",
     }
