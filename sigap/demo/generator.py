@@ -816,23 +816,26 @@ def _alerts_lifecycle(rng: random.Random) -> None:
             )
 
 
-# The hand-overs the demo's desk wrote, one per past shift in turn (what a piket book holds).
+# The hand-overs the demo's desk wrote, one per shift in turn up to the morning the story is served (a piket book).
 HANDOVERS = [
-    "Malam tenang. Satu laporan spanduk provokatif di Trajeng sudah diverifikasi, Polsek Panggungrejo sudah "
-    "menurunkan spanduknya. Pantau rencana konvoi pendukung paslon 02 besok pagi di Jl. Panglima Sudirman.",
-    "Konvoi berjalan tertib dikawal Polres. Dua laporan hoaks soal surat suara tercoblos, sudah dinyatakan hoaks; "
-    "klarifikasi perlu ditulis. Seorang pelapor dari Mayangan menunggu jawaban, belum sempat dibalas.",
-    "Klarifikasi hoaks surat suara sudah terbit. Pelapor dari Mayangan sudah dijawab. Tidak ada peringatan baru; "
-    "tugas di kasus Trajeng masih lewat tenggat, penanggung jawabnya sudah diingatkan lewat telepon.",
-    "Sepi sampai pagi. Ronda di Bugul Lor aktif (pantauan pemantau). Yang perlu dilihat pagi ini: verifikasi dua "
-    "laporan baru dari Gadingrejo, urgensi sedang.",
+    "Rekapitulasi di KPU berjalan tanpa gangguan. Laporan yang masuk siang ini sudah diverifikasi. Malam ini pantau "
+    "kumpul-kumpul pendukung di sekitar kantor KPU; Polres sudah diberi tahu.",
+    "Malam tenang, tidak ada kumpul massa di kantor KPU. Satu kabar soal surat suara tercoblos beredar di grup "
+    "WhatsApp; perlu dicek pagi ini sebelum menyebar.",
+    "Kabar surat suara tercoblos sudah dicek ke KPU: tidak benar. Klarifikasi perlu ditulis dan diteruskan ke para "
+    "tokoh. Antrean verifikasi bersih sore ini.",
+    "Sepi sampai pagi. Ronda di Bugul Lor aktif menurut pantauan pemantau. Yang perlu dilihat pagi ini: antrean "
+    "verifikasi dan pelapor yang menunggu jawaban.",
+    "Tugas di kasus Trajeng masih lewat tenggat; penanggung jawabnya sudah diingatkan lewat telepon. Tidak ada "
+    "peringatan baru sore ini.",
+    "Malam tenang, tidak ada laporan mendesak. Pagi ini: cek antrean verifikasi dan tugas Trajeng yang lewat tenggat.",
 ]
 
 
 def _duty_roster(rng: random.Random, orgs: dict[str, Organisation]) -> None:
-    """The secretariat's roster for the last days of the story, made on 17 December: the demo's analyst by day
-    (08.00-20.00) and a colleague of Bakesbangpol by night; the past shifts carry their hand-overs, the analyst is
-    on duty at the story's "now" and the colleague takes over at 20.00."""
+    """The secretariat's roster of the story's last days, made on 17 December: the demo's analyst by day
+    (08.00-20.00) and a colleague of Bakesbangpol by night. Each shift begun before the morning the demo is served
+    (STORY_CLOCK_START) carries its hand-over, so that the analyst who starts at 08.00 reads the night's."""
     analyst = User.objects.get(username="analis")
     colleague = User.objects.create(
         username="piket.kesbangpol",
@@ -848,9 +851,10 @@ def _duty_roster(rng: random.Random, orgs: dict[str, Organisation]) -> None:
     first, days = date(2020, 12, 18), 4
     shifts = shifts_add(user=analyst, spans=spans_of(first, time(8), time(20), days), actor=analyst, now=made_at)
     shifts += shifts_add(user=colleague, spans=spans_of(first, time(20), time(8), days), actor=analyst, now=made_at)
-    past = sorted((s for s in shifts if s.ends_at <= DEMO_NOW), key=lambda s: s.starts_at)
-    for shift, note in zip(past[-len(HANDOVERS) :], HANDOVERS, strict=False):
-        handover_record(shift=shift, actor=shift.user, note=note, now=shift.ends_at - timedelta(minutes=10))
+    begun = sorted((s for s in shifts if s.starts_at < STORY_CLOCK_START), key=lambda s: s.starts_at)
+    for shift, note in zip(begun, HANDOVERS, strict=True):
+        written = min(shift.ends_at, STORY_CLOCK_START) - timedelta(minutes=10)
+        handover_record(shift=shift, actor=shift.user, note=note, now=written)
 
 
 def _notifications(city: Region, orgs: dict[str, Organisation], reporters: list[User]) -> None:

@@ -39,7 +39,7 @@ class ShiftForm(forms.Form):
     """One shift, or the same hours on several days in a row (a week of night shifts in one go)."""
 
     user = _DeskPersonChoice(label=_("On duty"), queryset=None)
-    day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     ends = forms.TimeField(
         label=_("Until"),

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -135,7 +135,8 @@ def duty_roster(request: HttpRequest) -> HttpResponse:
     analysts and the administrator keep it, every staff role reads it."""
     require_role(request.user, STAFF_ROLES)
     now = timezone.now()
-    form = ShiftForm(request.POST or None, initial={"day": timezone.localdate(now), "days": 1})
+    initial = {"day": timezone.localdate(now), "starts": time(8), "ends": time(20), "days": 1}
+    form = ShiftForm(request.POST or None, initial=initial)
     if request.method == "POST":
         require_role(request.user, ROSTER_KEEPERS)
         if form.is_valid():
