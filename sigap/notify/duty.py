@@ -24,7 +24,9 @@ from sigap.notify.models import DutyShift, Notification
 DESK_ROLES = (Role.ANALYST, Role.ADMIN)
 LONGEST_SHIFT = timedelta(hours=24)
 STARTS_SOON = timedelta(hours=1)
-_DUTY_KEY = re.compile(r"^duty(\d+):(start|added|handed):(\d+)")
+ENDS_SOON = timedelta(minutes=30)
+DIGEST_AHEAD = timedelta(hours=24)
+_DUTY_KEY = re.compile(r"^duty(\d+):(start|added|handed|ending):(\d+)")
 
 
 class DutyError(ValueError):
@@ -310,6 +312,60 @@ def shifts_starting(now: datetime | None = None) -> int:
     return queue_reminders(reminders, now) if reminders else 0
 
 
+def shifts_ending(now: datetime | None = None) -> int:
+    """Half an hour before a shift ends without a hand-over, the one on duty is asked for it (once per shift): the
+    next shift reads it on its page, and a desk that changes hands in silence loses what the night learnt."""
+    from sigap.notify.services import Reminder, public_link, queue_reminders
+
+    now = now or timezone.now()
+    ending = (
+        DutyShift.objects.standing()
+        .filter(ends_at__gt=now, ends_at__lte=now + ENDS_SOON, starts_at__lte=now, handover_at=None)
+        .filter(user__is_active=True)
+        .select_related("user")
+    )
+    reminders = [
+        Reminder(
+            (),
+            (shift.user,),
+            "duty",
+            f"[Piket] Piket Anda berakhir {_when(shift.ends_at)}: tulis serah terima",
+            "Tuliskan serah terima untuk piket berikutnya: apa yang terjadi, apa yang masih terbuka, apa yang perlu "
+            "diawasi.\n(Your duty shift ends soon: write the hand-over.)\n"
+            + public_link("notify:duty_shift", shift.pk),
+            f"duty{shift.pk}:ending:{shift.user_id}",
+        )
+        for shift in ending
+    ]
+    return queue_reminders(reminders, now) if reminders else 0
+
+
+def duty_digest(org: Any) -> list[str]:
+    """The roster of the next 24 hours in the secretariat's morning summary, with the stretches nobody took, so that
+    a night without anyone on duty is found in the morning and not at 2 a.m. Nothing when the roster is not used."""
+    from sigap.directory.choices import OrganisationKind
+    from sigap.notify.services import public_link
+
+    if org.kind != OrganisationKind.KESBANGPOL:
+        return []
+    now = timezone.now()
+    shifts = list(
+        DutyShift.objects.standing()
+        .filter(ends_at__gt=now, starts_at__lt=now + DIGEST_AHEAD)
+        .select_related("user")
+        .order_by("starts_at", "pk")
+    )
+    if not shifts:
+        return []
+    lines = ["Piket sekretariat 24 jam ke depan:"]
+    lines += [f"- {_name(shift.user)}: {_span(shift)}" for shift in shifts]
+    lines += [
+        f"- belum ada yang piket: {_when(start)} s.d. {_when(end)}" for start, end in gaps(now, now + DIGEST_AHEAD)
+    ]
+    lines.append(public_link("notify:duty"))
+    return lines
+
+
 def duty_message_overtaken(notification: Notification) -> str:
     """A roster message about a shift called off, or one that is no longer the recipient's."""
     found = _DUTY_KEY.match(notification.idempotency_key)
@@ -318,8 +374,10 @@ def duty_message_overtaken(notification: Notification) -> str:
     shift = DutyShift.objects.filter(pk=int(found.group(1))).first()
     if shift is None or shift.cancelled_at is not None:
         return f"piket #{found.group(1)} dibatalkan"
-    if found.group(2) in ("start", "added") and shift.user_id != int(found.group(3)):
+    if found.group(2) in ("start", "added", "ending") and shift.user_id != int(found.group(3)):
         return f"piket #{shift.pk} sudah beralih"
+    if found.group(2) == "ending" and shift.handover_at is not None:
+        return f"serah terima piket #{shift.pk} sudah ditulis"
     return ""
 
 

@@ -258,3 +258,33 @@ def test_the_roster_page_adds_a_week_of_night_shifts_and_shows_the_nights_nobody
         (datetime(2020, 12, 7, 9, 0, tzinfo=WIB), datetime(2020, 12, 7, 20, 0, tzinfo=WIB)),
         (datetime(2020, 12, 9, 8, 0, tzinfo=WIB), datetime(2020, 12, 9, 20, 0, tzinfo=WIB)),
     ]
+
+
+@pytest.mark.django_db
+def test_the_one_on_duty_is_asked_for_the_hand_over_and_the_morning_summary_lists_the_roster(desk, organisations):
+    from sigap.notify.services import digests_due
+
+    people, _ = desk
+    evening = datetime(2020, 12, 8, 20, 0, tzinfo=WIB)
+    (night,) = duty.shifts_add(
+        user=people["analyst2"], spans=[(evening, evening + timedelta(hours=10))], actor=None, now=evening
+    )
+    duty.shifts_add(
+        user=people["analyst"], spans=duty.spans_of(date(2020, 12, 9), time(8), time(20), 1), actor=None, now=evening
+    )
+    end = night.ends_at
+    assert duty.shifts_ending(end - timedelta(minutes=31)) == 0
+    assert duty.shifts_ending(end - timedelta(minutes=29)) == 1
+    assert duty.shifts_ending(end - timedelta(minutes=20)) == 0  # once
+    ask = Notification.objects.get(purpose="duty", subject__contains="tulis serah terima")
+    assert ask.channel.name == "Surel analyst2" and f"/piket/{night.pk}/" in ask.body
+    duty.handover_record(shift=night, actor=people["analyst2"], note="Tenang.", now=end - timedelta(minutes=15))
+    assert deliver(ask) is False and "sudah ditulis" in Notification.objects.get(pk=ask.pk).dropped_because
+    # The morning summary (Bakesbangpol's) names who is on duty in the next 24 hours and the hours nobody took.
+    with time_machine.travel(datetime(2020, 12, 9, 7, 5, tzinfo=WIB), tick=False):
+        assert digests_due() == 1
+    summary = Notification.objects.get(purpose="digest").body
+    assert "Piket sekretariat 24 jam ke depan:" in summary
+    assert "- Analyst: 09-12-2020 08.00 s.d. 20.00" in summary and "Sari" not in summary  # her night is over
+    assert "- belum ada yang piket: 09-12-2020 07.05 s.d. 09-12-2020 08.00" in summary
+    assert "- belum ada yang piket: 09-12-2020 20.00 s.d. 10-12-2020 07.05" not in summary  # after the last shift
