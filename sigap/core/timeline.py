@@ -43,6 +43,8 @@ VERB_LABELS: dict[str, Any] = {
     "task_cancelled": pgettext_lazy("timeline", "task cancelled"),
     "task_rescheduled": pgettext_lazy("timeline", "task rescheduled"),
     "follow_up_set": pgettext_lazy("timeline", "follow-up scheduled"),
+    "field_check_asked": pgettext_lazy("timeline", "field check asked"),
+    "field_check_answered": pgettext_lazy("timeline", "field check answered"),
     "task_handed_over": pgettext_lazy("timeline", "task handed over"),
     "declared": pgettext_lazy("timeline", "declared"),
     "extended": pgettext_lazy("timeline", "extended"),

@@ -36,6 +36,7 @@ from sigap.demo.views import DEMO_WEBHOOK_NAME
 from sigap.directory.choices import OrganisationKind, PersonRole, SubTeam, TeamPosition
 from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembership
 from sigap.intake.choices import Channel, PeaceSign, WarningSign
+from sigap.intake.field_checks import field_check_answer
 from sigap.intake.models import Report
 from sigap.intake.services import (
     ReportDraft,
@@ -55,6 +56,7 @@ from sigap.risk.choices import RiskLevel
 from sigap.risk.models import AreaIndicator, ElectionPhase, HistoricalCount, LevelFloor
 from sigap.risk.services import risk_recompute
 from sigap.triage.choices import Category, IncidentStatus
+from sigap.triage.field_checks import field_check_ask, field_checkers
 from sigap.triage.models import Incident
 from sigap.triage.services import (
     incident_claim,
@@ -607,6 +609,34 @@ def _checking(analyst: User) -> None:
         incident_claim(incident=top, actor=analyst, at=DEMO_NOW - timedelta(minutes=30))
 
 
+def _field_checks(analyst: User) -> None:
+    """Before deciding on a report waiting in the queue, the analyst asked its kelurahan's trusted reporter and the
+    ketua RW of the directory to look on the ground: the reporter answered on Sigap, the ketua RW by SMS."""
+    waiting = Incident.objects.filter(status=IncidentStatus.NEW).order_by("-urgency", "pk")
+    for incident in waiting:
+        checkers = field_checkers(incident)
+        if checkers.reporters and checkers.persons:
+            break
+    else:
+        return
+    asked = field_check_ask(
+        incident=incident,
+        question="Mohon dicek: apakah masih ada orang berkumpul di lokasi, dan berapa kira-kira?",
+        reporters=checkers.reporters[:1],
+        persons=checkers.persons[:1],
+        hours=6,
+        actor=analyst,
+        at=DEMO_NOW - timedelta(hours=3),
+    )
+    answers = [
+        ("true", "Benar, sekitar 20 orang di depan balai RW. Sudah bubar pukul 15.00 setelah ditemui Pak RW.", "web"),
+        ("unsure", "Saya belum di lokasi, nanti sore saya lihat.", "sms"),
+    ]
+    for offset, (check, (answer, note, via)) in enumerate(zip(asked, answers, strict=True)):
+        at = DEMO_NOW - timedelta(hours=2 - offset)
+        field_check_answer(check=check, answer=answer, note=note, via=via, actor=check.reporter, at=at)
+
+
 def _analyst_judgement(analyst: User) -> None:
     """On the first day of the masa tenang the analyst set Mayangan at Siaga until the day after the vote, on
     information the incidents did not show yet (the peta kerawanan and the alerts of those days follow it)."""
@@ -963,6 +993,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
             _checklists_by_sms(random.Random(seed + 3), reporters)
         _clarifications(analyst)
         _checking(analyst)
+        _field_checks(analyst)
         # Cases, mediation and coordination go through the services at their own times; a relapse they flag
         # counts in the assessment below.
         seed_response(rng, city, orgs, DEMO_NOW)

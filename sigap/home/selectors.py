@@ -244,6 +244,8 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
     """Their reports, and the warning for their own area (its level and reasons, as public as /api/v1/risk): a
     tokoh or a Bhabinkamtibmas reports and also receives warnings (UU 7/2012's first prevention effort)."""
     from sigap.intake.commands import by_text_for
+    from sigap.intake.field_checks import checks_open_for
+    from sigap.intake.forms import FieldAnswerForm
     from sigap.notify.choices import ChannelKind
     from sigap.risk.selectors import latest_of
     from sigap.risk.words import driver_text
@@ -261,6 +263,11 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
         "last_check": user.monitor_checks.first(),
         "by_text": by_text_for(user),
         "clarifications": clarifications_recent(area_code=user.area.code) if user.area else [],
+        # The team's questions to check on the ground, each with its own answer form.
+        "field_checks": [
+            (check, FieldAnswerForm(prefix=f"check{check.pk}", auto_id=f"check{check.pk}-%s"))
+            for check in checks_open_for(user=user)
+        ],
     }
 
 

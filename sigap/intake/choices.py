@@ -77,3 +77,11 @@ class PeaceSign(models.TextChoices):
     JOINT_ACTIVITY = "joint_activity", _("Activities across groups (kerja bakti, pengajian, sports)")
     NIGHT_WATCH = "night_watch", _("Siskamling or ronda running")
     AGREEMENT_KEPT = "agreement_kept", _("An agreement between the groups being kept")
+
+
+class FieldAnswer(models.TextChoices):
+    """A monitor's answer to the team's field check: what they found on the ground."""
+
+    TRUE = "true", _("True, as reported")
+    FALSE = "false", _("Not true")
+    UNSURE = "unsure", _("Cannot be confirmed yet")

@@ -22,16 +22,18 @@ from django.utils import formats, timezone, translation
 
 from sigap.core.crypto import contact_digest, international_phone
 from sigap.core.roles import Role
-from sigap.intake.choices import Channel, MessageDirection, PeaceSign, WarningSign
+from sigap.intake.choices import Channel, FieldAnswer, MessageDirection, PeaceSign, WarningSign
+from sigap.intake.field_checks import FieldCheckError, field_check_answer
 from sigap.intake.gateways import (
     CheckCommand,
     CheckHelpCommand,
     Command,
+    FieldAnswerCommand,
     NilCommand,
     parse_command,
     parse_message,
 )
-from sigap.intake.models import GatewayCommand, Report, ReporterMessage
+from sigap.intake.models import FieldCheck, GatewayCommand, Report, ReporterMessage
 from sigap.intake.services import (
     Monitor,
     MonitorCheckRefused,
@@ -118,6 +120,8 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
         raise MessageReplayed(key)
     monitors = monitors_by_phone(message.sender)
     command = command_of(message.text)
+    if isinstance(command, FieldAnswerCommand) and not monitors:
+        command = None  # "cek 3 orang luka..." from the public is a report: only monitors are asked to check
     if command is not None:
         answer = command_answer(command, monitors=monitors, key=key)
         return TextAnswer(status=200, receipt=None, outcome=answer.outcome, reply=answer.reply)
@@ -309,7 +313,37 @@ def command_answer(command: Command, *, monitors: list[Monitor], key: str, at: d
     at = at or timezone.now()
     if isinstance(command, NilCommand):
         return _nil(command, monitor=monitor, key=key, at=at)
+    if isinstance(command, FieldAnswerCommand):
+        return _field_answer(command, monitor=monitor, key=key, at=at)
     return _check(command, monitor=monitor, key=key, at=at)
+
+
+def _field_answer(command: FieldAnswerCommand, *, monitor: Monitor, key: str, at: datetime) -> Answer:
+    """CEK <n> YA|TIDAK|BELUM <what was found>: the answer to field check n, if it was asked of this sender."""
+    asked = FieldCheck.objects.filter(pk=command.number)
+    asked = asked.filter(reporter=monitor.user) if monitor.user is not None else asked.filter(person=monitor.person)
+    check = asked.first()
+    if check is None:
+        return Answer(
+            "refused",
+            f"Tidak ada permintaan cek lapangan nomor {command.number} untuk nomor ini, jadi pesan ini tidak dicatat. "
+            "Untuk melapor: LAPOR <uraian>.",
+        )
+    if not command.answer:
+        return Answer(
+            "refused",
+            f"Jawaban belum dicatat. Balas CEK {check.pk} YA (benar), CEK {check.pk} TIDAK (tidak benar) atau "
+            f"CEK {check.pk} BELUM (belum bisa dipastikan), lalu yang Anda lihat.",
+        )
+    try:
+        with transaction.atomic():
+            _taken(monitor.sender, key, "field_check", at)
+            field_check_answer(check=check, answer=command.answer, note=command.note, via="sms", at=at)
+    except FieldCheckError:
+        return Answer("refused", f"Kejadian cek lapangan {check.pk} sudah ditutup tim. Terima kasih.")
+    with translation.override("id"):
+        label = str(FieldAnswer(command.answer).label).lower()
+    return Answer("field_check", f"Jawaban cek lapangan {check.pk} tercatat: {label}. Terima kasih.")
 
 
 def _calm_only(words: str, area_name: str) -> bool:

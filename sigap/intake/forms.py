@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.core.grading import Reliability
 from sigap.core.photos import CleanPhoto, PhotoError, photo_clean
-from sigap.intake.choices import CrowdSize, PeaceSign, WarningSign
+from sigap.intake.choices import CrowdSize, FieldAnswer, PeaceSign, WarningSign
 from sigap.intake.receipts import receipt_normalise
 from sigap.intake.services import MONITOR_NOTE_MAX
 from sigap.regions.choices import Level
@@ -245,4 +245,11 @@ class MonitorCheckForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=MONITOR_NOTE_MAX,
         required=False,
+    )
+
+
+class FieldAnswerForm(forms.Form):
+    answer = forms.ChoiceField(label=_("What you found"), choices=FieldAnswer.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("What you saw"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

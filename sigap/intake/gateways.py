@@ -119,14 +119,45 @@ class CheckHelpCommand:
     pass
 
 
-Command = NilCommand | CheckCommand | CheckHelpCommand
+# The answer to a field check the team sent: "CEK 14 YA massa sudah bubar", "CEK 14 TIDAK", "CEK 14 BELUM".
+_FIELD = re.compile(r"^\s*cek\s*#?(?P<number>\d{1,9})\b[\s:.,-]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+_FIELD_WORDS = {
+    "ya": "true",
+    "y": "true",
+    "benar": "true",
+    "betul": "true",
+    "tidak": "false",
+    "tdk": "false",
+    "bukan": "false",
+    "salah": "false",
+    "hoaks": "false",
+    "hoax": "false",
+    "belum": "unsure",
+    "ragu": "unsure",
+}
+
+
+@dataclass(frozen=True)
+class FieldAnswerCommand:
+    number: int  # the field check's number, as the team's SMS gave it
+    answer: str  # a FieldAnswer value, "" when the first word is none of them
+    note: str
+
+
+Command = NilCommand | CheckCommand | CheckHelpCommand | FieldAnswerCommand
 
 
 def parse_command(text: str, *, signs: Sequence[str], peace: Sequence[str]) -> Command | None:
-    """A trusted reporter's NIHIL or PANTAU message, or None for a report. `signs` and `peace` are the checklist's
+    """A trusted reporter's NIHIL, PANTAU or CEK message, or None for a report. `signs` and `peace` are the checklist's
     codes in order: warning sign n is signs[n - 1], peace sign Dn is peace[n - 1]."""
     if match := _NIL.match(text):
         return NilCommand(rest=" ".join(match.group("rest").split()))
+    if match := _FIELD.match(text):
+        rest = match.group("rest").strip()
+        first, _, after = rest.partition(" ")
+        answer = _FIELD_WORDS.get(first.lower().strip(".,;:!"), "")
+        note = after.strip(" \t\n,;:-") if answer else rest
+        return FieldAnswerCommand(number=int(match.group("number")), answer=answer, note=note)
     match = _CHECK.match(text)
     if not match:
         return None

@@ -14,6 +14,7 @@ from sigap.intake.choices import (
     GRAVE_SIGNS,
     Channel,
     CrowdSize,
+    FieldAnswer,
     MessageDirection,
     PeaceSign,
     PublicStatus,
@@ -304,3 +305,47 @@ class ApiPartner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FieldCheck(models.Model):
+    """The team's question about an incident it is verifying, put to a monitor of that kelurahan ("is there still a
+    crowd at the market?"), as analysts check with the Bhabinkamtibmas, the Babinsa or the ketua RW before deciding;
+    and the monitor's answer, on the web for an account, by SMS (CEK <n> YA|TIDAK|BELUM) from a registered phone.
+    Asked of an account or a person of the directory, never both."""
+
+    incident = models.ForeignKey("triage.Incident", on_delete=models.CASCADE, related_name="field_checks")
+    question = models.CharField(_("question"), max_length=300)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="field_checks"
+    )
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="field_checks"
+    )
+    answer = models.CharField(_("answer"), max_length=8, choices=FieldAnswer.choices, blank=True)
+    answer_note = models.TextField(_("what was found"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_via = models.CharField(max_length=8, blank=True)  # web, sms
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reporter__isnull=False, person__isnull=True)
+                | Q(reporter__isnull=True, person__isnull=False),
+                name="field_check_asks_an_account_or_a_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.question[:40]}"
+
+    @property
+    def asked_whom(self) -> str:
+        if self.reporter is not None:
+            return str(self.reporter.get_full_name() or self.reporter.get_username())
+        return str(self.person) if self.person is not None else ""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("laporan/kirim-ulang/", views.receipt_resend, name="receipt_resend"),
     path("laporan/saya/<int:pk>/", views.my_report, name="my_report"),
     path("laporan/nihil/", views.nil_report, name="nil_report"),
+    path("cek-lapangan/<int:pk>/", views.field_check_reply, name="field_check_reply"),
     path("laporan/pantauan/", views.monitor_check, name="monitor_check"),
     path("laporan/impor/", views.report_import, name="report_import"),
 ]

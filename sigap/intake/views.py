@@ -13,18 +13,22 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from sigap.core.crypto import UnreadableSecret, contact_digest, seal_bytes, unseal_bytes
+from sigap.core.forms import form_errors
 from sigap.core.grading import Reliability
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
 from sigap.intake.choices import Channel
 from sigap.intake.commands import by_text_for
+from sigap.intake.field_checks import FieldCheckError, field_check_answer
 from sigap.intake.forms import (
+    FieldAnswerForm,
     ImportForm,
     MessageForm,
     MonitorCheckForm,
@@ -34,7 +38,7 @@ from sigap.intake.forms import (
     ResendForm,
 )
 from sigap.intake.importer import ImportFileError, ImportPlan, import_plan_of, import_store
-from sigap.intake.models import MonitorCheck, Report
+from sigap.intake.models import FieldCheck, MonitorCheck, Report
 from sigap.intake.services import (
     MonitorCheckRefused,
     NilReportRefused,
@@ -198,6 +202,32 @@ def nil_report(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied from None
     messages.success(request, _("Thank you: the nil report for %(area)s is recorded.") % {"area": nil.region.name})
     return redirect("home:home")
+
+
+@login_required
+@require_http_methods(["POST"])
+def field_check_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """A trusted reporter's answer to the team's field check, from their home page."""
+    if role_of(request.user) != Role.TRUSTED_REPORTER:
+        raise PermissionDenied
+    check = get_object_or_404(FieldCheck, pk=pk, reporter_id=request.user.pk)
+    form = FieldAnswerForm(request.POST, prefix=f"check{check.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
+        return redirect(f"{reverse('home:home')}#cek-lapangan")
+    try:
+        field_check_answer(
+            check=check,
+            answer=form.cleaned_data["answer"],
+            note=form.cleaned_data["note"],
+            via="web",
+            actor=request.user,
+        )
+    except FieldCheckError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    else:
+        messages.success(request, _("Thank you: the team has your answer."))
+    return redirect(f"{reverse('home:home')}#cek-lapangan")
 
 
 @login_required

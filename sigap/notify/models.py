@@ -102,6 +102,7 @@ PURPOSE_LABELS = {
     "nil_reminder": pgettext_lazy("notification purpose", "asking a silent monitor for news"),
     "clarification": pgettext_lazy("notification purpose", "a rumour found untrue, to pass on"),
     "duty": pgettext_lazy("notification purpose", "the secretariat's duty roster"),
+    "field_check": pgettext_lazy("notification purpose", "a field check of an incident"),
 }
 # Only these ask for an acknowledgement: the team's own alert messages. A warning to the area's trusted reporters
 # informs them; a tokoh's click must not acknowledge the alert for the team.

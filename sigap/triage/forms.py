@@ -5,6 +5,7 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sigap.actors.models import Actor
 from sigap.core.grading import Credibility, Reliability
@@ -13,6 +14,7 @@ from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.regions.selectors import VILLAGE_LABEL
 from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.field_checks import FIELD_CHECK_HOURS
 from sigap.triage.services import VERIFY_DECISIONS
 
 
@@ -161,3 +163,36 @@ def area_choices() -> list[tuple[str, Any]]:
         whole = (k.code, _("Kecamatan %(name)s, all of it") % {"name": k.name})
         groups.append((k.name, [whole, *((v.code, v.name) for v in villages)]))
     return groups
+
+
+class _Named(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        if hasattr(obj, "get_full_name"):
+            title = f" ({obj.title})" if getattr(obj, "title", "") else ""
+            return f"{obj.get_full_name() or obj.get_username()}{title}"
+        return f"{obj.name} ({obj.get_role_display()})"
+
+
+class FieldCheckForm(forms.Form):
+    """Ask the incident's kelurahan: its trusted reporters and the directory's people who can be reached."""
+
+    question = forms.CharField(
+        label=_("Question for the field"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+        help_text=_(
+            "It goes out by SMS or e-mail as written: never the reporter's name, or words that would show who reported."
+        ),
+    )
+    hours = forms.TypedChoiceField(label=_("Answer needed within"), coerce=int, initial=6)
+    reporters = _Named(label=_("Trusted reporters"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
+    persons = _Named(
+        label=_("People of the directory"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, reporters: Any, persons: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reporters"].queryset = reporters  # type: ignore[attr-defined]
+        self.fields["persons"].queryset = persons  # type: ignore[attr-defined]
+        hours = [(h, ngettext("%(n)d hour", "%(n)d hours", h) % {"n": h}) for h in FIELD_CHECK_HOURS]
+        self.fields["hours"].choices = hours  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("kejadian/<int:pk>/dokumen/", views.incident_document_add_view, name="incident_document_add"),
     path("kejadian/<int:pk>/hapus-dokumen/", views.incident_document_remove_view, name="incident_document_remove"),
     path("kejadian/<int:pk>/tindak-lanjut/", views.incident_follow_up_view, name="incident_follow_up"),
+    path("kejadian/<int:pk>/cek-lapangan/", views.incident_field_check, name="incident_field_check"),
     path("kejadian/<int:pk>/gabung/", views.incident_merge_into, name="incident_merge"),
     path("kejadian/<int:pk>/laporan/<int:report_pk>/pisah/", views.report_split_out, name="report_split"),
     path("kejadian/<int:pk>/laporan/<int:report_pk>/identitas/", views.report_reveal, name="report_reveal"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from sigap.accounts.models import User
 from sigap.actors.forms import LinkForm
 from sigap.actors.models import IncidentActor
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
@@ -25,6 +26,7 @@ from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.dashboard import exports
+from sigap.directory.models import Person
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
 from sigap.intake.models import Attachment, Report, ReporterMessage
@@ -38,8 +40,10 @@ from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.regions.selectors import region_at_point
 from sigap.triage.choices import Category, IncidentStatus, Urgency
+from sigap.triage.field_checks import FieldCheckAskError, field_check_ask, field_checkers
 from sigap.triage.forms import (
     FactsForm,
+    FieldCheckForm,
     FollowUpForm,
     IncidentFilterForm,
     MergeForm,
@@ -224,12 +228,70 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reveal_form": RevealForm(auto_id="reveal-%s"),
             "message_form": MessageForm(auto_id="message-%s"),
         }
+    if role_of(request.user) in STAFF_ROLES:
+        context["field_checks"] = list(
+            incident.field_checks.select_related("reporter", "person", "asked_by").order_by("asked_at", "pk")
+        )
+        if is_analyst and incident.status in (IncidentStatus.NEW, IncidentStatus.VERIFIED):
+            context["field_check_form"] = _field_check_form(incident)
     return render(request, "triage/incident_detail.html", context)
+
+
+def _field_check_form(incident: Incident, data: Any = None) -> FieldCheckForm:
+    checkers = field_checkers(incident)
+    return FieldCheckForm(
+        data,
+        reporters=User.objects.filter(pk__in=[r.pk for r in checkers.reporters]).order_by("first_name", "pk"),
+        persons=Person.objects.filter(pk__in=[p.pk for p in checkers.persons]).order_by("name", "pk"),
+        auto_id="check-%s",
+    )
+
+
+@login_required
+@require_POST
+def incident_field_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the kelurahan's monitors to check on the ground before deciding."""
+    require_role(request.user, ANALYST_ROLES)
+    incident = _incident_for(request, pk)
+    form = _field_check_form(incident, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
+        return redirect(f"{reverse('triage:incident_detail', args=[pk])}#cek-lapangan")
+    data = form.cleaned_data
+    try:
+        checks = field_check_ask(
+            incident=incident,
+            question=data["question"],
+            reporters=list(data["reporters"]),
+            persons=list(data["persons"]),
+            hours=data["hours"],
+            actor=request.user,
+        )
+    except FieldCheckAskError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Asked of %(n)d person; the answer comes onto this page.",
+                "Asked of %(n)d people; their answers come onto this page.",
+                len(checks),
+            )
+            % {"n": len(checks)},
+        )
+    return redirect(f"{reverse('triage:incident_detail', args=[pk])}#cek-lapangan")
 
 
 # Timeline rows a trusted reporter does not read on their own incident's page: the groups the team linked (the
 # registry is staff-only) and the titles of papers they cannot open.
-STAFF_ONLY_VERBS = ("actor_linked", "actor_unlinked", "document_added", "document_removed")
+STAFF_ONLY_VERBS = (
+    "actor_linked",
+    "actor_unlinked",
+    "document_added",
+    "document_removed",
+    "field_check_asked",  # who in the kelurahan was asked to check, and what they found
+    "field_check_answered",
+)
 
 
 def _timeline_for(user: Any, incident: Incident) -> Any:

@@ -34,7 +34,7 @@ from sigap.core.roles import Role, role_of
 from sigap.demo.generator import seed_demo
 from sigap.demo.identities import sealed_identities
 from sigap.directory.models import Organisation
-from sigap.intake.models import Attachment, Report
+from sigap.intake.models import Attachment, FieldCheck, Report
 from sigap.mediation.models import Forum, Mediation
 from sigap.notify.models import DutyShift
 from sigap.public.models import Clarification, PublicWarning
@@ -66,6 +66,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "intake:receipt_resend": (ALL_ROLES, ALL_ROLES),
     "intake:my_report": ({Role.TRUSTED_REPORTER.value}, set()),  # their own reports (submitted_by), by visible_to
     "intake:nil_report": (set(), {Role.TRUSTED_REPORTER.value}),  # "nothing to report in my kelurahan today"
+    "intake:field_check_reply": (set(), {Role.TRUSTED_REPORTER.value}),  # their answer to a field check asked of them
     "intake:monitor_check": ({Role.TRUSTED_REPORTER.value}, {Role.TRUSTED_REPORTER.value}),  # the area checklist
     "intake:report_import": (ANALYSTS, ANALYSTS),
     "triage:incident_list": (SIGNED_IN, set()),  # scoped by visible_to: a trusted reporter lists their own
@@ -81,6 +82,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:incident_document_add": (set(), WORKERS),  # and keep its papers and photos
     "triage:incident_document_remove": (set(), WORKERS),  # who added one, or the secretariat
     "triage:incident_follow_up": (set(), ANALYSTS),  # a day to look at a verified incident again
+    "triage:incident_field_check": (set(), ANALYSTS),  # ask the kelurahan's monitors to check on the ground
     "triage:incident_merge": (set(), ANALYSTS),
     "triage:report_split": (set(), ANALYSTS),
     "triage:report_reveal": (set(), ANALYSTS),  # reveal: the only way to a reporter's identity
@@ -253,6 +255,7 @@ def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
         "group": every(Actor.objects.all()),
         "area": every(Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")),
         "shift": every(DutyShift.objects.all()),
+        "fieldcheck": pick(FieldCheck.objects.all(), FieldCheck.objects.filter(reporter_id=user.pk or 0)),
     }
 
 
@@ -287,6 +290,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "coordination:plan_progress": "plan",
         "risk:": "area",
         "notify:duty_shift": "shift",
+        "intake:field_check_reply": "fieldcheck",
         "actors:incident_": "incident",
         "actors:": "group",
     }
