@@ -629,7 +629,7 @@ def _field_checks(analyst: User) -> None:
         at=DEMO_NOW - timedelta(hours=3),
     )
     answers = [
-        ("true", "Benar, sekitar 20 orang di depan balai RW. Sudah bubar pukul 15.00 setelah ditemui Pak RW.", "web"),
+        ("true", "Sekitar 20 orang di depan balai RW. Sudah bubar pukul 15.00 setelah ditemui Pak RW.", "web"),
         ("unsure", "Saya belum di lokasi, nanti sore saya lihat.", "sms"),
     ]
     for offset, (check, (answer, note, via)) in enumerate(zip(asked, answers, strict=True)):

@@ -162,3 +162,52 @@ def field_check_answered(check: FieldCheck) -> None:
         key=f"fieldcheck{check.pk}:answer:{answered_at.timestamp():.0f}",
         at=answered_at,
     )
+
+
+def field_checks_late(now: datetime | None = None) -> int:
+    """A field check its time ran out on without an answer is put before the analyst who asked (the secretariat's
+    desk when that analyst has left), once, after quiet hours: decide without it, or ring the monitor. Registered
+    with the notification worker's minute."""
+    from sigap.notify.services import Reminder, queue_reminders
+
+    now = now or timezone.now()
+    late = list(
+        FieldCheck.objects.filter(answered_at=None, due_at__lte=now, incident__status__in=OPEN)
+        .select_related("asked_by", "reporter", "person", "incident")
+        .order_by("due_at", "pk")[:200]
+    )
+    if not late:
+        return 0
+    desk = secretariat(now, can_wait=True)
+    reminders = []
+    for check in late:
+        asker = check.asked_by
+        people = (asker,) if asker is not None and asker.is_active else tuple(desk[1])
+        due = timezone.localtime(check.due_at)
+        reminders.append(
+            Reminder(
+                (),
+                people,
+                "field_check",
+                f"[Cek lapangan] Belum dijawab: kejadian #{check.incident_id}",
+                f"{check.asked_whom} belum menjawab cek lapangan (batas {due:%d-%m %H.%M}): {check.question}\n"
+                "Putuskan tanpa jawaban itu, atau hubungi langsung.\n(A field check was not answered in time.)\n"
+                + public_link("triage:incident_detail", check.incident_id),
+                f"fieldcheck{check.pk}:late",
+                quiet_hours=True,
+            )
+        )
+    return queue_reminders(reminders, now)
+
+
+def field_check_message_overtaken(notification: Any) -> str:
+    """ "Not answered yet" for a check answered since, or whose incident the team decided."""
+    key = notification.idempotency_key
+    if not key.startswith("fieldcheck") or ":late" not in key:
+        return ""
+    check = FieldCheck.objects.filter(pk=int(key.removeprefix("fieldcheck").partition(":")[0])).first()
+    if check is None or check.answered_at is not None:
+        return "cek lapangan sudah dijawab"
+    if check.incident.status not in OPEN:
+        return f"kejadian #{check.incident_id} sudah diputuskan"
+    return ""

@@ -2,6 +2,8 @@
 RW with a phone) to look on the ground; the answers come back from the reporter's home page or by SMS (CEK <n>
 YA|TIDAK|BELUM) onto the incident's page and timeline, and the analyst who asked is told."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -12,14 +14,16 @@ from sigap.directory.models import Person
 from sigap.intake.choices import Channel as ReportChannel
 from sigap.intake.choices import FieldAnswer
 from sigap.intake.commands import command_of
+from sigap.intake.field_checks import field_check_answer
 from sigap.intake.gateways import FieldAnswerCommand
 from sigap.intake.models import FieldCheck
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.intake.tests.test_gateways import gateways, send_generic  # noqa: F401 (the fixture sets secrets)
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.models import Notification
+from sigap.notify.services import deliver
 from sigap.triage.choices import IncidentStatus
-from sigap.triage.field_checks import FieldCheckAskError, field_check_ask, field_checkers
+from sigap.triage.field_checks import FieldCheckAskError, field_check_ask, field_checkers, field_checks_late
 from sigap.triage.services import incident_verify
 
 BUGUL_LOR = "35.75.04.1010"
@@ -168,3 +172,26 @@ def test_a_field_check_is_refused_without_a_question_or_on_a_closed_incident(kel
     with pytest.raises(FieldCheckAskError, match="terbuka"):
         field_check_ask(**{**ask, "question": "Ada massa?"})
     assert not FieldCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_check_without_an_answer_in_time_is_put_before_the_analyst_who_asked(kelurahan, personas):
+    incident, rw = kelurahan["incident"], kelurahan["rw"]
+    asked_at = incident.first_received_at + timedelta(minutes=10)
+    (check,) = field_check_ask(
+        incident=incident,
+        question="Ada massa?",
+        reporters=[],
+        persons=[rw],
+        hours=2,
+        actor=personas["analyst"],
+        at=asked_at,
+    )
+    assert field_checks_late(asked_at + timedelta(hours=1)) == 0
+    assert field_checks_late(asked_at + timedelta(hours=2, minutes=1)) == 1
+    assert field_checks_late(asked_at + timedelta(hours=3)) == 0  # once
+    late = Notification.objects.get(purpose="field_check", subject__startswith="[Cek lapangan] Belum dijawab")
+    assert late.channel.user == personas["analyst"] and "Pak Slamet belum menjawab" in late.body
+    field_check_answer(check=check, answer="true", note="", via="sms", at=asked_at + timedelta(hours=2, minutes=5))
+    assert deliver(late) is False
+    assert Notification.objects.get(pk=late.pk).dropped_because == "cek lapangan sudah dijawab"
