@@ -144,15 +144,27 @@ def shift_add(
     return shifts_add(user=user, spans=[(starts_at, ends_at)], actor=actor, now=now)[0]
 
 
+def _changeable(shift: DutyShift, reason: str, now: datetime, *, missing: str, ended: str) -> str:
+    """The reason for changing a shift, stripped; refused without one, or once the shift has ended or was called off."""
+    reason = reason.strip()
+    if not reason:
+        raise DutyError(missing)
+    if shift.cancelled_at is not None or shift.ends_at <= now:
+        raise DutyError(ended)
+    return reason
+
+
 @transaction.atomic
 def shift_cancel(*, shift: DutyShift, actor: Any, reason: str, now: datetime | None = None) -> DutyShift:
     """Call a shift off with a reason, before it ends; it stays on the roster's history."""
     now = now or timezone.now()
-    reason = reason.strip()
-    if not reason:
-        raise DutyError(translation.gettext("Say why the shift is called off"))
-    if shift.cancelled_at is not None or shift.ends_at <= now:
-        raise DutyError(translation.gettext("Only a shift that has not ended can be called off"))
+    reason = _changeable(
+        shift,
+        reason,
+        now,
+        missing=translation.gettext("Say why the shift is called off"),
+        ended=translation.gettext("Only a shift that has not ended can be called off"),
+    )
     shift.cancelled_at, shift.cancel_reason = now, reason[:300]
     shift.save(update_fields=["cancelled_at", "cancel_reason", "updated_at"])
     audit_record(actor=actor, action="duty.shift_cancelled", target=shift, details={"reason": shift.cancel_reason})
@@ -164,11 +176,13 @@ def shift_hand_to(*, shift: DutyShift, to_user: Any, actor: Any, reason: str, no
     """Hand a shift to a colleague (tukar piket): the shift keeps its hours, the colleague takes it, both are told.
     The one who had it stops hearing the desk's notices from then."""
     now = now or timezone.now()
-    reason = reason.strip()
-    if not reason:
-        raise DutyError(translation.gettext("Say why the shift changes hands"))
-    if shift.cancelled_at is not None or shift.ends_at <= now:
-        raise DutyError(translation.gettext("Only a shift that has not ended can change hands"))
+    reason = _changeable(
+        shift,
+        reason,
+        now,
+        missing=translation.gettext("Say why the shift changes hands"),
+        ended=translation.gettext("Only a shift that has not ended can change hands"),
+    )
     if to_user.pk == shift.user_id:
         raise DutyError(translation.gettext("The shift is already theirs"))
     _check(to_user, max(shift.starts_at, now), shift.ends_at, now, leave_out=shift.pk)
