@@ -368,7 +368,7 @@ def queue_to(
 
 
 def queue_to_secretariat(*, purpose: str, subject: str, body: str, key: str, at: datetime) -> list[Notification]:
-    """queue_to Bakesbangpol and the analysts (`secretariat()`)."""
+    """queue_to Bakesbangpol and the people on duty then, or every analyst when nobody is (`secretariat(at)`)."""
     organisations, users = secretariat(at)
     return queue_to(
         organisations=organisations, users=users, purpose=purpose, subject=subject, body=body, key=key, at=at

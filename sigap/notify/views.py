@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sigap.core.forms import id_param
-from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
+from sigap.core.roles import CITYWIDE_ROLES, STAFF_ROLES, Role, require_role, role_of
 from sigap.notify import duty
 from sigap.notify.choices import ChannelKind
 from sigap.notify.forms import HandoverForm, PreviewForm, ShiftCancelForm, ShiftForm, ShiftHandForm
@@ -169,6 +169,7 @@ def duty_roster(request: HttpRequest) -> HttpResponse:
         "gaps": duty.gaps(now, now + GAPS_AHEAD),
         "form": form,
         "can_keep": role_of(request.user) in ROSTER_KEEPERS,
+        "reads_handover": role_of(request.user) in CITYWIDE_ROLES,
     }
     return render(request, "notify/duty.html", context)
 
@@ -213,13 +214,17 @@ def duty_shift(request: HttpRequest, pk: int) -> HttpResponse:
             except duty.DutyError as exc:
                 messages.error(request, _("Not saved: %(why)s") % {"why": exc})
     standing = shift.cancelled_at is None
+    # The hand-over and the city's counts are the secretariat's words about incidents anywhere in the city: read by
+    # the roles that see the whole city; a Polsek's responder reads who is on duty, to call the posko.
+    reads_handover = role_of(request.user) in CITYWIDE_ROLES
     context = {
         "shift": shift,
         "now": now,
         "running": standing and shift.starts_at <= now < shift.ends_at,
         "over": shift.ends_at <= now,
-        "summary": duty.shift_summary(shift, now) if standing and shift.starts_at <= now else None,
-        "before": duty.shift_before(shift),
+        "summary": duty.shift_summary(shift, now) if reads_handover and standing and shift.starts_at <= now else None,
+        "before": duty.shift_before(shift) if reads_handover else None,
+        "reads_handover": reads_handover,
         "forms": forms,
         "can_write": mine and standing and shift.starts_at <= now,
         "can_change": keeper and standing and shift.ends_at > now,

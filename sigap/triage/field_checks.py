@@ -21,6 +21,7 @@ from sigap.core.services import audit_record
 from sigap.directory.models import Person
 from sigap.intake.choices import FieldAnswer
 from sigap.intake.models import FieldCheck
+from sigap.notify.choices import ChannelKind
 from sigap.notify.models import Channel as NotifyChannel
 from sigap.notify.services import public_link, queue_to, secretariat
 from sigap.triage.choices import IncidentStatus
@@ -44,12 +45,13 @@ class Checkers:
 
 
 def field_checkers(incident: Incident) -> Checkers:
-    """The kelurahan's active trusted reporters, and the serving people of the directory placed there who have an
-    active channel (an SMS number or an e-mail address the administrator gave them)."""
+    """The kelurahan's active trusted reporters (they answer on their home page), and the serving people of the
+    directory placed there with a registered phone (they answer by SMS; an e-mail address alone could not answer)."""
     if incident.region_id is None:
         return Checkers([], [])
     reporters = User.objects.filter(role=Role.TRUSTED_REPORTER, is_active=True, area_id=incident.region_id)
-    reached = NotifyChannel.objects.filter(active=True, person__isnull=False).values("person_id")
+    phones = NotifyChannel.objects.filter(active=True, person__isnull=False, kind=ChannelKind.GATEWAY)
+    reached = phones.exclude(phone="").values("person_id")
     persons = Person.objects.filter(active=True, region_id=incident.region_id, pk__in=reached)
     return Checkers(list(reporters.order_by("first_name", "pk")), list(persons.order_by("name", "pk")))
 

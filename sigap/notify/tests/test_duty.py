@@ -225,8 +225,15 @@ def test_the_hand_over_is_written_by_the_one_on_duty_and_read_by_the_next(desk, 
         assert "Diterima dari piket sebelumnya" in page and "Polsek sudah di lokasi" in page
         roster = client.get(reverse("notify:duty")).content.decode()
         assert "Sedang piket" in roster and people["analyst"].first_name in roster
+        # A Polsek's responder reads who is on duty, not the secretariat's words about the city's incidents.
+        client.force_login(User.objects.get(username="responder"))
+        assert "Polsek sudah di lokasi" not in client.get(reverse("notify:duty_shift", args=[day.pk])).content.decode()
+        assert (
+            "Polsek sudah di lokasi" not in client.get(reverse("notify:duty_shift", args=[night.pk])).content.decode()
+        )
+        assert "Polsek sudah di lokasi" not in client.get(reverse("notify:duty")).content.decode()
         client.force_login(User.objects.get(username="leadership"))
-        assert client.get(reverse("notify:duty")).status_code == 200
+        assert "Polsek sudah di lokasi" in client.get(reverse("notify:duty")).content.decode()
         home = client.get(reverse("home:home")).content.decode()  # whom to call at the posko
         assert "Sedang piket:" in home and people["analyst"].first_name in home
         refused = client.post(

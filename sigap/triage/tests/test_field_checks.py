@@ -44,8 +44,9 @@ RW_PHONE = "+6285711112222"
 
 @pytest.fixture
 def kelurahan(db, personas, region):
-    """Bugul Lor's Bhabinkamtibmas (a trusted reporter with the inbox and a phone), its ketua RW in the directory
-    with an SMS number, a tokoh there without any channel, and a ketua RW of another kelurahan."""
+    """Bugul Lor's Bhabinkamtibmas (a trusted reporter with the inbox), its ketua RW in the directory with an SMS
+    number, a tokoh there without any channel, its lurah with an e-mail address only, and a ketua RW of another
+    kelurahan."""
     reporter = personas["trusted_reporter"]
     NotifyChannel.objects.create(name="Inbox", kind="in_app", user=reporter)
     NotifyChannel.objects.create(name="Inbox", kind="in_app", user=personas["analyst"])
@@ -54,6 +55,8 @@ def kelurahan(db, personas, region):
         name="SMS", kind="gateway", person=rw, config={"url": "http://127.0.0.1:9/", "phone": "0857-1111-2222"}
     )
     Person.objects.create(name="Bu Sri", role=PersonRole.TOKOH_AGAMA, region=region(BUGUL_LOR))
+    lurah = Person.objects.create(name="Pak Budi", role=PersonRole.LURAH, region=region(BUGUL_LOR))
+    NotifyChannel.objects.create(name="Surel", kind="email", person=lurah, config={"address": "lurah@example.org"})
     elsewhere = Person.objects.create(name="Pak Joko", role=PersonRole.KETUA_RT_RW, region=region("35.75.01.1001"))
     NotifyChannel.objects.create(
         name="SMS", kind="gateway", person=elsewhere, config={"url": "http://127.0.0.1:9/", "phone": "0857-3333"}
@@ -87,7 +90,8 @@ def test_the_answer_to_a_field_check_is_read_from_the_sms(text, command):
 def test_the_analyst_asks_the_kelurahan_and_the_trusted_reporter_answers_from_home(kelurahan, personas, client):
     incident, reporter, rw = kelurahan["incident"], kelurahan["reporter"], kelurahan["rw"]
     checkers = field_checkers(incident)
-    assert checkers.reporters == [reporter] and checkers.persons == [rw]  # not the tokoh without a channel
+    # Not the tokoh without a channel, nor the lurah with only an e-mail address: neither could answer.
+    assert checkers.reporters == [reporter] and checkers.persons == [rw]
     client.force_login(personas["analyst"])
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
     assert "Minta cek lapangan" in page and "Pak Slamet" in page and "Pak Joko" not in page
