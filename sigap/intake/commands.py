@@ -340,7 +340,11 @@ def _field_answer(command: FieldAnswerCommand, *, monitor: Monitor, key: str, at
             _taken(monitor.sender, key, "field_check", at)
             field_check_answer(check=check, answer=command.answer, note=command.note, via="sms", at=at)
     except FieldCheckError:
-        return Answer("refused", f"Kejadian cek lapangan {check.pk} sudah ditutup tim. Terima kasih.")
+        return Answer(
+            "refused",
+            f"Kejadian yang ditanyakan di cek lapangan {check.pk} sudah ditutup tim, jadi jawaban ini tidak dicatat. "
+            "Terima kasih.",
+        )
     with translation.override("id"):
         label = str(FieldAnswer(command.answer).label).lower()
     return Answer("field_check", f"Jawaban cek lapangan {check.pk} tercatat: {label}. Terima kasih.")

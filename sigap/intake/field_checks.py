@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -32,8 +33,10 @@ def on_field_check_answered(hook: AnsweredHook) -> None:
 
 
 def checks_open_for(*, user: Any = None, person: Any = None) -> Any:
-    """The questions waiting for this monitor's answer, on incidents still open, oldest first."""
-    checks = FieldCheck.objects.filter(answered_at=None, incident__closed_at=None)
+    """The questions waiting for this monitor's answer, on incidents still open, oldest first; one answered "cannot
+    be confirmed yet" stays, for the answer once they have been there."""
+    unanswered = Q(answered_at=None) | Q(answer=FieldAnswer.UNSURE)
+    checks = FieldCheck.objects.filter(unanswered, incident__closed_at=None)
     checks = checks.filter(reporter=user) if user is not None else checks.filter(person=person)
     return checks.select_related("incident__region").order_by("asked_at", "pk")
 

@@ -88,7 +88,7 @@ def _tell(shift: DutyShift, user: Any, *, what: str, subject: str, body: str, at
         subject=subject,
         body=f"{body}\n{public_link('notify:duty_shift', shift.pk)}",
         # The time too: a shift handed on and back again is news each time.
-        key=f"duty{shift.pk}:{what}:{user.pk}:{at.timestamp():.0f}",
+        key=f"duty{shift.pk}:{what}:{user.pk}:{at.timestamp() * 1e6:.0f}",
         at=at,
     )
 

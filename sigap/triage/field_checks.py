@@ -161,7 +161,7 @@ def field_check_answered(check: FieldCheck) -> None:
         purpose="field_check",
         subject=f"[Cek lapangan] Kejadian #{check.incident_id}: {label}",
         body=f"{note}\n(A field check was answered.)\n{public_link('triage:incident_detail', check.incident_id)}",
-        key=f"fieldcheck{check.pk}:answer:{answered_at.timestamp():.0f}",
+        key=f"fieldcheck{check.pk}:answer:{answered_at.timestamp() * 1e6:.0f}",
         at=answered_at,
     )
 

@@ -112,6 +112,9 @@ def test_the_analyst_asks_the_kelurahan_and_the_trusted_reporter_answers_from_ho
     client.force_login(reporter)
     home = client.get(reverse("home:home")).content.decode()
     assert question in home and "Kirim jawaban" in home
+    unsure = {f"check{to_reporter.pk}-answer": "unsure", f"check{to_reporter.pk}-note": "Belum ke sana."}
+    client.post(reverse("intake:field_check_reply", args=[to_reporter.pk]), unsure)
+    assert "jawab lagi setelah Anda tahu" in client.get(reverse("home:home")).content.decode()  # stays on the page
     form = {f"check{to_reporter.pk}-answer": "true", f"check{to_reporter.pk}-note": "Benar, sekitar 20 orang."}
     answered = client.post(reverse("intake:field_check_reply", args=[to_reporter.pk]), form)
     assert answered.status_code == 302
@@ -125,7 +128,8 @@ def test_the_analyst_asks_the_kelurahan_and_the_trusted_reporter_answers_from_ho
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
     assert "Pak Slamet" not in page and "sekitar 20 orang" not in page
 
-    told = Notification.objects.get(purpose="field_check", channel__user=personas["analyst"])
+    first, told = Notification.objects.filter(purpose="field_check", channel__user=personas["analyst"]).order_by("pk")
+    assert "Belum dapat dipastikan" in first.subject  # each answer is news, the later one too
     assert "Benar" in told.subject and "sekitar 20 orang" in told.body
     client.force_login(personas["analyst"])
     page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
