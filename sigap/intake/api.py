@@ -214,7 +214,8 @@ class GatewayReply(Schema):
         "report",
         description="report | reply (the sender's answer to the team's message on their report, within 48 hours) | "
         "nil_report | checklist (a monitor's NIHIL or PANTAU) | field_check (a monitor's CEK <n> YA|TIDAK|BELUM, "
-        "the answer to the team's field check) | help (PANTAU KODE) | refused (nothing recorded; the reply says why)",
+        "the answer to the team's field check) | help (PANTAU KODE) | courtesy (thanks or ok alone: no report) | "
+        "refused (nothing recorded; the reply says why)",
     )
     reply: str = Field(description="Text for the gateway to send back to the reporter")
 

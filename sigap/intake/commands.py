@@ -30,6 +30,7 @@ from sigap.intake.gateways import (
     Command,
     FieldAnswerCommand,
     NilCommand,
+    courtesy_only,
     parse_command,
     parse_message,
 )
@@ -102,7 +103,7 @@ class TextMessage:
 class TextAnswer:
     status: int  # 201 a report stored, 200 anything else
     receipt: str | None
-    outcome: str  # report, reply, nil_report, checklist, help, refused
+    outcome: str  # report, reply, nil_report, checklist, field_check, help, courtesy, refused
     reply: str
 
 
@@ -128,6 +129,8 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
     parsed = parse_message(message.text, resolve_place=_resolve_place)
     if not parsed.description.strip():
         raise EmptyMessage("empty message")
+    if not parsed.short_format and courtesy_only(message.text):
+        return _courtesy(monitors, key)
     monitor = monitors[0] if len(monitors) == 1 else None
     if not parsed.short_format:
         asked = report_awaiting_reply(message.sender, monitor, timezone.now())
@@ -166,6 +169,18 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
         outcome="report",
         reply=f"Laporan diterima. Kode: {report.receipt}. Simpan kode ini untuk cek status di situs Sigap. "
         "Terima kasih.",
+    )
+
+
+def _courtesy(monitors: list[Monitor], key: str) -> TextAnswer:
+    """Thanks after the receipt: answered, kept as taken (a retry answers the same), never a report."""
+    sender = monitors[0].sender if len(monitors) == 1 else {}
+    _taken(sender, key, "courtesy", timezone.now())
+    return TextAnswer(
+        status=200,
+        receipt=None,
+        outcome="courtesy",
+        reply="Sama-sama. Untuk melaporkan kejadian: LAPOR <kelurahan> <uraian>.",
     )
 
 

@@ -90,6 +90,58 @@ def parse_message(text: str, *, resolve_place: Callable[[str], str | None]) -> P
     return ParsedMessage(description=match.group("rest"), place_code=None, place_text="", short_format=True)
 
 
+# Words of courtesy only, sent after Sigap's receipt or status message ("terima kasih", "ok siap pak"): nothing to
+# handle, so no report for the analysts' queue. Anything else in the text makes it a report as before.
+_COURTESY = frozenset(
+    [
+        "terima",
+        "kasih",
+        "makasih",
+        "makasi",
+        "trims",
+        "trimakasih",
+        "terimakasih",
+        "thanks",
+        "thank",
+        "you",
+        "thx",
+        "tq",
+        "ty",
+        "ok",
+        "oke",
+        "okey",
+        "okay",
+        "okeh",
+        "siap",
+        "baik",
+        "sama",
+        "sama-sama",
+        "noted",
+        "sip",
+        "mantap",
+        "salam",
+        "wassalam",
+        "pak",
+        "bu",
+        "bapak",
+        "ibu",
+        "mas",
+        "mbak",
+        "kak",
+        "ya",
+        "iya",
+        "nggih",
+        "njih",
+    ]
+)
+
+
+def courtesy_only(text: str) -> bool:
+    """True for a short text of thanks or acknowledgement alone, in any case, with punctuation or emoji."""
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", text.lower())
+    return 0 < len(text.strip()) <= 80 and bool(words) and all(word in _COURTESY for word in words)
+
+
 # A trusted reporter's commands by SMS/WhatsApp, for the Babinsa or the ketua RT with a phone and no data plan:
 # "NIHIL" is the nil report; "PANTAU 1 4 D2 massa di posko" the area checklist (warning signs by their number on the
 # checklist, peace signs as D1-D5, then a note); "PANTAU 0" or "PANTAU AMAN" a checklist with nothing ticked;

@@ -219,7 +219,7 @@ class GatewayCommand(models.Model):
     key = models.CharField(max_length=160, unique=True)  # "<gateway>:<message id>"
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey("directory.Person", null=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16)  # nil_report, checklist, reply
+    kind = models.CharField(max_length=16)  # nil_report, checklist, reply, field_check, courtesy
     received_at = models.DateTimeField()
 
     def __str__(self) -> str:

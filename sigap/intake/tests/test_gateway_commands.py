@@ -16,7 +16,7 @@ from sigap.core.models import AuditLog
 from sigap.directory.choices import PersonRole
 from sigap.directory.models import Person
 from sigap.intake.commands import command_of
-from sigap.intake.gateways import CheckCommand, CheckHelpCommand, NilCommand, twilio_signature
+from sigap.intake.gateways import CheckCommand, CheckHelpCommand, NilCommand, courtesy_only, twilio_signature
 from sigap.intake.models import GatewayCommand, MonitorCheck, NilReport, Report
 from sigap.intake.tests.test_gateways import TOKEN, gateways, send_generic  # noqa: F401 (the fixture sets secrets)
 from sigap.notify.models import Channel as NotifyChannel
@@ -375,12 +375,13 @@ def test_a_text_after_the_teams_question_answers_it_instead_of_opening_a_report(
     reporter_message_answer(report=report, body="Di RW berapa?", author=personas["analyst"])
     lapor = sms(client, "LAPOR Kebonagung ada yang lempar batu", sender=public, message_id="p-4")
     assert lapor.json()["outcome"] == "report"
-    # A question two days old is past; Sigap's own status words ask nothing.
+    # A question two days old is past; Sigap's own status words ask nothing, and thanks for them is no report.
     time_machine.shift(timedelta(hours=49))
     late = sms(client, "RW 04", sender=public, message_id="p-5")
     assert late.json()["outcome"] == "report" and Report.objects.count() == 4
     incident_tell_reporters(incident=report.incident, words="Laporan Anda sedang diperiksa.", at=timezone.now())
-    assert sms(client, "terima kasih", sender=public, message_id="p-6").json()["outcome"] == "report"
+    assert sms(client, "terima kasih", sender=public, message_id="p-6").json()["outcome"] == "courtesy"
+    assert Report.objects.count() == 4
 
     # A trusted reporter answers on their own report, from the phone the administrator registered.
     own = Report.objects.get(receipt=sms(client, "ada spanduk provokatif", message_id="t-1").json()["receipt"])
@@ -413,3 +414,30 @@ def test_a_ketua_rw_who_answers_by_sms_and_falls_silent_is_asked_by_sms(
         "Sigap: Ada kabar dari Bugul Lor? 7 hari sepi. Tidak ada kejadian: NIHIL. Tanda: PANTAU + nomor "
         "(PANTAU KODE). Kejadian: LAPOR + uraian. Ke 0811-3030-2020."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "courtesy"),
+    [
+        ("Terima kasih pak 🙏", True),
+        ("ok siap", True),
+        ("Makasih, sama-sama!", True),
+        ("THX", True),
+        ("terima kasih, tapi massa datang lagi ke balai RW", False),
+        ("ok ada ribut di pasar", False),
+        ("", False),
+        ("🙏🙏", False),
+    ],
+)
+def test_thanks_alone_is_told_apart_from_a_report(text, courtesy):
+    assert courtesy_only(text) is courtesy
+
+
+@pytest.mark.django_db
+def test_thanks_after_the_receipt_is_answered_and_makes_no_report(client, gateways):  # noqa: F811
+    thanks = sms(client, "Terima kasih pak 🙏", sender="+6281777700001", message_id="t1")
+    assert thanks.status_code == 200 and thanks.json()["outcome"] == "courtesy"
+    assert "LAPOR" in thanks.json()["reply"] and not Report.objects.exists()
+    assert sms(client, "Terima kasih pak 🙏", sender="+6281777700001", message_id="t1").status_code == 409
+    more = sms(client, "terima kasih, tapi massa datang lagi ke balai RW", sender="+6281777700001", message_id="t2")
+    assert more.status_code == 201 and Report.objects.count() == 1
