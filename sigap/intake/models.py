@@ -262,6 +262,9 @@ class MonitorCheck(models.Model):
     signs = models.JSONField(default=list)  # WarningSign codes
     peace = models.JSONField(default=list)  # PeaceSign codes
     note = models.TextField(blank=True)
+    # The gateway ("generic", "twilio") for PANTAU from a registered phone: the analyst weighs a sender id that can
+    # be forged.
+    via = models.CharField(max_length=8, default="web", blank=True)
 
     objects = MonitorCheckQuerySet.as_manager()
 

@@ -358,6 +358,7 @@ def monitor_check_send(
         "signs": [c for c in WarningSign.values if c in signs],
         "peace": [c for c in PeaceSign.values if c in peace],
         "note": note.strip(),
+        "via": via,
     }
     day = timezone.localdate(at)
     before = (

@@ -99,7 +99,9 @@ def test_a_checklist_by_sms_is_the_reporters_and_a_retried_message_replaces_noth
     assert (check.reporter, check.region.code, check.day) == (reporter, BUGUL_LOR, DAY)
     assert check.signs == ["weapons"] and check.peace == ["leaders_calm"]
     assert check.note == "ada yang bawa celurit di posko paslon 01"
-    assert AuditLog.objects.get(action="monitor.check_sent").details["via"] == "generic"
+    assert AuditLog.objects.get(action="monitor.check_sent").details["via"] == "generic" == check.via
+    client.force_login(personas["analyst"])  # the city's checklists say which came by SMS (a sender id is forgeable)
+    assert "Bugul Lor" in (page := client.get(reverse("risk:checks")).content.decode()) and "SMS/WhatsApp" in page
     # A sign of violence being prepared wakes the secretariat as from the web form.
     assert Notification.objects.filter(subject__startswith="[Pantauan] Bugul Lor: senjata tajam").count() == 1
     assert not Report.objects.exists()
