@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from sigap.cases.models import Case, ConflictStatus, ResponsePlan, ResponseStep, Task
+from sigap.triage.choices import Category
 
 
 @admin.register(Case)
@@ -40,10 +43,26 @@ class ResponseStepInline(admin.TabularInline[ResponseStep, ResponsePlan]):
     raw_id_fields = ["organisation"]
 
 
+class ResponsePlanForm(forms.ModelForm[ResponsePlan]):
+    # Ticked, not typed: the kinds of problem as the incidents name them.
+    categories = forms.MultipleChoiceField(
+        label=_("kinds of problem"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any kind."),
+    )
+
+    class Meta:
+        model = ResponsePlan
+        fields = ["name", "min_level", "categories", "basis", "active"]
+
+
 @admin.register(ResponsePlan)
 class ResponsePlanAdmin(admin.ModelAdmin[ResponsePlan]):
     """The steps the team agreed beforehand (a protap), kept by the secretariat's administrator."""
 
+    form = ResponsePlanForm
     list_display = ["name", "min_level", "basis", "active"]
     list_filter = ["active", "min_level"]
     inlines = [ResponseStepInline]

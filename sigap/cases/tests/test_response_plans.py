@@ -150,14 +150,16 @@ def test_the_administrator_keeps_the_plans_and_a_category_that_does_not_exist_is
     form = {
         "name": "Sengketa lahan",
         "min_level": "1",
-        "categories": '["sengketa_lahan"]',
+        "categories": ["sengketa_lahan"],
         "active": "on",
         **{"steps-TOTAL_FORMS": "1", "steps-INITIAL_FORMS": "0", "steps-MAX_NUM_FORMS": "1000"},
         **{"steps-0-position": "1", "steps-0-action": "Musyawarah di kelurahan", "steps-0-due_hours": "72"},
         "steps-0-organisation_kind": "kelurahan",
     }
     refused = client.post(url, form)
-    assert refused.status_code == 200 and "Bukan kategori: sengketa_lahan" in refused.content.decode()
-    assert client.post(url, {**form, "categories": '["sumber_daya"]'}).status_code == 302
+    assert refused.status_code == 200 and "sengketa_lahan bukan salah satu" in refused.content.decode()
+    page = client.get(url).content.decode()  # ticked from the categories' names, not typed as JSON
+    assert 'type="checkbox" name="categories" value="sumber_daya"' in page
+    assert client.post(url, {**form, "categories": ["sumber_daya", "bentrok_pendukung"]}).status_code == 302
     plan = ResponsePlan.objects.get(name="Sengketa lahan")
-    assert plan.categories == ["sumber_daya"] and plan.steps.get().organisation_kind == "kelurahan"
+    assert plan.categories == ["sumber_daya", "bentrok_pendukung"] and plan.steps.get().organisation_kind == "kelurahan"
