@@ -52,8 +52,14 @@ class Home:
 
 
 def _queue(incidents: IncidentQuerySet, limit: int = 10) -> list[Incident]:
-    ordered = incidents.select_related("region", "region__parent", "claimed_by").order_by(
-        "-urgency", "verification_due_at", "pk"
+    # With the field checks asked and answered: the analyst sees which waiting incidents have news from the ground.
+    ordered = (
+        incidents.select_related("region", "region__parent", "claimed_by")
+        .annotate(
+            checks_asked=Count("field_checks"),
+            checks_answered=Count("field_checks", filter=Q(field_checks__answered_at__isnull=False)),
+        )
+        .order_by("-urgency", "verification_due_at", "pk")
     )
     return list(ordered[:limit])
 

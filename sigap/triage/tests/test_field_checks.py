@@ -109,9 +109,11 @@ def test_the_analyst_asks_the_kelurahan_and_the_trusted_reporter_answers_from_ho
     assert incident.events.filter(verb="field_check_asked", note__contains="Pak Slamet").exists()
     assert AuditLog.objects.filter(action="incident.field_check_asked").count() == 1
 
+    queue = client.get(reverse("home:home")).content.decode()  # the analyst's queue says an answer is awaited
+    assert "cek lapangan: 0 dari 2 dijawab" in queue
     client.force_login(reporter)
     home = client.get(reverse("home:home")).content.decode()
-    assert question in home and "Kirim jawaban" in home
+    assert question in home and "Kirim jawaban" in home and "cek lapangan: 0 dari" not in home
     unsure = {f"check{to_reporter.pk}-answer": "unsure", f"check{to_reporter.pk}-note": "Belum ke sana."}
     client.post(reverse("intake:field_check_reply", args=[to_reporter.pk]), unsure)
     assert "jawab lagi setelah Anda tahu" in client.get(reverse("home:home")).content.decode()  # stays on the page
