@@ -38,7 +38,7 @@ def _when(at: datetime) -> str:
     return f"{local:%d-%m-%Y %H.%M}"
 
 
-def _span(shift: DutyShift) -> str:
+def shift_span(shift: DutyShift) -> str:
     start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
     return f"{start:%d-%m-%Y %H.%M} s.d. " + (f"{end:%H.%M}" if end.date() == start.date() else f"{end:%d-%m-%Y %H.%M}")
 
@@ -75,7 +75,8 @@ def _check(user: Any, starts_at: datetime, ends_at: datetime, now: datetime, *, 
         overlapping = overlapping.exclude(pk=leave_out)
     if clash := overlapping.first():
         raise DutyError(
-            translation.gettext("%(name)s is already on duty %(span)s") % {"name": _name(user), "span": _span(clash)}
+            translation.gettext("%(name)s is already on duty %(span)s")
+            % {"name": _name(user), "span": shift_span(clash)}
         )
 
 
@@ -124,12 +125,12 @@ def shifts_add(
         )
         shifts.append(shift)
     if shifts and (actor is None or actor.pk != user.pk):
-        listed = "\n".join(f"- {_span(shift)}" for shift in shifts)
+        listed = "\n".join(f"- {shift_span(shift)}" for shift in shifts)
         _tell(
             shifts[0],
             user,
             what="added",
-            subject=f"[Piket] Anda dijadwalkan piket {_span(shifts[0])}"
+            subject=f"[Piket] Anda dijadwalkan piket {shift_span(shifts[0])}"
             + (f" dan {len(shifts) - 1} piket berikutnya" if len(shifts) > 1 else ""),
             body=f"Anda dijadwalkan piket sekretariat Tim Terpadu:\n{listed}\n(You are on the duty roster.)",
             at=now,
@@ -195,7 +196,7 @@ def shift_hand_to(*, shift: DutyShift, to_user: Any, actor: Any, reason: str, no
         target=shift,
         details={"from": before.pk, "to": to_user.pk, "reason": reason[:300]},
     )
-    text = f"Piket {_span(shift)} beralih dari {_name(before)} ke {_name(to_user)}: {reason[:300]}"
+    text = f"Piket {shift_span(shift)} beralih dari {_name(before)} ke {_name(to_user)}: {reason[:300]}"
     for person in (before, to_user):
         if actor is None or actor.pk != person.pk:
             _tell(shift, person, what="handed", subject=f"[Piket] {text}"[:200], body=text, at=now)
@@ -316,8 +317,8 @@ def shifts_starting(now: datetime | None = None) -> int:
             (shift.user,),
             "duty",
             f"[Piket] Piket Anda mulai {_when(shift.starts_at)}",
-            f"Piket sekretariat Tim Terpadu {_span(shift)}: pesan sekretariat (laporan mendesak, tenggat verifikasi) "
-            f"datang kepada Anda selama piket.\n(Your duty shift starts within the hour.)\n"
+            f"Piket sekretariat Tim Terpadu {shift_span(shift)}: pesan sekretariat (laporan mendesak, tenggat "
+            f"verifikasi) datang kepada Anda selama piket.\n(Your duty shift starts within the hour.)\n"
             f"{public_link('notify:duty_shift', shift.pk)}",
             f"duty{shift.pk}:start:{shift.user_id}",
         )
@@ -372,7 +373,7 @@ def duty_digest(org: Any) -> list[str]:
     if not shifts:
         return []
     lines = ["Piket sekretariat 24 jam ke depan:"]
-    lines += [f"- {_name(shift.user)}: {_span(shift)}" for shift in shifts]
+    lines += [f"- {_name(shift.user)}: {shift_span(shift)}" for shift in shifts]
     lines += [
         f"- belum ada yang piket: {_when(start)} s.d. {_when(end)}" for start, end in gaps(now, now + DIGEST_AHEAD)
     ]

@@ -28,6 +28,8 @@ from sigap.dashboard.selectors import (
     response_times,
 )
 from sigap.intake.models import Report
+from sigap.notify.duty import shift_span
+from sigap.notify.models import DutyShift
 from sigap.regions.models import Region
 from sigap.regions.selectors import village_word
 from sigap.risk.choices import RiskLevel
@@ -66,6 +68,13 @@ class HoaxLine:
 
 
 @dataclass
+class ShiftLine:
+    span: str  # dd-mm-yyyy HH.MM - HH.MM
+    on_duty: str
+    handover: str  # the hand-over as written, or what stands for it
+
+
+@dataclass
 class Sitrep:
     title: str
     area_name: str
@@ -84,6 +93,7 @@ class Sitrep:
     alert_score: metrics.AlertScore
     mediation: list[tuple[str, int]]
     hoaxes: list[HoaxLine] = field(default_factory=list)
+    shifts: list[ShiftLine] = field(default_factory=list)  # the secretariat's duty shifts and their hand-overs
     groups: list[GroupLine] = field(default_factory=list)  # the registry's groups most involved, verified only
     signs: list[SignLine] = field(default_factory=list)  # the field monitors' warning signs of the period
     checklists: tuple[int, int] = (0, 0)  # checklists received, kelurahan that sent any
@@ -162,6 +172,25 @@ def _hoaxes(filters: Filters, user: Any, lo: datetime, hi: datetime) -> list[Hoa
         kelurahan = incident.region.name if incident.region else ""
         rows.append(HoaxLine(day, kelurahan, what, told, latest is not None and latest.in_force))
     return rows
+
+
+def _shifts(lo: datetime, hi: datetime) -> list[ShiftLine]:
+    """The secretariat's shifts that ended in the period, with their hand-overs: what the posko saw, in its own
+    words (city-wide, whatever the report's kecamatan; the report is read by the roles that see the whole city)."""
+    shifts = (
+        DutyShift.objects.standing()
+        .filter(ends_at__gt=lo, ends_at__lte=hi)
+        .select_related("user")
+        .order_by("starts_at", "pk")
+    )
+    return [
+        ShiftLine(
+            shift_span(shift),
+            str(shift.user.get_full_name() or shift.user.get_username()),
+            shift.handover_note or "(serah terima tidak ditulis)",
+        )
+        for shift in shifts
+    ]
 
 
 def _audit_anchor() -> str:
@@ -289,6 +318,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         alert_score=alert_quality(filters, table),
         mediation=mediation_counts(user),
         hoaxes=hoaxes,
+        shifts=_shifts(lo, hi),
         groups=groups_involved(incidents),
         signs=signs,
         checklists=(checklists, checked_areas),

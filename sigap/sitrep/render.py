@@ -72,6 +72,13 @@ def _hoax_rows(report: Sitrep) -> list[list[Any]]:
     return [[h.decided, h.kelurahan, h.what, h.told] for h in report.hoaxes]
 
 
+SHIFT_HEADER = ["Piket", "Petugas", "Serah terima"]
+
+
+def _shift_rows(report: Sitrep) -> list[list[Any]]:
+    return [[s.span, s.on_duty, s.handover] for s in report.shifts]
+
+
 def to_xlsx(report: Sitrep) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -161,6 +168,7 @@ def to_xlsx(report: Sitrep) -> bytes:
     sheet("Kelompok", GROUP_HEADER, _group_rows(report), [30, 24, 10, 40, 40])
     sheet("Tanda kerawanan", _sign_header(report), _sign_rows(report), [60, 12, 14, 60])
     sheet("Hoaks", _hoax_header(report), _hoax_rows(report), [12, 18, 70, 26])
+    sheet("Piket", SHIFT_HEADER, _shift_rows(report), [30, 24, 90])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
@@ -392,4 +400,6 @@ def to_pdf(report: Sitrep) -> bytes:
     _table(pdf, _sign_header(report), _sign_rows(report) or [["Tidak ada.", "-", "-", "-"]], [70, 22, 24, 74])
     _heading(pdf, "Kabar yang diputuskan hoaks, dan klarifikasinya kepada masyarakat")
     _table(pdf, _hoax_header(report), _hoax_rows(report) or [["-", "-", "Tidak ada.", "-"]], [22, 28, 100, 40])
+    _heading(pdf, "Piket sekretariat dan serah terimanya")
+    _table(pdf, SHIFT_HEADER, _shift_rows(report) or [["-", "-", "Tidak ada piket."]], [44, 36, 110])
     return bytes(pdf.output())

@@ -55,6 +55,7 @@ def test_one_click_pdf_and_xlsx_and_what_changed_since(client, demo):
         "Kelompok",
         "Tanda kerawanan",
         "Hoaks",
+        "Piket",
     ]
     assert book["Kerawanan"].max_row == 35  # 34 kelurahan and the header
     # The registry's groups of the week, counted on verified incidents only, with whom they met.
@@ -127,3 +128,22 @@ def test_the_report_lists_the_rumours_decided_untrue_and_what_the_public_was_tol
     assert len(rows) == decided.count() + 1
     assert {r[2].value for r in rows[1:]} >= set(clarified.values())
     assert f"Diklarifikasi kepada masyarakat: <strong>{len(clarified)}</strong>" in page
+
+
+@pytest.mark.django_db
+def test_the_report_carries_the_posko_s_hand_overs_of_the_period(client, demo):
+    """Every duty shift that ended in the period with its hand-over, in the page, the XLSX and the PDF's section."""
+    from sigap.demo.generator import HANDOVERS
+    from sigap.notify.models import DutyShift
+
+    ended = DutyShift.objects.filter(ends_at__lt=datetime(2020, 12, 21, tzinfo=WIB)).order_by("starts_at")
+    assert ended.count() == 5 and all(s.handover_note for s in ended)  # 18 Dec day to 20 Dec day
+    client.force_login(User.objects.get(username="pimpinan"))
+    query = "?start=2020-12-14&end=2020-12-20"
+    page = client.get(reverse("sitrep:page") + query).content.decode()
+    section = page.split('id="piket"')[1].split("</section>")[0]
+    assert section.count("<tr>") == 5 + 1 and escape(HANDOVERS[0]) in section
+    rows = list(load_workbook(BytesIO(client.get(reverse("sitrep:download", args=["xlsx"]) + query).content))["Piket"])
+    assert [r[2].value for r in rows[1:]] == HANDOVERS[:5]
+    earlier = client.get(reverse("sitrep:page") + "?start=2020-12-07&end=2020-12-13").content.decode()
+    assert 'id="piket"' not in earlier  # no shift ended then
