@@ -48,7 +48,7 @@ def field_check_answer(
     """Record what the monitor found. Answered again (BELUM, then YA once they have been there), the later answer
     stands and the timeline keeps both. Refused once the incident is closed: the team decided without it."""
     at = at or timezone.now()
-    check = FieldCheck.objects.select_for_update().select_related("incident").get(pk=check.pk)
+    check = FieldCheck.objects.select_for_update(of=("self",)).select_related("incident").get(pk=check.pk)
     if answer not in FieldAnswer.values:
         raise FieldCheckError(gettext("Choose true, not true or cannot be confirmed yet"))
     if check.incident.closed_at is not None:

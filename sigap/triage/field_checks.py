@@ -75,7 +75,7 @@ def field_check_ask(
     log say who was asked what."""
     at = at or timezone.now()
     question = " ".join(question.split())
-    incident = Incident.objects.select_for_update().select_related("region").get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("region").get(pk=incident.pk)
     if incident.status not in OPEN:
         raise FieldCheckAskError(gettext("Only an open incident is checked in the field"))
     if not question:
