@@ -44,16 +44,23 @@ class Checkers:
     persons: list[Any]
 
 
-def field_checkers(incident: Incident) -> Checkers:
+def checker_querysets(incident: Incident) -> tuple[Any, Any]:
     """The kelurahan's active trusted reporters (they answer on their home page), and the serving people of the
-    directory placed there with a registered phone (they answer by SMS; an e-mail address alone could not answer)."""
+    directory placed there with a registered phone (they answer by SMS; an e-mail address alone could not answer),
+    in the order the form lists them."""
     if incident.region_id is None:
-        return Checkers([], [])
+        return User.objects.none(), Person.objects.none()
     reporters = User.objects.filter(role=Role.TRUSTED_REPORTER, is_active=True, area_id=incident.region_id)
     phones = NotifyChannel.objects.filter(active=True, person__isnull=False, kind=ChannelKind.GATEWAY)
     reached = phones.exclude(phone="").values("person_id")
     persons = Person.objects.filter(active=True, region_id=incident.region_id, pk__in=reached)
-    return Checkers(list(reporters.order_by("first_name", "pk")), list(persons.order_by("name", "pk")))
+    return reporters.order_by("first_name", "pk"), persons.order_by("name", "pk")
+
+
+def field_checkers(incident: Incident) -> Checkers:
+    """checker_querysets, read."""
+    reporters, persons = checker_querysets(incident)
+    return Checkers(list(reporters), list(persons))
 
 
 def _sms_line(check: FieldCheck) -> str:

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
-from sigap.accounts.models import User
 from sigap.actors.forms import LinkForm
 from sigap.actors.models import IncidentActor
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
@@ -26,7 +25,6 @@ from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
 from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.dashboard import exports
-from sigap.directory.models import Person
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
 from sigap.intake.models import Attachment, Report, ReporterMessage
@@ -40,7 +38,7 @@ from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.regions.selectors import region_at_point
 from sigap.triage.choices import Category, IncidentStatus, Urgency
-from sigap.triage.field_checks import FieldCheckAskError, field_check_ask, field_checkers
+from sigap.triage.field_checks import FieldCheckAskError, checker_querysets, field_check_ask
 from sigap.triage.forms import (
     FactsForm,
     FieldCheckForm,
@@ -238,13 +236,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _field_check_form(incident: Incident, data: Any = None) -> FieldCheckForm:
-    checkers = field_checkers(incident)
-    return FieldCheckForm(
-        data,
-        reporters=User.objects.filter(pk__in=[r.pk for r in checkers.reporters]).order_by("first_name", "pk"),
-        persons=Person.objects.filter(pk__in=[p.pk for p in checkers.persons]).order_by("name", "pk"),
-        auto_id="check-%s",
-    )
+    reporters, persons = checker_querysets(incident)
+    return FieldCheckForm(data, reporters=reporters, persons=persons, auto_id="check-%s")
 
 
 @login_required
