@@ -286,6 +286,9 @@ SIGAP_CASE_REOPEN_DAYS = env_int("SIGAP_CASE_REOPEN_DAYS", 90)
 # A verified, open incident that no open case or mediation handles and whose timeline has been silent this many days
 # (or whose look-again day has come) is listed on the analyst's home as left without follow-up.
 SIGAP_FOLLOW_UP_QUIET_DAYS = env_int("SIGAP_FOLLOW_UP_QUIET_DAYS", 7)
+# For this many days after an incident is resolved, its reporters are asked on the receipt page whether the problem
+# is really settled; a "not yet" goes to the secretariat and waits for an analyst.
+SIGAP_RESOLUTION_ANSWER_DAYS = env_int("SIGAP_RESOLUTION_ANSWER_DAYS", 14)
 # While a Status Keadaan Konflik is in force, a progress report to the Gubernur falls due this often (the law sets
 # the duty, UU 7/2012 Ps 23, not the cadence).
 SIGAP_STATUS_REPORT_EVERY_DAYS = env_int("SIGAP_STATUS_REPORT_EVERY_DAYS", 7)

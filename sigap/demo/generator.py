@@ -38,6 +38,7 @@ from sigap.directory.models import Organisation, Person, TeamDecree, TeamMembers
 from sigap.intake.choices import Channel, PeaceSign, WarningSign
 from sigap.intake.field_checks import field_check_answer
 from sigap.intake.models import Report
+from sigap.intake.resolution import resolution_answer_give
 from sigap.intake.services import (
     ReportDraft,
     monitor_check_send,
@@ -58,6 +59,7 @@ from sigap.risk.services import risk_recompute
 from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.field_checks import field_check_ask, field_checkers
 from sigap.triage.models import Incident
+from sigap.triage.resolution import resolution_uphold
 from sigap.triage.services import (
     incident_claim,
     incident_follow_up,
@@ -637,6 +639,43 @@ def _field_checks(analyst: User) -> None:
         field_check_answer(check=check, answer=answer, note=note, via=via, actor=check.reporter, at=at)
 
 
+RESOLUTION_ANSWERS = [  # (settled, the reporter's words, the analyst's answer keeping it resolved), latest first
+    (False, "Belum selesai: kedua kelompok masih saling sindir di grup WhatsApp RT dan warga masih resah.", ""),
+    (True, "Sudah aman, terima kasih.", ""),
+    (
+        False,
+        "Spanduknya memang sudah diturunkan, tapi malam-malam masih ada yang kumpul di pos ronda.",
+        "Terima kasih. Kumpul di pos ronda itu ronda warga yang dijadwalkan RW; Bhabinkamtibmas tetap memantau. "
+        "Bila ada ajakan atau ancaman, laporkan segera.",
+    ),
+    (True, "", ""),
+    (True, "Sudah kondusif.", ""),
+]
+
+
+def _resolution_answers(analyst: User) -> None:
+    """Reporters of the latest resolved incidents said on their receipt pages whether the problem was really
+    settled, a day after: most yes; one "not yet" that the analyst answered, keeping it resolved, and one waiting
+    on the analyst's home."""
+    resolved = Incident.objects.filter(
+        status=IncidentStatus.RESOLVED, closed_at__gte=DEMO_NOW - timedelta(days=12), closed_at__lte=DEMO_NOW
+    ).order_by("-closed_at", "-pk")
+    answers = iter(RESOLUTION_ANSWERS)
+    for incident in resolved:
+        report = incident.reports.exclude(reporter_contact_sealed="").order_by("received_at", "pk").first()
+        if report is None or incident.closed_at is None:
+            continue
+        at = min(incident.closed_at + timedelta(hours=20), DEMO_NOW - timedelta(hours=1))
+        if at <= incident.closed_at:
+            continue
+        settled, words, kept_because = next(answers, (None, "", ""))
+        if settled is None:
+            return
+        answer = resolution_answer_give(report=report, settled=settled, note=words, at=at)
+        if kept_because:
+            resolution_uphold(answer=answer, actor=analyst, message=kept_because, at=at + timedelta(minutes=45))
+
+
 def _analyst_judgement(analyst: User) -> None:
     """On the first day of the masa tenang the analyst set Mayangan at Siaga until the day after the vote, on
     information the incidents did not show yet (the peta kerawanan and the alerts of those days follow it)."""
@@ -998,6 +1037,7 @@ def seed_demo(*, seed: int = 2020) -> SeedResult:
         # counts in the assessment below.
         seed_response(rng, city, orgs, DEMO_NOW)
         _analyst_judgement(analyst)
+        _resolution_answers(analyst)
         _groups(analyst)
         # Two weeks before the month too, so that its first day has levels to rise from.
         risk_recompute(city, scenario.START - timedelta(days=14), scenario.END)

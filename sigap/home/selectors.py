@@ -18,7 +18,7 @@ from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case
 from sigap.core.models import AuditLog
 from sigap.core.roles import Role, role_of
-from sigap.intake.models import Report
+from sigap.intake.models import Report, ResolutionAnswer
 from sigap.mediation.choices import Compliance, MediationStatus
 from sigap.mediation.models import Commitment, Mediation, Session
 from sigap.notify.duty import desk_for
@@ -116,8 +116,20 @@ def _analyst(user: User) -> dict[str, Any]:
         "settled_in_field": list(_settled_in_field(incidents)[:20]),
         "without_follow_up": _without_follow_up(incidents),
         "hoaxes_untold": list(_hoaxes_untold(incidents)[:20]),
+        "resolution_disputed": list(_resolution_disputed(incidents)[:20]),
         "desk": desk_for(user),
     }
+
+
+def _resolution_disputed(incidents: IncidentQuerySet) -> Any:
+    """Reporters who said the problem is not settled, about the resolution in force, that no analyst answered yet:
+    the analyst reopens the incident or tells the reporter why it stays resolved."""
+    return (
+        ResolutionAnswer.objects.disputed()
+        .filter(report__incident__in=incidents)
+        .select_related("report__incident__region")
+        .order_by("answered_at", "pk")
+    )
 
 
 def _hoaxes_untold(incidents: IncidentQuerySet, days: int = 14) -> IncidentQuerySet:

@@ -33,8 +33,10 @@ from sigap.intake.gateways import (
     courtesy_only,
     parse_command,
     parse_message,
+    resolution_words,
 )
 from sigap.intake.models import FieldCheck, GatewayCommand, Report, ReporterMessage
+from sigap.intake.resolution import ResolutionAnswerRefused, resolution_answer_give, resolution_asked
 from sigap.intake.services import (
     Monitor,
     MonitorCheckRefused,
@@ -103,7 +105,7 @@ class TextMessage:
 class TextAnswer:
     status: int  # 201 a report stored, 200 anything else
     receipt: str | None
-    outcome: str  # report, reply, nil_report, checklist, field_check, help, courtesy, refused
+    outcome: str  # report, reply, resolution, nil_report, checklist, field_check, help, courtesy, refused
     reply: str
 
 
@@ -129,9 +131,14 @@ def text_message_receive(message: TextMessage) -> TextAnswer:
     parsed = parse_message(message.text, resolve_place=_resolve_place)
     if not parsed.description.strip():
         raise EmptyMessage("empty message")
+    monitor = monitors[0] if len(monitors) == 1 else None
+    resolution = None if parsed.short_format else resolution_words(message.text)
+    if resolution is not None:
+        resolved = report_resolution_asked(message.sender, monitor, timezone.now())
+        if resolved is not None:
+            return _resolution_answer(resolved, resolution, monitor, key)
     if not parsed.short_format and courtesy_only(message.text):
         return _courtesy(monitors, key)
-    monitor = monitors[0] if len(monitors) == 1 else None
     if not parsed.short_format:
         asked = report_awaiting_reply(message.sender, monitor, timezone.now())
         if asked is not None:
@@ -194,18 +201,56 @@ def _taken_before(key: str) -> bool:
     return Report.objects.exclude(idempotency_key="").filter(partner__isnull=True, idempotency_key=key).exists()
 
 
+def _sender_reports(sender: str, monitor: Monitor | None) -> Any:
+    """Their own reports if the sender is a trusted reporter, else those left with this number (None: no number)."""
+    if monitor is not None and monitor.user is not None:
+        return Report.objects.filter(submitted_by=monitor.user)
+    digest = contact_digest(sender)
+    return Report.objects.filter(contact_digest=digest) if digest else None
+
+
+def report_resolution_asked(sender: str, monitor: Monitor | None, now: datetime) -> Report | None:
+    """The sender's report, most recently resolved first, that waits for their word on its resolution."""
+    reports = _sender_reports(sender, monitor)
+    if reports is None:
+        return None
+    since = now - timedelta(days=settings.SIGAP_RESOLUTION_ANSWER_DAYS)
+    resolved = reports.filter(incident__status="resolved", incident__closed_at__gte=since)
+    latest_first = resolved.select_related("incident", "region").order_by("-incident__closed_at", "-pk")[:20]
+    asking: list[Report] = [report for report in latest_first if resolution_asked(report, now)]
+    return asking[0] if asking else None
+
+
+def _resolution_answer(report: Report, answer: tuple[bool, str], monitor: Monitor | None, key: str) -> TextAnswer:
+    settled, note = answer
+    at = timezone.now()
+    where = f" di {report.region.name}" if report.region else ""
+    try:
+        with transaction.atomic():
+            _taken(monitor.sender if monitor is not None else {}, key, "resolution", at)
+            resolution_answer_give(
+                report=report, settled=settled, note=note, actor=monitor.user if monitor else None, at=at
+            )
+    except ResolutionAnswerRefused:
+        return TextAnswer(status=200, receipt=None, outcome="refused", reply="Jawaban Anda sudah tercatat sebelumnya.")
+    if settled:
+        reply = f"Terima kasih: tercatat bahwa masalah yang Anda laporkan{where} sudah selesai."
+    else:
+        reply = (
+            f"Terima kasih: tim diberi tahu bahwa masalah yang Anda laporkan{where} belum selesai, dan akan "
+            "menjawab Anda. Kejadian baru yang mendesak: kirim diawali LAPOR, atau hubungi 110."
+        )
+    return TextAnswer(status=200, receipt=None, outcome="resolution", reply=reply)
+
+
 def report_awaiting_reply(sender: str, monitor: Monitor | None, now: datetime) -> Report | None:
     """The report on which the team's latest message to this sender (a person's answer, not Sigap's status words)
     came within REPLY_WINDOW and is not answered yet: the sender's next text without LAPOR answers it ("sekitar 10
     orang") instead of opening a report of its own. Their own reports if the sender is a trusted reporter, else
     those left with this number."""
-    if monitor is not None and monitor.user is not None:
-        reports = Report.objects.filter(submitted_by=monitor.user)
-    else:
-        digest = contact_digest(sender)
-        if not digest:
-            return None
-        reports = Report.objects.filter(contact_digest=digest)
+    reports = _sender_reports(sender, monitor)
+    if reports is None:
+        return None
     latest = (
         ReporterMessage.objects.filter(report__in=reports, at__gte=now - REPLY_WINDOW, at__lte=now)
         .order_by("-at", "-id")

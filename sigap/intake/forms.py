@@ -253,3 +253,18 @@ class FieldAnswerForm(forms.Form):
     note = forms.CharField(
         label=_("What you saw"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ResolutionAnswerForm(forms.Form):
+    settled = forms.TypedChoiceField(
+        label=_("Is the problem you reported really settled?"),
+        choices=[("yes", _("Yes, it is settled")), ("no", _("Not yet"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("What is still going on? (optional; the team reads it and answers you here)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -142,6 +142,30 @@ def courtesy_only(text: str) -> bool:
     return 0 < len(text.strip()) <= 80 and bool(words) and all(word in _COURTESY for word in words)
 
 
+_RESOLUTION = re.compile(
+    r"^\s*(?P<not>belum|blm|sudah|sdh)?\s*selesai\b[\s.,!:;-]*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL
+)
+
+
+_SETTLED_WORDS = frozenset(["aman", "kondusif", "beres", "sudah", "sdh", "tuntas", "damai"])
+
+
+def resolution_words(text: str) -> tuple[bool, str] | None:
+    """A reporter's answer by SMS to "resolved; if it is not, reply BELUM SELESAI": (settled, the words after), or
+    None for any other text. "SELESAI" and "SUDAH SELESAI, aman" say settled, "BELUM SELESAI masih ribut" not yet.
+    "Selesai sholat jumat ada keributan" is a report, not a settled answer: words after a settled answer may only
+    thank or say it is calm."""
+    found = _RESOLUTION.match(text)
+    if found is None:
+        return None
+    settled = (found.group("not") or "").lower() not in ("belum", "blm")
+    rest = found.group("rest").strip()
+    words = re.findall(r"[a-z]+(?:-[a-z]+)?", rest.lower())
+    if settled and not all(word in _COURTESY or word in _SETTLED_WORDS for word in words):
+        return None
+    return settled, rest
+
+
 # A trusted reporter's commands by SMS/WhatsApp, for the Babinsa or the ketua RT with a phone and no data plan:
 # "NIHIL" is the nil report; "PANTAU 1 4 D2 massa di posko" the area checklist (warning signs by their number on the
 # checklist, peace signs as D1-D5, then a note); "PANTAU 0" or "PANTAU AMAN" a checklist with nothing ticked;

@@ -219,7 +219,7 @@ class GatewayCommand(models.Model):
     key = models.CharField(max_length=160, unique=True)  # "<gateway>:<message id>"
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey("directory.Person", null=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16)  # nil_report, checklist, reply, field_check, courtesy
+    kind = models.CharField(max_length=16)  # nil_report, checklist, reply, field_check, courtesy, resolution
     received_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -352,3 +352,42 @@ class FieldCheck(models.Model):
         if self.reporter is not None:
             return str(self.reporter.get_full_name() or self.reporter.get_username())
         return str(self.person) if self.person is not None else ""
+
+
+class ResolutionAnswerQuerySet(models.QuerySet["ResolutionAnswer"]):
+    def current(self) -> ResolutionAnswerQuerySet:
+        """Answers about the resolution in force: the incident is still resolved, and resolved when they answered
+        (one reopened and resolved again is asked afresh)."""
+        return self.filter(report__incident__status="resolved", resolved_at=F("report__incident__closed_at"))
+
+    def disputed(self) -> ResolutionAnswerQuerySet:
+        """ "Not settled" answers about the resolution in force that no analyst has looked at yet."""
+        return self.current().filter(settled=False, reviewed_at=None)
+
+
+class ResolutionAnswer(models.Model):
+    """A reporter's word on the team's "the problem is resolved" (sampai tuntas, as the reporter sees it): asked on
+    the receipt page for some days after the resolution, as LAPOR! asks the complainant and FixMyStreet asks "has
+    this been fixed?". One per report and resolution; a "not settled" goes to the secretariat and waits for an
+    analyst, who reopens the incident or answers the reporter why it stays resolved."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="resolution_answers")
+    resolved_at = models.DateTimeField()  # the incident's closed_at the answer is about
+    settled = models.BooleanField()
+    note = models.TextField(blank=True)
+    answered_at = models.DateTimeField()
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ResolutionAnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "resolved_at"], name="resolution_answer_once_per_resolution")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.receipt} {'settled' if self.settled else 'not settled'}"

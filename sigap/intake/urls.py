@@ -9,6 +9,7 @@ urlpatterns = [
     path("lapor/terpercaya/", views.trusted_report_new, name="trusted_report_new"),
     path("laporan/cek/", views.receipt_check, name="receipt_check"),
     path("laporan/status/", views.receipt_status, name="receipt_status"),
+    path("laporan/status/penyelesaian/", views.resolution_answer, name="resolution_answer"),
     path("laporan/kirim-ulang/", views.receipt_resend, name="receipt_resend"),
     path("laporan/saya/<int:pk>/", views.my_report, name="my_report"),
     path("laporan/nihil/", views.nil_report, name="nil_report"),

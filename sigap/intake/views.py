@@ -36,9 +36,16 @@ from sigap.intake.forms import (
     ReceiptForm,
     ReportForm,
     ResendForm,
+    ResolutionAnswerForm,
 )
 from sigap.intake.importer import ImportFileError, ImportPlan, import_plan_of, import_store
 from sigap.intake.models import FieldCheck, MonitorCheck, Report
+from sigap.intake.resolution import (
+    ResolutionAnswerRefused,
+    resolution_answer_current,
+    resolution_answer_give,
+    resolution_asked,
+)
 from sigap.intake.services import (
     MonitorCheckRefused,
     NilReportRefused,
@@ -188,8 +195,38 @@ def receipt_status(request: HttpRequest) -> HttpResponse:
             "receipts": receipts,
             "conversation": report.messages.all(),
             "status": report.public_status,
+            "resolution_form": ResolutionAnswerForm(auto_id="resolution-%s") if resolution_asked(report) else None,
+            "resolution_answer": resolution_answer_current(report),
+            "resolution_days": settings.SIGAP_RESOLUTION_ANSWER_DAYS,
         },
     )
+
+
+@require_http_methods(["POST"])
+def resolution_answer(request: HttpRequest) -> HttpResponse:
+    """The reporter's word on the team's resolution, from the receipt page (a receipt this browser opened, or a
+    trusted reporter's own report opened from their home)."""
+    receipt = request.POST.get("receipt", "")
+    if receipt not in request.session.get(SESSION_RECEIPTS, []):
+        return redirect("intake:receipt_check")
+    report = Report.objects.select_related("incident").get(receipt=receipt)
+    back = f"{reverse('intake:receipt_status')}?r={report.receipt}"
+    form = ResolutionAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
+        return redirect(back)
+    try:
+        answer = resolution_answer_give(
+            report=report, settled=form.cleaned_data["settled"], note=form.cleaned_data["note"], actor=request.user
+        )
+    except ResolutionAnswerRefused as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+        return redirect(back)
+    if answer.settled:
+        messages.success(request, _("Thank you for telling us."))
+    else:
+        messages.success(request, _("Thank you: the team is told the problem is not settled, and answers you here."))
+    return redirect(back)
 
 
 @login_required

@@ -27,7 +27,7 @@ from sigap.dashboard.selectors import (
     mediation_counts,
     response_times,
 )
-from sigap.intake.models import Report
+from sigap.intake.models import Report, ResolutionAnswer
 from sigap.notify.duty import shift_span
 from sigap.notify.models import DutyShift
 from sigap.regions.models import Region
@@ -193,6 +193,21 @@ def _shifts(lo: datetime, hi: datetime) -> list[ShiftLine]:
     ]
 
 
+def _resolution_answers(filters: Filters, user: Any, lo: datetime, hi: datetime) -> list[tuple[str, int]]:
+    """What reporters said in the period of the team's resolutions, settled or not yet (sampai tuntas, as they see
+    it), about incidents of the area and category whenever they happened."""
+    incidents = Incident.objects.visible_to(user).filter(region_id__in=filters.region_ids())
+    if filters.category:
+        incidents = incidents.filter(category=filters.category)
+    said = ResolutionAnswer.objects.filter(
+        answered_at__gte=lo, answered_at__lt=hi, report__incident__in=incidents.values("pk")
+    )
+    return [
+        ("Pelapor: masalah sudah selesai", said.filter(settled=True).count()),
+        ("Pelapor: masalah belum selesai", said.filter(settled=False).count()),
+    ]
+
+
 def _audit_anchor() -> str:
     seq, digest = audit.head()
     return f"#{seq} {digest[:16]}"
@@ -289,6 +304,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
             ),
             ("Kabar diputuskan hoaks", len(hoaxes)),
             ("Diklarifikasi kepada masyarakat", sum(h.clarified for h in hoaxes)),
+            *_resolution_answers(filters, user, lo, hi),
         ],
         changes=_changes(before, snapshot, {a.pk: a for a in open_alerts}, {c.pk: c for c in open_cases}),
         levels=levels,

@@ -252,8 +252,10 @@ REPORTER_WORDS = {
         "(Your report was checked and confirmed; the team is handling it.)"
     ),
     IncidentStatus.RESOLVED: (
-        "Masalah yang Anda laporkan sudah ditangani sampai selesai. Terima kasih atas kepedulian Anda. "
-        "(The problem you reported has been resolved. Thank you.)"
+        "Masalah yang Anda laporkan sudah ditangani sampai selesai. Terima kasih atas kepedulian Anda. Bila di "
+        "tempat Anda ternyata belum selesai, beri tahu kami dalam {days} hari: di halaman tanda terima, atau balas "
+        "BELUM SELESAI dan ceritanya. (The problem you reported has been resolved. If it is not, tell us within "
+        "{days} days.)"
     ),
     IncidentStatus.HOAX: (
         "Setelah diperiksa, kabar dalam laporan Anda tidak benar (hoaks). Terima kasih sudah melapor sebelum "
@@ -299,6 +301,7 @@ def _tell_submitter(report: Report, message: ReporterMessage) -> None:
 def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime) -> None:
     words = REPORTER_WORDS.get(status)
     if words is not None:
+        words = words.replace("{days}", str(settings.SIGAP_RESOLUTION_ANSWER_DAYS))
         incident_tell_reporters(incident=incident, words=words, at=at)
 
 

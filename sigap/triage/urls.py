@@ -12,6 +12,7 @@ urlpatterns = [
     path("kejadian/<int:pk>/periksa/", views.incident_claim_view, name="incident_claim"),
     path("kejadian/<int:pk>/triase/", views.incident_retriage, name="incident_retriage"),
     path("kejadian/<int:pk>/buka-kembali/", views.incident_reopen_view, name="incident_reopen"),
+    path("kejadian/<int:pk>/kata-pelapor/<int:answer_pk>/", views.resolution_uphold_view, name="resolution_uphold"),
     path("kejadian/<int:pk>/fakta/", views.incident_facts, name="incident_facts"),
     path("kejadian/<int:pk>/lapangan/", views.incident_field_note_view, name="incident_field_note"),
     path("kejadian/<int:pk>/dokumen/", views.incident_document_add_view, name="incident_document_add"),

@@ -27,7 +27,7 @@ from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.dashboard import exports
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
-from sigap.intake.models import Attachment, Report, ReporterMessage
+from sigap.intake.models import Attachment, Report, ReporterMessage, ResolutionAnswer
 from sigap.intake.services import (
     IDENTITY_ROLES,
     IdentityAccessDenied,
@@ -51,6 +51,7 @@ from sigap.triage.forms import (
     VerifyForm,
 )
 from sigap.triage.models import Incident
+from sigap.triage.resolution import ResolutionReviewError, resolution_uphold
 from sigap.triage.selectors import incidents_matching
 from sigap.triage.services import (
     ESCALATION_FACTS,
@@ -226,6 +227,13 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reveal_form": RevealForm(auto_id="reveal-%s"),
             "message_form": MessageForm(auto_id="message-%s"),
         }
+    if role_of(request.user) in STAFF_ROLES and incident.status == IncidentStatus.RESOLVED:
+        context["resolution_answers"] = list(
+            ResolutionAnswer.objects.current()
+            .filter(report__incident=incident)
+            .select_related("report", "reviewed_by")
+            .order_by("answered_at", "pk")
+        )
     if role_of(request.user) in STAFF_ROLES:
         context["field_checks"] = list(
             incident.field_checks.select_related("reporter", "person", "asked_by").order_by("asked_at", "pk")
@@ -284,6 +292,8 @@ STAFF_ONLY_VERBS = (
     "document_removed",
     "field_check_asked",  # who in the kelurahan was asked to check, and what they found
     "field_check_answered",
+    "reporter_settled",  # another reporter's word on the resolution
+    "reporter_unsettled",
 )
 
 
@@ -407,6 +417,22 @@ def incident_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     except IncidentRuleError as exc:
         messages.error(request, _("Not saved: %(why)s") % {"why": exc})
     return redirect("triage:incident_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def resolution_uphold_view(request: HttpRequest, pk: int, answer_pk: int) -> HttpResponse:
+    """A reporter said the problem is not settled; the analyst keeps the incident resolved and tells them why."""
+    require_role(request.user, ANALYST_ROLES)
+    incident = _incident_for(request, pk)
+    answer = get_object_or_404(ResolutionAnswer, pk=answer_pk, report__incident=incident)
+    try:
+        resolution_uphold(answer=answer, actor=request.user, message=request.POST.get("message", "")[:4000])
+    except ResolutionReviewError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    else:
+        messages.success(request, _("The incident stays resolved; the reporter reads why."))
+    return redirect(f"{reverse('triage:incident_detail', args=[pk])}#kata-pelapor")
 
 
 @login_required

@@ -34,7 +34,7 @@ from sigap.core.roles import Role, role_of
 from sigap.demo.generator import seed_demo
 from sigap.demo.identities import sealed_identities
 from sigap.directory.models import Organisation
-from sigap.intake.models import Attachment, FieldCheck, Report
+from sigap.intake.models import Attachment, FieldCheck, Report, ResolutionAnswer
 from sigap.mediation.models import Forum, Mediation
 from sigap.notify.models import DutyShift
 from sigap.public.models import Clarification, PublicWarning
@@ -67,6 +67,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "intake:my_report": ({Role.TRUSTED_REPORTER.value}, set()),  # their own reports (submitted_by), by visible_to
     "intake:nil_report": (set(), {Role.TRUSTED_REPORTER.value}),  # "nothing to report in my kelurahan today"
     "intake:field_check_reply": (set(), {Role.TRUSTED_REPORTER.value}),  # their answer to a field check asked of them
+    "intake:resolution_answer": (set(), ALL_ROLES),  # a reporter's word on a resolution, for a receipt they opened
     "intake:monitor_check": ({Role.TRUSTED_REPORTER.value}, {Role.TRUSTED_REPORTER.value}),  # the area checklist
     "intake:report_import": (ANALYSTS, ANALYSTS),
     "triage:incident_list": (SIGNED_IN, set()),  # scoped by visible_to: a trusted reporter lists their own
@@ -83,6 +84,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "triage:incident_document_remove": (set(), WORKERS),  # who added one, or the secretariat
     "triage:incident_follow_up": (set(), ANALYSTS),  # a day to look at a verified incident again
     "triage:incident_field_check": (set(), ANALYSTS),  # ask the kelurahan's monitors to check on the ground
+    "triage:resolution_uphold": (set(), ANALYSTS),  # keep an incident resolved that a reporter says is not, saying why
     "triage:incident_merge": (set(), ANALYSTS),
     "triage:report_split": (set(), ANALYSTS),
     "triage:report_reveal": (set(), ANALYSTS),  # reveal: the only way to a reporter's identity
@@ -266,6 +268,9 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         for report, visible in samples["report"]:
             out.append((reverse(name, args=[report.incident_id, report.pk]), visible))
         return out
+    if name == "triage:resolution_uphold":
+        answer = ResolutionAnswer.objects.order_by("pk").values_list("pk", flat=True).first() or 1
+        return [(reverse(name, args=[incident.pk, answer]), visible) for incident, visible in samples["incident"]]
     kinds = {
         "triage:incident_": "incident",
         "triage:attachment": "attachment",

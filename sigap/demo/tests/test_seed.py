@@ -13,7 +13,7 @@ from sigap.coordination.models import Meeting, PlanItem
 from sigap.core.roles import Role
 from sigap.demo.generator import WIB, seed_demo
 from sigap.directory.models import Organisation, TeamMembership
-from sigap.intake.models import MonitorCheck, Report, ReporterMessage
+from sigap.intake.models import MonitorCheck, Report, ReporterMessage, ResolutionAnswer
 from sigap.mediation.choices import MediationStatus
 from sigap.mediation.models import MediationEvent, RelapseFlag
 from sigap.notify.models import Channel, DutyShift, Notification, RoutingRule
@@ -100,6 +100,12 @@ def test_the_demo_month_is_realistic_and_seeded_once():
     # The persona's Bugul Lor hears from its Bhabinkamtibmas and, by SMS, from its tokoh or RT/RW head too.
     bugul_lor = MonitorCheck.objects.filter(region__code="35.75.04.1010")
     assert bugul_lor.filter(reporter__username="pelapor").exists() and bugul_lor.filter(person__isnull=False).exists()
+
+    # Reporters of the latest resolved incidents said whether the problem was really settled: one "not yet" the
+    # analyst answered, keeping it resolved, and one still waiting for the analyst.
+    answers = ResolutionAnswer.objects.all()
+    assert answers.filter(settled=True).exists() and answers.filter(settled=False, reviewed_at__isnull=False).exists()
+    assert ResolutionAnswer.objects.disputed().count() == 1
 
     # The steps agreed at the first rakor, for the Pilkada's kinds of trouble.
     assert set(ResponsePlan.objects.values_list("name", flat=True)) >= {"Bentrok antarpendukung", "Keadaan Awas"}

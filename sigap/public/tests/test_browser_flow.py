@@ -223,6 +223,11 @@ def test_from_a_warga_report_to_a_resolved_case_seen_through_the_receipt(page, l
     page.get_by_role("button", name="Cek").click()
     page.get_by_text("sudah ditangani sampai selesai", exact=False).wait_for()
     page.screenshot(path=str(artifacts / f"flow-receipt-resolved-phone-{vendor}.png"), full_page=True)
+    # Asked whether it is really settled where they live, the warga says so; the question is not asked again.
+    page.get_by_label("Ya, sudah selesai").check()
+    page.get_by_role("button", name="Kirim jawaban saya").click()
+    page.get_by_text("Terima kasih sudah memberi tahu kami.").wait_for()
+    assert page.get_by_label("Ya, sudah selesai").count() == 0
     for url in ("/publik/", "/lapor/", "/laporan/cek/", "/"):
         for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
             page.set_viewport_size(size)

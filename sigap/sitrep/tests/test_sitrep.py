@@ -147,3 +147,27 @@ def test_the_report_carries_the_posko_s_hand_overs_of_the_period(client, demo):
     assert [r[2].value for r in rows[1:]] == HANDOVERS[:5]
     earlier = client.get(reverse("sitrep:page") + "?start=2020-12-07&end=2020-12-13").content.decode()
     assert 'id="piket"' not in earlier  # no shift ended then
+
+
+def test_the_report_counts_what_reporters_said_of_the_resolutions(client, demo):
+    """The summary counts the reporters' answers of the period, settled or not yet, as the demo's reporters gave
+    them; a week without answers counts none."""
+    from sigap.intake.models import ResolutionAnswer
+
+    lo, hi = datetime(2020, 12, 7, tzinfo=WIB), datetime(2020, 12, 21, tzinfo=WIB)
+    said = ResolutionAnswer.objects.filter(answered_at__gte=lo, answered_at__lt=hi)
+    settled, not_yet = said.filter(settled=True).count(), said.filter(settled=False).count()
+    assert settled >= 1 and not_yet >= 1
+    client.force_login(User.objects.get(username="pimpinan"))
+    query = "?start=2020-12-07&end=2020-12-20"
+
+    def summary(query):
+        book = load_workbook(BytesIO(client.get(reverse("sitrep:download", args=["xlsx"]) + query).content))
+        return {row[0].value: row[1].value for row in book["Ringkasan"] if row[0].value}
+
+    week = summary(query)
+    assert week["Pelapor: masalah sudah selesai"] == settled
+    assert week["Pelapor: masalah belum selesai"] == not_yet
+    quiet = summary("?start=2020-11-20&end=2020-11-26")
+    assert quiet["Pelapor: masalah sudah selesai"] == quiet["Pelapor: masalah belum selesai"] == 0
+    assert "Pelapor: masalah belum selesai" in client.get(reverse("sitrep:page") + query).content.decode()
