@@ -644,7 +644,7 @@ RESOLUTION_ANSWERS = [  # (settled, the reporter's words, the analyst's answer k
     (True, "Sudah aman, terima kasih.", ""),
     (
         False,
-        "Spanduknya memang sudah diturunkan, tapi malam-malam masih ada yang kumpul di pos ronda.",
+        "Belum selesai: malam-malam masih ada orang berkumpul di pos ronda dan warga resah.",
         "Terima kasih. Kumpul di pos ronda itu ronda warga yang dijadwalkan RW; Bhabinkamtibmas tetap memantau. "
         "Bila ada ajakan atau ancaman, laporkan segera.",
     ),

@@ -264,15 +264,19 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
     from sigap.intake.commands import by_text_for
     from sigap.intake.field_checks import checks_open_for
     from sigap.intake.forms import FieldAnswerForm
+    from sigap.intake.resolution import resolution_asked
     from sigap.notify.choices import ChannelKind
     from sigap.risk.selectors import latest_of
     from sigap.risk.words import driver_text
 
     reports = Report.objects.visible_to(user).select_related("incident", "region")
+    latest = list(reports[:20])
     risk = latest_of([user.area]).get(user.area.pk) if user.area else None
     return {
         "area": user.area,
-        "reports": list(reports[:20]),
+        "reports": latest,
+        # Resolved reports whose receipt page asks the reporter whether the problem is really settled.
+        "resolution_asked": {report.pk for report in latest if resolution_asked(report)},
         "report_count": reports.count(),
         "area_risk": risk,
         "area_reasons": [driver_text(d) for d in risk.drivers] if risk else [],

@@ -64,7 +64,7 @@ def test_a_reporter_says_not_settled_and_the_analyst_keeps_it_resolved_with_a_re
     assert "balas BELUM SELESAI" in page  # the resolution's words say how to answer by SMS too
 
     page = _answer(client, report, settled=False, note=NOT_SETTLED)
-    assert "tim diberi tahu" in page
+    assert "tim diberi tahu" in page and "belum selesai; tim memeriksanya kembali" in page
     assert "Apakah masalah yang Anda laporkan benar sudah selesai?" not in page  # asked once per resolution
     answer = ResolutionAnswer.objects.get()
     assert not answer.settled and answer.resolved_at == report.incident.closed_at
@@ -103,7 +103,7 @@ def test_a_reporter_says_not_settled_and_the_analyst_keeps_it_resolved_with_a_re
 
     client.logout()  # the reporter, in a fresh browser, with the receipt typed in
     page = client.post(reverse("intake:receipt_check"), {"receipt": report.receipt}, follow=True).content.decode()
-    assert reason in page and "belum selesai; tim memeriksanya kembali" in page
+    assert reason in page and "belum selesai; tim sudah menjawab Anda di bawah" in page
 
 
 @pytest.mark.django_db
@@ -207,3 +207,29 @@ def test_an_sms_reporter_answers_belum_selesai_by_text(client, personas, gateway
     assert send_generic(client, answer).status_code in (200, 409)  # the gateway's retry records nothing more
     assert ResolutionAnswer.objects.count() == 1
     assert Report.objects.count() == 2  # no report was opened from the answer
+
+
+@pytest.mark.django_db
+def test_a_trusted_reporter_is_asked_from_their_home_and_answers_on_their_report(client, personas, region):
+    from sigap.intake.choices import Channel as ReportChannel
+    from sigap.intake.services import ReportDraft, report_receive
+
+    reporter = personas["trusted_reporter"]
+    draft = ReportDraft(
+        channel=ReportChannel.WEB,
+        region=region("35.75.04.1010"),
+        description="Spanduk bernada SARA dipasang di gang RW 05, warga mulai saling curiga",
+        submitted_by=reporter,
+        anonymous=True,
+    )
+    report = report_receive(draft)[0]
+    _resolve(report.incident, personas["analyst"])
+    client.force_login(reporter)
+    home = client.get(reverse("home:home")).content.decode()
+    assert "Benar sudah selesai? Beri tahu tim" in home
+    client.get(reverse("intake:my_report", args=[report.pk]))  # opens the receipt page without the code
+    page = _answer(client, report, settled=False, note="Spanduk baru dipasang lagi semalam")
+    assert "tim diberi tahu" in page
+    answer = ResolutionAnswer.objects.get()
+    assert not answer.settled and report.incident.events.get(verb="reporter_unsettled").actor == reporter
+    assert "Benar sudah selesai? Beri tahu tim" not in client.get(reverse("home:home")).content.decode()
