@@ -240,7 +240,7 @@ def incident_transition(
     incident.claimed_by, incident.claimed_at = None, None  # decided (or back in the queue for anyone to take)
     incident.save(update_fields=["status", "verified_at", "closed_at", "claimed_by", "claimed_at", "updated_at"])
     _event(incident, at=at, actor=actor, verb="status_changed", from_status=current, to_status=to, note=note)
-    _tell_reporters(incident, to, at)
+    _tell_reporters(incident, to, at, reopened=current == IncidentStatus.RESOLVED)
     _changed(incident, at)
     return incident
 
@@ -252,10 +252,10 @@ REPORTER_WORDS = {
         "(Your report was checked and confirmed; the team is handling it.)"
     ),
     IncidentStatus.RESOLVED: (
-        "Masalah yang Anda laporkan sudah ditangani sampai selesai. Terima kasih atas kepedulian Anda. Bila di "
-        "tempat Anda ternyata belum selesai, beri tahu kami dalam {days} hari: di halaman tanda terima, atau balas "
-        "BELUM SELESAI dan ceritanya. (The problem you reported has been resolved. If it is not, tell us within "
-        "{days} days.)"
+        # One SMS carries the Indonesian half whole, with how to answer (intake.tasks._update_sms).
+        "Masalah yang Anda laporkan sudah ditangani sampai selesai, terima kasih. Bila belum, balas BELUM SELESAI "
+        "dan ceritanya, dalam {days} hari. (The problem you reported has been resolved. If it is not, tell us "
+        "within {days} days.)"
     ),
     IncidentStatus.HOAX: (
         "Setelah diperiksa, kabar dalam laporan Anda tidak benar (hoaks). Terima kasih sudah melapor sebelum "
@@ -298,8 +298,16 @@ def _tell_submitter(report: Report, message: ReporterMessage) -> None:
     )
 
 
-def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime) -> None:
-    words = REPORTER_WORDS.get(status)
+# A resolved incident taken up again (the problem came back, or a reporter said it was not over): "your report was
+# checked and confirmed" would read as if nothing had happened since.
+REOPENED_WORDS = (
+    "Masalah yang Anda laporkan ternyata belum selesai; tim terpadu sedang menanganinya kembali. (The problem you "
+    "reported is not over; the team is handling it again.)"
+)
+
+
+def _tell_reporters(incident: Incident, status: IncidentStatus, at: datetime, *, reopened: bool = False) -> None:
+    words = REOPENED_WORDS if reopened else REPORTER_WORDS.get(status)
     if words is not None:
         words = words.replace("{days}", str(settings.SIGAP_RESOLUTION_ANSWER_DAYS))
         incident_tell_reporters(incident=incident, words=words, at=at)

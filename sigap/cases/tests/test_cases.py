@@ -156,7 +156,7 @@ def test_a_reopened_case_opens_the_incidents_it_resolved_again(case, incident, p
     assert last.to_status == IncidentStatus.VERIFIED and f"P-{case.pk}" in last.note and "Lempar batu" in last.note
     # and its reporter reads that the team is handling it again
     told = ReporterMessage.objects.filter(report__incident=incident).order_by("-at", "-id").first()
-    assert "sedang menanganinya" in told.body
+    assert "sedang menanganinya kembali" in told.body
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from sigap.core.models import AuditLog
 from sigap.intake.gateways import resolution_words
 from sigap.intake.models import Report, ResolutionAnswer
 from sigap.intake.resolution import ResolutionAnswerRefused, resolution_answer_give, resolution_asked
+from sigap.intake.tasks import _update_sms
 from sigap.intake.tests.test_gateways import gateways, send_generic  # noqa: F401 (the fixture sets secrets)
 from sigap.intake.tests.test_web import FORM
 from sigap.notify.models import Channel as NotifyChannel
@@ -62,6 +63,9 @@ def test_a_reporter_says_not_settled_and_the_analyst_keeps_it_resolved_with_a_re
     page = _receipt_page(client, report)
     assert "Apakah masalah yang Anda laporkan benar sudah selesai?" in page
     assert "balas BELUM SELESAI" in page  # the resolution's words say how to answer by SMS too
+    told = report.messages.filter(direction="out").order_by("at", "pk").last().body
+    sms = _update_sms(report.receipt, told)
+    assert sms.endswith("BELUM SELESAI dan ceritanya, dalam 14 hari.") and len(sms) <= 160  # not cut off
 
     page = _answer(client, report, settled=False, note=NOT_SETTLED)
     assert "tim diberi tahu" in page and "belum selesai; tim memeriksanya kembali" in page
@@ -127,6 +131,8 @@ def test_reopening_ends_the_wait_and_a_second_resolution_is_asked_afresh(client,
 
     incident_reopen(incident=report.incident, actor=personas["analyst"], reason="Pelapor: ejekan masih berlanjut")
     assert ResolutionAnswer.objects.disputed().count() == 0  # about a resolution no longer in force
+    told = report.messages.filter(direction="out").order_by("at", "pk").last()
+    assert told.body.startswith("Masalah yang Anda laporkan ternyata belum selesai")  # not "checked and confirmed"
     report = Report.objects.select_related("incident").get(pk=report.pk)
     assert not resolution_asked(report)
 
