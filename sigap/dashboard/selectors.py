@@ -26,6 +26,7 @@ from sigap.dashboard.columns import (
     period_incidents,
     raw_rows,
 )
+from sigap.intake.models import ResolutionAnswer
 from sigap.mediation.choices import MediationStatus
 from sigap.mediation.models import Mediation
 from sigap.regions.choices import Level
@@ -194,6 +195,32 @@ def response_times(
         "first_action": metrics.summarise(act, now),
         "resolve": metrics.summarise(resolve, now),
     }
+
+
+@dataclass(frozen=True)
+class ResolutionWord:
+    """What reporters said in the period of the team's resolutions (sampai tuntas, as they see it)."""
+
+    settled: int
+    not_settled: int
+    waiting: int  # "not yet" about a resolution still in force that no analyst has answered
+
+
+def resolution_word(filters: Filters, user: Any) -> ResolutionWord:
+    """The reporters' answers given in the period about incidents of the filters' area and category, whenever the
+    incidents happened (a resolution often comes weeks after)."""
+    lo, hi = filters.bounds()
+    incidents = Incident.objects.visible_to(user).filter(region_id__in=filters.region_ids())
+    if filters.category:
+        incidents = incidents.filter(category=filters.category)
+    said = ResolutionAnswer.objects.filter(
+        answered_at__gte=lo, answered_at__lt=hi, report__incident__in=incidents.values("pk")
+    )
+    return ResolutionWord(
+        settled=said.filter(settled=True).count(),
+        not_settled=said.filter(settled=False).count(),
+        waiting=said.disputed().count(),
+    )
 
 
 # Alerts that come before trouble: the engine's (a grave-incident alert follows its incident; a manual one is a

@@ -20,6 +20,7 @@ from sigap.dashboard.selectors import (
     incident_columns,
     levels_on,
     mediation_counts,
+    resolution_word,
     response_times,
     weekly_by_category,
 )
@@ -70,6 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "status": status_in_force(filters.end),
         "response": response_times(filters, request.user, table),
         "score": alert_quality(filters, table),
+        "resolution_word": resolution_word(filters, request.user),
         "query": query,
         "geojson_url": f"/api/v1/risk.geojson?parent={filters.area_code}&stand_in=true"
         + (f"&day={levels[0].day.isoformat()}" if levels else ""),

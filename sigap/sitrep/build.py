@@ -25,9 +25,10 @@ from sigap.dashboard.selectors import (
     incident_columns,
     levels_on,
     mediation_counts,
+    resolution_word,
     response_times,
 )
-from sigap.intake.models import Report, ResolutionAnswer
+from sigap.intake.models import Report
 from sigap.notify.duty import shift_span
 from sigap.notify.models import DutyShift
 from sigap.regions.models import Region
@@ -193,18 +194,11 @@ def _shifts(lo: datetime, hi: datetime) -> list[ShiftLine]:
     ]
 
 
-def _resolution_answers(filters: Filters, user: Any, lo: datetime, hi: datetime) -> list[tuple[str, int]]:
-    """What reporters said in the period of the team's resolutions, settled or not yet (sampai tuntas, as they see
-    it), about incidents of the area and category whenever they happened."""
-    incidents = Incident.objects.visible_to(user).filter(region_id__in=filters.region_ids())
-    if filters.category:
-        incidents = incidents.filter(category=filters.category)
-    said = ResolutionAnswer.objects.filter(
-        answered_at__gte=lo, answered_at__lt=hi, report__incident__in=incidents.values("pk")
-    )
+def _resolution_answers(filters: Filters, user: Any) -> list[tuple[str, int]]:
+    word = resolution_word(filters, user)
     return [
-        ("Pelapor: masalah sudah selesai", said.filter(settled=True).count()),
-        ("Pelapor: masalah belum selesai", said.filter(settled=False).count()),
+        ("Pelapor: masalah sudah selesai", word.settled),
+        ("Pelapor: masalah belum selesai", word.not_settled),
     ]
 
 
@@ -304,7 +298,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
             ),
             ("Kabar diputuskan hoaks", len(hoaxes)),
             ("Diklarifikasi kepada masyarakat", sum(h.clarified for h in hoaxes)),
-            *_resolution_answers(filters, user, lo, hi),
+            *_resolution_answers(filters, user),
         ],
         changes=_changes(before, snapshot, {a.pk: a for a in open_alerts}, {c.pk: c for c in open_cases}),
         levels=levels,

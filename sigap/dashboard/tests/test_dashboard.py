@@ -14,6 +14,7 @@ from sigap.accounts.models import User
 from sigap.cases.services import case_open
 from sigap.demo.generator import seed_demo
 from sigap.directory.models import Organisation
+from sigap.intake.models import ResolutionAnswer
 from sigap.triage.choices import IncidentStatus
 from sigap.triage.models import Incident
 
@@ -42,6 +43,9 @@ def test_the_dashboard_shows_the_city_with_a_bounded_number_of_queries(leader):
         "/api/v1/risk.geojson?parent=35.75&amp;stand_in=true&amp;day=2020-12-20",
     ):
         assert part in text, part
+    # What the reporters said of the month's resolutions, and the "not yet" still waiting for an analyst.
+    settled, not_yet = (ResolutionAnswer.objects.filter(settled=flag).count() for flag in (True, False))
+    assert f"{settled} menyatakan masalahnya sudah selesai, {not_yet} belum; 1 di antaranya menunggu analis" in text
     # Twice the incidents and more cases in the same month: the same number of queries (aggregates, prefetches).
     analyst = User.objects.get(username="analis")
     lead = Organisation.objects.get(short_name="Polres")
