@@ -17,9 +17,15 @@ from sigap.core.ratelimit import over_hourly_limit
 from sigap.intake.choices import Channel, CrowdSize, PublicStatus
 from sigap.intake.commands import EmptyMessage, MessageReplayed, TextAnswer, TextMessage, text_message_receive
 from sigap.intake.gateways import SignatureError, verify_generic, verify_twilio
-from sigap.intake.models import ApiPartner, Report
+from sigap.intake.models import ApiPartner, Report, ResolutionAnswer
 from sigap.intake.partners import partner_for_token
 from sigap.intake.receipts import receipt_normalise
+from sigap.intake.resolution import (
+    ResolutionAnswerRefused,
+    resolution_answer_current,
+    resolution_answer_give,
+    resolution_asked,
+)
 from sigap.intake.services import ReportDraft, report_receive
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
@@ -93,6 +99,25 @@ class ReceiptOut(Schema):
     received_at: datetime
     kelurahan: str | None
     messages: list[MessageOut]
+    resolution_asked: bool = Field(
+        description="The incident is resolved and the reporter may say whether the problem is really settled "
+        "(POST .../resolution), for SIGAP_RESOLUTION_ANSWER_DAYS after the resolution, once"
+    )
+    resolution_answer: str | None = Field(
+        description="'settled' or 'not_settled': the reporter's answer about the resolution in force, if any"
+    )
+
+
+class ResolutionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    settled: StrictBool = Field(description="true: the problem is settled; false: not yet")
+    note: str = Field("", max_length=2000, description="What is still going on (read by the team, who answer)")
+
+
+class ResolutionOut(Schema):
+    receipt: str
+    resolution_answer: str
 
 
 def _partner(request: HttpRequest) -> ApiPartner | None:
@@ -197,8 +222,40 @@ def receipt_detail(request: HttpRequest, receipt: str) -> Any:
             "received_at": report.received_at,
             "kelurahan": report.region.name if report.region else None,
             "messages": [{"at": m.at, "direction": m.direction, "body": m.body} for m in report.messages.all()],
+            "resolution_asked": resolution_asked(report),
+            "resolution_answer": _answer_word(resolution_answer_current(report)),
         },
     )
+
+
+def _answer_word(answer: ResolutionAnswer | None) -> str | None:
+    if answer is None:
+        return None
+    return "settled" if answer.settled else "not_settled"
+
+
+@router.post(
+    "/receipts/{receipt}/resolution",
+    response={201: ResolutionOut, 404: Error, 409: Error, 422: Error, 429: Error},
+    summary="The reporter's word on the resolution: is the problem really settled?",
+    description="Accepted once per resolution, while `resolution_asked` is true on the receipt; a `false` "
+    "(not settled yet) goes to the secretariat and its `note` into the report's conversation.",
+)
+def receipt_resolution(request: HttpRequest, receipt: str, payload: ResolutionIn) -> Any:
+    if over_hourly_limit(request, "receipt-api", 60):
+        raise HttpError(429, "Terlalu banyak permintaan / too many requests; retry later")
+    report = Report.objects.select_related("incident").filter(receipt=receipt_normalise(receipt)).first()
+    if report is None:
+        raise HttpError(404, "Kode laporan tidak dikenal / unknown receipt")
+    try:
+        answer = resolution_answer_give(report=report, settled=payload.settled, note=payload.note)
+    except ResolutionAnswerRefused:
+        raise HttpError(
+            409,
+            "Laporan ini tidak sedang menunggu tanggapan atas penyelesaiannya / this report is not waiting for an "
+            "answer about its resolution (not resolved, answered already, or the days to answer have passed)",
+        ) from None
+    return Status(201, {"receipt": report.receipt, "resolution_answer": _answer_word(answer)})
 
 
 class GenericMessageIn(Schema):

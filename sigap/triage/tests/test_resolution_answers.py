@@ -239,3 +239,29 @@ def test_a_trusted_reporter_is_asked_from_their_home_and_answers_on_their_report
     answer = ResolutionAnswer.objects.get()
     assert not answer.settled and report.incident.events.get(verb="reporter_unsettled").actor == reporter
     assert "Benar sudah selesai? Beri tahu tim" not in client.get(reverse("home:home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_partner_app_asks_and_answers_through_the_receipt_api(client, personas, resolved_report):
+    report = resolved_report
+    url = f"/api/v1/receipts/{report.receipt}"
+    body = client.get(url).json()
+    assert body["resolution_asked"] is True and body["resolution_answer"] is None
+    for bad in ({"settled": "ya"}, {"note": "tanpa jawaban"}, {"settled": False, "extra": 1}):
+        response = client.post(f"{url}/resolution", bad, content_type="application/json")
+        assert response.status_code == 422 and "detail" in response.json()
+    assert not ResolutionAnswer.objects.exists()
+    answer = {"settled": False, "note": NOT_SETTLED}
+    created = client.post(f"{url}/resolution", answer, content_type="application/json")
+    assert created.status_code == 201 and created.json()["resolution_answer"] == "not_settled"
+    assert ResolutionAnswer.objects.get().note == NOT_SETTLED
+    again = client.post(f"{url}/resolution", answer, content_type="application/json")
+    assert again.status_code == 409 and "detail" in again.json()
+    body = client.get(url).json()
+    assert body["resolution_asked"] is False and body["resolution_answer"] == "not_settled"
+    assert (
+        client.post("/api/v1/receipts/AAAA-BBBB-CCCC/resolution", answer, content_type="application/json").status_code
+        == 404
+    )
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"201", "409"} <= set(paths["/api/v1/receipts/{receipt}/resolution"]["post"]["responses"])
