@@ -106,6 +106,8 @@ def resolution_answer_give(
             ),
             key=f"report{report.pk}:unsettled:{answer.pk}",
             at=at,
+            # Not an emergency (the form sends those to a new report or 110): the morning's desk reads it.
+            can_wait=True,
         )
     for hook in _answered_hooks:
         hook(answer)

@@ -367,11 +367,21 @@ def queue_to(
     return rows
 
 
-def queue_to_secretariat(*, purpose: str, subject: str, body: str, key: str, at: datetime) -> list[Notification]:
-    """queue_to Bakesbangpol and the people on duty then, or every analyst when nobody is (`secretariat(at)`)."""
-    organisations, users = secretariat(at)
+def queue_to_secretariat(
+    *, purpose: str, subject: str, body: str, key: str, at: datetime, can_wait: bool = False
+) -> list[Notification]:
+    """queue_to Bakesbangpol and the people on duty then, or every analyst when nobody is (`secretariat(at)`); one
+    that `can_wait` waits for the end of quiet hours and goes to whoever is on duty then."""
+    organisations, users = secretariat(at, can_wait=can_wait)
     return queue_to(
-        organisations=organisations, users=users, purpose=purpose, subject=subject, body=body, key=key, at=at
+        organisations=organisations,
+        users=users,
+        purpose=purpose,
+        subject=subject,
+        body=body,
+        key=key,
+        at=at,
+        quiet_hours=can_wait,
     )
 
 

@@ -21,7 +21,7 @@ from sigap.core.grading import Credibility, Reliability
 from sigap.core.models import Document
 from sigap.core.services import audit_record
 from sigap.intake.choices import Channel, MessageDirection
-from sigap.intake.models import Report, ReporterMessage, persons_answer
+from sigap.intake.models import Report, ReporterMessage, ResolutionAnswer, persons_answer
 from sigap.intake.services import ReportDraft, draft_of, reporter_message_post
 from sigap.intake.tasks import reporter_update
 from sigap.notify.models import Channel as NotifyChannel
@@ -1000,7 +1000,9 @@ def report_place(*, report: Report, region: Any, actor: Any) -> Incident:
     return report.incident
 
 
-_MESSAGE_KEY = re.compile(r"^(incident|report)(\d+):(urgent|verify-late|follow-up|unplaced-urgent|waiting):?([0-9-]+)?")
+_MESSAGE_KEY = re.compile(
+    r"^(incident|report)(\d+):(urgent|verify-late|follow-up|unplaced-urgent|waiting|unsettled):?([0-9-]+)?"
+)
 
 
 def message_overtaken(notification: Notification) -> str:
@@ -1016,6 +1018,9 @@ def message_overtaken(notification: Notification) -> str:
         answers = ReporterMessage.objects.filter(persons_answer(), report_id=pk).order_by("-at", "-id")
         answered_since = str(answers.values_list("pk", flat=True).first() or 0) != value
         return f"pelapor laporan #{pk} sudah dijawab" if answered_since else ""
+    if kind == "report" and what == "unsettled":  # the key holds the reporter's answer
+        waits = ResolutionAnswer.objects.disputed().filter(pk=int(value or 0)).exists()
+        return "" if waits else f"tanggapan pelapor laporan #{pk} sudah ditindaklanjuti analis"
     if kind == "report":
         placed = Report.objects.filter(pk=pk, region__isnull=False).exists()
         return f"laporan #{pk} sudah ditempatkan" if placed else ""

@@ -265,3 +265,28 @@ def test_a_partner_app_asks_and_answers_through_the_receipt_api(client, personas
     )
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"201", "409"} <= set(paths["/api/v1/receipts/{receipt}/resolution"]["post"]["responses"])
+
+
+@pytest.mark.django_db
+def test_a_night_answer_waits_for_the_morning_desk_and_is_dropped_once_an_analyst_answered(
+    client, personas, resolved_report, settings
+):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sigap.notify.services import deliver
+    from sigap.triage.resolution import resolution_uphold
+
+    settings.SIGAP_QUIET_HOURS = (22, 6)
+    report = resolved_report
+    night = max(report.incident.closed_at, timezone.now()).astimezone(ZoneInfo("Asia/Jakarta"))
+    night = datetime.combine(night.date() + timedelta(days=1), datetime.min.time(), night.tzinfo).replace(hour=23)
+    Incident.objects.filter(pk=report.incident_id).update(closed_at=night - timedelta(hours=3))
+    report = Report.objects.select_related("incident").get(pk=report.pk)
+    answer = resolution_answer_give(report=report, settled=False, note=NOT_SETTLED, at=night)
+    notice = Notification.objects.get(idempotency_key__startswith=f"report{report.pk}:unsettled")
+    assert notice.next_attempt_at.astimezone(night.tzinfo).hour == 6  # not at 23.00
+    resolution_uphold(answer=answer, actor=personas["analyst"], message="Sudah kami cek pagi ini; aman.")
+    deliver(notice)
+    notice.refresh_from_db()
+    assert notice.status == "dropped" and "sudah ditindaklanjuti" in notice.dropped_because
