@@ -19,7 +19,10 @@ for device_model in (TOTPDevice, StaticDevice):
 class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
     list_display = ["username", "first_name", "last_name", "role", "organisation", "area", "two_step", "is_active"]
     list_filter = ["role", "is_active", "organisation"]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))  # type: ignore[misc]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        ("Sigap", {"fields": ("role", "organisation", "area", "title", "identity_custodian")}),
+    )
     # The Sigap fields on the add page too, so that a link can prefill them (the reporter network's "add one here").
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("Sigap", {"fields": ("role", "organisation", "area", "title")}))
     raw_id_fields = ["area"]

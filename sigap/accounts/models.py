@@ -22,6 +22,16 @@ class User(AbstractUser):
     source_reliability = models.CharField(
         _("source reliability"), max_length=1, choices=Reliability.choices, default=Reliability.B
     )
+    # GlobaLeaks' identity custodian: while anyone holds this, seeing a reporter's name and contact takes a
+    # custodian's consent to a stated reason (four eyes), not an analyst's reason alone.
+    identity_custodian = models.BooleanField(
+        _("identity custodian"),
+        default=False,
+        help_text=_(
+            "Decides analysts' requests to see a reporter's name and contact (e.g. the head of Bakesbangpol). While "
+            "anyone holds this, no identity is shown without a custodian's consent."
+        ),
+    )
 
     def area_codes(self) -> list[str]:
         """Region codes this user is responsible for: the own area plus the organisation's areas."""

@@ -391,3 +391,27 @@ class ResolutionAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report.receipt} {'settled' if self.settled else 'not settled'}"
+
+
+class IdentityRequest(models.Model):
+    """An analyst's request to see a reporter's name and contact, for a stated reason, decided by an identity
+    custodian (GlobaLeaks' custodian; four eyes). Granted, the requester may reveal that report's identity until
+    `valid_until`, each reveal audited as before; refused, the custodian says why."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    granted = models.BooleanField(null=True)
+    decision_note = models.TextField(blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"identity of report #{self.report_id} for {self.requested_by_id}"

@@ -2,9 +2,9 @@
 page (a trusted reporter's too) for SIGAP_RESOLUTION_ANSWER_DAYS after the incident is resolved. Sampai tuntas is
 the reporter's to judge as much as the team's: LAPOR! asks the complainant, FixMyStreet asks "has this been fixed?".
 
-A "not yet" goes to the secretariat (after quiet hours) and waits for an analyst, who reopens the incident or answers the
-reporter why it stays resolved (triage.resolution). The reporter's words join the report's conversation, so the
-team owes them an answer as for any message. The incident's timeline is written by whoever registered with
+A "not yet" goes to the secretariat (after quiet hours) and waits for an analyst, who reopens the incident or
+answers the reporter why it stays resolved (triage.resolution). The reporter's words join the report's conversation,
+so the team owes them an answer as for any message. The incident's timeline is written by whoever registered with
 `on_resolution_answered`, so that intake does not import triage."""
 
 from __future__ import annotations

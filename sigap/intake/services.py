@@ -25,6 +25,7 @@ from sigap.intake.choices import GRAVE_SIGNS, Channel, MessageDirection, PeaceSi
 from sigap.intake.models import (
     ApiPartner,
     Attachment,
+    IdentityRequest,
     MonitorCheck,
     NilReport,
     Report,
@@ -240,15 +241,40 @@ class Identity:
     contact: str
 
 
-def report_identity_reveal(*, report: Report, user: Any, reason: str) -> Identity:
-    """The reporter's name and contact, for roles that need them; every reveal is written to the audit log."""
+class IdentityConsentNeeded(PermissionError):
+    """Identity custodians are named and none has consented to this user seeing this report's identity (now)."""
+
+
+def identity_custodians() -> list[Any]:
+    """The active accounts that decide requests to see a reporter's identity; none: analysts decide alone."""
+    from sigap.accounts.models import User
+
+    return list(User.objects.filter(identity_custodian=True, is_active=True).order_by("pk"))
+
+
+def identity_consent(report: Report, user: Any, at: datetime | None = None) -> IdentityRequest | None:
+    """The custodian's consent in force for `user` to see this report's identity, if any."""
+    at = at or timezone.now()
+    granted = IdentityRequest.objects.filter(report=report, requested_by=user, granted=True, valid_until__gt=at)
+    return granted.order_by("-valid_until").first()
+
+
+def report_identity_reveal(*, report: Report, user: Any, reason: str, at: datetime | None = None) -> Identity:
+    """The reporter's name and contact, for roles that need them; every reveal is written to the audit log. While
+    identity custodians are named, only with a custodian's consent in force (IdentityConsentNeeded otherwise)."""
     if role_of(user) not in IDENTITY_ROLES:
         audit_record(actor=user, action="report.identity_denied", target=report, details={"reason": reason})
         raise IdentityAccessDenied("This role may not see reporters' identities")
     if not reason.strip():
         raise ValueError("A reason is required to reveal a reporter's identity")
+    details: dict[str, Any] = {"reason": reason.strip()}
+    if identity_custodians():
+        consent = identity_consent(report, user, at)
+        if consent is None:
+            raise IdentityConsentNeeded("A custodian's consent is needed to see this reporter's identity")
+        details |= {"consent": consent.pk, "consented_by": consent.decided_by_id}
     name, contact = report._identity()
-    audit_record(actor=user, action="report.identity_revealed", target=report, details={"reason": reason.strip()})
+    audit_record(actor=user, action="report.identity_revealed", target=report, details=details)
     return Identity(name=name, contact=contact)
 
 

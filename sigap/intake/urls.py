@@ -15,5 +15,6 @@ urlpatterns = [
     path("laporan/nihil/", views.nil_report, name="nil_report"),
     path("cek-lapangan/<int:pk>/", views.field_check_reply, name="field_check_reply"),
     path("laporan/pantauan/", views.monitor_check, name="monitor_check"),
+    path("identitas-pelapor/", views.identity_requests, name="identity_requests"),
     path("laporan/impor/", views.report_import, name="report_import"),
 ]

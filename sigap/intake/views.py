@@ -38,8 +38,9 @@ from sigap.intake.forms import (
     ResendForm,
     ResolutionAnswerForm,
 )
+from sigap.intake.identity import IdentityRequestError, identity_request_decide
 from sigap.intake.importer import ImportFileError, ImportPlan, import_plan_of, import_store
-from sigap.intake.models import FieldCheck, MonitorCheck, Report
+from sigap.intake.models import FieldCheck, IdentityRequest, MonitorCheck, Report
 from sigap.intake.resolution import (
     ResolutionAnswerRefused,
     resolution_answer_current,
@@ -459,3 +460,32 @@ def _import_confirmed(request: HttpRequest) -> HttpResponse:
         % {"created": created, "name": data["name"], "existing": existing},
     )
     return redirect("home:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def identity_requests(request: HttpRequest) -> HttpResponse:
+    """An identity custodian's page: analysts' requests to see a reporter's name and contact, with their reasons, to
+    consent to or refuse; and the last decisions."""
+    if not getattr(request.user, "identity_custodian", False):
+        raise PermissionDenied
+    if request.method == "POST":
+        asked = get_object_or_404(IdentityRequest, pk=request.POST.get("request") or 0)
+        try:
+            identity_request_decide(
+                request=asked,
+                custodian=request.user,
+                grant=request.POST.get("decision") == "grant",
+                note=request.POST.get("note", ""),
+            )
+        except IdentityRequestError as exc:
+            messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+        else:
+            messages.success(request, _("Decided; the analyst is told."))
+        return redirect("intake:identity_requests")
+    requests = IdentityRequest.objects.select_related("report__incident__region", "requested_by", "decided_by")
+    context = {
+        "waiting": list(requests.filter(decided_at=None).order_by("requested_at", "pk")),
+        "decided": list(requests.exclude(decided_at=None).order_by("-decided_at", "-pk")[:30]),
+    }
+    return render(request, "intake/identity_requests.html", context)

@@ -103,6 +103,7 @@ PURPOSE_LABELS = {
     "clarification": pgettext_lazy("notification purpose", "a rumour found untrue, to pass on"),
     "duty": pgettext_lazy("notification purpose", "the secretariat's duty roster"),
     "field_check": pgettext_lazy("notification purpose", "a field check of an incident"),
+    "identity": pgettext_lazy("notification purpose", "a request to see a reporter's identity"),
 }
 # Only these ask for an acknowledgement: the team's own alert messages. A warning to the area's trusted reporters
 # informs them; a tokoh's click must not acknowledge the alert for the team.

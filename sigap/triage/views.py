@@ -27,10 +27,13 @@ from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
 from sigap.dashboard import exports
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
-from sigap.intake.models import Attachment, Report, ReporterMessage, ResolutionAnswer
+from sigap.intake.identity import IdentityRequestError, identity_request
+from sigap.intake.models import Attachment, IdentityRequest, Report, ReporterMessage, ResolutionAnswer
 from sigap.intake.services import (
     IDENTITY_ROLES,
     IdentityAccessDenied,
+    IdentityConsentNeeded,
+    identity_custodians,
     report_identity_reveal,
 )
 from sigap.intake.tasks import imported_reports_triage
@@ -227,6 +230,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reveal_form": RevealForm(auto_id="reveal-%s"),
             "message_form": MessageForm(auto_id="message-%s"),
         }
+    if context["can_reveal"] and identity_custodians():
+        context["reports"] = _with_identity_asks(list(reports), request.user)
+        context["custodians_named"] = True
     if role_of(request.user) in STAFF_ROLES and incident.status == IncidentStatus.RESOLVED:
         context["resolution_answers"] = list(
             ResolutionAnswer.objects.current()
@@ -241,6 +247,20 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if is_analyst and incident.status in (IncidentStatus.NEW, IncidentStatus.VERIFIED):
             context["field_check_form"] = _field_check_form(incident)
     return render(request, "triage/incident_detail.html", context)
+
+
+def _with_identity_asks(reports: list[Report], user: Any) -> list[Report]:
+    """Each report with this reader's latest request to see its reporter's identity (`identity_ask`), and whether
+    a custodian's consent is in force now (`identity_open`)."""
+    asks: dict[int, IdentityRequest] = {}
+    for ask in IdentityRequest.objects.filter(report__in=reports, requested_by=user).select_related("decided_by"):
+        asks.setdefault(ask.report_id, ask)  # newest first (the model's ordering)
+    now = timezone.now()
+    for report in reports:
+        latest = asks.get(report.pk)
+        in_force = bool(latest and latest.granted and latest.valid_until and latest.valid_until > now)
+        report.identity_ask, report.identity_open = latest, in_force  # type: ignore[attr-defined]
+    return reports
 
 
 def _field_check_form(incident: Incident, data: Any = None) -> FieldCheckForm:
@@ -592,6 +612,16 @@ def report_reveal(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
         identity = report_identity_reveal(report=report, user=request.user, reason=form.cleaned_data["reason"])
     except IdentityAccessDenied:
         raise PermissionDenied from None  # the refusal itself is in the audit log
+    except IdentityConsentNeeded:  # custodians are named: the reason goes to them
+        try:
+            identity_request(report=report, user=request.user, reason=form.cleaned_data["reason"])
+        except IdentityRequestError as exc:
+            messages.error(request, _("Not sent: %(why)s") % {"why": exc})
+        else:
+            messages.success(
+                request, _("An identity custodian is asked; you are told of the decision, and then see it here.")
+            )
+        return redirect(f"{reverse('triage:incident_detail', args=[pk])}#laporan-{report.pk}")
     # Shown once on the next page; never stored in plain text.
     request.session["sigap_revealed"] = {"report": report.pk, "name": identity.name, "contact": identity.contact}
     return redirect("triage:incident_detail", pk=pk)

@@ -68,6 +68,7 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "intake:nil_report": (set(), {Role.TRUSTED_REPORTER.value}),  # "nothing to report in my kelurahan today"
     "intake:field_check_reply": (set(), {Role.TRUSTED_REPORTER.value}),  # their answer to a field check asked of them
     "intake:resolution_answer": (set(), ALL_ROLES),  # a reporter's word on a resolution, for a receipt they opened
+    "intake:identity_requests": (set(), set()),  # identity custodians only: a flag on the account, not a role
     "intake:monitor_check": ({Role.TRUSTED_REPORTER.value}, {Role.TRUSTED_REPORTER.value}),  # the area checklist
     "intake:report_import": (ANALYSTS, ANALYSTS),
     "triage:incident_list": (SIGNED_IN, set()),  # scoped by visible_to: a trusted reporter lists their own
