@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "sigap.core.context_processors.deployment",
                 "sigap.notify.context_processors.inbox",
+                "sigap.intake.context_processors.identity_requests",
             ],
         },
     },

@@ -61,6 +61,9 @@ def test_an_analyst_asks_a_custodian_consents_and_only_then_the_identity_shows(
     assert not AuditLog.objects.filter(action="report.identity_revealed").exists()
 
     client.force_login(custodian)
+    assert (
+        'Permintaan identitas <strong class="unread">(1)</strong>' in client.get(reverse("home:home")).content.decode()
+    )
     desk = client.get(reverse("intake:identity_requests")).content.decode()
     assert REASON in desk and NAME not in desk and CONTACT not in desk
     client.post(reverse("intake:identity_requests"), {"request": asked.pk, "decision": "grant"})
