@@ -640,11 +640,11 @@ def _field_checks(analyst: User) -> None:
 
 
 RESOLUTION_ANSWERS = [  # (settled, the reporter's words, the analyst's answer keeping it resolved), latest first
-    (False, "Belum selesai: kedua kelompok masih saling sindir di grup WhatsApp RT dan warga masih resah.", ""),
+    (False, "Kedua kelompok masih saling sindir di grup WhatsApp RT dan warga masih resah.", ""),
     (True, "Sudah aman, terima kasih.", ""),
     (
         False,
-        "Belum selesai: malam-malam masih ada orang berkumpul di pos ronda dan warga resah.",
+        "Malam-malam masih ada orang berkumpul di pos ronda dan warga resah.",
         "Terima kasih. Kumpul di pos ronda itu ronda warga yang dijadwalkan RW; Bhabinkamtibmas tetap memantau. "
         "Bila ada ajakan atau ancaman, laporkan segera.",
     ),
