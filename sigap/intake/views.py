@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from sigap.core.crypto import UnreadableSecret, contact_digest, seal_bytes, unseal_bytes
-from sigap.core.forms import form_errors
+from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Reliability
 from sigap.core.ratelimit import over_hourly_limit
 from sigap.core.roles import Role, role_of
@@ -470,7 +470,7 @@ def identity_requests(request: HttpRequest) -> HttpResponse:
     if not getattr(request.user, "identity_custodian", False):
         raise PermissionDenied
     if request.method == "POST":
-        asked = get_object_or_404(IdentityRequest, pk=request.POST.get("request") or 0)
+        asked = get_object_or_404(IdentityRequest, pk=id_param(request.POST, "request"))
         try:
             identity_request_decide(
                 request=asked,

@@ -66,6 +66,8 @@ def test_an_analyst_asks_a_custodian_consents_and_only_then_the_identity_shows(
     )
     desk = client.get(reverse("intake:identity_requests")).content.decode()
     assert REASON in desk and NAME not in desk and CONTACT not in desk
+    for mangled in ("abc", "1" * 30, ""):  # a tampered id finds nothing, never a server error
+        assert client.post(reverse("intake:identity_requests"), {"request": mangled}).status_code == 404
     client.post(reverse("intake:identity_requests"), {"request": asked.pk, "decision": "grant"})
     asked.refresh_from_db()
     assert asked.granted and asked.decided_by == custodian
