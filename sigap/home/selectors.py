@@ -264,7 +264,7 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
     from sigap.intake.commands import by_text_for
     from sigap.intake.field_checks import checks_open_for
     from sigap.intake.forms import FieldAnswerForm
-    from sigap.intake.resolution import resolution_asked
+    from sigap.intake.resolution import reports_asked
     from sigap.notify.choices import ChannelKind
     from sigap.risk.selectors import latest_of
     from sigap.risk.words import driver_text
@@ -276,7 +276,7 @@ def _trusted_reporter(user: User) -> dict[str, Any]:
         "area": user.area,
         "reports": latest,
         # Resolved reports whose receipt page asks the reporter whether the problem is really settled.
-        "resolution_asked": {report.pk for report in latest if resolution_asked(report)},
+        "resolution_asked": reports_asked(latest),
         "report_count": reports.count(),
         "area_risk": risk,
         "area_reasons": [driver_text(d) for d in risk.drivers] if risk else [],

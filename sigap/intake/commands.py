@@ -35,8 +35,8 @@ from sigap.intake.gateways import (
     parse_message,
     resolution_words,
 )
-from sigap.intake.models import FieldCheck, GatewayCommand, Report, ReporterMessage
-from sigap.intake.resolution import ResolutionAnswerRefused, resolution_answer_give, resolution_asked
+from sigap.intake.models import INCIDENT_RESOLVED, FieldCheck, GatewayCommand, Report, ReporterMessage
+from sigap.intake.resolution import ResolutionAnswerRefused, reports_asked, resolution_answer_give
 from sigap.intake.services import (
     Monitor,
     MonitorCheckRefused,
@@ -215,10 +215,10 @@ def report_resolution_asked(sender: str, monitor: Monitor | None, now: datetime)
     if reports is None:
         return None
     since = now - timedelta(days=settings.SIGAP_RESOLUTION_ANSWER_DAYS)
-    resolved = reports.filter(incident__status="resolved", incident__closed_at__gte=since)
-    latest_first = resolved.select_related("incident", "region").order_by("-incident__closed_at", "-pk")[:20]
-    asking: list[Report] = [report for report in latest_first if resolution_asked(report, now)]
-    return asking[0] if asking else None
+    resolved = reports.filter(incident__status=INCIDENT_RESOLVED, incident__closed_at__gte=since)
+    latest_first = list(resolved.select_related("incident", "region").order_by("-incident__closed_at", "-pk")[:20])
+    asking = reports_asked(latest_first, now)
+    return next((report for report in latest_first if report.pk in asking), None)
 
 
 def _resolution_answer(report: Report, answer: tuple[bool, str], monitor: Monitor | None, key: str) -> TextAnswer:

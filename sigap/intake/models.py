@@ -354,11 +354,14 @@ class FieldCheck(models.Model):
         return str(self.person) if self.person is not None else ""
 
 
+INCIDENT_RESOLVED = "resolved"  # triage's IncidentStatus.RESOLVED, named here so that intake does not import triage
+
+
 class ResolutionAnswerQuerySet(models.QuerySet["ResolutionAnswer"]):
     def current(self) -> ResolutionAnswerQuerySet:
         """Answers about the resolution in force: the incident is still resolved, and resolved when they answered
         (one reopened and resolved again is asked afresh)."""
-        return self.filter(report__incident__status="resolved", resolved_at=F("report__incident__closed_at"))
+        return self.filter(report__incident__status=INCIDENT_RESOLVED, resolved_at=F("report__incident__closed_at"))
 
     def disputed(self) -> ResolutionAnswerQuerySet:
         """ "Not settled" answers about the resolution in force that no analyst has looked at yet."""

@@ -9,7 +9,7 @@ so the team owes them an answer as for any message. The incident's timeline is w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,13 +20,12 @@ from django.utils.translation import gettext
 
 from sigap.core.services import audit_record
 from sigap.intake.choices import MessageDirection
-from sigap.intake.models import Report, ResolutionAnswer
+from sigap.intake.models import INCIDENT_RESOLVED, Report, ResolutionAnswer
 from sigap.intake.services import reporter_message_post
 
 AnsweredHook = Callable[[ResolutionAnswer], None]
 _answered_hooks: list[AnsweredHook] = []
 NOTE_LIMIT = 2000
-RESOLVED = "resolved"  # triage's IncidentStatus.RESOLVED, named here so that intake does not import triage
 
 
 class ResolutionAnswerRefused(ValueError):
@@ -39,22 +38,35 @@ def on_resolution_answered(hook: AnsweredHook) -> None:
         _answered_hooks.append(hook)
 
 
-def resolution_asked(report: Report, now: datetime | None = None) -> bool:
-    """Whether the receipt page asks this report's reporter about the resolution now: its incident is resolved,
-    within the days to answer, and they have not answered about this resolution."""
-    incident = report.incident
-    if incident is None or incident.status != RESOLVED or incident.closed_at is None:
-        return False
+def reports_asked(reports: Iterable[Report], now: datetime | None = None) -> set[int]:
+    """The ids of those reports whose reporter the receipt page asks about the resolution now: the incident is
+    resolved, within the days to answer, and they have not answered about this resolution. One query for any
+    number of reports (a trusted reporter's home lists twenty; an SMS is matched against the sender's latest)."""
     now = now or timezone.now()
-    if now - incident.closed_at > timedelta(days=settings.SIGAP_RESOLUTION_ANSWER_DAYS):
-        return False
-    return not report.resolution_answers.filter(resolved_at=incident.closed_at).exists()
+    window = timedelta(days=settings.SIGAP_RESOLUTION_ANSWER_DAYS)
+    in_window = {
+        report.pk
+        for report in reports
+        if (incident := report.incident) is not None
+        and incident.status == INCIDENT_RESOLVED
+        and incident.closed_at is not None
+        and now - incident.closed_at <= window
+    }
+    if not in_window:
+        return set()
+    answered = ResolutionAnswer.objects.current().filter(report_id__in=in_window).values_list("report_id", flat=True)
+    return in_window - set(answered)
+
+
+def resolution_asked(report: Report, now: datetime | None = None) -> bool:
+    """reports_asked for one report."""
+    return report.pk in reports_asked([report], now)
 
 
 def resolution_answer_current(report: Report) -> ResolutionAnswer | None:
     """The reporter's answer about the resolution in force, if any."""
     incident = report.incident
-    if incident is None or incident.status != RESOLVED or incident.closed_at is None:
+    if incident is None or incident.status != INCIDENT_RESOLVED or incident.closed_at is None:
         return None
     return report.resolution_answers.filter(resolved_at=incident.closed_at).first()
 
