@@ -160,3 +160,74 @@ class StatusReportForm(forms.Form):
 
 class FundingPlanForm(forms.Form):
     filed_on = forms.DateField(label=_("Spending plan filed on"), widget=DATE)
+
+
+WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class TniRequestForm(forms.Form):
+    asked_at = forms.DateTimeField(label=_("Asked at"), widget=WHEN)
+    asked_orally = forms.BooleanField(
+        label=_("Asked by telephone first"),
+        required=False,
+        initial=True,
+        help_text=_("The written request then follows within 1 x 24 hours (PP 2/2015); Sigap reminds the secretariat."),
+    )
+    addressed_to = forms.CharField(
+        label=_("Addressed to"), max_length=200, help_text=_("UU 7/2012 Ps 33: the Wali Kota asks the Government.")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=NOTE)
+    area = forms.CharField(label=_("Area"), max_length=2000, widget=NOTE)
+    days = forms.IntegerField(
+        label=_("For how many days"),
+        min_value=1,
+        max_value=120,
+        help_text=_("The help ends with the status at the latest (UU 7/2012 Ps 34)."),
+    )
+    logistics = forms.CharField(label=_("Logistics"), max_length=4000, widget=NOTE)
+    letter_number = forms.CharField(
+        label=_("Letter number"), max_length=120, required=False, help_text=_("When asked in writing.")
+    )
+    copies_to = forms.CharField(
+        label=_("Copies to"),
+        max_length=4000,
+        required=False,
+        widget=NOTE,
+        help_text=_("One addressee per line, as PP 2/2015 lists them."),
+    )
+
+
+class TniLetterForm(forms.Form):
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    sent_at = forms.DateTimeField(label=_("Sent at"), widget=WHEN)
+    letter_number = forms.CharField(label=_("Letter number"), max_length=120)
+    copies_to = forms.CharField(
+        label=_("Copies to"),
+        max_length=4000,
+        required=False,
+        widget=NOTE,
+        help_text=_("One addressee per line, as PP 2/2015 lists them."),
+    )
+
+
+class TniAnswerForm(forms.Form):
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE)
+    granted = forms.TypedChoiceField(
+        label=_("Answer"),
+        choices=[("yes", _("Granted")), ("no", _("Refused"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("What was granted, or why refused"),
+        max_length=4000,
+        widget=NOTE,
+        help_text=_("Units, strength and from when; the help is coordinated by Polri (UU 7/2012 Ps 34)."),
+    )
+
+
+class TniEndForm(forms.Form):
+    request = forms.IntegerField(widget=forms.HiddenInput)
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE)
+    note = forms.CharField(label=_("Reason"), max_length=2000)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sigap.cases.choices import CasePhase, CaseStatus, StatusState, TaskStatus
+from sigap.cases.rules import TNI_LETTER_HOURS
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, Role, role_of
 from sigap.core.timeline import TimelineWords
@@ -262,6 +264,77 @@ class StatusReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter_number} ({self.sent_on})"
+
+
+class TniAssistance(TimeStampedModel):
+    """A request for the TNI's help while a status is in force (UU 7/2012 Ps 33-34; PP 2/2015 Ps 45-47): the Wali
+    Kota asks the central government, by telephone if it cannot wait, and confirms an oral request in writing
+    within 1 x 24 hours; the request states the reason, the area, how long and the logistics, with its copies. The
+    help is coordinated by Polri and ends with the status (revoked or expired) at the latest."""
+
+    status = models.ForeignKey(ConflictStatus, on_delete=models.CASCADE, related_name="tni_requests")
+    asked_at = models.DateTimeField(_("asked at"))
+    asked_orally = models.BooleanField(_("asked orally first (by telephone)"), default=True)
+    addressed_to = models.CharField(_("addressed to"), max_length=200)
+    reason = models.TextField(_("reason"))
+    area = models.TextField(_("area"))
+    days = models.PositiveSmallIntegerField(_("for how many days"))
+    logistics = models.TextField(_("logistics"))
+    letter_number = models.CharField(_("letter number"), max_length=120, blank=True)
+    letter_sent_at = models.DateTimeField(_("letter sent at"), null=True, blank=True)
+    copies_to = models.TextField(_("copies to"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    granted = models.BooleanField(_("granted"), null=True, blank=True)
+    answer_note = models.TextField(_("answer"), blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        verbose_name = _("TNI assistance request")
+
+    def __str__(self) -> str:
+        return f"TNI #{self.pk} ({self.asked_at:%Y-%m-%d})"
+
+    @property
+    def letter_due_at(self) -> datetime:
+        return self.asked_at + timedelta(hours=TNI_LETTER_HOURS)
+
+    @property
+    def letter_late(self) -> bool:
+        """The written confirmation came (or is still missing) after 1 x 24 hours of an oral request."""
+        if not self.asked_orally:
+            return False
+        sent = self.letter_sent_at or timezone.now()
+        return sent > self.letter_due_at
+
+    @property
+    def last_day(self) -> date:
+        """The last day of help: the days asked for, cut by an earlier end and by the status's own end."""
+        asked_on = timezone.localdate(self.asked_at)
+        end = min(asked_on + timedelta(days=self.days - 1), self.status.last_day)
+        if self.ended_on is not None:
+            end = min(end, self.ended_on - timedelta(days=1))
+        return end
+
+    def state_on(self, day: date) -> str:
+        """One of asked, granted, refused, ended (the words are in TNI_STATES)."""
+        if self.granted is False:
+            return "refused"
+        if day > self.last_day:
+            return "ended"
+        return "granted" if self.granted else "asked"
+
+
+TNI_STATES = {
+    "asked": _("Asked, awaiting the answer"),
+    "granted": _("Granted"),
+    "refused": _("Refused"),
+    "ended": _("Ended"),
+}
 
 
 class StatusConsideration(models.Model):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext
 MAX_DAYS = 90
 MAX_EXTENSION_DAYS = 30
 EXTENSION_NOTICE_DAYS = 10
+# PP 2/2015 Ps 45-47: an oral request for the TNI's help is confirmed in writing within 1 x 24 hours.
+TNI_LETTER_HOURS = 24
 
 
 class StatusRuleError(ValueError):
@@ -65,6 +67,27 @@ def check_revocation(*, starts_on: date, last_day: date, revoked_on: date) -> No
         raise StatusRuleError(gettext("A status is revoked after the day it starts"))
     if revoked_on > last_day:
         raise StatusRuleError(gettext("The status has already ended"))
+
+
+def check_tni_request(*, asked_on: date, days: int, starts_on: date, last_day: date) -> None:
+    """The Wali Kota asks for the TNI's help while the status is in force, and the help ends with it at the latest
+    (UU 7/2012 Ps 33-34)."""
+    if not starts_on <= asked_on <= last_day:
+        raise StatusRuleError(
+            gettext("The TNI's help is asked for while the status is in force (%(start)s to %(end)s; Ps 33)")
+            % {"start": f"{starts_on:%d-%m-%Y}", "end": f"{last_day:%d-%m-%Y}"}
+        )
+    if days < 1:
+        raise StatusRuleError(gettext("Say for how many days the help is asked"))
+    end = asked_on + timedelta(days=days - 1)
+    if end > last_day:
+        raise StatusRuleError(
+            gettext(
+                "The TNI's help ends with the status (Ps 34): at most %(max)d days from %(asked)s, to %(end)s; "
+                "extend the status first if it must last longer"
+            )
+            % {"max": (last_day - asked_on).days + 1, "asked": f"{asked_on:%d-%m-%Y}", "end": f"{last_day:%d-%m-%Y}"}
+        )
 
 
 def report_due_dates(starts_on: date, last_day: date, every_days: int) -> list[date]:

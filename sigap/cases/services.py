@@ -28,6 +28,7 @@ from sigap.cases.models import (
     StatusConsideration,
     StatusReport,
     Task,
+    TniAssistance,
 )
 from sigap.cases.states import check_transition
 from sigap.core.calendar import deadline, working_calendar
@@ -810,6 +811,10 @@ def status_revoke(*, status: ConflictStatus, revoked_on: date, actor: Any, reaso
     status.revocation_reason = reason.strip()
     status.save()
     _status_event(status, actor=actor, verb="revoked", note=reason.strip())
+    # The TNI's help ends with the status (UU 7/2012 Ps 34): written down, so that the request says when and why.
+    for request in status.tni_requests.filter(ended_on__isnull=True).exclude(granted=False):
+        if timezone.localdate(request.asked_at) + timedelta(days=request.days) > revoked_on:
+            _tni_end(request, ended_on=revoked_on, reason="status dicabut (UU 7/2012 Ps 34)", actor=actor)
     return status
 
 
@@ -837,6 +842,145 @@ def status_funding_plan_filed(*, status: ConflictStatus, filed_on: date, actor: 
     _status_event(status, actor=actor, verb="funding_plan_filed", note=f"{filed_on:%d-%m-%Y}")
 
 
+# ---- The TNI's help during a status (UU 7/2012 Ps 33-34, PP 2/2015 Ps 45-47) ------------------------------------
+
+
+@dataclass(frozen=True)
+class TniRequest:
+    asked_at: datetime
+    asked_orally: bool
+    addressed_to: str
+    reason: str
+    area: str
+    days: int
+    logistics: str
+    letter_number: str = ""
+    copies_to: str = ""
+
+
+def _tni_event(request: TniAssistance, *, actor: Any, verb: str, note: str) -> None:
+    _status_event(request.status, actor=actor, verb=verb, note=f"TNI #{request.pk}: {note}")
+
+
+@transaction.atomic
+def tni_request_record(status: ConflictStatus, ask: TniRequest, *, actor: Any) -> TniAssistance:
+    """The Wali Kota asked for the TNI's help. Asked by telephone, the written confirmation is owed within 1 x 24
+    hours (a duty of the status, reminded); asked in writing, the letter is the request."""
+    status = ConflictStatus.objects.select_for_update().get(pk=status.pk)
+    asked_on = timezone.localdate(ask.asked_at)
+    rules.check_tni_request(asked_on=asked_on, days=ask.days, starts_on=status.starts_on, last_day=status.last_day)
+    if ask.asked_at > timezone.now() + timedelta(minutes=5):
+        raise rules.StatusRuleError(gettext("A request is recorded once it has been made, not ahead"))
+    missing = [
+        label
+        for label, value in (
+            (gettext("addressed to"), ask.addressed_to),
+            (gettext("reason"), ask.reason),
+            (gettext("area"), ask.area),
+            (gettext("logistics"), ask.logistics),
+        )
+        if not value.strip()
+    ]
+    if not ask.asked_orally and not ask.letter_number.strip():
+        missing.append(gettext("letter number"))
+    if missing:
+        raise rules.StatusRuleError(gettext("The request needs: %(fields)s") % {"fields": ", ".join(missing)})
+    request = TniAssistance.objects.create(
+        status=status,
+        asked_at=ask.asked_at,
+        asked_orally=ask.asked_orally,
+        addressed_to=ask.addressed_to.strip(),
+        reason=ask.reason.strip(),
+        area=ask.area.strip(),
+        days=ask.days,
+        logistics=ask.logistics.strip(),
+        letter_number="" if ask.asked_orally else ask.letter_number.strip(),
+        letter_sent_at=None if ask.asked_orally else ask.asked_at,
+        copies_to="" if ask.asked_orally else _lines(ask.copies_to),
+        recorded_by=actor if _is_user(actor) else None,
+    )
+    how = "lisan (telepon)" if ask.asked_orally else f"tertulis, {request.letter_number}"
+    _tni_event(
+        request, actor=actor, verb="tni_requested", note=f"{how}, {ask.days} hari, kepada {request.addressed_to}"
+    )
+    return request
+
+
+def _lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+@transaction.atomic
+def tni_letter_record(
+    request: TniAssistance, *, sent_at: datetime, letter_number: str, copies_to: str, actor: Any
+) -> TniAssistance:
+    """The written confirmation of an oral request went out; a late one is recorded as late, not refused."""
+    request = TniAssistance.objects.select_for_update(of=("self",)).select_related("status").get(pk=request.pk)
+    if request.letter_sent_at is not None:
+        raise rules.StatusRuleError(gettext("The written request is already recorded"))
+    if not letter_number.strip():
+        raise rules.StatusRuleError(gettext("The written request needs its letter number"))
+    if sent_at < request.asked_at:
+        raise rules.StatusRuleError(gettext("The letter confirms the oral request: it is sent after it"))
+    if sent_at > timezone.now() + timedelta(minutes=5):
+        raise rules.StatusRuleError(gettext("A letter is recorded once it has been sent, not ahead"))
+    request.letter_sent_at = sent_at
+    request.letter_number = letter_number.strip()
+    request.copies_to = _lines(copies_to)
+    request.save(update_fields=["letter_sent_at", "letter_number", "copies_to", "updated_at"])
+    note = request.letter_number
+    if request.letter_late:
+        hours = max(1, -int(-(sent_at - request.letter_due_at).total_seconds() // 3600))  # whole hours, rounded up
+        note += f" · {hours} jam lewat batas 1 x 24 jam"
+    _tni_event(request, actor=actor, verb="tni_letter_sent", note=note)
+    return request
+
+
+@transaction.atomic
+def tni_answer_record(
+    request: TniAssistance, *, answered_on: date, granted: bool, note: str, actor: Any
+) -> TniAssistance:
+    """The central government's answer: granted (with what comes: units, strength, from when) or refused."""
+    request = TniAssistance.objects.select_for_update(of=("self",)).select_related("status").get(pk=request.pk)
+    if request.granted is not None:
+        raise rules.StatusRuleError(gettext("The answer is already recorded"))
+    if answered_on < timezone.localdate(request.asked_at):
+        raise rules.StatusRuleError(gettext("The answer comes on or after the day of the request"))
+    if not note.strip():
+        raise rules.StatusRuleError(
+            gettext("Say what was granted (units, strength, from when)")
+            if granted
+            else gettext("Say why it was refused")
+        )
+    request.answered_on, request.granted, request.answer_note = answered_on, granted, note.strip()
+    request.save(update_fields=["answered_on", "granted", "answer_note", "updated_at"])
+    _tni_event(request, actor=actor, verb="tni_granted" if granted else "tni_refused", note=note.strip())
+    return request
+
+
+def _tni_end(request: TniAssistance, *, ended_on: date, reason: str, actor: Any) -> None:
+    request.ended_on, request.end_reason = ended_on, reason
+    request.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    _tni_event(request, actor=actor, verb="tni_ended", note=f"{ended_on:%d-%m-%Y}: {reason}")
+
+
+@transaction.atomic
+def tni_end_record(request: TniAssistance, *, ended_on: date, reason: str, actor: Any) -> TniAssistance:
+    """The help ends before the days asked for (the situation is under control, the troops withdrawn)."""
+    request = TniAssistance.objects.select_for_update(of=("self",)).select_related("status").get(pk=request.pk)
+    if request.ended_on is not None or request.granted is False:
+        raise rules.StatusRuleError(gettext("This request has already ended"))
+    if not reason.strip():
+        raise rules.StatusRuleError(gettext("Say why the help ends"))
+    if not timezone.localdate(request.asked_at) < ended_on <= request.last_day:
+        raise rules.StatusRuleError(
+            gettext("The help ends after the day it was asked and no later than %(last)s")
+            % {"last": f"{request.last_day:%d-%m-%Y}"}
+        )
+    _tni_end(request, ended_on=ended_on, reason=reason.strip(), actor=actor)
+    return request
+
+
 @transaction.atomic
 def status_consider(*, incident: Incident, actor: Any, note: str, at: datetime | None = None) -> StatusConsideration:
     """The team considered a status for an escalating incident and decided none is needed (with why)."""
@@ -855,6 +999,7 @@ class Duty:
     what: str
     due_on: date
     done: bool
+    due_at: datetime | None = None  # for a duty counted in hours (the written TNI request)
 
 
 def status_duties(status: ConflictStatus, today: date) -> list[Duty]:
@@ -876,6 +1021,16 @@ def status_duties(status: ConflictStatus, today: date) -> list[Duty]:
         done = any(previous < s <= due + timedelta(days=3) for s in sent)
         duties.append(Duty("Laporan perkembangan ke Gubernur, tembusan Mendagri dan DPRD (UU 7/2012 Ps 23)", due, done))
         previous = due
+    for request in status.tni_requests.filter(asked_orally=True):
+        duties.append(
+            Duty(
+                f"Permintaan tertulis bantuan TNI #{request.pk} (diminta lisan "
+                f"{timezone.localtime(request.asked_at):%d-%m-%Y %H:%M}; PP 2/2015: paling lambat 1 x 24 jam)",
+                timezone.localdate(request.letter_due_at),
+                request.letter_sent_at is not None,
+                due_at=request.letter_due_at,
+            )
+        )
     if status.extended_to is None and status.revoked_on is None:
         duties.append(
             Duty(
@@ -900,14 +1055,21 @@ def status_duties_due(now: datetime | None = None) -> int:
             if duty.done or duty.due_on - timedelta(days=3) > today:
                 continue
             key = f"status{status.pk}:{normalise_key(duty.what)}:{duty.due_on.isoformat()}"
+            due = f"{duty.due_on:%d-%m-%Y}"
+            if duty.due_at is not None:  # counted in hours: told at once, and again once the hour has passed
+                due = f"{timezone.localtime(duty.due_at):%d-%m-%Y %H:%M}"
+                late = now >= duty.due_at
+                when, tag = (":late", "[Terlambat] ") if late else (":ahead", "")
+            else:
+                when, tag = (":today" if duty.due_on <= today else ":ahead"), ""
             made = queue_to(
                 organisations=orgs,
                 users=users,
                 purpose="reminder",
-                subject=f"[Status Keadaan Konflik] {duty.what}"[:200],
-                body=f"{duty.what}: jatuh tempo {duty.due_on:%d-%m-%Y}. Status {status.decree_number}.\n"
+                subject=f"{tag}[Status Keadaan Konflik] {duty.what}"[:200],
+                body=f"{duty.what}: jatuh tempo {due}. Status {status.decree_number}.\n"
                 f"{public_link('cases:status_detail', status.pk)}",
-                key=key + (":today" if duty.due_on <= today else ":ahead"),
+                key=key + when,
                 at=now,
             )
             queued += len(made)

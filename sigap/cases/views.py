@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +24,7 @@ from sigap.alerts.models import Alert
 from sigap.cases import forms as f
 from sigap.cases import services
 from sigap.cases.choices import CasePhase, CaseStatus, Stage
-from sigap.cases.models import Case, ConflictStatus, Task
+from sigap.cases.models import TNI_STATES, Case, ConflictStatus, Task, TniAssistance
 from sigap.cases.plans import plan_apply, plan_lead, planned_steps, plans_for
 from sigap.cases.rules import StatusRuleError
 from sigap.cases.selectors import breach_board, status_in_force, status_prompts
@@ -523,12 +523,29 @@ def status_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "incidents": status.incidents.all(),
         "is_analyst": role_of(request.user) in ANALYST_ROLES,
         "today": today,
+        "now": timezone.now(),
         "extend_form": f.ExtendForm(),
         "revoke_form": f.RevokeForm(),
         "report_form": f.StatusReportForm(initial={"sent_on": today}),
         "funding_form": f.FundingPlanForm(initial={"filed_on": today}),
+        "tni_requests": [_tni_card(r, today) for r in status.tni_requests.select_related("status")],
+        "tni_form": f.TniRequestForm(initial={"asked_at": timezone.localtime().replace(second=0, microsecond=0)}),
     }
     return render(request, "cases/status_detail.html", context)
+
+
+def _tni_card(request: TniAssistance, today: date) -> dict[str, Any]:
+    """A request for the TNI's help with its state and, per request, the forms of its next steps."""
+    state = request.state_on(today)
+    auto_id, initial = f"tni{request.pk}-%s", {"request": request.pk}
+    return {
+        "request": request,
+        "state": state,
+        "state_label": TNI_STATES[state],
+        "letter_form": f.TniLetterForm(auto_id=auto_id, initial=initial),
+        "answer_form": f.TniAnswerForm(auto_id=auto_id, initial=initial | {"answered_on": today}),
+        "end_form": f.TniEndForm(auto_id=auto_id, initial=initial),
+    }
 
 
 @login_required
@@ -541,6 +558,10 @@ def status_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         "cabut": f.RevokeForm,
         "laporan": f.StatusReportForm,
         "biaya": f.FundingPlanForm,
+        "tni": f.TniRequestForm,
+        "tni-surat": f.TniLetterForm,
+        "tni-jawaban": f.TniAnswerForm,
+        "tni-selesai": f.TniEndForm,
     }
     if action not in forms_by_action:
         raise PermissionDenied
@@ -549,8 +570,26 @@ def status_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
         return redirect("cases:status_detail", pk=pk)
     d = form.cleaned_data
+    tni = get_object_or_404(status.tni_requests, pk=d["request"]) if "request" in d else None
     try:
-        if action == "perpanjang":
+        if action == "tni":
+            ask = services.TniRequest(**{k: v for k, v in d.items()})
+            services.tni_request_record(status, ask, actor=request.user)
+        elif tni is not None and action == "tni-surat":
+            services.tni_letter_record(
+                tni,
+                sent_at=d["sent_at"],
+                letter_number=d["letter_number"],
+                copies_to=d["copies_to"],
+                actor=request.user,
+            )
+        elif tni is not None and action == "tni-jawaban":
+            services.tni_answer_record(
+                tni, answered_on=d["answered_on"], granted=d["granted"], note=d["note"], actor=request.user
+            )
+        elif tni is not None and action == "tni-selesai":
+            services.tni_end_record(tni, ended_on=d["ended_on"], reason=d["note"], actor=request.user)
+        elif action == "perpanjang":
             services.status_extend(
                 status=status,
                 decided_on=d["decided_on"],
