@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -130,3 +130,37 @@ def status_in_force(today: Any = None) -> ConflictStatus | None:
         if status.last_day >= today:  # a revocation dated ahead leaves it in force until then
             return status
     return None
+
+
+def status_in_words(status: ConflictStatus, day: date, now: datetime) -> list[str]:
+    """For the situation report, in Bahasa Indonesia: the status's duties past their deadline at `now`, and each
+    request for the TNI's help that still mattered on `day` (asked, granted or refused; ended ones only in the
+    week after their end)."""
+    from sigap.cases.services import status_duties
+
+    lines = []
+    for duty in status_duties(status, day):
+        late = duty.due_at < now if duty.due_at is not None else duty.due_on < timezone.localdate(now)
+        if not duty.done and late:
+            due = timezone.localtime(duty.due_at) if duty.due_at else duty.due_on
+            lines.append(f"Lewat batas: {duty.what}, jatuh tempo {due:%d-%m-%Y}")
+    for request in status.tni_requests.select_related("status"):
+        state = request.state_on(day)
+        if state == "ended" and request.last_day < day - timedelta(days=7):
+            continue
+        asked = f"{timezone.localtime(request.asked_at):%d-%m-%Y %H:%M}"
+        line = f"Bantuan TNI #{request.pk} (diminta {asked}, {request.days} hari): "
+        if state == "refused":
+            line += f"ditolak {request.answered_on:%d-%m-%Y}: {request.answer_note}"
+        elif state == "ended":
+            line += f"berakhir {request.last_day + timedelta(days=1):%d-%m-%Y}"
+        elif state == "granted":
+            line += f"dikabulkan {request.answered_on:%d-%m-%Y}: {request.answer_note}; paling lambat sampai "
+            line += f"{request.last_day:%d-%m-%Y}"
+        else:
+            line += "menunggu jawaban Pemerintah"
+        if request.asked_orally and request.letter_sent_at is None:
+            due = timezone.localtime(request.letter_due_at)
+            line += f"; permintaan tertulis belum dikirim (batas {due:%d-%m-%Y %H:%M})"
+        lines.append(line)
+    return lines

@@ -16,7 +16,7 @@ from sigap.actors.selectors import GroupLine, groups_involved
 from sigap.alerts.models import Alert
 from sigap.cases.choices import CaseStatus
 from sigap.cases.models import Case
-from sigap.cases.selectors import breach_board, status_in_force
+from sigap.cases.selectors import breach_board, status_in_force, status_in_words
 from sigap.core import audit
 from sigap.dashboard import metrics
 from sigap.dashboard.selectors import (
@@ -99,6 +99,7 @@ class Sitrep:
     signs: list[SignLine] = field(default_factory=list)  # the field monitors' warning signs of the period
     checklists: tuple[int, int] = (0, 0)  # checklists received, kelurahan that sent any
     status_in_force: str = ""
+    status_notes: list[str] = field(default_factory=list)  # its overdue duties and the TNI's help, in words
     audit_anchor: str = ""  # the audit chain's head when the report was made: an outside copy of it
     snapshot: dict[str, Any] = field(default_factory=dict)
     map_shapes: list[MapShape] = field(default_factory=list)  # only with_boundaries
@@ -333,6 +334,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         signs=signs,
         checklists=(checklists, checked_areas),
         status_in_force=str(in_force) if in_force else "",
+        status_notes=status_in_words(in_force, filters.end, min(now, hi)) if in_force else [],
         snapshot=snapshot,
         map_shapes=[
             MapShape(area.risk.level if area.risk else None, area.region.boundary or {}, bool(area.stands_for))

@@ -94,6 +94,8 @@ def to_xlsx(report: Sitrep) -> bytes:
     summary.append([f"Jejak audit {report.audit_anchor}"])
     if report.status_in_force:
         summary.append([f"Status Keadaan Konflik berlaku: {report.status_in_force}"])
+        for line in report.status_notes:
+            append_text_safe(summary, [line])
     summary.append([])
     for label, value in report.totals:
         summary.append([label, value])
@@ -312,6 +314,10 @@ def to_pdf(report: Sitrep) -> bytes:
         pdf.cell(
             0, 5, latin1(f"Status Keadaan Konflik berlaku: {report.status_in_force}"), new_x="LMARGIN", new_y="NEXT"
         )
+        pdf.set_font("Helvetica", size=8)
+        for line in report.status_notes:
+            pdf.multi_cell(0, 4, latin1(f"- {line}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", size=9)
         pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
     top = pdf.get_y()

@@ -171,3 +171,55 @@ def test_the_report_counts_what_reporters_said_of_the_resolutions(client, demo):
     quiet = summary("?start=2020-11-20&end=2020-11-26")
     assert quiet["Pelapor: masalah sudah selesai"] == quiet["Pelapor: masalah belum selesai"] == 0
     assert "Pelapor: masalah belum selesai" in client.get(reverse("sitrep:page") + query).content.decode()
+
+
+def test_a_status_in_force_comes_with_its_late_duties_and_the_tni_s_help(client, demo):
+    """A Status Keadaan Konflik in force at the end of the period is named with what it still owes (the spending
+    plan past its working day, a telephone request for the TNI's help not yet confirmed in writing) and the state
+    of each request for the TNI's help, on the page, in the XLSX and in the PDF."""
+    from sigap.cases import services
+    from sigap.core.calendar import holidays_load
+
+    holidays_load()
+    analyst = User.objects.get(username="analis")
+    status = services.status_declare(
+        services.Declaration(
+            decree_number="188.45/301/423.011/2020",
+            reasons="Bentrok pendukung meluas",
+            dprd_consulted_on=date(2020, 12, 14),
+            declared_on=date(2020, 12, 15),
+            starts_on=date(2020, 12, 15),
+            ends_on=date(2021, 1, 31),
+        ),
+        actor=analyst,
+    )
+    ask = dict(addressed_to="Pemerintah", reason="Polres kewalahan", area="Kec. Gadingrejo", logistics="BTT APBD")
+    oral = services.tni_request_record(
+        status,
+        services.TniRequest(asked_at=datetime(2020, 12, 16, 21, tzinfo=WIB), asked_orally=True, days=10, **ask),
+        actor=analyst,
+    )
+    written = services.tni_request_record(
+        status,
+        services.TniRequest(
+            asked_at=datetime(2020, 12, 17, 8, tzinfo=WIB), asked_orally=False, days=7, letter_number="300/5", **ask
+        ),
+        actor=analyst,
+    )
+    services.tni_answer_record(written, answered_on=date(2020, 12, 18), granted=True, note="1 SSK", actor=analyst)
+    client.force_login(User.objects.get(username="pimpinan"))
+    query = "?start=2020-12-14&end=2020-12-20"
+    page = client.get(reverse("sitrep:page") + query).content.decode()
+    section = page.split('id="status-konflik"')[1].split("</div>")[0]
+    assert "188.45/301/423.011/2020" in section
+    assert f"Bantuan TNI #{oral.pk}" in section and "menunggu jawaban Pemerintah" in section
+    assert "permintaan tertulis belum dikirim (batas 17-12-2020 21:00)" in section
+    assert f"Bantuan TNI #{written.pk}" in section and "dikabulkan 18-12-2020: 1 SSK" in section
+    assert "Lewat batas: Rencana kebutuhan biaya" in section and "Lewat batas: Permintaan tertulis" in section
+    book = load_workbook(BytesIO(client.get(reverse("sitrep:download", args=["xlsx"]) + query).content))
+    lines = [row[0].value for row in book["Ringkasan"] if row[0].value]
+    assert any(str(line).startswith(f"Bantuan TNI #{written.pk}") for line in lines)
+    pdf = client.get(reverse("sitrep:download", args=["pdf"]) + query)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    before = client.get(reverse("sitrep:page") + "?start=2020-12-07&end=2020-12-13").content.decode()
+    assert 'id="status-konflik"' not in before  # not yet declared then
