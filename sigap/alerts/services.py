@@ -187,6 +187,7 @@ def alert_override(*, alert: Alert, level: int, actor: Any, reason: str) -> Aler
     """An analyst sets the level by judgement; the reason stays on the timeline."""
     if not reason.strip():
         raise AlertStateError("An override needs a reason")
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)  # the level it had is the one the timeline names
     old = alert.level
     alert.level = level
     alert.save(update_fields=["level", "updated_at"])
@@ -197,16 +198,22 @@ def alert_override(*, alert: Alert, level: int, actor: Any, reason: str) -> Aler
 
 @transaction.atomic
 def alert_merge(*, source: Alert, target: Alert, actor: Any, reason: str) -> Alert:
-    """Two alerts are one situation: the source's areas, incidents and reasons move to the target."""
+    """Two alerts are one situation: the source's areas, incidents and reasons move to the target. Both are read
+    again under lock (in id order) and only what the merge changes is written: a step a colleague took on the
+    target meanwhile stays."""
     if source.pk == target.pk:
         raise AlertStateError("An alert cannot be merged into itself")
+    locked = {a.pk: a for a in Alert.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+    source, target = locked[source.pk], locked[target.pk]
     if target.state == AlertState.CLOSED or target.merged_into_id is not None:
         raise AlertStateError("Merge into an open alert")
+    if source.merged_into_id is not None:
+        raise AlertStateError("This alert has already been merged")
     target.regions.add(*source.regions.all())
     target.incidents.add(*source.incidents.all())
     target.reasons = [*target.reasons, *[r for r in source.reasons if r not in target.reasons]]
     target.level = max(target.level, source.level)
-    target.save()
+    target.save(update_fields=["reasons", "level", "updated_at"])
     at = timezone.now()
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])

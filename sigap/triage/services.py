@@ -452,17 +452,21 @@ def incident_update_triage(
     urgency: Urgency | None = None,
     region: Any | None = None,
 ) -> Incident:
-    """An analyst overrides the automatic place, category or urgency; the reason is kept on the timeline."""
-    changes = []
+    """An analyst overrides the automatic place, category or urgency; the reason is kept on the timeline. Only those
+    fields are written, on a locked fresh copy: a verification saved meanwhile is not undone by the page's copy."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    changes, changed = [], ["updated_at"]
     for name, value in (("category", category), ("urgency", urgency), ("region", region)):
         if value is not None and getattr(incident, name) != value:
             changes.append(f"{name}: {getattr(incident, name)} \u2192 {value}")
             setattr(incident, name, value)
+            changed.append(name)
     if not changes:
         return incident
     if urgency is not None:
         _tighten_due(incident)
-    incident.save()
+        changed.append("verification_due_at")
+    incident.save(update_fields=changed)
     if region is not None:
         incident.reports.filter(region=None).update(region=region)
     at = timezone.now()
@@ -482,31 +486,34 @@ ESCALATION_FACTS = (
 )
 
 
-@transaction.atomic
 def _fact_words(value: Any) -> str:
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     return "\u2014" if value is None else str(value)
 
 
+@transaction.atomic
 def incident_update_facts(
     *, incident: Incident, actor: Any, reason: str, at: datetime | None = None, **facts: Any
 ) -> Incident:
     """The analyst records what is known of the event: people involved, victims, and the escalation signs of
-    PP 2/2015 Ps 43. Alerts follow (the hook), the reason stays on the timeline (in Indonesian, like the notes)."""
+    PP 2/2015 Ps 43. Alerts follow (the hook), the reason stays on the timeline (in Indonesian, like the notes).
+    Only the facts are written, on a locked fresh copy, together with their timeline row."""
     unknown = set(facts) - set(ESCALATION_FACTS)
     if unknown:
         raise ValueError(f"Not an incident fact: {', '.join(sorted(unknown))}")
-    changes = []
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    changes, changed = [], ["updated_at"]
     with translation.override("id"):
         for name, value in facts.items():
             if getattr(incident, name) != value:
                 label = getattr(Incident._meta.get_field(name), "verbose_name", name)
                 changes.append(f"{label}: {_fact_words(getattr(incident, name))} \u2192 {_fact_words(value)}")
                 setattr(incident, name, value)
+                changed.append(name)
     if not changes:
         return incident
-    incident.save()
+    incident.save(update_fields=changed)
     at = at or timezone.now()
     _event(incident, at=at, actor=actor, verb="facts_changed", note="; ".join(changes) + f" ({reason})")
     _changed(incident, at)

@@ -138,16 +138,32 @@ def test_override_and_merge_keep_their_reasons(region, city, personas):
         at=at(DAY),
         attach_to_open=False,
     )
+    stale = Alert.objects.get(pk=a.pk)  # the merge form's page, loaded before the next two steps
     alert_override(alert=a, level=RiskLevel.AWAS, actor=personas["analyst"], reason="informasi intelijen")
-    target = alert_merge(source=b, target=a, actor=personas["analyst"], reason="satu situasi")
+    alert_transition(alert=a, to=AlertState.ACKNOWLEDGED, actor=personas["responder"])
+    target = alert_merge(source=b, target=stale, actor=personas["analyst"], reason="satu situasi")
     b.refresh_from_db()
     assert b.state == AlertState.CLOSED and b.merged_into == target
+    target.refresh_from_db()
+    assert target.state == AlertState.ACKNOWLEDGED  # the acknowledgement taken meanwhile stays
     assert target.level == RiskLevel.AWAS and set(target.reasons) == {"a", "b"}
     assert target.regions.count() == 2
     notes = [e.note for e in target.events.all()]
     assert any("informasi intelijen" in n for n in notes) and any("satu situasi" in n for n in notes)
     with pytest.raises(AlertStateError):
         alert_merge(source=a, target=a, actor=personas["analyst"], reason="x")
+    c = alert_raise(
+        kind=AlertKind.MANUAL,
+        city=city,
+        regions=[region("35.75.04.1011")],
+        level=1,
+        title="C",
+        reason="c",
+        at=at(DAY),
+        attach_to_open=False,
+    )
+    with pytest.raises(AlertStateError, match="already been merged"):
+        alert_merge(source=b, target=c, actor=personas["analyst"], reason="dua kali")
 
 
 @pytest.mark.django_db

@@ -204,6 +204,29 @@ def test_an_analyst_overrides_the_automatic_triage_with_a_reason(personas, regio
     assert "cek lapangan" in incident.events.last().note
 
 
+@pytest.mark.django_db
+def test_a_correction_from_a_page_loaded_before_the_verification_does_not_undo_it(personas, region):
+    """The facts and the triage are written on a fresh copy, field by field: the copy the analyst's page loaded
+    before a colleague verified the incident does not put it back in the queue."""
+    from sigap.triage.services import incident_update_facts
+
+    report = receive("Bentrok pendukung di dekat pasar", region=region("35.75.04.1010"))
+    stale = Incident.objects.get(pk=report.incident.pk)
+    incident_verify(
+        incident=report.incident,
+        decision=IncidentStatus.VERIFIED,
+        actor=personas["analyst"],
+        reliability=Reliability.B,
+        credibility=Credibility.PROBABLY_TRUE,
+        note="Dikonfirmasi Bhabinkamtibmas",
+    )
+    incident_update_facts(incident=stale, actor=personas["analyst"], reason="Kapolsek", injured=2)
+    incident_update_triage(incident=stale, actor=personas["analyst"], reason="cek", urgency=Urgency.HIGH)
+    fresh = Incident.objects.get(pk=stale.pk)
+    assert (fresh.status, fresh.injured, fresh.urgency) == (IncidentStatus.VERIFIED, 2, Urgency.HIGH)
+    assert fresh.source_reliability == Reliability.B and fresh.verified_at is not None
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_reporter_learns_the_decision_in_plain_words(client, smtp_server, gazetteer, personas):
     from django.core.management import call_command
