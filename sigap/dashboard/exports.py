@@ -33,6 +33,8 @@ COLUMNS = [
     ("people_estimate", "#affected+num", "people_estimate"),
     ("injured", "#affected+injured", "injured"),
     ("killed", "#affected+killed", "killed"),
+    ("displaced", "#affected+idps", "displaced"),
+    ("buildings_damaged", "#affected+buildings+damaged", "buildings_damaged"),
     ("verified_at", "#date+verified", "verified_at"),
     ("closed_at", "#date+closed", "closed_at"),
 ]

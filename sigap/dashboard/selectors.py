@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from sigap.alerts.choices import AlertKind
@@ -33,7 +33,7 @@ from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk, ElectionPhase
 from sigap.risk.selectors import latest_day
-from sigap.triage.choices import Category
+from sigap.triage.choices import Category, IncidentStatus
 from sigap.triage.models import Incident
 
 # 1970-01-01 was a Thursday: (days since the epoch + 3) % 7 is the weekday, Monday 0.
@@ -221,6 +221,28 @@ def resolution_word(filters: Filters, user: Any) -> ResolutionWord:
         not_settled=said.filter(settled=False).count(),
         waiting=said.disputed().count(),
     )
+
+
+@dataclass(frozen=True)
+class Toll:
+    """The human toll and the damage of the verified incidents that happened in the period, as analysts recorded
+    them on each incident (what a sitrep leads with, and where recovery starts)."""
+
+    killed: int
+    injured: int
+    displaced: int
+    buildings_damaged: int
+
+    def __bool__(self) -> bool:
+        return any((self.killed, self.injured, self.displaced, self.buildings_damaged))
+
+
+def incident_toll(filters: Filters, user: Any) -> Toll:
+    verified = filters.incidents(Incident.objects.visible_to(user)).filter(
+        status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED]
+    )
+    sums = verified.aggregate(k=Sum("killed"), i=Sum("injured"), d=Sum("displaced"), b=Sum("buildings_damaged"))
+    return Toll(sums["k"] or 0, sums["i"] or 0, sums["d"] or 0, sums["b"] or 0)
 
 
 # Alerts that come before trouble: the engine's (a grave-incident alert follows its incident; a manual one is a

@@ -18,6 +18,7 @@ from sigap.dashboard.selectors import (
     alert_quality,
     election_stage,
     incident_columns,
+    incident_toll,
     levels_on,
     mediation_counts,
     resolution_word,
@@ -72,6 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "response": response_times(filters, request.user, table),
         "score": alert_quality(filters, table),
         "resolution_word": resolution_word(filters, request.user),
+        "toll": incident_toll(filters, request.user),
         "query": query,
         "geojson_url": f"/api/v1/risk.geojson?parent={filters.area_code}&stand_in=true"
         + (f"&day={levels[0].day.isoformat()}" if levels else ""),

@@ -822,10 +822,11 @@ def _escalate_threads(analyst: User) -> None:
         incident_update_facts(
             incident=incident,
             actor=analyst,
-            reason="Laporan Kapolsek Bugulkidul: massa bertambah, dua warga luka.",
+            reason="Laporan Kapolsek Bugulkidul: massa bertambah, dua warga luka, satu warung rusak.",
             at=(incident.verified_at or DEMO_NOW) + timedelta(hours=1),
             people_estimate=150,
             injured=2,
+            buildings_damaged=1,
             crowd_growing=True,
         )
 

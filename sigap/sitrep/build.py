@@ -23,6 +23,7 @@ from sigap.dashboard.selectors import (
     Filters,
     alert_quality,
     incident_columns,
+    incident_toll,
     levels_on,
     mediation_counts,
     resolution_word,
@@ -203,6 +204,16 @@ def _resolution_answers(filters: Filters, user: Any) -> list[tuple[str, int]]:
     ]
 
 
+def _toll(filters: Filters, user: Any) -> list[tuple[str, int]]:
+    toll = incident_toll(filters, user)
+    return [
+        ("Korban meninggal", toll.killed),
+        ("Korban luka", toll.injured),
+        ("Warga mengungsi", toll.displaced),
+        ("Rumah atau bangunan rusak", toll.buildings_damaged),
+    ]
+
+
 def _audit_anchor() -> str:
     seq, digest = audit.head()
     return f"#{seq} {digest[:16]}"
@@ -287,6 +298,7 @@ def _build(filters: Filters, user: Any, with_boundaries: bool) -> Sitrep:
         totals=[
             ("Laporan masuk", reports.count()),
             ("Kejadian terverifikasi", int(table.in_period.sum())),
+            *_toll(filters, user),
             ("Kejadian selesai ditangani", incidents.filter(status=IncidentStatus.RESOLVED).count()),
             ("Menunggu verifikasi", incidents.filter(status=IncidentStatus.NEW).count()),
             ("Peringatan terbuka", len(open_alerts)),

@@ -99,6 +99,10 @@ class FactsForm(forms.Form):
     )
     injured = forms.IntegerField(label=_("Injured"), min_value=0, max_value=HEADCOUNT_MAX)
     killed = forms.IntegerField(label=_("Killed"), min_value=0, max_value=HEADCOUNT_MAX)
+    displaced = forms.IntegerField(label=_("Displaced (fled their homes)"), min_value=0, max_value=HEADCOUNT_MAX)
+    buildings_damaged = forms.IntegerField(
+        label=_("Houses or buildings damaged or burned"), min_value=0, max_value=HEADCOUNT_MAX
+    )
     crowd_growing = forms.BooleanField(label=_("Crowd growing and spreading"), required=False)
     arson_or_looting = forms.BooleanField(label=_("Arson, looting or destruction"), required=False)
     vital_object_damaged = forms.BooleanField(label=_("Offices or vital objects damaged or occupied"), required=False)

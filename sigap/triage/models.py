@@ -47,6 +47,10 @@ class Incident(TimeStampedModel):
     people_estimate = models.PositiveIntegerField(_("people involved (estimate)"), null=True, blank=True)
     injured = models.PositiveIntegerField(_("injured"), default=0)
     killed = models.PositiveIntegerField(_("killed"), default=0)
+    # The toll a sitrep leads with and recovery (pemulihan) starts from: people who fled their homes, and houses or
+    # buildings damaged or burned (SNPK records both).
+    displaced = models.PositiveIntegerField(_("displaced"), default=0)
+    buildings_damaged = models.PositiveIntegerField(_("houses or buildings damaged"), default=0)
     # Escalation criteria of PP 2/2015 Ps 43 (with its Penjelasan), kept by the analyst; they raise an alert.
     crowd_growing = models.BooleanField(_("crowd growing and spreading"), default=False)
     arson_or_looting = models.BooleanField(_("arson, looting or destruction"), default=False)

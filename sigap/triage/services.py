@@ -475,10 +475,12 @@ def incident_update_triage(
     return incident
 
 
-ESCALATION_FACTS = (
+INCIDENT_FACTS = (
     "people_estimate",
     "injured",
     "killed",
+    "displaced",
+    "buildings_damaged",
     "crowd_growing",
     "arson_or_looting",
     "vital_object_damaged",
@@ -496,10 +498,10 @@ def _fact_words(value: Any) -> str:
 def incident_update_facts(
     *, incident: Incident, actor: Any, reason: str, at: datetime | None = None, **facts: Any
 ) -> Incident:
-    """The analyst records what is known of the event: people involved, victims, and the escalation signs of
-    PP 2/2015 Ps 43. Alerts follow (the hook), the reason stays on the timeline (in Indonesian, like the notes).
-    Only the facts are written, on a locked fresh copy, together with their timeline row."""
-    unknown = set(facts) - set(ESCALATION_FACTS)
+    """The analyst records what is known of the event: people involved, victims, the displaced and the damage,
+    and the escalation signs of PP 2/2015 Ps 43. Alerts follow (the hook), the reason stays on the timeline (in
+    Indonesian, like the notes). Only the facts are written, on a locked fresh copy, with their timeline row."""
+    unknown = set(facts) - set(INCIDENT_FACTS)
     if unknown:
         raise ValueError(f"Not an incident fact: {', '.join(sorted(unknown))}")
     incident = Incident.objects.select_for_update().get(pk=incident.pk)

@@ -57,8 +57,8 @@ from sigap.triage.models import Incident
 from sigap.triage.resolution import ResolutionReviewError, resolution_uphold
 from sigap.triage.selectors import incidents_matching
 from sigap.triage.services import (
-    ESCALATION_FACTS,
     FIELD_VERBS,
+    INCIDENT_FACTS,
     REOPENED_TO,
     SET_ASIDE_AT_ONCE,
     IncidentRuleError,
@@ -225,7 +225,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "merge_form": MergeForm(auto_id="merge-%s"),
             "facts_form": FactsForm(
-                initial={name: getattr(incident, name) for name in ESCALATION_FACTS}, auto_id="facts-%s"
+                initial={name: getattr(incident, name) for name in INCIDENT_FACTS}, auto_id="facts-%s"
             ),
             "reveal_form": RevealForm(auto_id="reveal-%s"),
             "message_form": MessageForm(auto_id="message-%s"),
@@ -557,7 +557,7 @@ def incident_facts(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident_for(request, pk)
     form = FactsForm(request.POST)
     if form.is_valid():
-        facts = {name: form.cleaned_data[name] for name in ESCALATION_FACTS}
+        facts = {name: form.cleaned_data[name] for name in INCIDENT_FACTS}
         incident_update_facts(incident=incident, actor=request.user, reason=form.cleaned_data["reason"], **facts)
         messages.success(request, _("Facts of the event updated."))
     else:

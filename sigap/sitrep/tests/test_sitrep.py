@@ -223,3 +223,27 @@ def test_a_status_in_force_comes_with_its_late_duties_and_the_tni_s_help(client,
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     before = client.get(reverse("sitrep:page") + "?start=2020-12-07&end=2020-12-13").content.decode()
     assert 'id="status-konflik"' not in before  # not yet declared then
+
+
+def test_the_report_leads_with_the_toll_of_the_period_s_verified_incidents(client, demo):
+    """Killed, injured, displaced and damaged buildings, summed over the verified incidents of the period as the
+    analysts recorded them (the demo's Trajeng clash: two injured, a warung damaged); a rejected report's words do
+    not count."""
+    from django.db.models import Sum
+
+    verified = Incident.objects.filter(
+        status__in=[IncidentStatus.VERIFIED, IncidentStatus.RESOLVED],
+        occurred_at__gte=datetime(2020, 12, 7, tzinfo=WIB),
+        occurred_at__lt=datetime(2020, 12, 21, tzinfo=WIB),
+    ).aggregate(injured=Sum("injured"), damaged=Sum("buildings_damaged"))
+    assert verified["injured"] >= 2 and verified["damaged"] >= 1
+    Incident.objects.filter(status=IncidentStatus.HOAX).update(killed=5)  # a hoax's "deaths" are no toll
+    client.force_login(User.objects.get(username="pimpinan"))
+    query = "?start=2020-12-07&end=2020-12-20"
+    book = load_workbook(BytesIO(client.get(reverse("sitrep:download", args=["xlsx"]) + query).content))
+    summary = {row[0].value: row[1].value for row in book["Ringkasan"] if row[0].value}
+    assert summary["Korban luka"] == verified["injured"]
+    assert summary["Rumah atau bangunan rusak"] == verified["damaged"]
+    assert summary["Korban meninggal"] == 0 and summary["Warga mengungsi"] == 0
+    page = client.get(reverse("sitrep:page") + query).content.decode()
+    assert f"Korban luka: <strong>{verified['injured']}</strong>" in page

@@ -46,6 +46,33 @@ def test_an_analyst_sees_the_triage_reasons_and_decides(client, personas, incide
 
 
 @pytest.mark.django_db
+def test_the_analyst_records_the_toll_and_the_dashboard_and_export_count_it(client, personas, incident):
+    """Victims, the displaced and the damage go on the incident with their source, on its timeline in words, and
+    the verified incidents' toll is summed on the dashboard and exported per incident (HXL)."""
+    client.force_login(personas["analyst"])
+    facts = {"injured": "2", "killed": "0", "displaced": "12", "buildings_damaged": "3", "reason": "Camat"}
+    client.post(reverse("triage:incident_facts", args=[incident.pk]), facts)
+    incident.refresh_from_db()
+    assert (incident.injured, incident.displaced, incident.buildings_damaged) == (2, 12, 3)
+    note = incident.events.get(verb="facts_changed").note
+    assert "mengungsi: 0 \u2192 12" in note and "rumah atau bangunan rusak: 0 \u2192 3" in note and "(Camat)" in note
+    page = client.get(reverse("triage:incident_detail", args=[incident.pk])).content.decode()
+    assert "Dampak: 12 mengungsi, 3 rumah atau bangunan rusak" in page
+    day = f"?start={incident.occurred_at:%Y-%m-%d}&end={incident.occurred_at:%Y-%m-%d}"
+    assert 'id="toll"' not in client.get(reverse("dashboard:page") + day).content.decode()  # not verified yet
+    client.post(
+        reverse("triage:incident_decide", args=[incident.pk]),
+        {"decision": "verified", "reliability": "B", "credibility": "2", "corroboration": "Camat"},
+    )
+    dashboard = client.get(reverse("dashboard:page") + day).content.decode()
+    toll = dashboard.split('id="toll"')[1].split("</li>")[0]
+    assert "<strong>2</strong> luka" in toll and "<strong>12</strong> mengungsi" in toll
+    export = client.get(reverse("dashboard:export", args=["csv"]) + day)
+    lines = b"".join(export.streaming_content).decode().splitlines()
+    assert "#affected+idps" in lines[1] and lines[2].split(",")[-4:-2] == ["12", "3"]
+
+
+@pytest.mark.django_db
 def test_a_reveal_needs_a_reason_is_shown_once_and_is_audited(client, personas, incident):
     report = incident.reports.get()
     client.force_login(personas["analyst"])
