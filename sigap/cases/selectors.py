@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -17,6 +17,9 @@ from sigap.cases.models import Case, ConflictStatus, StatusConsideration, Task
 from sigap.core.models import AuditLog
 from sigap.directory.models import Organisation
 from sigap.triage.models import Incident
+
+if TYPE_CHECKING:
+    from sigap.cases.services import Duty
 
 
 @dataclass(frozen=True)
@@ -132,18 +135,25 @@ def status_in_force(today: Any = None) -> ConflictStatus | None:
     return None
 
 
+def status_overdue(status: ConflictStatus, day: date, now: datetime) -> list[Duty]:
+    """The status's duties not done by their deadline: a day, or an hour for the written TNI request."""
+    from sigap.cases.services import status_duties
+
+    return [
+        duty
+        for duty in status_duties(status, day)
+        if not duty.done and (duty.due_at < now if duty.due_at is not None else duty.due_on < timezone.localdate(now))
+    ]
+
+
 def status_in_words(status: ConflictStatus, day: date, now: datetime) -> list[str]:
     """For the situation report, in Bahasa Indonesia: the status's duties past their deadline at `now`, and each
     request for the TNI's help that still mattered on `day` (asked, granted or refused; ended ones only in the
     week after their end)."""
-    from sigap.cases.services import status_duties
-
     lines = []
-    for duty in status_duties(status, day):
-        late = duty.due_at < now if duty.due_at is not None else duty.due_on < timezone.localdate(now)
-        if not duty.done and late:
-            due = timezone.localtime(duty.due_at) if duty.due_at else duty.due_on
-            lines.append(f"Lewat batas: {duty.what}, jatuh tempo {due:%d-%m-%Y}")
+    for duty in status_overdue(status, day, now):
+        due = timezone.localtime(duty.due_at) if duty.due_at else duty.due_on
+        lines.append(f"Lewat batas: {duty.what}, jatuh tempo {due:%d-%m-%Y}")
     for request in status.tni_requests.select_related("status"):
         state = request.state_on(day)
         if state == "ended" and request.last_day < day - timedelta(days=7):

@@ -367,7 +367,7 @@ def _handling(user: User) -> dict[str, Any]:
 
     from sigap.cases.choices import CaseStatus
     from sigap.cases.models import Case, Task
-    from sigap.cases.selectors import status_in_force, status_prompts
+    from sigap.cases.selectors import status_in_force, status_overdue, status_prompts
 
     role = role_of(user)
     cases = Case.objects.visible_to(user).open().select_related("lead_organisation").order_by("act_due_at")
@@ -376,14 +376,17 @@ def _handling(user: User) -> dict[str, Any]:
     else:
         tasks = Task.objects.none()
     citywide = role in (Role.ADMIN, Role.ANALYST, Role.LEADERSHIP)
+    in_force = status_in_force() if citywide else None
+    now = timezone.now()
     return {
         "my_cases": list(cases[:10]),
         "my_case_count": cases.count(),
         "my_tasks": list(tasks.select_related("case").order_by("due_at")[:10]),
         "to_confirm": list(cases.filter(status=CaseStatus.RESOLUTION_PROPOSED)[:10]) if citywide else [],
         "status_prompts": status_prompts() if citywide else [],
-        "status_in_force": status_in_force() if citywide else None,
-        "handling_now": timezone.now(),
+        "status_in_force": in_force,
+        "status_overdue": status_overdue(in_force, timezone.localdate(now), now) if in_force else [],
+        "handling_now": now,
     }
 
 

@@ -193,3 +193,20 @@ def test_analysts_record_the_help_on_the_status_page_and_the_leadership_reads_it
     request.refresh_from_db()
     assert request.letter_number == "300/9/2020" and request.granted is True
     assert f"TNI #{request.pk}" in page and "300/9/2020" in page and "2 SSK" in page
+
+
+@pytest.mark.django_db
+def test_the_home_pages_name_what_the_status_owes_past_its_deadline(client, status, personas):
+    with time_machine.travel(ASKED + timedelta(minutes=10), tick=False):
+        request = services.tni_request_record(status, ask(), actor=personas["analyst"])
+    client.force_login(personas["leadership"])
+    with time_machine.travel(ASKED + timedelta(hours=23), tick=False):
+        page = client.get(reverse("home:home")).content.decode()
+        assert status.decree_number in page and "bantuan TNI" not in page  # the letter is not late yet
+    with time_machine.travel(ASKED + timedelta(hours=25), tick=False):
+        page = client.get(reverse("home:home")).content.decode()
+        assert f"Permintaan tertulis bantuan TNI #{request.pk}" in page
+        assert "Rencana kebutuhan biaya" in page  # one working day after the declaration, not filed
+    client.force_login(personas["responder"])
+    with time_machine.travel(ASKED + timedelta(hours=25), tick=False):
+        assert "bantuan TNI" not in client.get(reverse("home:home")).content.decode()
