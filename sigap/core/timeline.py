@@ -79,6 +79,11 @@ VERB_LABELS: dict[str, Any] = {
     "fulfilled": pgettext_lazy("timeline", "agreement fulfilled"),
     "relapse_flagged": pgettext_lazy("timeline", "relapse flagged"),
     "relapse_reviewed": pgettext_lazy("timeline", "relapse reviewed"),
+    "taskforce_formed": pgettext_lazy("timeline", "Satgas PKS formed"),
+    "member_added": pgettext_lazy("timeline", "member added"),
+    "member_left": pgettext_lazy("timeline", "member left"),
+    "final_report_sent": pgettext_lazy("timeline", "final report sent to the Pemda, copied to the DPRD"),
+    "taskforce_dissolved": pgettext_lazy("timeline", "Satgas PKS dissolved"),
     "actor_linked": pgettext_lazy("timeline", "group linked"),
     "actor_unlinked": pgettext_lazy("timeline", "group unlinked"),
 }

@@ -12,6 +12,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from sigap.alerts.choices import AlertKind
 from sigap.alerts.models import Alert
@@ -28,7 +29,7 @@ from sigap.dashboard.columns import (
 )
 from sigap.intake.models import ResolutionAnswer
 from sigap.mediation.choices import MediationStatus
-from sigap.mediation.models import Mediation
+from sigap.mediation.models import Mediation, Taskforce
 from sigap.regions.choices import Level
 from sigap.regions.models import Region
 from sigap.risk.models import AreaRisk, ElectionPhase
@@ -143,8 +144,10 @@ def election_stage(today: date) -> dict[str, Any]:
 
 
 def mediation_counts(user: Any) -> list[tuple[str, int]]:
+    """Mediations per status, and the Satgas PKS still at work (formed when the pranata could not settle)."""
     counts = dict(Mediation.objects.visible_to(user).values_list("status").annotate(n=Count("id")))
-    return [(str(s.label), counts.get(s.value, 0)) for s in MediationStatus]
+    rows = [(str(s.label), counts.get(s.value, 0)) for s in MediationStatus]
+    return [*rows, (gettext("Satgas PKS at work"), Taskforce.objects.filter(dissolved_on=None).count())]
 
 
 # ---- Warning-response gap ----------------------------------------------------------------------------------------

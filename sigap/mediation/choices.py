@@ -28,3 +28,24 @@ class Compliance(models.TextChoices):
     KEPT = "kept", _("Kept")
     PARTLY = "partly", _("Partly kept")
     BROKEN = "broken", _("Broken")
+
+
+class TaskforceBasis(models.TextChoices):
+    """Why a Satgas PKS was formed (UU 7/2012 Ps 42): there is no pranata for the conflict, the pranata could not
+    settle it, or a Status Keadaan Konflik was declared."""
+
+    NO_PRANATA = "no_pranata", _("No pranata adat or sosial for this conflict")
+    PRANATA_FAILED = "pranata_failed", _("The pranata could not settle it")
+    STATUS = "status", _("A Status Keadaan Konflik was declared")
+
+
+class MemberElement(models.TextChoices):
+    """Who sits on a Satgas PKS (UU 7/2012): the government side (the Wali Kota, the DPRD chair, agencies, Kapolres,
+    Dandim, Kajari) and the community side, where at least 30 per cent are women."""
+
+    GOVERNMENT = "government", _("Government, DPRD or Forkopimda")
+    RELIGIOUS = "religious", _("Religious leader")
+    ADAT = "adat", _("Adat leader")
+    COMMUNITY = "community", _("Community leader")
+    PEACE = "peace", _("Peace activist")
+    PARTY = "party", _("Representative of a party to the conflict")

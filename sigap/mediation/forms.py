@@ -5,9 +5,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sigap.cases.models import ConflictStatus
 from sigap.directory.models import Person
 from sigap.intake.forms import kelurahan_queryset
-from sigap.mediation.choices import Compliance, ForumKind
+from sigap.mediation.choices import Compliance, ForumKind, MemberElement, TaskforceBasis
 from sigap.mediation.models import Agreement, Forum, Mediation
 from sigap.regions.models import Region
 from sigap.regions.selectors import VILLAGE_LABEL
@@ -155,3 +156,66 @@ class FollowUpForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=4000, widget=NOTE)
+
+
+class MediationChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"M-{obj.pk} {obj.title} ({obj.get_status_display()})"
+
+
+class TaskforceForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("e.g. Satgas PKS Kota Pasuruan 2020"))
+    decree_number = forms.CharField(label=_("Wali Kota's decree number"), max_length=120)
+    formed_on = forms.DateField(label=_("Formed on"), widget=DATE)
+    basis = forms.ChoiceField(label=_("Formed because"), choices=TaskforceBasis.choices)
+    mandate = forms.CharField(label=_("What it is to settle"), max_length=4000, widget=NOTE)
+    report_due_on = forms.DateField(
+        label=_("Final report due on"), widget=DATE, help_text=_("As the decree sets its term.")
+    )
+    mediations = MediationChoiceField(
+        label=_("The talks that failed"),
+        queryset=Mediation.objects.none(),
+        required=False,
+        help_text=_("When a pranata could not settle it: the mediations that ended without agreement."),
+    )
+    conflict_status = forms.ModelChoiceField(
+        label=_("Status Keadaan Konflik"), queryset=ConflictStatus.objects.all(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mediations"].queryset = Mediation.objects.order_by("-opened_at")  # type: ignore[attr-defined]
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    position = forms.CharField(
+        label=_("Position"), max_length=200, help_text=_("e.g. Kapolres Pasuruan Kota, Ketua FKUB")
+    )
+    element = forms.ChoiceField(label=_("Element"), choices=MemberElement.choices)
+    woman = forms.BooleanField(label=_("Woman"), required=False)
+    joined_on = forms.DateField(label=_("Joined on"), widget=DATE)
+
+
+class MemberLeaveForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    left_on = forms.DateField(label=_("Left on"), widget=DATE)
+    note = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class FinalReportForm(forms.Form):
+    sent_on = forms.DateField(label=_("Sent on"), widget=DATE)
+    letter_number = forms.CharField(label=_("Letter number"), max_length=120)
+    findings = forms.CharField(label=_("Facts found"), max_length=8000, widget=NOTE)
+    losses = forms.CharField(
+        label=_("Losses and compensation"),
+        max_length=8000,
+        widget=NOTE,
+        help_text=_("What was lost, and what is owed to whom; write so if there is none."),
+    )
+    recommendations = forms.CharField(label=_("Recommendations"), max_length=8000, widget=NOTE)
+
+
+class DissolveForm(forms.Form):
+    dissolved_on = forms.DateField(label=_("Dissolved on"), widget=DATE)
+    note = forms.CharField(label=_("Decree or reason"), max_length=2000)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.core.models import TimeStampedModel
 from sigap.core.roles import CITYWIDE_ROLES, STAFF_ROLES, Role, role_of, under_codes
 from sigap.core.timeline import TimelineWords
-from sigap.mediation.choices import Compliance, ForumKind, MediationStatus
+from sigap.mediation.choices import Compliance, ForumKind, MediationStatus, MemberElement, TaskforceBasis
 
 
 class ForumQuerySet(models.QuerySet["Forum"]):
@@ -236,3 +236,67 @@ class MediationEvent(TimelineWords, models.Model):
 
     def __str__(self) -> str:
         return f"M-{self.mediation_id} {self.at:%Y-%m-%d %H:%M} {self.verb}"
+
+
+class Taskforce(TimeStampedModel):
+    """A Satuan Tugas Penyelesaian Konflik Sosial (UU 7/2012 Ps 42-51): formed ad hoc by the Wali Kota when no
+    pranata adat or sosial can settle a conflict, or a status is declared. It finds the facts, reckons the losses
+    and what is owed, recommends, and sends its final report to the Pemda, copied to the DPRD."""
+
+    name = models.CharField(_("name"), max_length=200)
+    decree_number = models.CharField(_("decree number"), max_length=120)
+    formed_on = models.DateField(_("formed on"))
+    basis = models.CharField(_("formed because"), max_length=16, choices=TaskforceBasis.choices)
+    mandate = models.TextField(_("what it is to settle"))
+    report_due_on = models.DateField(_("final report due on"))
+    mediations = models.ManyToManyField(Mediation, blank=True, related_name="taskforces")
+    conflict_status = models.ForeignKey(
+        "cases.ConflictStatus", null=True, blank=True, on_delete=models.SET_NULL, related_name="taskforces"
+    )
+    findings = models.TextField(_("facts found"), blank=True)
+    losses = models.TextField(_("losses and compensation"), blank=True)
+    recommendations = models.TextField(_("recommendations"), blank=True)
+    report_letter = models.CharField(_("letter number"), max_length=120, blank=True)
+    report_sent_on = models.DateField(_("final report sent on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    dissolve_note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-formed_on", "-id"]
+        verbose_name = _("Satgas PKS")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskforceMember(models.Model):
+    taskforce = models.ForeignKey(Taskforce, on_delete=models.CASCADE, related_name="members")
+    name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, help_text=_("e.g. Kapolres Pasuruan Kota, Ketua FKUB"))
+    element = models.CharField(_("element"), max_length=16, choices=MemberElement.choices)
+    woman = models.BooleanField(_("woman"), default=False)
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["element", "name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.position})"
+
+
+class TaskforceEvent(TimelineWords, models.Model):
+    taskforce = models.ForeignKey(Taskforce, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    verb = models.CharField(max_length=32)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.verb}"

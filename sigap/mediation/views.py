@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,11 +16,11 @@ from sigap.actors.selectors import party_suggestions
 from sigap.cases.models import Case
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
-from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
+from sigap.core.roles import CITYWIDE_ROLES, STAFF_ROLES, Role, require_role, role_of
 from sigap.mediation import forms as f
-from sigap.mediation import services
-from sigap.mediation.choices import MediationStatus
-from sigap.mediation.models import Forum, Mediation, RelapseFlag
+from sigap.mediation import services, taskforce
+from sigap.mediation.choices import MediationStatus, MemberElement
+from sigap.mediation.models import Forum, Mediation, RelapseFlag, Taskforce
 from sigap.mediation.paper import (
     AgreementPaper,
     CommitmentLine,
@@ -47,6 +48,7 @@ def mediation_list(request: HttpRequest) -> HttpResponse:
         "by_facilitator": by_facilitator,
         "counts": status_counts(visible),
         "can_run": role_of(request.user) in MEDIATION_ROLES,
+        "sees_taskforces": role_of(request.user) in TASKFORCE_READERS,
         "open_relapses": RelapseFlag.objects.filter(mediation__in=visible, reviewed_at=None).select_related(
             "mediation", "incident"
         ),
@@ -297,3 +299,101 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
         services.relapse_review(flag=flag, actor=user, note=d["note"])
         return _("Review recorded.")
     raise PermissionDenied
+
+
+# ---- Satgas PKS ----------------------------------------------------------------------------------------------------
+
+# The secretariat records the Wali Kota's Satgas; the leadership and the mediators read it.
+TASKFORCE_READERS = CITYWIDE_ROLES | {Role.MEDIATOR}
+TASKFORCE_WRITERS = {Role.ADMIN, Role.ANALYST}
+
+
+@login_required
+def taskforce_list(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, TASKFORCE_READERS)
+    form = f.TaskforceForm(request.POST or None, initial={"formed_on": timezone.localdate()})
+    if request.method == "POST":
+        require_role(request.user, TASKFORCE_WRITERS)
+        if form.is_valid():
+            d = form.cleaned_data
+            formation = taskforce.Formation(
+                name=d["name"],
+                decree_number=d["decree_number"],
+                formed_on=d["formed_on"],
+                basis=d["basis"],
+                mandate=d["mandate"],
+                report_due_on=d["report_due_on"],
+            )
+            try:
+                made = taskforce.taskforce_form(
+                    formation, actor=request.user, mediations=d["mediations"], conflict_status=d["conflict_status"]
+                )
+            except taskforce.TaskforceRuleError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Recorded: %(name)s. Add its members.") % {"name": made.name})
+                return redirect("mediation:taskforce_detail", pk=made.pk)
+    taskforces = Taskforce.objects.prefetch_related("members")
+    context = {
+        "taskforces": [(t, taskforce.women_share(t.members.all())) for t in taskforces],
+        "form": form,
+        "can_write": role_of(request.user) in TASKFORCE_WRITERS,
+        "today": timezone.localdate(),
+    }
+    return render(request, "mediation/taskforces.html", context)
+
+
+@login_required
+def taskforce_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, TASKFORCE_READERS)
+    found = get_object_or_404(Taskforce.objects.select_related("conflict_status"), pk=pk)
+    order = list(MemberElement.values)  # the government side first, then the community side as the law lists it
+    members = sorted(found.members.all(), key=lambda m: (m.left_on is not None, order.index(m.element), m.name))
+    today = timezone.localdate()
+    context = {
+        "taskforce": found,
+        "members": members,
+        "share": taskforce.women_share(members),
+        "talks": found.mediations.all(),
+        "events": found.events.select_related("actor"),
+        "can_write": role_of(request.user) in TASKFORCE_WRITERS and found.dissolved_on is None,
+        "today": today,
+        "member_form": f.MemberForm(initial={"joined_on": today}),
+        "report_form": f.FinalReportForm(initial={"sent_on": today}),
+        "dissolve_form": f.DissolveForm(initial={"dissolved_on": today}),
+    }
+    return render(request, "mediation/taskforce_detail.html", context)
+
+
+@login_required
+@require_POST
+def taskforce_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    require_role(request.user, TASKFORCE_WRITERS)
+    found = get_object_or_404(Taskforce, pk=pk)
+    forms_by_action: dict[str, type[Any]] = {
+        "anggota": f.MemberForm,
+        "anggota-keluar": f.MemberLeaveForm,
+        "laporan-akhir": f.FinalReportForm,
+        "bubar": f.DissolveForm,
+    }
+    if action not in forms_by_action:
+        raise PermissionDenied
+    form = forms_by_action[action](request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: %(why)s") % {"why": form_errors(form)})
+        return redirect("mediation:taskforce_detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        if action == "anggota":
+            taskforce.member_add(found, actor=request.user, **d)
+        elif action == "anggota-keluar":
+            member = get_object_or_404(found.members, pk=d["member"])
+            taskforce.member_leave(member, left_on=d["left_on"], reason=d["note"], actor=request.user)
+        elif action == "laporan-akhir":
+            taskforce.final_report_record(found, actor=request.user, **d)
+        else:
+            taskforce.taskforce_dissolve(found, dissolved_on=d["dissolved_on"], note=d["note"], actor=request.user)
+        messages.success(request, _("Saved."))
+    except taskforce.TaskforceRuleError as exc:
+        messages.error(request, _("Not saved: %(why)s") % {"why": exc})
+    return redirect("mediation:taskforce_detail", pk=pk)

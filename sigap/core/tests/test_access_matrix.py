@@ -16,6 +16,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -35,7 +36,7 @@ from sigap.demo.generator import seed_demo
 from sigap.demo.identities import sealed_identities
 from sigap.directory.models import Organisation
 from sigap.intake.models import Attachment, FieldCheck, Report, ResolutionAnswer
-from sigap.mediation.models import Forum, Mediation
+from sigap.mediation.models import Forum, Mediation, Taskforce
 from sigap.notify.models import DutyShift
 from sigap.public.models import Clarification, PublicWarning
 from sigap.regions.models import Region
@@ -133,6 +134,9 @@ ROUTE_POLICY: dict[str, tuple[set[str], set[str]]] = {
     "mediation:agreement_paper": (STAFF, set()),  # the recorded kesepakatan as a PDF, by visible_to
     "mediation:agreement_draft": (set(), MEDIATION),  # the agreement form printed for signing, nothing saved
     "mediation:act": (set(), WORKERS),
+    "mediation:taskforces": (CITYWIDE | {Role.MEDIATOR.value}, ANALYSTS),  # the Satgas PKS: the secretariat records
+    "mediation:taskforce_detail": (CITYWIDE | {Role.MEDIATOR.value}, set()),
+    "mediation:taskforce_act": (set(), ANALYSTS),
     "coordination:meetings": (STAFF, ANALYSTS),
     "coordination:meeting": (STAFF, set()),
     "coordination:meeting_minutes_pdf": (STAFF, set()),  # the notulen on paper, from what was recorded
@@ -255,6 +259,7 @@ def _samples(user: Any) -> dict[str, list[tuple[Any, bool]]]:
         "warning": every(PublicWarning.objects.all()),
         "clarification": every(Clarification.objects.all()),
         "forum": every(Forum.objects.all()),
+        "taskforce": every(Taskforce.objects.all()),
         "group": every(Actor.objects.all()),
         "area": every(Region.objects.filter(code__startswith="35.75.", level="desa_kelurahan")),
         "shift": every(DutyShift.objects.all()),
@@ -290,6 +295,7 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "cases:status_": "status",
         "cases:": "case",
         "mediation:forum_edit": "forum",
+        "mediation:taskforce": "taskforce",
         "mediation:": "mediation",
         "coordination:meeting": "meeting",
         "coordination:decision_task": "decision",
@@ -301,8 +307,10 @@ def _urls(name: str, pattern: URLPattern, samples: dict[str, list[tuple[Any, boo
         "actors:": "group",
     }
     extra: list[Any] = []
-    if name in ("cases:act", "mediation:act", "cases:status_act"):
-        extra = ["acknowledge"] if name == "cases:act" else ["session"] if name == "mediation:act" else ["revoke"]
+    if name in ("cases:act", "mediation:act", "cases:status_act", "mediation:taskforce_act"):
+        extra = {"cases:act": ["acknowledge"], "mediation:act": ["session"], "mediation:taskforce_act": ["bubar"]}.get(
+            name, ["revoke"]
+        )
     if name == "coordination:meeting_document":
         extra = ["tambah"]
     if name == "actors:incident_unlink":
@@ -345,7 +353,50 @@ def world(db: None) -> dict[str, Any]:
         "matrix-polsek", password="x" * 12, role=Role.RESPONDER, organisation=polsek
     )
     identities, _shared_with_officials = sealed_identities(warga_only=True)
+    _status_and_taskforce(users[Role.ANALYST.value])
     return {"users": users, "identities": identities}
+
+
+def _status_and_taskforce(analyst: Any) -> None:
+    """The demo's story declares no status and forms no Satgas: one of each (with a TNI request and a member), so
+    that their pages are checked with real objects too."""
+    from sigap.cases import services as cases
+    from sigap.mediation import taskforce
+
+    status = cases.status_declare(
+        cases.Declaration(
+            "188.45/1/2020",
+            "Matriks akses",
+            date(2020, 12, 1),
+            date(2020, 12, 2),
+            date(2020, 12, 2),
+            date(2020, 12, 31),
+        ),
+        actor=analyst,
+    )
+    ask = cases.TniRequest(
+        asked_at=datetime(2020, 12, 3, 9, tzinfo=UTC),
+        asked_orally=True,
+        addressed_to="Pemerintah",
+        reason="x",
+        area="y",
+        days=3,
+        logistics="z",
+    )
+    cases.tni_request_record(status, ask, actor=analyst)
+    formation = taskforce.Formation(
+        "Satgas PKS", "188.45/2/2020", date(2020, 12, 3), "status", "Matriks akses", date(2020, 12, 30)
+    )
+    made = taskforce.taskforce_form(formation, actor=analyst, conflict_status=status)
+    taskforce.member_add(
+        made,
+        name="Ibu Aminah",
+        position="Tokoh masyarakat",
+        element="community",
+        woman=True,
+        joined_on=date(2020, 12, 3),
+        actor=analyst,
+    )
 
 
 def _api_cells(matrix: Matrix, role: str, client: Client, user: Any) -> None:
