@@ -521,6 +521,7 @@ def status_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reports": status.reports.all(),
         "events": status.events.select_related("actor"),
         "incidents": status.incidents.all(),
+        "taskforces": status.taskforces.all(),
         "is_analyst": role_of(request.user) in ANALYST_ROLES,
         "today": today,
         "now": timezone.now(),

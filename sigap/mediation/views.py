@@ -159,6 +159,8 @@ def mediation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "agreement_form": f.AgreementForm(mediation=mediation),
         "follow_up_form": f.FollowUpForm(agreement=agreement) if agreement else None,
         "documents": documents_for_page(mediation, request.user),
+        "sees_taskforces": role_of(request.user) in TASKFORCE_READERS,
+        "taskforces": mediation.taskforces.all(),
     }
     return render(request, "mediation/detail.html", context)
 

@@ -202,3 +202,16 @@ def test_the_secretariat_records_the_leadership_and_mediators_read_responders_do
     )
     assert refused.status_code == 200 and "Sebutkan Status Keadaan Konflik" in refused.content.decode()
     assert Taskforce.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_talks_that_failed_point_to_the_satgas_that_followed_them(client, case, forum, personas, failed_talks):  # noqa: F811
+    client.force_login(personas["mediator"])
+    page = client.get(reverse("mediation:detail", args=[failed_talks.pk])).content.decode()
+    assert "Wali Kota dapat membentuk Satgas PKS" in page  # none formed yet
+    satgas = taskforce.taskforce_form(formation(), actor=personas["analyst"], mediations=[failed_talks])
+    page = client.get(reverse("mediation:detail", args=[failed_talks.pk])).content.decode()
+    assert "Ditindaklanjuti Satgas PKS" in page and reverse("mediation:taskforce_detail", args=[satgas.pk]) in page
+    client.force_login(personas["responder"])  # reads the mediation, not the Satgas
+    page = client.get(reverse("mediation:detail", args=[failed_talks.pk]))
+    assert page.status_code == 200 and "Satgas PKS" not in page.content.decode()
