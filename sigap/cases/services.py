@@ -19,7 +19,7 @@ from sigap.alerts.choices import ORDER, AlertState
 from sigap.alerts.models import Alert
 from sigap.alerts.services import alert_transition
 from sigap.cases import rules
-from sigap.cases.choices import CasePhase, CaseStatus, Stage, TaskStatus
+from sigap.cases.choices import CasePhase, CaseStatus, Stage, StatusState, TaskStatus
 from sigap.cases.models import (
     Case,
     CaseEvent,
@@ -991,6 +991,27 @@ def status_consider(*, incident: Incident, actor: Any, note: str, at: datetime |
         defaults={"decided_at": at or timezone.now(), "decided_by": actor, "declared": None, "note": note.strip()},
     )
     audit_record(actor=actor, action="conflict_status.considered", target=incident, details={"declared": False})
+    return consideration
+
+
+@transaction.atomic
+def status_cover(*, incident: Incident, status: ConflictStatus, actor: Any) -> StatusConsideration:
+    """An escalating incident while a status is in force: it is handled under that status, not a reason to declare
+    another. The prompt is answered and the incident joins the status's incidents."""
+    today = timezone.localdate()
+    if status.state_on(today) != StatusState.IN_FORCE:
+        raise rules.StatusRuleError(gettext("The status is not in force"))
+    status.incidents.add(incident)
+    consideration, _ = StatusConsideration.objects.update_or_create(
+        incident=incident,
+        defaults={
+            "decided_at": timezone.now(),
+            "decided_by": actor if _is_user(actor) else None,
+            "declared": status,
+            "note": f"Ditangani dalam status {status.decree_number}",
+        },
+    )
+    _status_event(status, actor=actor, verb="incident_linked", note=f"#{incident.pk} {incident.title}")
     return consideration
 
 

@@ -621,6 +621,13 @@ def status_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def status_consider_view(request: HttpRequest, incident_pk: int) -> HttpResponse:
     require_role(request.user, ANALYST_ROLES)
     incident = get_object_or_404(Incident, pk=incident_pk)
+    in_force = status_in_force()
+    if request.POST.get("cover") and in_force is not None:
+        services.status_cover(incident=incident, status=in_force, actor=request.user)
+        messages.success(
+            request, _("Incident #%(n)s is handled under %(decree)s.") % {"n": incident.pk, "decree": in_force}
+        )
+        return redirect("cases:status_list")
     form = f.NoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say why no status is needed."))

@@ -156,3 +156,28 @@ def test_only_analysts_record_a_status_and_leadership_reads_it(client, personas,
     )
     assert status.events.filter(verb="extended").count() == 0
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_escalating_incident_during_a_status_is_handled_under_it(
+    client, region, personas, organisations, django_capture_on_commit_callbacks
+):
+    """While a status is in force, an incident meeting PP 2/2015 Ps 43 is not a prompt to declare another: the
+    analyst puts it under the status in force, and the home page says so."""
+    holidays_load()
+    analyst = personas["analyst"]
+    with time_machine.travel(datetime(2020, 12, 12, 9, tzinfo=WIB), tick=False):
+        status = services.status_declare(declaration(), actor=analyst)
+        with django_capture_on_commit_callbacks(execute=True):
+            incident = verify(reported(region(BUGUL_LOR), "Massa membakar pos kamling"), analyst)
+            incident_update_facts(incident=incident, actor=analyst, reason="Polsek", arson_or_looting=True)
+        assert status_prompts() == [incident]
+        client.force_login(personas["leadership"])
+        assert "tangani dalam status yang berlaku" in client.get(reverse("home:home")).content.decode()
+        client.force_login(analyst)
+        page = client.get(reverse("cases:status_list")).content.decode()
+        assert "Tangani dalam status yang berlaku" in page
+        client.post(reverse("cases:status_consider", args=[incident.pk]), {"cover": "1"})
+        assert status_prompts() == []
+        assert list(status.incidents.all()) == [incident]
+        assert status.events.filter(verb="incident_linked", note__startswith=f"#{incident.pk}").exists()
