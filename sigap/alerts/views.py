@@ -17,11 +17,10 @@ from sigap.alerts.forms import MergeForm, OverrideForm, RaiseForm, StepForm
 from sigap.alerts.models import Alert
 from sigap.alerts.services import AlertStateError, alert_merge, alert_override, alert_raise, alert_transition
 from sigap.core.forms import form_errors
-from sigap.core.roles import Role, require_role, role_of
+from sigap.core.roles import ANALYST_ROLES, Role, require_role, role_of
 from sigap.regions.models import Region
 from sigap.risk.selectors import latest_of
 
-ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 # Responders and mediators take the first steps of the alerts of their areas; analysts everything.
 STEP_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR}
 

@@ -31,10 +31,9 @@ from sigap.cases.selectors import breach_board, status_in_force, status_prompts
 from sigap.cases.states import CaseTransitionError
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
-from sigap.core.roles import CITYWIDE_ROLES, Role, require_role, role_of
+from sigap.core.roles import ANALYST_ROLES, CITYWIDE_ROLES, Role, require_role, role_of
 from sigap.triage.models import Incident
 
-ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 CASE_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR, Role.LEADERSHIP}
 
 

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
 
 # Roles that see every incident of the deployment (leadership read-only).
 CITYWIDE_ROLES = {Role.ADMIN, Role.ANALYST, Role.LEADERSHIP}
+# The secretariat's analysts and the administrators: they verify, assess, decide and record for the team.
+ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 # Roles that may see the directory of people (with their contact details).
 STAFF_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR, Role.LEADERSHIP}
 

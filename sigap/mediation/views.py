@@ -16,7 +16,7 @@ from sigap.actors.selectors import party_suggestions
 from sigap.cases.models import Case
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
-from sigap.core.roles import CITYWIDE_ROLES, STAFF_ROLES, Role, require_role, role_of
+from sigap.core.roles import ANALYST_ROLES, CITYWIDE_ROLES, STAFF_ROLES, Role, require_role, role_of
 from sigap.mediation import forms as f
 from sigap.mediation import services, taskforce
 from sigap.mediation.choices import MediationStatus, MemberElement
@@ -307,7 +307,7 @@ def _run(request: HttpRequest, mediation: Mediation, action: str) -> str:
 
 # The secretariat records the Wali Kota's Satgas; the leadership and the mediators read it.
 TASKFORCE_READERS = CITYWIDE_ROLES | {Role.MEDIATOR}
-TASKFORCE_WRITERS = {Role.ADMIN, Role.ANALYST}
+TASKFORCE_WRITERS = ANALYST_ROLES
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from sigap.alerts.models import Alert
-from sigap.core.roles import Role, require_role
+from sigap.core.roles import ANALYST_ROLES, require_role
 from sigap.notify.services import public_link
 from sigap.public import cap
 from sigap.public.forms import CancelForm, ClarificationForm, PublishForm, WithdrawForm
@@ -35,7 +35,6 @@ from sigap.regions.models import Region
 from sigap.regions.selectors import deployment_village_word
 from sigap.triage.models import Incident
 
-ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 FOLD_VILLAGES = 60  # Kota Pasuruan's 34 kelurahan fit one table; Kabupaten Pasuruan's 365 desa do not
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from sigap.alerts.models import Alert
 from sigap.core.forms import form_errors
-from sigap.core.roles import Role, require_role, role_of
+from sigap.core.roles import ANALYST_ROLES, Role, require_role, role_of
 from sigap.intake.choices import GRAVE_SIGNS
 from sigap.intake.services import MONITOR_DAYS
 from sigap.regions.choices import Level
@@ -46,7 +46,6 @@ from sigap.risk.services import (
 from sigap.risk.words import driver_text
 from sigap.triage.models import Incident
 
-ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 VIEWER_ROLES = {Role.ADMIN, Role.ANALYST, Role.LEADERSHIP, Role.RESPONDER, Role.MEDIATOR}
 
 

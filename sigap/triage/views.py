@@ -23,7 +23,7 @@ from sigap.actors.models import IncidentActor
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
 from sigap.core.grading import Credibility, Reliability
-from sigap.core.roles import STAFF_ROLES, Role, require_role, role_of
+from sigap.core.roles import ANALYST_ROLES, STAFF_ROLES, Role, require_role, role_of
 from sigap.dashboard import exports
 from sigap.intake.choices import MessageDirection
 from sigap.intake.forms import MessageForm
@@ -81,7 +81,6 @@ from sigap.triage.services import (
 )
 from sigap.triage.states import TransitionError
 
-ANALYST_ROLES = {Role.ADMIN, Role.ANALYST}
 FIELD_ROLES = {Role.ADMIN, Role.ANALYST, Role.RESPONDER, Role.MEDIATOR}  # who writes what was done on the ground
 INCIDENTS_PER_PAGE = 50
 MORE_FILTERS = ("area", "urgency", "since", "until", "group", "category")  # folded under "More filters"
