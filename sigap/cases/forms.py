@@ -165,6 +165,16 @@ class FundingPlanForm(forms.Form):
 WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
+def _copies_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Copies to"),
+        max_length=4000,
+        required=False,
+        widget=NOTE,
+        help_text=_("One addressee per line, as PP 2/2015 lists them."),
+    )
+
+
 class TniRequestForm(forms.Form):
     asked_at = forms.DateTimeField(label=_("Asked at"), widget=WHEN)
     asked_orally = forms.BooleanField(
@@ -188,26 +198,14 @@ class TniRequestForm(forms.Form):
     letter_number = forms.CharField(
         label=_("Letter number"), max_length=120, required=False, help_text=_("When asked in writing.")
     )
-    copies_to = forms.CharField(
-        label=_("Copies to"),
-        max_length=4000,
-        required=False,
-        widget=NOTE,
-        help_text=_("One addressee per line, as PP 2/2015 lists them."),
-    )
+    copies_to = _copies_field()
 
 
 class TniLetterForm(forms.Form):
     request = forms.IntegerField(widget=forms.HiddenInput)
     sent_at = forms.DateTimeField(label=_("Sent at"), widget=WHEN)
     letter_number = forms.CharField(label=_("Letter number"), max_length=120)
-    copies_to = forms.CharField(
-        label=_("Copies to"),
-        max_length=4000,
-        required=False,
-        widget=NOTE,
-        help_text=_("One addressee per line, as PP 2/2015 lists them."),
-    )
+    copies_to = _copies_field()
 
 
 class TniAnswerForm(forms.Form):
