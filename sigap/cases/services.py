@@ -944,8 +944,8 @@ def tni_answer_record(
     request = TniAssistance.objects.select_for_update(of=("self",)).select_related("status").get(pk=request.pk)
     if request.granted is not None:
         raise rules.StatusRuleError(gettext("The answer is already recorded"))
-    if answered_on < timezone.localdate(request.asked_at):
-        raise rules.StatusRuleError(gettext("The answer comes on or after the day of the request"))
+    if not timezone.localdate(request.asked_at) <= answered_on <= timezone.localdate():
+        raise rules.StatusRuleError(gettext("The answer comes on or after the day of the request, and by today"))
     if not note.strip():
         raise rules.StatusRuleError(
             gettext("Say what was granted (units, strength, from when)")

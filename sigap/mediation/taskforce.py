@@ -233,8 +233,8 @@ def taskforce_dissolve(taskforce: Taskforce, *, dissolved_on: date, note: str, a
         raise TaskforceRuleError(gettext("A Satgas sends its final report before it is dissolved"))
     if not note.strip():
         raise TaskforceRuleError(gettext("Say how the Satgas ends (the decree, or why)"))
-    if dissolved_on < taskforce.report_sent_on:
-        raise TaskforceRuleError(gettext("A Satgas is dissolved on or after the day of its final report"))
+    if not taskforce.report_sent_on <= dissolved_on <= timezone.localdate():
+        raise TaskforceRuleError(gettext("A Satgas is dissolved between the day of its final report and today"))
     taskforce.dissolved_on, taskforce.dissolve_note = dissolved_on, note.strip()
     taskforce.save(update_fields=["dissolved_on", "dissolve_note", "updated_at"])
     _event(taskforce, actor=actor, verb="taskforce_dissolved", note=f"{dissolved_on:%d-%m-%Y}: {note.strip()}")

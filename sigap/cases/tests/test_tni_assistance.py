@@ -186,7 +186,7 @@ def test_analysts_record_the_help_on_the_status_page_and_the_leadership_reads_it
             actor=personas["analyst"],
         )
         elsewhere = reverse("cases:status_act", args=[other.pk, "tni-jawaban"])
-        answer = {"request": request.pk, "answered_on": "2020-12-12", "granted": "yes", "note": "2 SSK"}
+        answer = {"request": request.pk, "answered_on": "2020-12-11", "granted": "yes", "note": "2 SSK"}
         assert client.post(elsewhere, answer).status_code == 404  # a request of another status
         client.post(reverse("cases:status_act", args=[status.pk, "tni-jawaban"]), answer)
         page = client.get(reverse("cases:status_detail", args=[status.pk])).content.decode()
