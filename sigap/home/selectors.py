@@ -368,6 +368,7 @@ def _handling(user: User) -> dict[str, Any]:
     from sigap.cases.choices import CaseStatus
     from sigap.cases.models import Case, Task
     from sigap.cases.selectors import status_in_force, status_overdue, status_prompts
+    from sigap.mediation.models import Taskforce
 
     role = role_of(user)
     cases = Case.objects.visible_to(user).open().select_related("lead_organisation").order_by("act_due_at")
@@ -386,6 +387,11 @@ def _handling(user: User) -> dict[str, Any]:
         "status_prompts": status_prompts() if citywide else [],
         "status_in_force": in_force,
         "status_overdue": status_overdue(in_force, timezone.localdate(now), now) if in_force else [],
+        "taskforces_overdue": list(
+            Taskforce.objects.filter(dissolved_on=None, report_sent_on=None, report_due_on__lt=timezone.localdate(now))
+        )
+        if citywide
+        else [],
         "handling_now": now,
     }
 

@@ -118,7 +118,9 @@ def test_the_women_s_share_counts_the_community_side_that_still_serves(satgas, p
 
 
 @pytest.mark.django_db
-def test_the_final_report_is_reminded_then_kept_and_only_then_the_satgas_is_dissolved(satgas, personas, organisations):
+def test_the_final_report_is_reminded_then_kept_and_only_then_the_satgas_is_dissolved(
+    client, satgas, personas, organisations
+):
     analyst = personas["analyst"]
     mailbox(organisations["kesbangpol"], "sekretariat@kesbangpol.example")
     due = satgas.report_due_on
@@ -134,6 +136,8 @@ def test_the_final_report_is_reminded_then_kept_and_only_then_the_satgas_is_diss
     assert len(subjects) == 3 and subjects[-1].startswith("[Terlambat]")
     with pytest.raises(TaskforceRuleError, match="laporan akhir"):
         taskforce.taskforce_dissolve(satgas, dissolved_on=due, note="SK", actor=analyst)
+    client.force_login(personas["leadership"])
+    assert "laporan akhirnya kepada Pemda jatuh tempo" in client.get(reverse("home:home")).content.decode()
     with pytest.raises(TaskforceRuleError, match="rekomendasi"):
         taskforce.final_report_record(
             satgas, sent_on=due, letter_number="300/9", findings="x", losses="x", recommendations=" ", actor=analyst
@@ -153,6 +157,7 @@ def test_the_final_report_is_reminded_then_kept_and_only_then_the_satgas_is_diss
     assert overtaken(reminder)  # a reminder still queued is not sent once the report is kept
     assert taskforce.taskforce_reports_due(at(due + timedelta(days=6))) == 0
     at_work = dict(mediation_counts(analyst))["Satgas PKS yang bertugas"]
+    assert "laporan akhirnya kepada Pemda" not in client.get(reverse("home:home")).content.decode()
     taskforce.taskforce_dissolve(satgas, dissolved_on=due + timedelta(days=3), note="SK pembubaran", actor=analyst)
     assert (at_work, dict(mediation_counts(analyst))["Satgas PKS yang bertugas"]) == (1, 0)  # the sitrep's count
     with pytest.raises(TaskforceRuleError, match="dibubarkan"):
