@@ -1105,12 +1105,29 @@ _MESSAGE_KEY = re.compile(
     r"^(case|task)(\d+):(ack|act|resolve|late|added|changed|opened|proposed)(?::(.+?))?(?::esc)?:c\d+$"
 )
 _DONE_FIELDS = {"ack": "acknowledged_at", "act": "first_action_at", "resolve": "resolved_at"}
+_STATUS_KEY = re.compile(r"^status(\d+):([a-z0-9-]+):(\d{4}-\d{2}-\d{2}):(?:ahead|today|late):c\d+$")
+
+
+def _status_duty_overtaken(pk: int, what: str, due_on: str) -> str:
+    """A status duty's reminder once the duty is done (the spending plan filed, the TNI letter sent), the status
+    has ended, or the duty is no longer owed on that day (the status was extended or revoked)."""
+    status = ConflictStatus.objects.filter(pk=pk).first()
+    today = timezone.localdate()
+    if status is None or status.last_day < today:
+        return f"status #{pk} sudah berakhir"
+    for duty in status_duties(status, today):
+        if normalise_key(duty.what) == what and duty.due_on.isoformat() == due_on:
+            return "kewajiban status sudah dipenuhi" if duty.done else ""
+    return "kewajiban status sudah berubah"
 
 
 def message_overtaken(notification: Notification) -> str:
     """Why a message of this room is no longer true when its turn comes (notify.services.overtaken_by): a task's
     news or late reminder once it is done or cancelled, a late reminder once it has a new deadline; a case's once it
     is resolved, a stage's reminder once the stage is passed, a proposed resolution once it was sent back."""
+    duty = _STATUS_KEY.match(notification.idempotency_key)
+    if duty:
+        return _status_duty_overtaken(int(duty.group(1)), duty.group(2), duty.group(3))
     found = _MESSAGE_KEY.match(notification.idempotency_key)
     if not found:
         return ""

@@ -17,6 +17,7 @@ from sigap.cases.tests.test_conflict_status import START, declaration
 from sigap.core.calendar import holidays_load
 from sigap.core.models import AuditLog
 from sigap.notify.models import Notification
+from sigap.notify.services import overtaken
 
 WIB = ZoneInfo("Asia/Jakarta")
 ASKED = datetime(2020, 12, 11, 22, 15, tzinfo=WIB)
@@ -62,6 +63,8 @@ def test_an_oral_request_is_confirmed_in_writing_within_a_day_or_the_secretariat
     assert services.status_duties_due(ASKED + timedelta(hours=23, minutes=59)) == 0
     assert services.status_duties_due(ASKED + timedelta(hours=24)) == 1  # and again once the day has passed
     assert reminders(subject__startswith="[Terlambat]") and len(reminders()) == 2
+    with time_machine.travel(ASKED + timedelta(hours=25), tick=False):
+        assert not any(overtaken(n) for n in Notification.objects.filter(subject__contains="bantuan TNI"))
     sent = ASKED + timedelta(hours=26, minutes=10)
     with time_machine.travel(sent + timedelta(minutes=5), tick=False):
         services.tni_letter_record(
@@ -73,6 +76,9 @@ def test_an_oral_request_is_confirmed_in_writing_within_a_day_or_the_secretariat
         )
         request.refresh_from_db()
         assert request.letter_late and request.copies_to.splitlines() == ["Menko Polhukam", "Mendagri", "Panglima TNI"]
+    with time_machine.travel(sent + timedelta(minutes=10), tick=False):
+        late = Notification.objects.get(subject__startswith="[Terlambat]", subject__contains="bantuan TNI")
+        assert overtaken(late) == "kewajiban status sudah dipenuhi"  # still queued when the letter went: not sent
     event = status.events.get(verb="tni_letter_sent")
     assert "300/77/423.011/2020" in event.note and "3 jam lewat batas" in event.note
     assert next(d for d in services.status_duties(status, START) if "bantuan TNI" in d.what).done
