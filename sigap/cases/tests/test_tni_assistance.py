@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from sigap.cases import services
 from sigap.cases.models import TniAssistance
@@ -133,6 +134,10 @@ def test_granted_help_ends_early_or_with_the_revoked_status_and_refused_help_is_
         second = services.tni_request_record(status, ask(days=60), actor=analyst)
         third = services.tni_request_record(status, ask(days=5), actor=analyst)
     assert first.state_on(date(2020, 12, 12)) == "asked"
+    with pytest.raises(StatusRuleError, match="paling lambat hari ini"):
+        services.tni_answer_record(
+            first, answered_on=timezone.localdate() + timedelta(days=1), granted=True, note="x", actor=analyst
+        )
     with pytest.raises(StatusRuleError, match="apa yang dikabulkan"):
         services.tni_answer_record(first, answered_on=date(2020, 12, 12), granted=True, note=" ", actor=analyst)
     services.tni_answer_record(

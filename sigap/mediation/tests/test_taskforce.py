@@ -158,6 +158,9 @@ def test_the_final_report_is_reminded_then_kept_and_only_then_the_satgas_is_diss
     assert taskforce.taskforce_reports_due(at(due + timedelta(days=6))) == 0
     at_work = dict(mediation_counts(analyst))["Satgas PKS yang bertugas"]
     assert "laporan akhirnya kepada Pemda" not in client.get(reverse("home:home")).content.decode()
+    with pytest.raises(TaskforceRuleError, match="hari ini"):
+        ahead = timezone.localdate() + timedelta(days=1)
+        taskforce.taskforce_dissolve(satgas, dissolved_on=ahead, note="SK pembubaran", actor=analyst)
     taskforce.taskforce_dissolve(satgas, dissolved_on=due + timedelta(days=3), note="SK pembubaran", actor=analyst)
     assert (at_work, dict(mediation_counts(analyst))["Satgas PKS yang bertugas"]) == (1, 0)  # the sitrep's count
     with pytest.raises(TaskforceRuleError, match="dibubarkan"):
