@@ -356,7 +356,7 @@ def taskforce_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "taskforce": found,
         "members": members,
         "share": taskforce.women_share(members),
-        "talks": found.mediations.all(),
+        "talks": found.mediations.filter(pk__in=Mediation.objects.visible_to(request.user).values("pk")),
         "events": found.events.select_related("actor"),
         "can_write": role_of(request.user) in TASKFORCE_WRITERS and found.dissolved_on is None,
         "today": today,

@@ -223,3 +223,18 @@ def test_talks_that_failed_point_to_the_satgas_that_followed_them(client, case, 
     client.force_login(personas["responder"])  # reads the mediation, not the Satgas
     page = client.get(reverse("mediation:detail", args=[failed_talks.pk]))
     assert page.status_code == 200 and "Satgas PKS" not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_mediator_reads_the_satgas_but_not_the_talks_outside_their_scope(client, satgas, failed_talks, personas):
+    from sigap.accounts.models import User
+    from sigap.core.roles import Role
+
+    elsewhere = User.objects.create_user("mediator-elsewhere", password="x" * 12, role=Role.MEDIATOR)
+    client.force_login(elsewhere)
+    page = client.get(reverse("mediation:taskforce_detail", args=[satgas.pk])).content.decode()
+    talks = reverse("mediation:detail", args=[failed_talks.pk])
+    assert satgas.name in page and talks not in page
+    client.force_login(personas["mediator"])  # follows the talks
+    page = client.get(reverse("mediation:taskforce_detail", args=[satgas.pk])).content.decode()
+    assert talks in page
