@@ -5,21 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from sigap.alerts.choices import AlertKind
 from sigap.alerts.models import Alert
+from sigap.cases import rules
 from sigap.cases.choices import Stage
 from sigap.cases.models import Case, ConflictStatus, StatusConsideration, Task
 from sigap.core.models import AuditLog
 from sigap.directory.models import Organisation
 from sigap.triage.models import Incident
-
-if TYPE_CHECKING:
-    from sigap.cases.services import Duty
 
 
 @dataclass(frozen=True)
@@ -135,10 +134,56 @@ def status_in_force(today: Any = None) -> ConflictStatus | None:
     return None
 
 
+@dataclass(frozen=True)
+class Duty:
+    what: str
+    due_on: date
+    done: bool
+    due_at: datetime | None = None  # for a duty counted in hours (the written TNI request)
+
+
+def status_duties(status: ConflictStatus, today: date) -> list[Duty]:
+    """What the Wali Kota and the secretariat owe while a status is in force: the spending plan within one working
+    day (PP 2/2015 Ps 80), progress reports to the Gubernur (Ps 23; every SIGAP_STATUS_REPORT_EVERY_DAYS and at the
+    end), and the extension decision no later than 10 days before the end."""
+    from sigap.core.calendar import working_calendar
+
+    duties = [
+        Duty(
+            "Rencana kebutuhan biaya (PP 2/2015 Ps 80)",
+            working_calendar().add_working_days(status.declared_on, 1),
+            status.funding_plan_filed_on is not None,
+        )
+    ]
+    sent = sorted(status.reports.values_list("sent_on", flat=True))
+    previous = status.starts_on
+    for due in rules.report_due_dates(status.starts_on, status.last_day, settings.SIGAP_STATUS_REPORT_EVERY_DAYS):
+        done = any(previous < s <= due + timedelta(days=3) for s in sent)
+        duties.append(Duty("Laporan perkembangan ke Gubernur, tembusan Mendagri dan DPRD (UU 7/2012 Ps 23)", due, done))
+        previous = due
+    for request in status.tni_requests.filter(asked_orally=True):
+        duties.append(
+            Duty(
+                f"Permintaan tertulis bantuan TNI #{request.pk} (diminta lisan "
+                f"{timezone.localtime(request.asked_at):%d-%m-%Y %H:%M}; PP 2/2015: paling lambat 1 x 24 jam)",
+                timezone.localdate(request.letter_due_at),
+                request.letter_sent_at is not None,
+                due_at=request.letter_due_at,
+            )
+        )
+    if status.extended_to is None and status.revoked_on is None:
+        duties.append(
+            Duty(
+                "Keputusan perpanjangan atau pengakhiran status (paling lambat 10 hari sebelum berakhir)",
+                status.ends_on - timedelta(days=rules.EXTENSION_NOTICE_DAYS),
+                today > status.ends_on - timedelta(days=rules.EXTENSION_NOTICE_DAYS),
+            )
+        )
+    return duties
+
+
 def status_overdue(status: ConflictStatus, day: date, now: datetime) -> list[Duty]:
     """The status's duties not done by their deadline: a day, or an hour for the written TNI request."""
-    from sigap.cases.services import status_duties
-
     return [
         duty
         for duty in status_duties(status, day)

@@ -27,7 +27,7 @@ from sigap.cases.choices import CasePhase, CaseStatus, Stage
 from sigap.cases.models import TNI_STATES, Case, ConflictStatus, Task, TniAssistance
 from sigap.cases.plans import plan_apply, plan_lead, planned_steps, plans_for
 from sigap.cases.rules import StatusRuleError
-from sigap.cases.selectors import breach_board, status_in_force, status_prompts
+from sigap.cases.selectors import breach_board, status_duties, status_in_force, status_prompts
 from sigap.cases.states import CaseTransitionError
 from sigap.core.documents import document_removable_by, documents_for_page, documents_of, uploaded_file
 from sigap.core.forms import form_errors, id_param
@@ -516,7 +516,7 @@ def status_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "status": status,
         "state": status.state_on(today),
-        "duties": services.status_duties(status, today),
+        "duties": status_duties(status, today),
         "reports": status.reports.all(),
         "events": status.events.select_related("actor"),
         "incidents": status.incidents.all(),
